@@ -1,0 +1,44 @@
+/* State behind struct mops_cap; shared by the capture sources of lib/. */
+#ifndef MOPS_CAPTURE_INTERNAL_H
+#define MOPS_CAPTURE_INTERNAL_H
+
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "mops/capture.h"
+
+struct mops_pcapng_reader;
+
+struct mops_cap {
+    bool live;
+    pcap_t *pcap;                     /* pcap file or live; NULL for pcapng */
+    struct mops_pcapng_reader *ng;    /* pcapng file */
+    FILE *fp;                         /* the stream under pcapng or the pcap file */
+    struct mops_cap_iface *ifaces;
+    unsigned n_ifaces, cap_ifaces;
+    /* BPF: on the pcap handle for pcap/live; per interface for pcapng. */
+    char *filter;
+    struct bpf_program *progs;        /* one per interface (pcapng) */
+    unsigned n_progs;
+    volatile sig_atomic_t stop;
+    uint64_t frames, seen;
+    char err[MOPS_CAP_ERRLEN];
+    char warn[MOPS_CAP_ERRLEN];
+};
+
+/* Adds an interface; returns its index or -1 (too many). */
+int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name);
+
+/* pcapng_read.c */
+struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, size_t n_peeked,
+                                            char err[MOPS_CAP_ERRLEN]);
+/* Reads the next packet; new interfaces are reported through
+ * mops_cap_add_iface. Returns MOPS_CAP_FRAME, MOPS_CAP_END or MOPS_CAP_ERROR. */
+int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f);
+void mops_pcapng_close(struct mops_pcapng_reader *r);
+
+#define MOPS_PCAPNG_SHB 0x0A0D0D0Au
+#define MOPS_PCAPNG_BOM 0x1A2B3C4Du
+
+#endif

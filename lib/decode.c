@@ -1,0 +1,113 @@
+/* Entry point of the decoder, problem bookkeeping and status. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode_internal.h"
+
+void mops_problem_add(struct mops_packet *pkt, enum mops_problem_id id, uint32_t off,
+                      const char *fmt, ...)
+{
+    pkt->n_problems_seen++;
+    if (pkt->n_problems >= MOPS_MAX_PROBLEMS)
+        return;
+    struct mops_problem *p = &pkt->problems[pkt->n_problems++];
+    p->id = id;
+    p->offset = off;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->text, sizeof p->text, fmt, ap);
+    va_end(ap);
+}
+
+void mops_problem_short(struct mops_packet *pkt, const struct mops_rd *r,
+                        enum mops_problem_id malformed_id, const char *what)
+{
+    if (r->capture_limited)
+        mops_problem_add(pkt, malformed_id == MOPS_P_LINK_MALFORMED ? MOPS_P_LINK_TRUNCATED
+                                                                    : MOPS_P_IPFF_TRUNCATED,
+                         r->fail_off, "truncated at offset %u in %s", r->fail_off, what);
+    else
+        mops_problem_add(pkt, malformed_id, r->fail_off, "%s runs past its end at offset %u", what,
+                         r->fail_off);
+}
+
+void mops_check_addr(struct mops_packet *pkt, mops_addr_t addr, uint32_t off, const char *field)
+{
+    int i = mops_addr_invalid_field(addr);
+    if (i >= 0) {
+        char buf[MOPS_ADDR_STRLEN];
+        mops_problem_add(pkt, MOPS_P_IPFF_ADDR_FIELD, off, "invalid address field %u in %s %s",
+                         mops_addr_field(addr, i), field, mops_addr_format(addr, buf));
+    }
+}
+
+static enum mops_status status_of(const struct mops_packet *pkt)
+{
+    enum mops_status st = MOPS_ST_OK;
+    for (unsigned i = 0; i < pkt->n_problems; i++) {
+        enum mops_problem_kind k = mops_problem_info(pkt->problems[i].id)->kind;
+        if (k == MOPS_PK_TRUNCATED)
+            return MOPS_ST_TRUNCATED;
+        if (k == MOPS_PK_MALFORMED)
+            st = MOPS_ST_MALFORMED;
+    }
+    return st;
+}
+
+void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame,
+                       uint32_t caplen, uint32_t wirelen, struct mops_packet *pkt)
+{
+    /* Reset only the scalar parts: the pools are valid up to their counts. */
+    memset(pkt, 0, offsetof(struct mops_packet, n_rt_addrs));
+    pkt->n_rt_addrs = 0;
+    pkt->frame = frame;
+    pkt->caplen = caplen;
+    pkt->wirelen = wirelen < caplen ? caplen : wirelen;
+    struct mops_dec d = {s ? s : &mops_settings_default, pkt};
+    if (!mops_decode_link(&d, linktype)) {
+        pkt->status = pkt->n_problems ? status_of(pkt) : MOPS_ST_NOT_IPFF;
+        return;
+    }
+    mops_decode_ipff(&d);
+    pkt->status = status_of(pkt);
+}
+
+const struct mops_problem *mops_packet_first_problem(const struct mops_packet *pkt,
+                                                     enum mops_problem_id id)
+{
+    for (unsigned i = 0; i < pkt->n_problems; i++)
+        if (pkt->problems[i].id == id)
+            return &pkt->problems[i];
+    return NULL;
+}
+
+bool mops_packet_has_problem(const struct mops_packet *pkt, enum mops_problem_id id)
+{
+    return mops_packet_first_problem(pkt, id) != NULL;
+}
+
+const char *mops_status_name(enum mops_status st)
+{
+    switch (st) {
+    case MOPS_ST_OK: return "ok";
+    case MOPS_ST_NOT_IPFF: return "not-ipff";
+    case MOPS_ST_TRUNCATED: return "truncated";
+    case MOPS_ST_MALFORMED: return "malformed";
+    }
+    return "?";
+}
+
+const char *mops_carrier_name(enum mops_carrier c)
+{
+    switch (c) {
+    case MOPS_CARRIER_NONE: return "none";
+    case MOPS_CARRIER_ETHERNET: return "ethernet";
+    case MOPS_CARRIER_SLL: return "sll";
+    case MOPS_CARRIER_SLL2: return "sll2";
+    case MOPS_CARRIER_USER0: return "user0";
+    case MOPS_CARRIER_UDP4: return "udp4";
+    case MOPS_CARRIER_UDP6: return "udp6";
+    }
+    return "?";
+}

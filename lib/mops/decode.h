@@ -1,0 +1,48 @@
+/* Frame -> struct mops_packet. The one decoder every front end uses. */
+#ifndef MOPS_DECODE_H
+#define MOPS_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mops/packet.h"
+#include "mops/settings.h"
+
+/* Link types understood besides Ethernet, SLL, SLL2 and USER0 (for the UDP
+ * overlay on captures of raw IP or BSD loopback). */
+#define MOPS_LINKTYPE_NULL 0
+#define MOPS_LINKTYPE_ETHERNET 1
+#define MOPS_LINKTYPE_RAW 101
+#define MOPS_LINKTYPE_LOOP 108
+#define MOPS_LINKTYPE_SLL 113
+#define MOPS_LINKTYPE_IPV4 228
+#define MOPS_LINKTYPE_IPV6 229
+#define MOPS_LINKTYPE_SLL2 276
+
+bool mops_linktype_supported(uint32_t linktype);
+const char *mops_linktype_name(uint32_t linktype);
+
+/* Decodes one frame of the given link type. caplen octets are readable at
+ * frame; wirelen is the frame's length on the wire (>= caplen). Never reads
+ * past caplen. The packet keeps a pointer to frame. */
+void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame,
+                       uint32_t caplen, uint32_t wirelen, struct mops_packet *pkt);
+
+const char *mops_status_name(enum mops_status st);
+const char *mops_carrier_name(enum mops_carrier c);
+
+/* The first problem with this id, or NULL. */
+const struct mops_problem *mops_packet_first_problem(const struct mops_packet *pkt,
+                                                     enum mops_problem_id id);
+bool mops_packet_has_problem(const struct mops_packet *pkt, enum mops_problem_id id);
+
+static inline const struct mops_migrate_port *mops_migrate_ports(const struct mops_packet *pkt)
+{
+    return pkt->pool.migrate;
+}
+static inline const struct mops_nat_port *mops_natack_ports(const struct mops_packet *pkt)
+{
+    return pkt->pool.natack;
+}
+
+#endif
