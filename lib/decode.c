@@ -44,15 +44,12 @@ void mops_check_addr(struct mops_packet *pkt, mops_addr_t addr, uint32_t off, co
 
 static enum mops_status status_of(const struct mops_packet *pkt)
 {
-    enum mops_status st = MOPS_ST_OK;
-    for (unsigned i = 0; i < pkt->n_problems; i++) {
-        enum mops_problem_kind k = mops_problem_info(pkt->problems[i].id)->kind;
-        if (k == MOPS_PK_TRUNCATED)
-            return MOPS_ST_TRUNCATED;
-        if (k == MOPS_PK_MALFORMED)
-            st = MOPS_ST_MALFORMED;
-    }
-    return st;
+    if (mops_packet_truncated(pkt))
+        return MOPS_ST_TRUNCATED;
+    for (unsigned i = 0; i < pkt->n_problems; i++)
+        if (mops_problem_info(pkt->problems[i].id)->kind == MOPS_PK_MALFORMED)
+            return MOPS_ST_MALFORMED;
+    return MOPS_ST_OK;
 }
 
 void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame,
@@ -85,6 +82,14 @@ const struct mops_problem *mops_packet_first_problem(const struct mops_packet *p
 bool mops_packet_has_problem(const struct mops_packet *pkt, enum mops_problem_id id)
 {
     return mops_packet_first_problem(pkt, id) != NULL;
+}
+
+bool mops_packet_truncated(const struct mops_packet *pkt)
+{
+    for (unsigned i = 0; i < pkt->n_problems; i++)
+        if (mops_problem_info(pkt->problems[i].id)->kind == MOPS_PK_TRUNCATED)
+            return true;
+    return false;
 }
 
 const char *mops_status_name(enum mops_status st)

@@ -84,4 +84,10 @@ void mops_decode_ipff(struct mops_dec *d)
         return;
     bool complete = !lied && pay_cap_end == decl_end;
     decode_upper(d, &pr, complete);
+    /* The capture ended inside a part no decoder needed (a payload): still
+     * say so, since checksums could not be verified. */
+    if (pay_cap_end < decl_end && !mops_packet_truncated(pkt))
+        mops_problem_add(pkt, MOPS_P_IPFF_TRUNCATED, pay_cap_end,
+                         "truncated at offset %u: %u of %u payload octets captured", pay_cap_end,
+                         pay_cap_end - pay_off, decl_end - pay_off);
 }

@@ -35,6 +35,8 @@ const char *mops_carrier_name(enum mops_carrier c);
 const struct mops_problem *mops_packet_first_problem(const struct mops_packet *pkt,
                                                      enum mops_problem_id id);
 bool mops_packet_has_problem(const struct mops_packet *pkt, enum mops_problem_id id);
+/* Some problem says the capture was cut short. */
+bool mops_packet_truncated(const struct mops_packet *pkt);
 
 static inline const struct mops_migrate_port *mops_migrate_ports(const struct mops_packet *pkt)
 {
