@@ -212,19 +212,27 @@ int mops_cap_check_filter(const char *expr, uint32_t linktype, char err[MOPS_CAP
     return 0;
 }
 
-/* pcapng: a program per interface, compiled when the interface appears. */
+/* pcapng: a program per interface, compiled when the interface appears. An
+ * expression that means nothing on an interface's link type (e.g. "udp" on
+ * bare USER0) matches none of its frames, with a warning; typos were caught
+ * at open. */
 static int ensure_progs(struct mops_cap *c)
 {
     while (c->n_progs < c->n_ifaces) {
-        struct bpf_program *p = realloc(c->progs, (c->n_progs + 1) * sizeof *p);
+        struct mops_cap_prog *p = realloc(c->progs, (c->n_progs + 1) * sizeof *p);
         if (!p) {
             snprintf(c->err, sizeof c->err, "out of memory compiling the filter");
             return -1;
         }
         c->progs = p;
         const struct mops_cap_iface *i = &c->ifaces[c->n_progs];
-        if (compile_for(c->filter, i->linktype, i->snaplen, &c->progs[c->n_progs], c->err) < 0)
-            return -1;
+        char why[MOPS_CAP_ERRLEN];
+        p[c->n_progs].usable =
+            compile_for(c->filter, i->linktype, i->snaplen, &p[c->n_progs].prog, why) == 0;
+        if (!p[c->n_progs].usable)
+            snprintf(c->warn, sizeof c->warn,
+                     "the filter does not apply to interface %u (link type %u); its frames are skipped",
+                     c->n_progs, i->linktype);
         c->n_progs++;
     }
     return 0;
@@ -318,9 +326,9 @@ int mops_cap_next(struct mops_cap *c, struct mops_frame *f)
         if (c->filter) {
             if (ensure_progs(c) < 0)
                 return MOPS_CAP_ERROR;
-            if (!pcap_offline_filter(&c->progs[f->ifid],
-                                     &(struct pcap_pkthdr){.caplen = f->caplen, .len = f->wirelen},
-                                     f->data))
+            const struct mops_cap_prog *p = &c->progs[f->ifid];
+            struct pcap_pkthdr h = {.caplen = f->caplen, .len = f->wirelen};
+            if (!p->usable || !pcap_offline_filter(&p->prog, &h, f->data))
                 continue;
         }
         c->frames++;
@@ -394,7 +402,8 @@ void mops_cap_close(struct mops_cap *c)
     if (c->fp && c->fp != stdin && !c->pcap)
         fclose(c->fp);
     for (unsigned i = 0; i < c->n_progs; i++)
-        pcap_freecode(&c->progs[i]);
+        if (c->progs[i].usable)
+            pcap_freecode(&c->progs[i].prog);
     free(c->progs);
     free(c->filter);
     free(c->ifaces);

@@ -10,6 +10,11 @@
 
 struct mops_pcapng_reader;
 
+struct mops_cap_prog {
+    struct bpf_program prog;
+    bool usable;                      /* compiled for this link type */
+};
+
 struct mops_cap {
     bool live;
     pcap_t *pcap;                     /* pcap file or live; NULL for pcapng */
@@ -19,7 +24,7 @@ struct mops_cap {
     unsigned n_ifaces, cap_ifaces;
     /* BPF: on the pcap handle for pcap/live; per interface for pcapng. */
     char *filter;
-    struct bpf_program *progs;        /* one per interface (pcapng) */
+    struct mops_cap_prog *progs;      /* one per interface (pcapng) */
     unsigned n_progs;
     volatile sig_atomic_t stop;
     uint64_t frames, seen;

@@ -33,6 +33,8 @@ static int put(struct mops_dump *d, const void *p, size_t n)
 {
     if (d->failed)
         return -1;
+    if (n == 0)
+        return 0;
     if (fwrite(p, 1, n, d->fp) != n) {
         d->failed = true;
         snprintf(d->err, sizeof d->err, "write failed: %s", strerror(errno));
@@ -87,7 +89,7 @@ int mops_dump_add_iface(struct mops_dump *d, const struct mops_cap_iface *i)
     }
     uint16_t nlen = (uint16_t)strnlen(i->name, sizeof i->name);
     uint8_t tsresol = 9; /* nanoseconds */
-    uint32_t total = 20 + (nlen ? opt_size(nlen) : 0) + opt_size(1) + 4 + 4;
+    uint32_t total = 20 + (nlen ? opt_size(nlen) : 0) + opt_size(1) + 4; /* 20: fixed part and trailing length; 4: end of options */
     put32(d, 1);
     put32(d, total);
     put16(d, (uint16_t)i->linktype);

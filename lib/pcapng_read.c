@@ -59,8 +59,9 @@ static int read_exact(struct mops_pcapng_reader *r, uint8_t *dst, size_t n)
         dst[got++] = r->pending[0];
         memmove(r->pending, r->pending + 1, --r->n_pending);
     }
-    got += fread(dst + got, 1, n - got, r->fp);
-    r->pos += got;
+    size_t k = fread(dst + got, 1, n - got, r->fp);
+    r->pos += k; /* the pending octets were counted when they were peeked */
+    got += k;
     if (got == n)
         return 1;
     return got == 0 ? 0 : -1;

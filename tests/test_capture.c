@@ -1,0 +1,476 @@
+/* Capture I/O: writing and reading pcap and pcapng (files and stdin through a
+ * pipe), interface ids and link types, BPF filters, and clear messages for
+ * every kind of broken file, bad filter and unknown interface. */
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mops/capture.h"
+#include "mops/decode.h"
+#include "mops/dump.h"
+
+#include "check.h"
+#include "samples.h"
+
+static char dir[64];
+static struct mops_builder b;
+static char err[MOPS_CAP_ERRLEN];
+
+static const char *path(const char *name)
+{
+    static char buf[4][128];
+    static int k;
+    char *p = buf[k++ % 4];
+    snprintf(p, 128, "%s/%s", dir, name);
+    return p;
+}
+
+static void write_bytes(const char *p, const void *d, size_t n)
+{
+    FILE *f = fopen(p, "wb");
+    fwrite(d, 1, n, f);
+    fclose(f);
+}
+
+static size_t read_bytes(const char *p, uint8_t *d, size_t cap)
+{
+    FILE *f = fopen(p, "rb");
+    size_t n = fread(d, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+/* Frame k of a test stream: sample k % count over carrier `c`. */
+static struct mops_frame frame_of(int k, int c, uint32_t ifid)
+{
+    sample_build(k % sample_count(), &b);
+    struct mops_frame f = {0};
+    f.linktype = carrier_wrap(c, &b);
+    f.data = mops_build_data(&b, &f.caplen);
+    f.wirelen = f.caplen;
+    f.ts_ns = UINT64_C(1790000000123456789) + (uint64_t)k * 1000001u;
+    f.ifid = ifid;
+    return f;
+}
+
+static struct mops_cap *open_file(const char *p, const char *filter)
+{
+    struct mops_cap_opts o = {.path = p, .filter = filter};
+    struct mops_cap *c = NULL;
+    if (mops_cap_open(&o, &c, err) < 0)
+        return NULL;
+    return c;
+}
+
+static void test_pcap_roundtrip(void)
+{
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 65535, ""};
+    struct mops_dump *d;
+    CHECK_EQ(mops_dump_open(path("a.pcap"), MOPS_DUMP_PCAP, &eth, 1, &d, err), 0);
+    for (int k = 0; k < 40; k++) {
+        struct mops_frame f = frame_of(k, 1, 0);
+        CHECK_EQ(mops_dump_write(d, &f), 0);
+    }
+    CHECK_EQ(mops_dump_close(d), 0);
+
+    struct mops_cap *c = open_file(path("a.pcap"), NULL);
+    CHECK(c != NULL);
+    CHECK_EQ(mops_cap_n_ifaces(c), 1);
+    CHECK_EQ(mops_cap_iface(c, 0)->linktype, MOPS_LINKTYPE_ETHERNET);
+    CHECK_EQ(mops_cap_iface(c, 0)->snaplen, 65535);
+    CHECK(!mops_cap_is_live(c));
+    struct mops_frame f;
+    int k = 0, rc;
+    while ((rc = mops_cap_next(c, &f)) == MOPS_CAP_FRAME) {
+        uint8_t want[70000];
+        struct mops_frame w = frame_of(k, 1, 0);
+        memcpy(want, w.data, w.caplen);
+        CHECK_MEM(f.data, f.caplen, want, w.caplen);
+        CHECK_EQ(f.wirelen, w.wirelen);
+        CHECK_EQ(f.linktype, MOPS_LINKTYPE_ETHERNET);
+        CHECK_EQ(f.ifid, 0);
+        CHECK_EQ(f.ts_ns, w.ts_ns / 1000 * 1000); /* pcap keeps microseconds */
+        k++;
+    }
+    CHECK_EQ(rc, MOPS_CAP_END);
+    CHECK_EQ(k, 40);
+    struct mops_cap_stats st;
+    mops_cap_stats(c, &st);
+    CHECK_EQ(st.frames, 40);
+    CHECK(!st.have_kernel);
+    mops_cap_close(c);
+
+    /* A pcap file holds one link type. */
+    struct mops_cap_iface two[2] = {{MOPS_LINKTYPE_ETHERNET, 0, ""}, {MOPS_LINKTYPE_USER0, 0, ""}};
+    CHECK_EQ(mops_dump_open(path("b.pcap"), MOPS_DUMP_PCAP, two, 2, &d, err), -1);
+    CHECK(strstr(err, "a pcap file holds one: write pcapng") != NULL);
+    CHECK_EQ(mops_dump_format_for("x.pcapng"), MOPS_DUMP_PCAPNG);
+    CHECK_EQ(mops_dump_format_for("x.pcap"), MOPS_DUMP_PCAP);
+}
+
+/* Three interfaces of three link types, interleaved. */
+static void write_pcapng(const char *p, int frames)
+{
+    struct mops_cap_iface ifs[3] = {{MOPS_LINKTYPE_ETHERNET, 262144, "veth-a"},
+                                    {MOPS_LINKTYPE_USER0, 262144, "ipff0"},
+                                    {MOPS_LINKTYPE_SLL2, 262144, "any"}};
+    static const int carrier_of[3] = {1, 0, 5};
+    struct mops_dump *d;
+    CHECK_EQ(mops_dump_open(p, MOPS_DUMP_PCAPNG, ifs, 3, &d, err), 0);
+    for (int k = 0; k < frames; k++) {
+        struct mops_frame f = frame_of(k, carrier_of[k % 3], (uint32_t)(k % 3));
+        CHECK_EQ(mops_dump_write(d, &f), 0);
+    }
+    CHECK_EQ(mops_dump_close(d), 0);
+}
+
+static int read_all(struct mops_cap *c, int *rc_out)
+{
+    struct mops_frame f;
+    int n = 0, rc;
+    while ((rc = mops_cap_next(c, &f)) == MOPS_CAP_FRAME)
+        n++;
+    *rc_out = rc;
+    return n;
+}
+
+static void test_pcapng_roundtrip(void)
+{
+    write_pcapng(path("m.pcapng"), 30);
+    struct mops_cap *c = open_file(path("m.pcapng"), NULL);
+    CHECK(c != NULL);
+    struct mops_frame f;
+    static const uint32_t lt[3] = {MOPS_LINKTYPE_ETHERNET, MOPS_LINKTYPE_USER0, MOPS_LINKTYPE_SLL2};
+    static const int carrier_of[3] = {1, 0, 5};
+    static struct mops_packet pkt;
+    int k = 0;
+    while (mops_cap_next(c, &f) == MOPS_CAP_FRAME) {
+        uint8_t want[70000];
+        struct mops_frame w = frame_of(k, carrier_of[k % 3], 0);
+        memcpy(want, w.data, w.caplen);
+        CHECK_EQ(f.ifid, k % 3);
+        CHECK_EQ(f.linktype, lt[k % 3]);
+        CHECK_EQ(f.ts_ns, w.ts_ns); /* nanoseconds kept */
+        CHECK_MEM(f.data, f.caplen, want, w.caplen);
+        mops_decode_frame(NULL, f.linktype, f.data, f.caplen, f.wirelen, &pkt);
+        CHECK_EQ(pkt.status, MOPS_ST_OK);
+        k++;
+    }
+    CHECK_EQ(k, 30);
+    CHECK_EQ(mops_cap_n_ifaces(c), 3);
+    CHECK_STR(mops_cap_iface(c, 0)->name, "veth-a");
+    CHECK_STR(mops_cap_iface(c, 2)->name, "any");
+    mops_cap_close(c);
+
+    /* Two sections back to back (cat a.pcapng b.pcapng): ids go on. */
+    static uint8_t buf[1 << 20];
+    size_t n = read_bytes(path("m.pcapng"), buf, sizeof buf);
+    memcpy(buf + n, buf, n);
+    write_bytes(path("two.pcapng"), buf, 2 * n);
+    c = open_file(path("two.pcapng"), NULL);
+    int rc;
+    CHECK_EQ(read_all(c, &rc), 60);
+    CHECK_EQ(rc, MOPS_CAP_END);
+    CHECK_EQ(mops_cap_n_ifaces(c), 6);
+    mops_cap_close(c);
+}
+
+static void test_filters(void)
+{
+    /* IPFF over Ethernet and IPFF-in-UDP over Ethernet in one pcap. */
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 0, ""};
+    struct mops_dump *d;
+    CHECK_EQ(mops_dump_open(path("mix.pcap"), MOPS_DUMP_PCAP, &eth, 1, &d, err), 0);
+    for (int k = 0; k < 20; k++) {
+        struct mops_frame f = frame_of(k, k % 2 ? 6 : 1, 0);
+        mops_dump_write(d, &f);
+    }
+    mops_dump_close(d);
+    int rc;
+    struct mops_cap *c = open_file(path("mix.pcap"), "ether proto 0x88b5");
+    CHECK_EQ(read_all(c, &rc), 10);
+    struct mops_cap_stats st;
+    mops_cap_stats(c, &st);
+    CHECK_EQ(st.frames, 10);
+    mops_cap_close(c);
+    c = open_file(path("mix.pcap"), "udp port 5505");
+    CHECK_EQ(read_all(c, &rc), 10);
+    mops_cap_close(c);
+
+    /* pcapng: compiled per interface; where it means nothing, nothing matches. */
+    c = open_file(path("m.pcapng"), "ether proto 0x88b5");
+    CHECK(c != NULL);
+    struct mops_frame f;
+    int n = 0;
+    while (mops_cap_next(c, &f) == MOPS_CAP_FRAME) {
+        CHECK(f.ifid == 0 || f.ifid == 2); /* Ethernet and SLL2 carry an EtherType */
+        n++;
+    }
+    CHECK_EQ(n, 20);
+    CHECK(mops_cap_warning(c) != NULL);
+    CHECK_STR(mops_cap_warning(c),
+              "the filter does not apply to interface 1 (link type 147); its frames are skipped");
+    mops_cap_close(c);
+
+    /* Bad expressions are named before anything is read. */
+    CHECK(open_file(path("mix.pcap"), "ether proto") == NULL);
+    CHECK(strncmp(err, "bad filter expression: ", 23) == 0);
+    CHECK(strstr(err, "(\"ether proto\")") != NULL);
+    CHECK(open_file(path("m.pcapng"), "tcp port eighty") == NULL);
+    CHECK(strncmp(err, "bad filter expression: ", 23) == 0);
+    CHECK_EQ(mops_cap_check_filter("udp port 5505", MOPS_LINKTYPE_ETHERNET, err), 0);
+    CHECK_EQ(mops_cap_check_filter("udp port", MOPS_LINKTYPE_ETHERNET, err), -1);
+}
+
+/* Feeds a file to this process's stdin through a pipe (not seekable). */
+static void read_stdin(const char *p, int want_frames, int want_ifaces)
+{
+    static uint8_t buf[1 << 20];
+    size_t n = read_bytes(p, buf, sizeof buf);
+    int fds[2];
+    CHECK_EQ(pipe(fds), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        size_t off = 0;
+        while (off < n) { /* in small writes, as a slow producer would */
+            size_t k = n - off < 1000 ? n - off : 1000;
+            if (write(fds[1], buf + off, k) < 0)
+                _exit(1);
+            off += k;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    dup2(fds[0], 0);
+    close(fds[0]);
+    clearerr(stdin);
+    struct mops_cap *c = open_file("-", NULL);
+    CHECK(c != NULL);
+    if (!c) {
+        fprintf(stderr, "  %s\n", err);
+        return;
+    }
+    int rc;
+    CHECK_EQ(read_all(c, &rc), want_frames);
+    CHECK_EQ(rc, MOPS_CAP_END);
+    CHECK_EQ(mops_cap_n_ifaces(c), want_ifaces);
+    mops_cap_close(c);
+    waitpid(pid, NULL, 0);
+}
+
+static void test_stdin(void)
+{
+    read_stdin(path("a.pcap"), 40, 1);
+    read_stdin(path("m.pcapng"), 30, 3);
+}
+
+static void expect_open_error(const char *p, const char *want)
+{
+    struct mops_cap *c = open_file(p, NULL);
+    CHECK(c == NULL);
+    mops_cap_close(c);
+    CHECK(strstr(err, want) != NULL);
+    if (!strstr(err, want))
+        fprintf(stderr, "  got \"%s\", wanted \"%s\"\n", err, want);
+}
+
+/* Reads a file that opens, expecting `frames` frames and then an error. */
+static void expect_read_error(const char *p, int frames, const char *want)
+{
+    struct mops_cap *c = open_file(p, NULL);
+    CHECK(c != NULL);
+    if (!c) {
+        fprintf(stderr, "  open: %s\n", err);
+        return;
+    }
+    int rc;
+    CHECK_EQ(read_all(c, &rc), frames);
+    CHECK_EQ(rc, MOPS_CAP_ERROR);
+    CHECK(strstr(mops_cap_error(c), want) != NULL);
+    if (!strstr(mops_cap_error(c), want))
+        fprintf(stderr, "  got \"%s\", wanted \"%s\"\n", mops_cap_error(c), want);
+    mops_cap_close(c);
+}
+
+static void put32le(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+
+static void test_broken_files(void)
+{
+    static uint8_t buf[1 << 20];
+    expect_open_error(path("missing.pcap"), "missing.pcap: No such file or directory");
+    write_bytes(path("empty"), "", 0);
+    expect_open_error(path("empty"), "empty: empty file, not a capture");
+    write_bytes(path("short"), "\xd4\xc3", 2);
+    expect_open_error(path("short"), "short: file too short to be a capture");
+    write_bytes(path("text"), "hello, this is not a capture file\n", 34);
+    expect_open_error(path("text"), "text: unknown file format");
+    expect_open_error(dir, "Is a directory");
+
+    /* pcap cut in the middle of its last record: the rest is still read. */
+    size_t n = read_bytes(path("a.pcap"), buf, sizeof buf);
+    write_bytes(path("cut.pcap"), buf, n - 7);
+    expect_read_error(path("cut.pcap"), 39, "truncated dump file");
+    /* A record longer than any snaplen. */
+    n = read_bytes(path("a.pcap"), buf, sizeof buf);
+    put32le(buf + 24 + 8, 300000);
+    write_bytes(path("huge.pcap"), buf, n);
+    expect_read_error(path("huge.pcap"), 0, "bigger than");
+    /* An absurd snaplen in the file header is tolerated, as libpcap does. */
+    n = read_bytes(path("a.pcap"), buf, sizeof buf);
+    put32le(buf + 16, 0xfffffff0u);
+    write_bytes(path("snap.pcap"), buf, n);
+    struct mops_cap *c = open_file(path("snap.pcap"), NULL);
+    int rc;
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_EQ(read_all(c, &rc), 40);
+        mops_cap_close(c);
+    }
+
+    /* pcapng damage. The first EPB follows the SHB and three IDBs. */
+    n = read_bytes(path("m.pcapng"), buf, sizeof buf);
+    uint32_t shb_len, off = 0;
+    memcpy(&shb_len, buf + 4, 4);
+    off = shb_len;
+    for (int i = 0; i < 3; i++) {
+        uint32_t l;
+        memcpy(&l, buf + off + 4, 4);
+        off += l;
+    }
+    uint32_t epb = off, epb_len;
+    memcpy(&epb_len, buf + epb + 4, 4);
+    write_bytes(path("cut.pcapng"), buf, n - 5);
+    expect_read_error(path("cut.pcapng"), 29, "file ends inside a block (truncated capture)");
+    memcpy(buf + 4096, buf, n); /* keep a pristine copy */
+    put32le(buf + epb + 4, 13);
+    write_bytes(path("len.pcapng"), buf, n);
+    char want[160];
+    snprintf(want, sizeof want, "corrupt pcapng at file offset %u: block length 13 is not a multiple of 4",
+             epb);
+    expect_read_error(path("len.pcapng"), 0, want);
+    memcpy(buf, buf + 4096, n);
+    put32le(buf + epb + epb_len - 4, epb_len + 4);
+    write_bytes(path("trail.pcapng"), buf, n);
+    expect_read_error(path("trail.pcapng"), 0, "trailing block length differs");
+    memcpy(buf, buf + 4096, n);
+    put32le(buf + epb + 8, 7);
+    write_bytes(path("if.pcapng"), buf, n);
+    expect_read_error(path("if.pcapng"), 0, "packet names interface 7, only 3 described");
+    memcpy(buf, buf + 4096, n);
+    put32le(buf + epb + 20, epb_len);
+    write_bytes(path("cap.pcapng"), buf, n);
+    expect_read_error(path("cap.pcapng"), 0, "captured length runs past its block");
+    memcpy(buf, buf + 4096, n);
+    put32le(buf + 8, 0x11223344);
+    write_bytes(path("bom.pcapng"), buf, n);
+    expect_open_error(path("bom.pcapng"), "unknown byte-order magic");
+    write_bytes(path("shb.pcapng"), buf, 10);
+    expect_open_error(path("shb.pcapng"), "file ends inside the section header");
+
+    /* Unknown and custom blocks are skipped; a simple packet block is read. */
+    memcpy(buf, buf + 4096, n);
+    static uint8_t extra[1 << 20];
+    memcpy(extra, buf, epb);
+    uint32_t k = epb;
+    const uint32_t custom[4] = {0x00000BAD, 16, 0x12345678, 16};
+    memcpy(extra + k, custom, 16);
+    k += 16;
+    const uint32_t spb[4] = {3, 20, 4, 20};
+    memcpy(extra + k, spb, 8);
+    memcpy(extra + k + 8, "\x50\x00\x00\x00", 4); /* an IPFF packet cut to 4 octets */
+    memcpy(extra + k + 12, spb + 3, 4);
+    put32le(extra + k + 8, 0x5);
+    put32le(extra + k + 8, 24);
+    memcpy(extra + k + 12, "\x50\x00\x00\x00", 4);
+    put32le(extra + k + 16, 20);
+    k += 20;
+    memcpy(extra + k, buf + epb, n - epb);
+    write_bytes(path("extra.pcapng"), extra, k + n - epb);
+    c = open_file(path("extra.pcapng"), NULL);
+    CHECK(c != NULL);
+    if (c) {
+        struct mops_frame f;
+        CHECK_EQ(mops_cap_next(c, &f), MOPS_CAP_FRAME);
+        CHECK_EQ(f.caplen, 4);   /* the SPB */
+        CHECK_EQ(f.wirelen, 24);
+        CHECK_EQ(f.ifid, 0);
+        CHECK_EQ(read_all(c, &rc), 30);
+        CHECK_EQ(rc, MOPS_CAP_END);
+        mops_cap_close(c);
+    }
+
+    /* Many interfaces. */
+    static struct mops_cap_iface many[1000];
+    for (int i = 0; i < 1000; i++)
+        many[i] = (struct mops_cap_iface){MOPS_LINKTYPE_USER0, 0, ""};
+    struct mops_dump *d;
+    CHECK_EQ(mops_dump_open(path("many.pcapng"), MOPS_DUMP_PCAPNG, many, 1000, &d, err), 0);
+    struct mops_frame f = frame_of(0, 0, 999);
+    CHECK_EQ(mops_dump_write(d, &f), 0);
+    f.ifid = 1000;
+    CHECK_EQ(mops_dump_write(d, &f), -1);
+    CHECK_STR(mops_dump_error(d), "frame of interface 1000, only 1000 described");
+    CHECK_EQ(mops_dump_close(d), 0);
+    c = open_file(path("many.pcapng"), NULL);
+    CHECK(c != NULL);
+    CHECK_EQ(mops_cap_next(c, &f), MOPS_CAP_FRAME);
+    CHECK_EQ(f.ifid, 999);
+    CHECK_EQ(mops_cap_n_ifaces(c), 1000);
+    mops_cap_close(c);
+}
+
+static void test_write_errors(void)
+{
+    /* A full disk is reported, not swallowed. */
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 0, ""};
+    struct mops_dump *d;
+    CHECK_EQ(mops_dump_open("/dev/full", MOPS_DUMP_PCAPNG, &eth, 1, &d, err), 0);
+    int failed = 0;
+    for (int k = 0; k < 2000 && !failed; k++) {
+        struct mops_frame f = frame_of(k, 1, 0);
+        failed = mops_dump_write(d, &f) < 0;
+    }
+    CHECK_EQ(mops_dump_close(d), -1);
+    CHECK_EQ(mops_dump_open(path("nodir/x.pcap"), MOPS_DUMP_PCAP, &eth, 1, &d, err), -1);
+    CHECK(strstr(err, "No such file or directory") != NULL);
+}
+
+static void test_live_errors(void)
+{
+    struct mops_cap_opts o = {.iface = "nosuch0"};
+    struct mops_cap *c;
+    CHECK_EQ(mops_cap_open(&o, &c, err), -1);
+    CHECK_STR(err, "nosuch0: no such interface (mopsdump -D lists them)");
+    struct mops_cap_opts both = {.iface = "lo", .path = "x"};
+    CHECK_EQ(mops_cap_open(&both, &c, err), -1);
+    CHECK_STR(err, "give either a file or an interface");
+    struct mops_if_info ifs[64];
+    int n = mops_cap_list_interfaces(ifs, 64, err);
+    CHECK(n >= 1);
+    int lo = 0;
+    for (int i = 0; i < n; i++)
+        lo |= strcmp(ifs[i].name, "lo") == 0 && ifs[i].loopback;
+    CHECK(lo);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/mops-test-capture.XXXXXX");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 2;
+    }
+    test_pcap_roundtrip();
+    test_pcapng_roundtrip();
+    test_filters();
+    test_stdin();
+    test_broken_files();
+    test_write_errors();
+    test_live_errors();
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return check_report("test_capture");
+}
