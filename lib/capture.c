@@ -153,10 +153,18 @@ static int open_live(struct mops_cap *c, const struct mops_cap_opts *o, char *er
     pcap_set_snaplen(c->pcap, o->snaplen > 0 ? o->snaplen : MOPS_CAP_DEFAULT_SNAPLEN);
     pcap_set_promisc(c->pcap, !o->no_promisc);
     pcap_set_timeout(c->pcap, o->timeout_ms > 0 ? o->timeout_ms : 100);
-    if (o->immediate)
+    int snaplen = o->snaplen > 0 ? o->snaplen : MOPS_CAP_DEFAULT_SNAPLEN;
+    int buffer = o->buffer_kib > 0 ? o->buffer_kib * 1024 : 0;
+    if (o->immediate) {
         pcap_set_immediate_mode(c->pcap, 1);
-    if (o->buffer_kib > 0)
-        pcap_set_buffer_size(c->pcap, o->buffer_kib * 1024);
+        /* Immediate mode makes libpcap use TPACKET_V2, whose ring slots are
+         * each a whole snaplen: the 2 MiB default would hold ~7 frames and
+         * drop any burst. Room for 64 full frames unless told otherwise. */
+        if (!buffer)
+            buffer = 64 * snaplen;
+    }
+    if (buffer)
+        pcap_set_buffer_size(c->pcap, buffer);
     pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO); /* falls back to micro */
     int rc = pcap_activate(c->pcap);
     if (rc < 0) {
