@@ -3,6 +3,7 @@
  * with one known fault each. Timestamps are fixed, so the output is the same
  * byte for byte on every run (a test holds the committed file to that). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mops/decode.h"

@@ -80,6 +80,17 @@ static FILE *replay_stream(FILE *under, const uint8_t *peeked, size_t n)
     return f;
 }
 
+int mops_linktype_to_dlt(uint32_t linktype)
+{
+    return linktype == 101 ? DLT_RAW : (int)linktype;
+}
+
+uint32_t mops_dlt_to_linktype(int dlt)
+{
+    /* DLT_RAW is 12 on most systems and 14 on OpenBSD. */
+    return dlt == DLT_RAW || dlt == 12 || dlt == 14 ? 101u : (uint32_t)dlt;
+}
+
 static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *err)
 {
     bool is_stdin = strcmp(o->path, "-") == 0;
@@ -137,7 +148,8 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
             fclose(pf);
         return -1;
     }
-    mops_cap_add_iface(c, (uint32_t)pcap_datalink(c->pcap), (uint32_t)pcap_snapshot(c->pcap), "");
+    mops_cap_add_iface(c, mops_dlt_to_linktype(pcap_datalink(c->pcap)),
+                       (uint32_t)pcap_snapshot(c->pcap), "");
     return 0;
 }
 
@@ -191,15 +203,16 @@ static int open_live(struct mops_cap *c, const struct mops_cap_opts *o, char *er
     /* As tcpdump does, cooked v2 on "any" so the interface index is kept. */
     if (strcmp(o->iface, "any") == 0)
         pcap_set_datalink(c->pcap, DLT_LINUX_SLL2);
-    mops_cap_add_iface(c, (uint32_t)pcap_datalink(c->pcap), (uint32_t)pcap_snapshot(c->pcap),
-                       o->iface);
+    mops_cap_add_iface(c, mops_dlt_to_linktype(pcap_datalink(c->pcap)),
+                       (uint32_t)pcap_snapshot(c->pcap), o->iface);
     return 0;
 }
 
 static int compile_for(const char *expr, uint32_t linktype, uint32_t snaplen,
                        struct bpf_program *prog, char *err)
 {
-    pcap_t *dead = pcap_open_dead((int)linktype, snaplen ? (int)snaplen : MOPS_CAP_DEFAULT_SNAPLEN);
+    pcap_t *dead = pcap_open_dead(mops_linktype_to_dlt(linktype),
+                                  snaplen ? (int)snaplen : MOPS_CAP_DEFAULT_SNAPLEN);
     if (!dead) {
         set_err(err, "cannot compile a filter for link type %s%s", "", "");
         return -1;

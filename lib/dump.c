@@ -136,7 +136,7 @@ int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mop
                 return -1;
             }
         d->pcap_linktype = ifaces[0].linktype;
-        d->dead = pcap_open_dead((int)ifaces[0].linktype,
+        d->dead = pcap_open_dead(mops_linktype_to_dlt(ifaces[0].linktype),
                                  ifaces[0].snaplen ? (int)ifaces[0].snaplen : MOPS_CAP_DEFAULT_SNAPLEN);
         d->dumper = d->dead ? pcap_dump_fopen(d->dead, d->fp) : NULL;
         if (!d->dumper) {

@@ -100,6 +100,33 @@ static void test_pcap_roundtrip(void)
     CHECK(!st.have_kernel);
     mops_cap_close(c);
 
+    /* Raw IP: LINKTYPE_RAW in the file, DLT_RAW inside libpcap. */
+    struct mops_cap_iface raw = {MOPS_LINKTYPE_RAW, 0, ""};
+    CHECK_EQ(mops_dump_open(path("raw.pcap"), MOPS_DUMP_PCAP, &raw, 1, &d, err), 0);
+    for (int k = 0; k < 5; k++) {
+        struct mops_frame f = frame_of(k, 8, 0);
+        CHECK_EQ(mops_dump_write(d, &f), 0);
+    }
+    CHECK_EQ(mops_dump_close(d), 0);
+    uint8_t hdr[24];
+    CHECK_EQ(read_bytes(path("raw.pcap"), hdr, sizeof hdr), 24);
+    CHECK_EQ(hdr[20], 101); /* the file says LINKTYPE_RAW */
+    c = open_file(path("raw.pcap"), "udp port 5505");
+    CHECK(c != NULL);
+    CHECK_EQ(mops_cap_iface(c, 0)->linktype, MOPS_LINKTYPE_RAW);
+    static struct mops_packet pkt;
+    struct mops_frame rf;
+    k = 0;
+    while (mops_cap_next(c, &rf) == MOPS_CAP_FRAME) {
+        CHECK_EQ(rf.linktype, MOPS_LINKTYPE_RAW);
+        mops_decode_frame(NULL, rf.linktype, rf.data, rf.caplen, rf.wirelen, &pkt);
+        CHECK_EQ(pkt.status, MOPS_ST_OK);
+        CHECK_EQ(pkt.link.carrier, MOPS_CARRIER_UDP4);
+        k++;
+    }
+    CHECK_EQ(k, 5);
+    mops_cap_close(c);
+
     /* A pcap file holds one link type. */
     struct mops_cap_iface two[2] = {{MOPS_LINKTYPE_ETHERNET, 0, ""}, {MOPS_LINKTYPE_USER0, 0, ""}};
     CHECK_EQ(mops_dump_open(path("b.pcap"), MOPS_DUMP_PCAP, two, 2, &d, err), -1);

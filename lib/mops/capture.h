@@ -80,6 +80,11 @@ struct mops_if_info {
 /* Returns the number listed (into at most max), or -1 with err set. */
 int mops_cap_list_interfaces(struct mops_if_info *out, int max, char err[MOPS_CAP_ERRLEN]);
 
+/* libpcap speaks DLT_ numbers, files and this library LINKTYPE_ numbers; they
+ * differ for raw IP (LINKTYPE_RAW 101 is DLT_RAW 12 on Linux). */
+int mops_linktype_to_dlt(uint32_t linktype);
+uint32_t mops_dlt_to_linktype(int dlt);
+
 /* Compiles a BPF expression for a link type, for checking a filter without
  * opening anything. Returns 0 or -1 with err set. */
 int mops_cap_check_filter(const char *expr, uint32_t linktype, char err[MOPS_CAP_ERRLEN]);

@@ -71,6 +71,8 @@ static void print_icmp(void)
     printf("]\n  icmpv5.type = %u\n  icmpv5.code = %u\n", m->type, m->code);
     switch (m->kind) {
     case MOPS_ICMP_KIND_MIGRATE: {
+        if (!(pkt.layers & MOPS_L_MOPS)) /* cut before its fixed fields */
+            break;
         const struct mops_migrate *g = &m->u.migrate;
         printf("  mops.migrate.code = %s\n  mops.version = %u\n  mops.migrate.proto = %u\n",
                mops_migrate_code_name(m->code) ? mops_migrate_code_name(m->code) : "unknown",
@@ -86,6 +88,8 @@ static void print_icmp(void)
         break;
     }
     case MOPS_ICMP_KIND_ANYCAST_ACK: {
+        if (!(pkt.layers & MOPS_L_MOPS))
+            break;
         const struct mops_anycast_ack *a = &m->u.anycast;
         printf("  mops.version = %u\n  mops.anycast.proto = %u\n", a->version, a->proto);
         addr("mops.anycast.anycast_addr", a->anycast_addr);
@@ -94,6 +98,8 @@ static void print_icmp(void)
         break;
     }
     case MOPS_ICMP_KIND_NAT_ACK: {
+        if (!(pkt.layers & MOPS_L_MOPS))
+            break;
         const struct mops_nat_ack *a = &m->u.natack;
         printf("  mops.version = %u\n  mops.natack.level = %u\n  mops.natack.proto = %u\n",
                a->version, a->level, a->proto);
