@@ -42,6 +42,17 @@ void mops_check_addr(struct mops_packet *pkt, mops_addr_t addr, uint32_t off, co
     }
 }
 
+bool mops_check_verified(struct mops_check *c, uint32_t got, uint32_t want)
+{
+    *c = (struct mops_check){got == want ? MOPS_CHECK_GOOD : MOPS_CHECK_BAD, got, want};
+    return got == want;
+}
+
+void mops_check_unverified(struct mops_check *c, uint32_t got)
+{
+    *c = (struct mops_check){MOPS_CHECK_UNVERIFIED, got, 0};
+}
+
 static enum mops_status status_of(const struct mops_packet *pkt)
 {
     if (mops_packet_truncated(pkt))

@@ -92,18 +92,12 @@ void mops_decode_icmpv5(struct mops_dec *d, struct mops_rd *r, bool complete)
     }
     pkt->layers |= MOPS_L_ICMP;
 
-    if (complete) {
-        uint32_t want = mops_icmpv5_crc(pkt->ip.src, pkt->ip.dst, pkt->frame + m->off, m->len);
-        m->crc_check.got = m->crc;
-        m->crc_check.expected = want;
-        m->crc_check.state = want == m->crc ? MOPS_CHECK_GOOD : MOPS_CHECK_BAD;
-        if (want != m->crc)
-            mops_problem_add(pkt, MOPS_P_ICMP5_CRC, m->off, "bad crc 0x%08x != 0x%08x", m->crc,
-                             want);
-    } else {
-        m->crc_check.state = MOPS_CHECK_UNVERIFIED;
-        m->crc_check.got = m->crc;
-    }
+    if (!complete)
+        mops_check_unverified(&m->crc_check, m->crc);
+    else if (!mops_check_verified(&m->crc_check, m->crc,
+                                  mops_icmpv5_crc(pkt->ip.src, pkt->ip.dst, pkt->frame + m->off, m->len)))
+        mops_problem_add(pkt, MOPS_P_ICMP5_CRC, m->off, "bad crc 0x%08x != 0x%08x", m->crc,
+                         m->crc_check.expected);
 
     if (is_mops_type(d->s, m->type)) {
         mops_decode_mops(d, r);

@@ -26,6 +26,11 @@ void mops_problem_short(struct mops_packet *pkt, const struct mops_rd *r,
  * ("ipff.src", "mops.migrate.prev_addr"). */
 void mops_check_addr(struct mops_packet *pkt, mops_addr_t addr, uint32_t off, const char *field);
 
+/* Records a checksum the decoder could verify; true when it matched. */
+bool mops_check_verified(struct mops_check *c, uint32_t got, uint32_t want);
+/* Records one whose octets are not all captured. */
+void mops_check_unverified(struct mops_check *c, uint32_t got);
+
 /* Carrier -> IPFF start. Returns false if the frame carries no IPFF. */
 bool mops_decode_link(struct mops_dec *d, uint32_t linktype);
 void mops_decode_ipff(struct mops_dec *d);

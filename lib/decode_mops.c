@@ -9,6 +9,33 @@ static void check_version(struct mops_dec *d, const struct mops_icmp *m, uint8_t
                          version, MOPS_MOPS_VERSION);
 }
 
+/* Every MOPS body opens with two words, each a 14-bit field over an address
+ * (MOPS §4.1-4.3). Reads and checks them; false, with the problem reported,
+ * when the message is cut short before they end. */
+struct opening {
+    uint16_t field0, field1;
+    mops_addr_t addr0, addr1;
+};
+
+static bool read_opening(struct mops_dec *d, struct mops_rd *r, const struct mops_icmp *m,
+                         const char *what, const char *addr0_name, const char *addr1_name,
+                         struct opening *o)
+{
+    uint64_t w0 = mops_rd_u64(r);
+    uint64_t w1 = mops_rd_u64(r);
+    if (mops_rd_failed(r)) {
+        mops_problem_short(d->pkt, r, MOPS_P_MOPS_LENGTH, what);
+        return false;
+    }
+    o->field0 = (uint16_t)(w0 >> 50);
+    o->addr0 = w0 & MOPS_ADDR_MASK;
+    o->field1 = (uint16_t)(w1 >> 50);
+    o->addr1 = w1 & MOPS_ADDR_MASK;
+    mops_check_addr(d->pkt, o->addr0, m->off + 8, addr0_name);
+    mops_check_addr(d->pkt, o->addr1, m->off + 16, addr1_name);
+    return true;
+}
+
 /* Checks the Number of Ports against the message length and returns how many
  * entries the message has room for. */
 static uint32_t entries_in(struct mops_dec *d, const struct mops_icmp *m, uint32_t n_ports,
@@ -36,19 +63,14 @@ static void decode_migrate(struct mops_dec *d, struct mops_rd *r, struct mops_ic
     if (!mops_migrate_code_name(m->code))
         mops_problem_add(pkt, MOPS_P_ICMP5_CODE_UNKNOWN, m->off + 6, "unknown Migrate code %u",
                          m->code);
-    uint64_t w0 = mops_rd_u64(r);
-    uint64_t w1 = mops_rd_u64(r);
-    if (mops_rd_failed(r)) {
-        mops_problem_short(pkt, r, MOPS_P_MOPS_LENGTH, "Migrate");
+    struct opening o;
+    if (!read_opening(d, r, m, "Migrate", "mops.migrate.prev_addr", "mops.migrate.mig_addr", &o))
         return;
-    }
     pkt->layers |= MOPS_L_MOPS;
-    g->proto = (uint16_t)(w0 >> 50);
-    g->prev_addr = w0 & MOPS_ADDR_MASK;
-    g->n_ports = (uint16_t)(w1 >> 50);
-    g->mig_addr = w1 & MOPS_ADDR_MASK;
-    mops_check_addr(pkt, g->prev_addr, m->off + 8, "mops.migrate.prev_addr");
-    mops_check_addr(pkt, g->mig_addr, m->off + 16, "mops.migrate.mig_addr");
+    g->proto = o.field0;
+    g->prev_addr = o.addr0;
+    g->n_ports = o.field1;
+    g->mig_addr = o.addr1;
     uint32_t n = entries_in(d, m, g->n_ports, MOPS_MIGRATE_FIXED_LEN, MOPS_MIGRATE_PORT_LEN,
                             "Migrate");
     for (uint32_t i = 0; i < n && i < MOPS_MAX_MIGRATE_PORTS; i++) {
@@ -81,8 +103,14 @@ static void decode_anycast(struct mops_dec *d, struct mops_rd *r, struct mops_ic
         mops_problem_add(pkt, MOPS_P_MOPS_LENGTH, m->off,
                          "Anycast Server Acknowledgement of %u octets, expected %u", m->len,
                          MOPS_ANYCAST_ACK_LEN);
-    uint64_t w0 = mops_rd_u64(r);
-    uint64_t w1 = mops_rd_u64(r);
+    struct opening o;
+    if (!read_opening(d, r, m, "Anycast Server Acknowledgement", "mops.anycast.anycast_addr",
+                      "mops.anycast.unicast_addr", &o))
+        return;
+    a->proto = o.field0;
+    a->anycast_addr = o.addr0;
+    a->reserved2 = o.field1;
+    a->unicast_addr = o.addr1;
     a->sport = mops_rd_u16(r);
     a->dport = mops_rd_u16(r);
     if (mops_rd_failed(r)) {
@@ -90,12 +118,6 @@ static void decode_anycast(struct mops_dec *d, struct mops_rd *r, struct mops_ic
         return;
     }
     pkt->layers |= MOPS_L_MOPS;
-    a->proto = (uint16_t)(w0 >> 50);
-    a->anycast_addr = w0 & MOPS_ADDR_MASK;
-    a->reserved2 = (uint16_t)(w1 >> 50);
-    a->unicast_addr = w1 & MOPS_ADDR_MASK;
-    mops_check_addr(pkt, a->anycast_addr, m->off + 8, "mops.anycast.anycast_addr");
-    mops_check_addr(pkt, a->unicast_addr, m->off + 16, "mops.anycast.unicast_addr");
 }
 
 static void decode_natack(struct mops_dec *d, struct mops_rd *r, struct mops_icmp *m)
@@ -113,19 +135,15 @@ static void decode_natack(struct mops_dec *d, struct mops_rd *r, struct mops_icm
         mops_problem_add(pkt, MOPS_P_MOPS_NATACK_HTL, pkt->link.ipff_off + 16,
                          "NAT Acknowledgement with Hops to Live %u, expected %u", pkt->ip.htl,
                          MOPS_NATACK_HTL);
-    uint64_t w0 = mops_rd_u64(r);
-    uint64_t w1 = mops_rd_u64(r);
-    if (mops_rd_failed(r)) {
-        mops_problem_short(pkt, r, MOPS_P_MOPS_LENGTH, "NAT Acknowledgement");
+    struct opening o;
+    if (!read_opening(d, r, m, "NAT Acknowledgement", "mops.natack.orig_addr",
+                      "mops.natack.trans_addr", &o))
         return;
-    }
     pkt->layers |= MOPS_L_MOPS;
-    a->proto = (uint16_t)(w0 >> 50);
-    a->orig_addr = w0 & MOPS_ADDR_MASK;
-    a->n_ports = (uint16_t)(w1 >> 50);
-    a->trans_addr = w1 & MOPS_ADDR_MASK;
-    mops_check_addr(pkt, a->orig_addr, m->off + 8, "mops.natack.orig_addr");
-    mops_check_addr(pkt, a->trans_addr, m->off + 16, "mops.natack.trans_addr");
+    a->proto = o.field0;
+    a->orig_addr = o.addr0;
+    a->n_ports = o.field1;
+    a->trans_addr = o.addr1;
     uint32_t n = entries_in(d, m, a->n_ports, MOPS_NATACK_FIXED_LEN, MOPS_NATACK_PORT_LEN,
                             "NAT Acknowledgement");
     for (uint32_t i = 0; i < n && i < MOPS_MAX_NATACK_PORTS; i++) {

@@ -124,15 +124,11 @@ void mops_decode_tcp(struct mops_dec *d, struct mops_rd *r, bool complete)
     t->payload_off = t->off + hlen;
     t->payload_len = pkt->l4_len - hlen;
 
-    if (complete) {
-        uint16_t want = mops_inet_checksum(pkt->ip.src, pkt->ip.dst, MOPS_PROTO_TCP,
-                                           pkt->frame + t->off, pkt->l4_len, 16);
-        t->csum_check = (struct mops_check){want == t->csum ? MOPS_CHECK_GOOD : MOPS_CHECK_BAD,
-                                            t->csum, want};
-        if (want != t->csum)
-            mops_problem_add(pkt, MOPS_P_TCP_CHECKSUM, t->off + 16,
-                             "bad tcp checksum 0x%04x != 0x%04x", t->csum, want);
-    } else {
-        t->csum_check = (struct mops_check){MOPS_CHECK_UNVERIFIED, t->csum, 0};
-    }
+    if (!complete)
+        mops_check_unverified(&t->csum_check, t->csum);
+    else if (!mops_check_verified(&t->csum_check, t->csum,
+                                  mops_inet_checksum(pkt->ip.src, pkt->ip.dst, MOPS_PROTO_TCP,
+                                                     pkt->frame + t->off, pkt->l4_len, 16)))
+        mops_problem_add(pkt, MOPS_P_TCP_CHECKSUM, t->off + 16, "bad tcp checksum 0x%04x != 0x%04x",
+                         t->csum, t->csum_check.expected);
 }

@@ -19,20 +19,21 @@ void mops_decode_udpv5(struct mops_dec *d, struct mops_rd *r, bool complete)
     pkt->layers |= MOPS_L_UDP;
     u->payload_off = u->off + MOPS_UDPV5_HDR_LEN;
     u->payload_len = pkt->l4_len - MOPS_UDPV5_HDR_LEN;
-    if (!complete) {
-        u->csum_check = (struct mops_check){MOPS_CHECK_UNVERIFIED, u->csum, 0};
-        if (u->csum == 0)
-            mops_problem_add(pkt, MOPS_P_UDP5_ZERO_CHECKSUM, u->off + 4,
-                             "UDPv5 checksum 0 (the checksum is mandatory)");
-        return;
-    }
-    uint16_t want = mops_udpv5_checksum(pkt->ip.src, pkt->ip.dst, pkt->frame + u->off, pkt->l4_len);
-    u->csum_check = (struct mops_check){want == u->csum ? MOPS_CHECK_GOOD : MOPS_CHECK_BAD,
-                                        u->csum, want};
-    if (u->csum == 0)
+    bool good = true;
+    if (!complete)
+        mops_check_unverified(&u->csum_check, u->csum);
+    else
+        good = mops_check_verified(&u->csum_check, u->csum,
+                                   mops_udpv5_checksum(pkt->ip.src, pkt->ip.dst,
+                                                       pkt->frame + u->off, pkt->l4_len));
+    if (u->csum == 0 && complete)
         mops_problem_add(pkt, MOPS_P_UDP5_ZERO_CHECKSUM, u->off + 4,
-                         "UDPv5 checksum 0 (the checksum is mandatory), should be 0x%04x", want);
-    else if (want != u->csum)
+                         "UDPv5 checksum 0 (the checksum is mandatory), should be 0x%04x",
+                         u->csum_check.expected);
+    else if (u->csum == 0)
+        mops_problem_add(pkt, MOPS_P_UDP5_ZERO_CHECKSUM, u->off + 4,
+                         "UDPv5 checksum 0 (the checksum is mandatory)");
+    else if (!good)
         mops_problem_add(pkt, MOPS_P_UDP5_CHECKSUM, u->off + 4, "bad udp checksum 0x%04x != 0x%04x",
-                         u->csum, want);
+                         u->csum, u->csum_check.expected);
 }

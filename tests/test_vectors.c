@@ -40,6 +40,25 @@ static void check_built(const uint8_t *p, size_t n)
     CHECK_MEM(out, len, p, n);
 }
 
+/* Finishes b. What follows its 20-octet IPFF header must be the vector (or,
+ * with `prefix`, start with it); the packet, copied to `whole`, must decode
+ * cleanly. Returns the packet's length. */
+static uint32_t finish_check_decode(const char *vector, size_t vector_len, int prefix, uint8_t *whole)
+{
+    uint8_t v[128];
+    size_t n = check_hex(vector, v, sizeof v);
+    CHECK_EQ(n, vector_len);
+    CHECK_EQ(mops_build_finish(&b), 0);
+    uint32_t len;
+    const uint8_t *out = mops_build_data(&b, &len);
+    CHECK_MEM(out + 20, prefix ? n : len - 20, v, n);
+    memcpy(whole, out, len);
+    decode(whole, len);
+    CHECK_EQ(pkt.status, MOPS_ST_OK);
+    CHECK_EQ(pkt.n_problems, 0);
+    return len;
+}
+
 static struct mops_ipff_hdr hdr(mops_addr_t src, mops_addr_t dst, uint8_t htl)
 {
     return (struct mops_ipff_hdr){.src = src, .dst = dst, .htl = htl};
@@ -114,7 +133,7 @@ static void test_header_and_migrate(void)
 
 static void test_nat_ack(void)
 {
-    uint8_t v[128];
+    uint8_t frame[128];
     /* MOPS §4.3: Hops to Live 1. */
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = hdr(A(10, 2, 0, 0, 99), A(10, 2, 0, 0, 1), 1);
@@ -124,19 +143,7 @@ static void test_nat_ack(void)
                               .trans_addr = A(525, 8, 78, 2, 2)};
     struct mops_nat_port np = {5050, 6050};
     mops_build_nat_ack(&b, &na, &np, 1);
-    CHECK_EQ(mops_build_finish(&b), 0);
-    uint32_t len;
-    const uint8_t *out = mops_build_data(&b, &len);
-    size_t n = check_hex(PV_NAT_ACK, v, sizeof v);
-    CHECK_EQ(n, 28);
-    CHECK_EQ(len, 20 + n);
-    CHECK_MEM(out + 20, len - 20, v, n);
-
-    uint8_t frame[128];
-    memcpy(frame, out, len);
-    decode(frame, len);
-    CHECK_EQ(pkt.status, MOPS_ST_OK);
-    CHECK_EQ(pkt.n_problems, 0);
+    uint32_t len = finish_check_decode(PV_NAT_ACK, 28, 0, frame);
     CHECK_EQ(pkt.ip.htl, 1);
     const struct mops_icmp *m = &pkt.icmp;
     CHECK_EQ(m->crc, 0xd0460866);
@@ -159,9 +166,7 @@ static void test_nat_ack(void)
 
 static void test_anycast_ack(void)
 {
-    uint8_t v[128], whole[160];
-    size_t n = check_hex(PV_ANYCAST_ACK, v, sizeof v);
-    CHECK_EQ(n, 28);
+    uint8_t whole[160];
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = hdr(A(8, 8, 8, 8, 8), A(525, 8, 78, 3, 9), 64);
     mops_build_ipff(&b, &h);
@@ -169,14 +174,7 @@ static void test_anycast_ack(void)
                                   .anycast_addr = A(8, 8, 8, 8, 8),
                                   .unicast_addr = A(8, 8, 4, 4, 4), .sport = 1027, .dport = 80};
     mops_build_anycast_ack(&b, &ac);
-    CHECK_EQ(mops_build_finish(&b), 0);
-    uint32_t len;
-    const uint8_t *out = mops_build_data(&b, &len);
-    CHECK_MEM(out + 20, len - 20, v, n);
-    memcpy(whole, out, len);
-    decode(whole, len);
-    CHECK_EQ(pkt.status, MOPS_ST_OK);
-    CHECK_EQ(pkt.n_problems, 0);
+    uint32_t len = finish_check_decode(PV_ANYCAST_ACK, 28, 0, whole);
     const struct mops_icmp *m = &pkt.icmp;
     CHECK_EQ(m->crc, 0x1dbf8567);
     CHECK_EQ(m->crc_check.state, MOPS_CHECK_GOOD);
@@ -194,9 +192,7 @@ static void test_anycast_ack(void)
 
 static void test_tcp_syn(void)
 {
-    uint8_t v[128], whole[160];
-    size_t n = check_hex(PV_TCP_SYN, v, sizeof v);
-    CHECK_EQ(n, 24);
+    uint8_t whole[160];
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = hdr(A(525, 8, 78, 3, 9), A(8, 8, 8, 8, 8), 64);
     mops_build_ipff(&b, &h);
@@ -206,14 +202,7 @@ static void test_tcp_syn(void)
     t.opts[1].kind = MOPS_TCPOPT_NOP;
     t.opts[2].kind = MOPS_TCPOPT_NOP;
     mops_build_tcp(&b, &t, NULL, 0);
-    CHECK_EQ(mops_build_finish(&b), 0);
-    uint32_t len;
-    const uint8_t *out = mops_build_data(&b, &len);
-    CHECK_MEM(out + 20, len - 20, v, n);
-    memcpy(whole, out, len);
-    decode(whole, len);
-    CHECK_EQ(pkt.status, MOPS_ST_OK);
-    CHECK_EQ(pkt.n_problems, 0);
+    uint32_t len = finish_check_decode(PV_TCP_SYN, 24, 0, whole);
     CHECK_EQ(pkt.ip.proto, MOPS_PROTO_TCP);
     const struct mops_tcp *d = &pkt.tcp;
     CHECK_EQ(d->sport, 1027);
@@ -237,21 +226,12 @@ static void test_tcp_syn(void)
 
 static void test_udp(void)
 {
-    uint8_t v[64], whole[128];
-    size_t n = check_hex(PV_UDP, v, sizeof v);
-    CHECK_EQ(n, 11);
+    uint8_t whole[128];
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = hdr(A(525, 8, 78, 3, 9), A(8, 8, 8, 8, 8), 64);
     mops_build_ipff(&b, &h);
     mops_build_udpv5(&b, 5000, 53, (const uint8_t *)"hello", 5);
-    CHECK_EQ(mops_build_finish(&b), 0);
-    uint32_t len;
-    const uint8_t *out = mops_build_data(&b, &len);
-    CHECK_MEM(out + 20, len - 20, v, n);
-    memcpy(whole, out, len);
-    decode(whole, len);
-    CHECK_EQ(pkt.status, MOPS_ST_OK);
-    CHECK_EQ(pkt.n_problems, 0);
+    uint32_t len = finish_check_decode(PV_UDP, 11, 0, whole);
     CHECK_EQ(pkt.udp.sport, 5000);
     CHECK_EQ(pkt.udp.dport, 53);
     CHECK_EQ(pkt.udp.csum, 0x61aa);
@@ -263,9 +243,7 @@ static void test_udp(void)
 
 static void test_recv_src(void)
 {
-    uint8_t v[64], whole[160];
-    size_t n = check_hex(PV_RECV_SRC_DSTOPTS, v, sizeof v);
-    CHECK_EQ(n, 16);
+    uint8_t whole[160];
     /* The server's SYN-ACK to the NATed client of Appendix B. */
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = hdr(A(8, 8, 8, 8, 8), A(525, 8, 78, 2, 2), 64);
@@ -280,14 +258,7 @@ static void test_recv_src(void)
     t.opts[1].kind = MOPS_TCPOPT_NOP;
     t.opts[2].kind = MOPS_TCPOPT_NOP;
     mops_build_tcp(&b, &t, NULL, 0);
-    CHECK_EQ(mops_build_finish(&b), 0);
-    uint32_t len;
-    const uint8_t *out = mops_build_data(&b, &len);
-    CHECK_MEM(out + 20, 16, v, n);
-    memcpy(whole, out, len);
-    decode(whole, len);
-    CHECK_EQ(pkt.status, MOPS_ST_OK);
-    CHECK_EQ(pkt.n_problems, 0);
+    uint32_t len = finish_check_decode(PV_RECV_SRC_DSTOPTS, 16, 1, whole);
     CHECK_EQ(pkt.ip.proto, MOPS_PROTO_DSTOPTS);
     CHECK_EQ(pkt.n_ext, 1);
     CHECK_EQ(pkt.ext[0].type, MOPS_PROTO_DSTOPTS);
