@@ -15,7 +15,8 @@ static void set_err(char *err, const char *fmt, const char *a, const char *b)
     snprintf(err, MOPS_CAP_ERRLEN, fmt, a, b);
 }
 
-int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name)
+int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name,
+                       uint8_t ts_digits)
 {
     if (c->n_ifaces >= MAX_IFACES)
         return -1;
@@ -31,6 +32,7 @@ int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, 
     i->linktype = linktype;
     i->snaplen = snaplen;
     snprintf(i->name, sizeof i->name, "%s", name ? name : "");
+    i->ts_digits = ts_digits;
     return (int)c->n_ifaces++;
 }
 
@@ -148,8 +150,10 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
             fclose(pf);
         return -1;
     }
+    /* The file's own precision: the nanosecond magic, else microseconds. */
+    bool nano = be == 0xa1b23c4du || be == 0x4d3cb2a1u;
     mops_cap_add_iface(c, mops_dlt_to_linktype(pcap_datalink(c->pcap)),
-                       (uint32_t)pcap_snapshot(c->pcap), "");
+                       (uint32_t)pcap_snapshot(c->pcap), "", nano ? 9 : 6);
     return 0;
 }
 
@@ -204,7 +208,8 @@ static int open_live(struct mops_cap *c, const struct mops_cap_opts *o, char *er
     if (strcmp(o->iface, "any") == 0)
         pcap_set_datalink(c->pcap, DLT_LINUX_SLL2);
     mops_cap_add_iface(c, mops_dlt_to_linktype(pcap_datalink(c->pcap)),
-                       (uint32_t)pcap_snapshot(c->pcap), o->iface);
+                       (uint32_t)pcap_snapshot(c->pcap), o->iface,
+                       pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO ? 9 : 6);
     return 0;
 }
 

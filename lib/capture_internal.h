@@ -33,7 +33,8 @@ struct mops_cap {
 };
 
 /* Adds an interface; returns its index or -1 (too many). */
-int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name);
+int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name,
+                       uint8_t ts_digits);
 
 /* pcapng_read.c */
 struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, size_t n_peeked,

@@ -148,6 +148,7 @@ static int add_iface(struct mops_pcapng_reader *r, struct mops_cap *c, const uin
     uint32_t linktype = rd16(r, b);
     uint32_t snaplen = rd32(r, b + 4);
     struct ng_iface ifc = {1000000, 0, snaplen, 0};
+    uint8_t digits = 6;
     char name[64] = "";
     /* Options: code(2) length(2) value padded to 4. */
     uint32_t p = 8;
@@ -171,6 +172,8 @@ static int add_iface(struct mops_pcapng_reader *r, struct mops_cap *c, const uin
             for (unsigned i = 0; i < e; i++)
                 u *= (v & 0x80) ? 2 : 10;
             ifc.units_per_sec = u;
+            /* 2^-e seconds need ceil(e * log10 2) decimal digits. */
+            digits = (uint8_t)((v & 0x80) ? (e * 30103u + 99999u) / 100000u : e);
         } else if (code == 14 && len >= 8) { /* if_tsoffset */
             /* A 64-bit value in the section's byte order. */
             uint64_t first = rd32(r, b + p), second = rd32(r, b + p + 4);
@@ -179,7 +182,7 @@ static int add_iface(struct mops_pcapng_reader *r, struct mops_cap *c, const uin
         }
         p += (len + 3u) & ~3u;
     }
-    int idx = mops_cap_add_iface(c, linktype, snaplen, name);
+    int idx = mops_cap_add_iface(c, linktype, snaplen, name, digits);
     if (idx < 0)
         return fail(c, r, "too many interfaces");
     ifc.cap_index = (uint32_t)idx;

@@ -64,7 +64,7 @@ static struct mops_cap *open_file(const char *p, const char *filter)
 
 static void test_pcap_roundtrip(void)
 {
-    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 65535, ""};
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 65535, "", 9};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open(path("a.pcap"), MOPS_DUMP_PCAP, &eth, 1, &d, err), 0);
     for (int k = 0; k < 40; k++) {
@@ -101,7 +101,7 @@ static void test_pcap_roundtrip(void)
     mops_cap_close(c);
 
     /* Raw IP: LINKTYPE_RAW in the file, DLT_RAW inside libpcap. */
-    struct mops_cap_iface raw = {MOPS_LINKTYPE_RAW, 0, ""};
+    struct mops_cap_iface raw = {MOPS_LINKTYPE_RAW, 0, "", 9};
     CHECK_EQ(mops_dump_open(path("raw.pcap"), MOPS_DUMP_PCAP, &raw, 1, &d, err), 0);
     for (int k = 0; k < 5; k++) {
         struct mops_frame f = frame_of(k, 8, 0);
@@ -128,7 +128,7 @@ static void test_pcap_roundtrip(void)
     mops_cap_close(c);
 
     /* A pcap file holds one link type. */
-    struct mops_cap_iface two[2] = {{MOPS_LINKTYPE_ETHERNET, 0, ""}, {MOPS_LINKTYPE_USER0, 0, ""}};
+    struct mops_cap_iface two[2] = {{MOPS_LINKTYPE_ETHERNET, 0, "", 9}, {MOPS_LINKTYPE_USER0, 0, "", 9}};
     CHECK_EQ(mops_dump_open(path("b.pcap"), MOPS_DUMP_PCAP, two, 2, &d, err), -1);
     CHECK(strstr(err, "a pcap file holds one: write pcapng") != NULL);
     CHECK_EQ(mops_dump_format_for("x.pcapng"), MOPS_DUMP_PCAPNG);
@@ -138,9 +138,9 @@ static void test_pcap_roundtrip(void)
 /* Three interfaces of three link types, interleaved. */
 static void write_pcapng(const char *p, int frames)
 {
-    struct mops_cap_iface ifs[3] = {{MOPS_LINKTYPE_ETHERNET, 262144, "veth-a"},
-                                    {MOPS_LINKTYPE_USER0, 262144, "ipff0"},
-                                    {MOPS_LINKTYPE_SLL2, 262144, "any"}};
+    struct mops_cap_iface ifs[3] = {{MOPS_LINKTYPE_ETHERNET, 262144, "veth-a", 9},
+                                    {MOPS_LINKTYPE_USER0, 262144, "ipff0", 9},
+                                    {MOPS_LINKTYPE_SLL2, 262144, "any", 9}};
     static const int carrier_of[3] = {1, 0, 5};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open(p, MOPS_DUMP_PCAPNG, ifs, 3, &d, err), 0);
@@ -205,7 +205,7 @@ static void test_pcapng_roundtrip(void)
 static void test_filters(void)
 {
     /* IPFF over Ethernet and IPFF-in-UDP over Ethernet in one pcap. */
-    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 0, ""};
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 0, "", 9};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open(path("mix.pcap"), MOPS_DUMP_PCAP, &eth, 1, &d, err), 0);
     for (int k = 0; k < 20; k++) {
@@ -430,7 +430,7 @@ static void test_broken_files(void)
     /* Many interfaces. */
     static struct mops_cap_iface many[1000];
     for (int i = 0; i < 1000; i++)
-        many[i] = (struct mops_cap_iface){MOPS_LINKTYPE_USER0, 0, ""};
+        many[i] = (struct mops_cap_iface){MOPS_LINKTYPE_USER0, 0, "", 9};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open(path("many.pcapng"), MOPS_DUMP_PCAPNG, many, 1000, &d, err), 0);
     struct mops_frame f = frame_of(0, 0, 999);
@@ -450,7 +450,7 @@ static void test_broken_files(void)
 static void test_write_errors(void)
 {
     /* A full disk is reported, not swallowed. */
-    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 0, ""};
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 0, "", 9};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open("/dev/full", MOPS_DUMP_PCAPNG, &eth, 1, &d, err), 0);
     int failed = 0;

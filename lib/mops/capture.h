@@ -33,6 +33,7 @@ struct mops_cap_iface {
     uint32_t linktype;
     uint32_t snaplen;
     char name[64];
+    uint8_t ts_digits;     /* decimal digits of the timestamps' precision: 6, 9, ... */
 };
 
 struct mops_cap_stats {

@@ -45,6 +45,7 @@ struct mops_problem_info {
     const char *id;        /* "ICMP5-CRC" */
     enum mops_severity severity;
     enum mops_problem_kind kind;
+    const char *group;     /* as Wireshark's expert groups: checksum, malformed, protocol, undecoded */
     const char *summary;   /* one line, for docs and expert info titles */
     const char *cite;      /* "MOPS §4.3", "profile §5" */
 };

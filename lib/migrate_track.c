@@ -1,0 +1,179 @@
+/* Migrate transactions: a hash of pending requests by (server, previous
+ * address, protocol), records in a ring so that memory stays bounded. */
+#include "mops/migrate_track.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mops/proto.h"
+
+#define TRACK_PORTS 16 /* ports kept per request for matching failed replies */
+#define NIL UINT32_MAX
+
+struct txn {
+    bool used;
+    uint32_t next;           /* bucket chain */
+    uint32_t bucket;
+    mops_addr_t client, server, prev_addr, mig_addr;
+    uint16_t proto, n_ports;
+    uint8_t code;
+    uint64_t ports_hash;     /* of every entry: tells retransmissions apart */
+    uint8_t n_kept;
+    struct mops_migrate_port ports[TRACK_PORTS];
+    uint64_t first_frame, last_frame, last_ts;
+    unsigned sendings, replies;
+};
+
+struct mops_migrate_tracker {
+    struct txn *ring;
+    uint32_t cap, head;      /* head: the next slot to (re)use */
+    uint32_t *buckets;
+    uint32_t n_buckets;
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15u + (h << 6) + (h >> 2);
+    return h;
+}
+
+static uint32_t bucket_of(const struct mops_migrate_tracker *t, mops_addr_t server,
+                          mops_addr_t prev, uint16_t proto)
+{
+    return (uint32_t)(mix(mix(mix(0, server), prev), proto) % t->n_buckets);
+}
+
+struct mops_migrate_tracker *mops_migrate_tracker_new(size_t capacity)
+{
+    struct mops_migrate_tracker *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->cap = capacity ? (uint32_t)capacity : 1;
+    t->n_buckets = t->cap * 2;
+    t->ring = calloc(t->cap, sizeof *t->ring);
+    t->buckets = malloc(t->n_buckets * sizeof *t->buckets);
+    if (!t->ring || !t->buckets) {
+        mops_migrate_tracker_free(t);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < t->n_buckets; i++)
+        t->buckets[i] = NIL;
+    return t;
+}
+
+void mops_migrate_tracker_free(struct mops_migrate_tracker *t)
+{
+    if (!t)
+        return;
+    free(t->ring);
+    free(t->buckets);
+    free(t);
+}
+
+static void unlink_txn(struct mops_migrate_tracker *t, uint32_t i)
+{
+    uint32_t *p = &t->buckets[t->ring[i].bucket];
+    while (*p != NIL && *p != i)
+        p = &t->ring[*p].next;
+    if (*p == i)
+        *p = t->ring[i].next;
+    t->ring[i].used = false;
+}
+
+static bool same_port(const struct mops_migrate_port *a, const struct mops_migrate_port *b)
+{
+    return a->prev_sport == b->prev_sport && a->mig_sport == b->mig_sport &&
+           a->prev_dport == b->prev_dport && a->mig_dport == b->mig_dport && a->seq == b->seq;
+}
+
+/* Every port of the reply (as far as kept) is one of the request's. */
+static bool ports_within(const struct txn *x, const struct mops_migrate_port *ports, unsigned n)
+{
+    for (unsigned i = 0; i < n && i < TRACK_PORTS; i++) {
+        bool found = false;
+        for (unsigned j = 0; j < x->n_kept && !found; j++)
+            found = same_port(&ports[i], &x->ports[j]);
+        if (!found && x->n_kept == x->n_ports)
+            return false;
+    }
+    return true;
+}
+
+void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt,
+                        uint64_t frame, uint64_t ts_ns, struct mops_track_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!(pkt->layers & MOPS_L_MOPS) || pkt->icmp.kind != MOPS_ICMP_KIND_MIGRATE)
+        return;
+    const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    const struct mops_migrate_port *ports = pkt->pool.migrate;
+    unsigned n = g->n_decoded;
+    bool reply = pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS || pkt->icmp.code == MOPS_MIGRATE_CODE_FAILED;
+    mops_addr_t client = reply ? pkt->ip.dst : pkt->ip.src;
+    mops_addr_t server = reply ? pkt->ip.src : pkt->ip.dst;
+    uint32_t b = bucket_of(t, server, g->prev_addr, g->proto);
+
+    uint64_t h = mix(g->n_ports, pkt->icmp.code);
+    for (unsigned i = 0; i < n; i++)
+        h = mix(mix(mix(h, ports[i].prev_sport << 16 | ports[i].mig_sport),
+                    (uint64_t)ports[i].prev_dport << 16 | ports[i].mig_dport), ports[i].seq);
+
+    /* The most recent matching transaction: the chain is newest first. */
+    for (uint32_t i = t->buckets[b]; i != NIL; i = t->ring[i].next) {
+        struct txn *x = &t->ring[i];
+        if (x->client != client || x->server != server || x->prev_addr != g->prev_addr ||
+            x->mig_addr != g->mig_addr || x->proto != g->proto)
+            continue;
+        if (!reply && x->code == pkt->icmp.code && x->ports_hash == h && x->n_ports == g->n_ports &&
+            x->replies == 0) {
+            out->kind = MOPS_TRACK_RETRANSMISSION;
+            out->first_frame = x->first_frame;
+            out->last_frame = x->last_frame;
+            out->delta_ns = ts_ns - x->last_ts;
+            out->sendings = ++x->sendings;
+            x->last_frame = frame;
+            x->last_ts = ts_ns;
+            return;
+        }
+        if (reply && ports_within(x, ports, n)) {
+            out->kind = MOPS_TRACK_REPLY;
+            out->first_frame = x->first_frame;
+            out->last_frame = x->last_frame;
+            out->delta_ns = ts_ns - x->last_ts;
+            out->sendings = x->sendings;
+            out->replies = ++x->replies;
+            return;
+        }
+    }
+    if (reply) {
+        out->kind = MOPS_TRACK_ORPHAN_REPLY;
+        return;
+    }
+    /* A new request: take the oldest slot. */
+    uint32_t i = t->head;
+    t->head = (t->head + 1) % t->cap;
+    if (t->ring[i].used)
+        unlink_txn(t, i);
+    struct txn *x = &t->ring[i];
+    memset(x, 0, sizeof *x);
+    x->used = true;
+    x->bucket = b;
+    x->next = t->buckets[b];
+    t->buckets[b] = i;
+    x->client = client;
+    x->server = server;
+    x->prev_addr = g->prev_addr;
+    x->mig_addr = g->mig_addr;
+    x->proto = g->proto;
+    x->n_ports = g->n_ports;
+    x->code = pkt->icmp.code;
+    x->ports_hash = h;
+    x->n_kept = (uint8_t)(n < TRACK_PORTS ? n : TRACK_PORTS);
+    memcpy(x->ports, ports, x->n_kept * sizeof *ports);
+    x->first_frame = x->last_frame = frame;
+    x->last_ts = ts_ns;
+    x->sendings = 1;
+    out->kind = MOPS_TRACK_REQUEST;
+    out->first_frame = frame;
+    out->sendings = 1;
+}

@@ -1,0 +1,38 @@
+/* Matching Migrate replies to their requests and spotting retransmissions
+ * (MOPS §4.1), in one pass and bounded memory: for mopsdump's "reply to #12,
+ * 35.2 ms", mopstop's transactions and the validator. */
+#ifndef MOPS_MIGRATE_TRACK_H
+#define MOPS_MIGRATE_TRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mops/packet.h"
+
+enum mops_track_kind {
+    MOPS_TRACK_NONE,           /* not a Migrate (or not decoded) */
+    MOPS_TRACK_REQUEST,        /* a new request (code 0 or 1) */
+    MOPS_TRACK_RETRANSMISSION, /* an exact repeat of a pending request */
+    MOPS_TRACK_REPLY,          /* a reply (code 2 or 3) to a request seen earlier */
+    MOPS_TRACK_ORPHAN_REPLY,   /* a reply to no request seen */
+};
+
+struct mops_track_result {
+    enum mops_track_kind kind;
+    uint64_t first_frame;  /* retransmission: the first sending; reply: the request */
+    uint64_t last_frame;   /* reply: the sending it answers (the latest retransmission) */
+    uint64_t delta_ns;     /* since last_frame (reply) or the previous sending (retransmission) */
+    unsigned sendings;     /* how many times the request has been sent, this one included */
+    unsigned replies;      /* reply: how many replies to it so far, this one included */
+};
+
+struct mops_migrate_tracker;
+
+/* Keeps up to `capacity` transactions; the oldest are forgotten first. */
+struct mops_migrate_tracker *mops_migrate_tracker_new(size_t capacity);
+void mops_migrate_tracker_free(struct mops_migrate_tracker *t);
+/* Feeds one decoded packet; fills out (kind NONE for anything not a Migrate). */
+void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt,
+                        uint64_t frame, uint64_t ts_ns, struct mops_track_result *out);
+
+#endif

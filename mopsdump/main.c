@@ -1,0 +1,234 @@
+/* mopsdump: the tcpdump of IPFF and MOPS. Reads a live interface or a
+ * capture file through lib/'s engine, decodes every frame once, and prints
+ * it as text or JSON and/or writes it (-w). */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mops/capture.h"
+#include "mops/decode.h"
+#include "mops/migrate_track.h"
+
+#include "options.h"
+#include "print.h"
+#include "privs.h"
+#include "writer.h"
+
+#define TRACK_CAPACITY 4096
+
+static struct mops_cap *cap;
+static volatile sig_atomic_t stop_signal, stats_wanted;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+    if (cap)
+        mops_cap_break(cap);
+}
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    stats_wanted = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_usr1;
+    sigaction(SIGUSR1, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe is seen as EPIPE and ends quietly */
+}
+
+static int list_interfaces(void)
+{
+    struct mops_if_info ifs[256];
+    char err[MOPS_CAP_ERRLEN];
+    int n = mops_cap_list_interfaces(ifs, 256, err);
+    if (n < 0) {
+        fprintf(stderr, "mopsdump: %s\n", err);
+        return 2;
+    }
+    for (int i = 0; i < n; i++) {
+        printf("%d.%s", i + 1, ifs[i].name);
+        if (ifs[i].description[0])
+            printf(" (%s)", ifs[i].description);
+        printf(" [%s%s%s]\n", ifs[i].up ? "Up" : "Down", ifs[i].running ? ", Running" : "",
+               ifs[i].loopback ? ", Loopback" : "");
+    }
+    return 0;
+}
+
+/* tcpdump captures on the first interface that is up when given none. */
+static const char *default_interface(char *buf, size_t len)
+{
+    struct mops_if_info ifs[256];
+    char err[MOPS_CAP_ERRLEN];
+    int n = mops_cap_list_interfaces(ifs, 256, err);
+    for (int i = 0; i < n; i++)
+        if (ifs[i].up && ifs[i].running && !ifs[i].loopback && strcmp(ifs[i].name, "any") != 0) {
+            if ((size_t)snprintf(buf, len, "%s", ifs[i].name) >= len)
+                continue; /* a name that does not fit cannot be opened either */
+            return buf;
+        }
+    return NULL;
+}
+
+static void print_stats(const struct mops_cap_stats *st)
+{
+    fprintf(stderr, "%llu packet%s captured\n", (unsigned long long)st->frames,
+            st->frames == 1 ? "" : "s");
+    fprintf(stderr, "%llu packet%s received by filter\n", (unsigned long long)st->received,
+            st->received == 1 ? "" : "s");
+    fprintf(stderr, "%llu packet%s dropped by kernel\n", (unsigned long long)st->dropped,
+            st->dropped == 1 ? "" : "s");
+    if (st->if_dropped)
+        fprintf(stderr, "%llu packet%s dropped by interface\n", (unsigned long long)st->if_dropped,
+                st->if_dropped == 1 ? "" : "s");
+}
+
+static const char *linktype_text(uint32_t lt)
+{
+    const char *n = mops_linktype_name(lt);
+    return n ? n : "unsupported";
+}
+
+int main(int argc, char **argv)
+{
+    static struct md_opts o;
+    int rc = md_parse_options(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    if (o.list_interfaces)
+        return list_interfaces();
+    const char *bad = mops_settings_check(&o.settings);
+    if (bad) {
+        fprintf(stderr, "mopsdump: %s\n", bad);
+        return 2;
+    }
+
+    char ifbuf[64];
+    struct mops_cap_opts co = {
+        .path = o.read_file, .iface = o.iface, .snaplen = o.snaplen, .no_promisc = o.no_promisc,
+        .immediate = o.immediate, .buffer_kib = o.buffer_kib, .filter = o.filter};
+    if (!co.path && !co.iface && !(co.iface = default_interface(ifbuf, sizeof ifbuf))) {
+        fprintf(stderr, "mopsdump: no interface is up to capture on; give -i IFACE or -r FILE\n");
+        return 2;
+    }
+    char err[MOPS_CAP_ERRLEN];
+    if (mops_cap_open(&co, &cap, err) < 0) {
+        fprintf(stderr, "mopsdump: %s\n", err);
+        return 2;
+    }
+    install_signals();
+    const struct mops_cap_iface *first = mops_cap_iface(cap, 0);
+    if (mops_cap_warning(cap))
+        fprintf(stderr, "mopsdump: warning: %s\n", mops_cap_warning(cap));
+    if (mops_cap_is_live(cap))
+        fprintf(stderr, "mopsdump: listening on %s, link-type %s, snapshot length %u bytes\n",
+                co.iface, linktype_text(first->linktype), first->snaplen);
+    else if (first)
+        fprintf(stderr, "reading from file %s, link-type %s, snapshot length %u\n",
+                strcmp(co.path, "-") == 0 ? "-" : co.path, linktype_text(first->linktype),
+                first->snaplen);
+
+    /* As tcpdump: root is given up before any output file is created, so
+     * rotated files belong to the user too. */
+    if (o.user && md_drop_privileges(o.user) < 0) {
+        mops_cap_close(cap);
+        return 2;
+    }
+    static struct md_writer w;
+    bool writing = o.write_file != NULL;
+    if (writing && md_writer_open(&w, &o, cap) < 0) {
+        fprintf(stderr, "mopsdump: %s\n", w.err);
+        mops_cap_close(cap);
+        return 2;
+    }
+    bool printing = !writing || o.print_while_writing;
+    if (o.line_buffered)
+        setvbuf(stdout, NULL, _IOLBF, 0);
+
+    static struct mops_packet pkt;
+    struct md_printer pr = {.o = &o, .out = stdout, .cap = cap};
+    pr.clock.style = o.time_style;
+    pr.clock.nano = o.nano;
+    struct mops_migrate_tracker *tracker = mops_migrate_tracker_new(TRACK_CAPACITY);
+    struct mops_frame f;
+    uint64_t n = 0;
+    int status = 0;
+    for (;;) {
+        if (stats_wanted) {
+            stats_wanted = 0;
+            struct mops_cap_stats st;
+            mops_cap_stats(cap, &st);
+            print_stats(&st);
+        }
+        int got = mops_cap_next(cap, &f);
+        if (got == MOPS_CAP_TIMEOUT)
+            continue;
+        if (got == MOPS_CAP_END)
+            break;
+        if (got == MOPS_CAP_ERROR) {
+            fprintf(stderr, "mopsdump: %s\n", mops_cap_error(cap));
+            status = 2;
+            break;
+        }
+        n++;
+        if (writing) {
+            int wr = md_writer_write(&w, &f);
+            if (wr < 0) {
+                fprintf(stderr, "mopsdump: %s\n", w.err);
+                status = 2;
+                break;
+            }
+            if (wr > 0)
+                break;
+        }
+        if (printing) {
+            mops_decode_frame(&o.settings, f.linktype, f.data, f.caplen, f.wirelen, &pkt);
+            struct mops_track_result tr;
+            mops_migrate_track(tracker, &pkt, n, f.ts_ns, &tr);
+            if (!(o.ipff_only && pkt.status == MOPS_ST_NOT_IPFF)) {
+                if (o.json)
+                    md_format_json(&pr, n, &f, &pkt, &tr);
+                else
+                    md_format_text(&pr, n, &f, &pkt, &tr);
+                if (fwrite(pr.sb.s, 1, pr.sb.len, stdout) != pr.sb.len) {
+                    if (errno != EPIPE) {
+                        fprintf(stderr, "mopsdump: standard output: %s\n", strerror(errno));
+                        status = 2;
+                    }
+                    break;
+                }
+            }
+        }
+        if (o.count && n >= o.count)
+            break;
+    }
+    if (fflush(stdout) != 0 && errno != EPIPE) {
+        fprintf(stderr, "mopsdump: standard output: %s\n", strerror(errno));
+        status = 2;
+    }
+    if (writing && md_writer_close(&w) < 0) {
+        fprintf(stderr, "mopsdump: %s\n", w.err);
+        status = 2;
+    }
+    if (mops_cap_is_live(cap)) {
+        struct mops_cap_stats st;
+        mops_cap_stats(cap, &st);
+        print_stats(&st);
+    }
+    mops_migrate_tracker_free(tracker);
+    sb_free(&pr.sb);
+    mops_cap_close(cap);
+    free(o.filter);
+    return status;
+}

@@ -1,0 +1,214 @@
+/* Parsing mopsdump's options; letters follow tcpdump's where tcpdump has one. */
+#include "options.h"
+
+#include <getopt.h>
+#include <pcap/pcap.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    OPT_IMMEDIATE = 256, OPT_VERSION, OPT_PRINT, OPT_IPFF_ONLY, OPT_ETHERTYPE, OPT_UDP_PORT,
+    OPT_MOPS_TYPES, OPT_MC_KIND, OPT_NANO,
+};
+
+static const struct option long_opts[] = {
+    {"immediate-mode", no_argument, 0, OPT_IMMEDIATE},
+    {"version", no_argument, 0, OPT_VERSION},
+    {"help", no_argument, 0, 'h'},
+    {"print", no_argument, 0, OPT_PRINT},
+    {"ipff-only", no_argument, 0, OPT_IPFF_ONLY},
+    {"ethertype", required_argument, 0, OPT_ETHERTYPE},
+    {"udp-port", required_argument, 0, OPT_UDP_PORT},
+    {"mops-types", required_argument, 0, OPT_MOPS_TYPES},
+    {"mobile-capable-kind", required_argument, 0, OPT_MC_KIND},
+    {"nano", no_argument, 0, OPT_NANO},
+    {"list-interfaces", no_argument, 0, 'D'},
+    {"interface", required_argument, 0, 'i'},
+    {"snapshot-length", required_argument, 0, 's'},
+    {"buffer-size", required_argument, 0, 'B'},
+    {"packet-buffered", no_argument, 0, 'U'},
+    {"no-promiscuous-mode", no_argument, 0, 'p'},
+    {"number", no_argument, 0, '#'},
+    {0, 0, 0, 0},
+};
+
+void md_usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: mopsdump [-DehlnpqUvxX#] [-B KiB] [-c count] [-C MB] [-G seconds]\n"
+            "                [-i interface] [-r file] [-s snaplen] [-t...] [-T json]\n"
+            "                [-w file] [-W files] [-Z user] [--immediate-mode] [--print]\n"
+            "                [--ipff-only] [--nano] [--ethertype N] [--udp-port N]\n"
+            "                [--mops-types M,A,N] [--mobile-capable-kind N] [expression]\n"
+            "\n"
+            "  -i IFACE    capture live on IFACE (\"any\": all); -D lists interfaces\n"
+            "  -r FILE     read a pcap or pcapng file (- for standard input)\n"
+            "  -w FILE     write the frames that pass the filter (- for standard output);\n"
+            "              .pcapng names get pcapng, others pcap; add --print to print too\n"
+            "  -C MB, -G SECONDS, -W N   rotate -w files by size or time, keep N\n"
+            "  -U          flush -w output after every frame\n"
+            "  -c COUNT    stop after COUNT frames\n"
+            "  -s SNAPLEN  octets to capture per frame (0: 262144)\n"
+            "  -B KiB      kernel buffer size;  -p  not promiscuous;  --immediate-mode\n"
+            "  -Z USER     drop privileges to USER once the capture is open\n"
+            "  -T json     one JSON object per frame (names as in docs/fields.md)\n"
+            "  -q, -v, -vv, -vvv   less or more detail;  -e  link-level header\n"
+            "  -x, -xx, -X, -XX    hex (and ASCII) from the IPFF header, or the frame\n"
+            "  -t none, -tt epoch, -ttt delta, -tttt date, -ttttt since first;  --nano\n"
+            "  -#          frame numbers;  -l  line-buffered;  -n  (accepted; no names)\n"
+            "  --ipff-only skip frames that carry no IPFF\n"
+            "  --ethertype, --udp-port, --mops-types, --mobile-capable-kind\n"
+            "              the wire profile's numbers (0x88b5, 5505, 100,101,102, 32)\n"
+            "  expression  a BPF filter on the link layer, e.g. 'ether proto 0x88b5'\n"
+            "              or 'udp port 5505'\n");
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "mopsdump: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(mopsdump -h for help)\n");
+    return 2;
+}
+
+/* A whole number in [lo, hi]; decimal, or hex with 0x. */
+static bool number(const char *s, unsigned long long lo, unsigned long long hi,
+                   unsigned long long *out)
+{
+    char *end;
+    if (!*s || *s == '-')
+        return false;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (*end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+int md_parse_options(int argc, char **argv, struct md_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->settings = mops_settings_default;
+    unsigned long long v;
+    const char *why;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:B:c:C:DeG:hi:lnpqr:s:tT:UvW:w:xXZ:#", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'B':
+            if (!number(optarg, 1, 1u << 21, &v))
+                return bad("-B wants a buffer size in KiB, not '%s'", optarg);
+            o->buffer_kib = (int)v;
+            break;
+        case 'c':
+            if (!number(optarg, 1, UINT64_MAX, &v))
+                return bad("-c wants a positive count, not '%s'", optarg);
+            o->count = v;
+            break;
+        case 'C':
+            if (!number(optarg, 1, 1000000, &v))
+                return bad("-C wants a file size in millions of octets, not '%s'", optarg);
+            o->rotate_bytes = v * 1000000u;
+            break;
+        case 'D': o->list_interfaces = true; break;
+        case 'e': o->link_header = true; break;
+        case 'G':
+            if (!number(optarg, 1, 100000000, &v))
+                return bad("-G wants a rotation period in seconds, not '%s'", optarg);
+            o->rotate_seconds = (int)v;
+            break;
+        case 'h': md_usage(stdout); return 0;
+        case 'i': o->iface = optarg; break;
+        case 'l': o->line_buffered = true; break;
+        case 'n': break; /* IPFF has no names to look up yet */
+        case 'p': o->no_promisc = true; break;
+        case 'q': o->quiet = true; break;
+        case 'r': o->read_file = optarg; break;
+        case 's':
+            if (!number(optarg, 0, 262144, &v))
+                return bad("-s wants a snapshot length from 0 to 262144, not '%s'", optarg);
+            o->snaplen = (int)v;
+            break;
+        case 't': o->time_style++; break;
+        case 'T':
+            if (strcmp(optarg, "json") == 0)
+                o->json = true;
+            else if (strcmp(optarg, "text") != 0)
+                return bad("-T knows json and text, not '%s'", optarg);
+            break;
+        case 'U': o->packet_buffered = true; break;
+        case 'v': o->verbose++; break;
+        case 'W':
+            if (!number(optarg, 1, 1000000, &v))
+                return bad("-W wants a number of files, not '%s'", optarg);
+            o->rotate_files = (int)v;
+            break;
+        case 'w': o->write_file = optarg; break;
+        case 'x': o->hex++; break;
+        case 'X': o->hex++, o->hex_ascii = true; break;
+        case 'Z': o->user = optarg; break;
+        case '#': o->numbers = true; break;
+        case OPT_IMMEDIATE: o->immediate = true; break;
+        case OPT_VERSION:
+            printf("mopsdump %s\n%s\n", MOPS_VERSION_STRING, pcap_lib_version());
+            return 0;
+        case OPT_PRINT: o->print_while_writing = true; break;
+        case OPT_IPFF_ONLY: o->ipff_only = true; break;
+        case OPT_NANO: o->nano = true; break;
+        case OPT_ETHERTYPE:
+            if (!number(optarg, 0x600, 0xffff, &v))
+                return bad("--ethertype wants a number from 0x600 to 0xffff, not '%s'", optarg);
+            o->settings.ethertype = (uint16_t)v;
+            break;
+        case OPT_UDP_PORT:
+            if (!number(optarg, 1, 65535, &v))
+                return bad("--udp-port wants a port from 1 to 65535, not '%s'", optarg);
+            o->settings.udp_port = (uint16_t)v;
+            break;
+        case OPT_MOPS_TYPES:
+            if (mops_settings_parse_types(&o->settings, optarg, &why) < 0) {
+                fprintf(stderr, "mopsdump: --mops-types '%s': %s\n", optarg, why);
+                return 2;
+            }
+            break;
+        case OPT_MC_KIND:
+            if (!number(optarg, 2, 255, &v))
+                return bad("--mobile-capable-kind wants a TCP option kind from 2 to 255, not '%s'", optarg);
+            o->settings.mobile_capable_kind = (uint8_t)v;
+            break;
+        case ':':
+        default: {
+            char name[64];
+            if (optopt)
+                snprintf(name, sizeof name, "-%c", optopt);
+            else
+                snprintf(name, sizeof name, "%s", argv[optind - 1]);
+            return bad(c == ':' ? "option '%s' needs an argument" : "unknown option '%s'", name);
+        }
+        }
+    }
+    if (o->time_style > 5)
+        o->time_style = 5;
+    if (o->read_file && o->iface)
+        return bad("-r and -i are mutually exclusive%s", "");
+    if ((o->rotate_bytes || o->rotate_seconds || o->rotate_files) && !o->write_file)
+        return bad("-C, -G and -W rotate -w files: give -w%s", "");
+    if (o->write_file && strcmp(o->write_file, "-") == 0 && (o->rotate_bytes || o->rotate_seconds))
+        return bad("standard output cannot be rotated%s", "");
+    if (o->write_file && strcmp(o->write_file, "-") == 0 && o->print_while_writing)
+        return bad("--print with -w - would mix text into the capture%s", "");
+    /* The rest is the filter expression, as tcpdump joins it. */
+    size_t len = 0;
+    for (int i = optind; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    if (len) {
+        o->filter = malloc(len);
+        o->filter[0] = 0;
+        for (int i = optind; i < argc; i++) {
+            if (i > optind)
+                strcat(o->filter, " ");
+            strcat(o->filter, argv[i]);
+        }
+    }
+    return -1;
+}

@@ -1,0 +1,32 @@
+/* Printing decoded frames: text (print_text.c), JSON (print_json.c), hex. */
+#ifndef MOPSDUMP_PRINT_H
+#define MOPSDUMP_PRINT_H
+
+#include <stdio.h>
+
+#include "mops/capture.h"
+#include "mops/decode.h"
+#include "mops/migrate_track.h"
+
+#include "options.h"
+#include "sbuf.h"
+#include "timefmt.h"
+
+struct md_printer {
+    const struct md_opts *o;
+    struct md_clock clock;
+    struct sbuf sb;
+    FILE *out;
+    const struct mops_cap *cap;   /* for each interface's timestamp precision */
+};
+
+/* Builds the frame's text (and hex) into p->sb. */
+void md_format_text(struct md_printer *p, uint64_t n, const struct mops_frame *f,
+                    const struct mops_packet *pkt, const struct mops_track_result *tr);
+/* Builds the frame's JSON object (one line) into p->sb. */
+void md_format_json(struct md_printer *p, uint64_t n, const struct mops_frame *f,
+                    const struct mops_packet *pkt, const struct mops_track_result *tr);
+/* tcpdump's -x / -X block: hex (and ASCII) of len octets. */
+void md_format_hex(struct sbuf *sb, const uint8_t *data, uint32_t len, int ascii);
+
+#endif
