@@ -1,7 +1,9 @@
 /* Writes captures/vectors.pcapng: every sample message (tests/samples.c) on
  * every carrier of profile §1, one pcapng interface per carrier, then frames
- * with one known fault each. Timestamps are fixed, so the output is the same
- * byte for byte on every run (a test holds the committed file to that). */
+ * with one known fault each; and captures/vectors-ethernet.pcap: the whole
+ * Ethernet frames of it as classic pcap, for tcpreplay and older tools.
+ * Timestamps are fixed, so the output is the same byte for byte on every run
+ * (a test holds the committed files to that). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,7 @@
 #define T0 UINT64_C(1767225600000000000) /* 2026-01-01 00:00:00 UTC */
 
 static struct mops_builder b;
-static struct mops_dump *out;
+static struct mops_dump *out, *eth_out;
 static uint64_t seq;
 
 static void emit(uint32_t ifid, uint32_t linktype, uint32_t caplen_cut)
@@ -27,6 +29,12 @@ static void emit(uint32_t ifid, uint32_t linktype, uint32_t caplen_cut)
         f.caplen = caplen_cut;
     if (mops_dump_write(out, &f) < 0) {
         fprintf(stderr, "gen_vectors: %s\n", mops_dump_error(out));
+        exit(1);
+    }
+    /* Interface 1 is plain Ethernet; a frame cut by the snaplen cannot be
+     * replayed as it was on the wire. */
+    if (ifid == 1 && f.caplen == f.wirelen && mops_dump_write(eth_out, &f) < 0) {
+        fprintf(stderr, "gen_vectors: %s\n", mops_dump_error(eth_out));
         exit(1);
     }
 }
@@ -87,11 +95,11 @@ static void faults(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: gen_vectors OUT.pcapng\n");
+    if (argc != 3) {
+        fprintf(stderr, "usage: gen_vectors OUT.pcapng OUT-ETHERNET.pcap\n");
         return 2;
     }
-    struct mops_cap_iface ifs[16];
+    struct mops_cap_iface ifs[16] = {0};
     int n = carrier_count();
     for (int c = 0; c < n; c++) {
         sample_build(0, &b);
@@ -100,7 +108,8 @@ int main(int argc, char **argv)
         snprintf(ifs[c].name, sizeof ifs[c].name, "%s", carrier_name(c));
     }
     char err[MOPS_CAP_ERRLEN];
-    if (mops_dump_open(argv[1], MOPS_DUMP_PCAPNG, ifs, (unsigned)n, &out, err) < 0) {
+    if (mops_dump_open(argv[1], MOPS_DUMP_PCAPNG, ifs, (unsigned)n, &out, err) < 0 ||
+        mops_dump_open(argv[2], MOPS_DUMP_PCAP, &ifs[1], 1, &eth_out, err) < 0) {
         fprintf(stderr, "gen_vectors: %s\n", err);
         return 1;
     }
@@ -111,8 +120,8 @@ int main(int argc, char **argv)
             emit((uint32_t)c, lt, 0);
         }
     faults();
-    if (mops_dump_close(out) < 0) {
-        fprintf(stderr, "gen_vectors: writing %s failed\n", argv[1]);
+    if (mops_dump_close(out) < 0 || mops_dump_close(eth_out) < 0) {
+        fprintf(stderr, "gen_vectors: writing the captures failed\n");
         return 1;
     }
     return 0;

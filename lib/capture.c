@@ -97,6 +97,7 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
 {
     bool is_stdin = strcmp(o->path, "-") == 0;
     const char *name = is_stdin ? "standard input" : o->path;
+    snprintf(c->name, sizeof c->name, "%s", name);
     FILE *fp = is_stdin ? stdin : fopen(o->path, "rb");
     if (!fp) {
         set_err(err, "%s: %s", o->path, strerror(errno));
@@ -119,11 +120,10 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
     uint32_t be = (uint32_t)magic[0] << 24 | (uint32_t)magic[1] << 16 | (uint32_t)magic[2] << 8 | magic[3];
     if (be == MOPS_PCAPNG_SHB) {
         c->fp = fp;
-        c->ng = mops_pcapng_open(fp, magic, 4, err);
+        c->pcapng = true;
+        c->ng = mops_pcapng_open(fp, magic, 4, c);
         if (!c->ng) {
-            char tmp[MOPS_CAP_ERRLEN];
-            snprintf(tmp, sizeof tmp, "%s", err);
-            set_err(err, "%s: %.400s", name, tmp);
+            snprintf(err, MOPS_CAP_ERRLEN, "%s", c->err); /* names the file already */
             return -1;
         }
         return 0;
@@ -330,7 +330,10 @@ static int next_pcap(struct mops_cap *c, struct mops_frame *f)
         return MOPS_CAP_TIMEOUT;
     if (rc == PCAP_ERROR_BREAK)
         return c->stop || !c->live ? MOPS_CAP_END : MOPS_CAP_TIMEOUT;
-    snprintf(c->err, sizeof c->err, "%s", pcap_geterr(c->pcap));
+    if (c->live)
+        snprintf(c->err, sizeof c->err, "%s", pcap_geterr(c->pcap));
+    else
+        snprintf(c->err, sizeof c->err, "%.200s: %.300s", c->name, pcap_geterr(c->pcap));
     return MOPS_CAP_ERROR;
 }
 
@@ -391,6 +394,7 @@ void mops_cap_break(struct mops_cap *c)
 const char *mops_cap_error(const struct mops_cap *c) { return c->err; }
 const char *mops_cap_warning(const struct mops_cap *c) { return c->warn[0] ? c->warn : NULL; }
 bool mops_cap_is_live(const struct mops_cap *c) { return c->live; }
+bool mops_cap_is_pcapng(const struct mops_cap *c) { return c->pcapng; }
 unsigned mops_cap_n_ifaces(const struct mops_cap *c) { return c->n_ifaces; }
 
 const struct mops_cap_iface *mops_cap_iface(const struct mops_cap *c, unsigned i)

@@ -30,6 +30,8 @@ struct mops_cap {
     uint64_t frames, seen;
     char err[MOPS_CAP_ERRLEN];
     char warn[MOPS_CAP_ERRLEN];
+    char name[256];                   /* the file, for messages */
+    bool pcapng;
 };
 
 /* Adds an interface; returns its index or -1 (too many). */
@@ -37,8 +39,10 @@ int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, 
                        uint8_t ts_digits);
 
 /* pcapng_read.c */
+/* Reads the section header and the interfaces that follow it. NULL, with
+ * the reason in c->err, if the file is no pcapng. */
 struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, size_t n_peeked,
-                                            char err[MOPS_CAP_ERRLEN]);
+                                            struct mops_cap *c);
 /* Reads the next packet; new interfaces are reported through
  * mops_cap_add_iface. Returns MOPS_CAP_FRAME, MOPS_CAP_END or MOPS_CAP_ERROR. */
 int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f);

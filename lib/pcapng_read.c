@@ -35,6 +35,9 @@ struct mops_pcapng_reader {
     unsigned n_ifs, cap_ifs;
     uint8_t pending[4];     /* octets read before the reader existed */
     size_t n_pending;
+    bool have_block;        /* a block read ahead at open, not yet handled */
+    bool deferred_error;    /* the read-ahead failed: reported by the first read, as any read error */
+    uint32_t block_type, block_len;
 };
 
 static uint32_t rd32(const struct mops_pcapng_reader *r, const uint8_t *p)
@@ -81,8 +84,8 @@ static int grow(struct mops_pcapng_reader *r, size_t n)
 
 static int fail(struct mops_cap *c, const struct mops_pcapng_reader *r, const char *why)
 {
-    snprintf(c->err, sizeof c->err, "corrupt pcapng at file offset %llu: %s",
-             (unsigned long long)r->file_off, why);
+    snprintf(c->err, sizeof c->err, "%s%scorrupt pcapng at file offset %llu: %s", c->name,
+             c->name[0] ? ": " : "", (unsigned long long)r->file_off, why);
     return MOPS_CAP_ERROR;
 }
 
@@ -228,11 +231,20 @@ static int packet(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_
     return MOPS_CAP_FRAME;
 }
 
-int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f)
+/* Reads the next block other than a section header into r->buf (body of n
+ * octets). Returns MOPS_CAP_FRAME when there is one, MOPS_CAP_END or
+ * MOPS_CAP_ERROR. */
+static int next_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint32_t *type, uint32_t *n)
 {
+    if (r->deferred_error)
+        return MOPS_CAP_ERROR; /* c->err still says why */
+    if (r->have_block) {
+        r->have_block = false;
+        *type = r->block_type;
+        *n = r->block_len;
+        return MOPS_CAP_FRAME;
+    }
     for (;;) {
-        if (c->stop)
-            return MOPS_CAP_END;
         uint8_t hdr[8];
         r->file_off = r->pos - r->n_pending;
         int rc = read_exact(r, hdr, 8);
@@ -240,72 +252,112 @@ int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mo
             return MOPS_CAP_END;
         if (rc < 0)
             return fail(c, r, "file ends inside a block header (truncated capture)");
-        uint32_t type = rd32(r, hdr);
-        if (type == MOPS_PCAPNG_SHB || __builtin_bswap32(type) == MOPS_PCAPNG_SHB) {
+        *type = rd32(r, hdr);
+        if (*type == MOPS_PCAPNG_SHB || __builtin_bswap32(*type) == MOPS_PCAPNG_SHB) {
             if (read_shb(r, c, hdr) == MOPS_CAP_ERROR)
                 return MOPS_CAP_ERROR;
             continue;
         }
-        uint32_t n;
-        if (read_block(r, c, hdr, &n) == MOPS_CAP_ERROR)
-            return MOPS_CAP_ERROR;
-        const uint8_t *b = r->buf;
-        switch (type) {
-        case BT_IDB:
-            if (add_iface(r, c, b, n) == MOPS_CAP_ERROR)
-                return MOPS_CAP_ERROR;
-            break;
-        case BT_EPB:
-            if (n < 20)
-                return fail(c, r, "enhanced packet block shorter than 20 octets");
-            return packet(r, c, f, rd32(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8),
-                          rd32(r, b + 12), rd32(r, b + 16), 20, n);
-        case BT_PB:
-            if (n < 20)
-                return fail(c, r, "packet block shorter than 20 octets");
-            return packet(r, c, f, rd16(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8),
-                          rd32(r, b + 12), rd32(r, b + 16), 20, n);
-        case BT_SPB: {
-            if (n < 4)
-                return fail(c, r, "simple packet block shorter than 4 octets");
-            if (r->n_ifs == 0)
-                return fail(c, r, "simple packet block before any interface");
-            uint32_t wire = rd32(r, b);
-            uint32_t cap = n - 4;
-            if (wire < cap)
-                cap = wire;
-            if (r->ifs[0].snaplen && cap > r->ifs[0].snaplen)
-                cap = r->ifs[0].snaplen;
-            return packet(r, c, f, 0, 0, cap, wire, 4, n);
-        }
-        default:
-            break; /* name resolution, statistics, custom, unknown: skipped */
-        }
+        return read_block(r, c, hdr, n);
+    }
+}
+
+/* Handles one block: MOPS_CAP_FRAME with f filled for a packet, MOPS_CAP_END
+ * for anything else (an interface, a skipped block), or MOPS_CAP_ERROR. */
+static int process_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint32_t type,
+                         uint32_t n, struct mops_frame *f)
+{
+    const uint8_t *b = r->buf;
+    switch (type) {
+    case BT_IDB:
+        return add_iface(r, c, b, n);
+    case BT_EPB:
+        if (n < 20)
+            return fail(c, r, "enhanced packet block shorter than 20 octets");
+        return packet(r, c, f, rd32(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8),
+                      rd32(r, b + 12), rd32(r, b + 16), 20, n);
+    case BT_PB:
+        if (n < 20)
+            return fail(c, r, "packet block shorter than 20 octets");
+        return packet(r, c, f, rd16(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8),
+                      rd32(r, b + 12), rd32(r, b + 16), 20, n);
+    case BT_SPB: {
+        if (n < 4)
+            return fail(c, r, "simple packet block shorter than 4 octets");
+        if (r->n_ifs == 0)
+            return fail(c, r, "simple packet block before any interface");
+        uint32_t wire = rd32(r, b);
+        uint32_t cap = n - 4;
+        if (wire < cap)
+            cap = wire;
+        if (r->ifs[0].snaplen && cap > r->ifs[0].snaplen)
+            cap = r->ifs[0].snaplen;
+        return packet(r, c, f, 0, 0, cap, wire, 4, n);
+    }
+    }
+    return MOPS_CAP_END; /* name resolution, statistics, custom, unknown: skipped */
+}
+
+int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f)
+{
+    for (;;) {
+        if (c->stop)
+            return MOPS_CAP_END;
+        uint32_t type, n;
+        int rc = next_block(r, c, &type, &n);
+        if (rc != MOPS_CAP_FRAME)
+            return rc;
+        rc = process_block(r, c, type, n, f);
+        if (rc != MOPS_CAP_END)
+            return rc;
     }
 }
 
 struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, size_t n_peeked,
-                                            char err[MOPS_CAP_ERRLEN])
+                                            struct mops_cap *c)
 {
     struct mops_pcapng_reader *r = calloc(1, sizeof *r);
     if (!r) {
-        snprintf(err, MOPS_CAP_ERRLEN, "out of memory");
+        snprintf(c->err, sizeof c->err, "out of memory");
         return NULL;
     }
     r->fp = fp;
     memcpy(r->pending, peeked, n_peeked);
     r->n_pending = n_peeked;
     r->pos = n_peeked; /* the opener read these already */
-    /* Read the first section header now, so that a bad file fails at open. */
-    struct mops_cap tmp;
-    memset(&tmp, 0, sizeof tmp);
+    /* The section header now, so that a bad file fails at open; and the
+     * interfaces described before the first packet, so that a writer knows
+     * the link types from the start. The first other block waits. */
     uint8_t hdr[8];
     r->file_off = 0;
-    if (read_exact(r, hdr, 8) != 1 || read_shb(r, &tmp, hdr) == MOPS_CAP_ERROR) {
-        snprintf(err, MOPS_CAP_ERRLEN, "%s",
-                 tmp.err[0] ? tmp.err : "file ends inside the section header");
+    if (read_exact(r, hdr, 8) != 1) {
+        fail(c, r, "file ends inside the section header");
         mops_pcapng_close(r);
         return NULL;
+    }
+    if (read_shb(r, c, hdr) == MOPS_CAP_ERROR) {
+        mops_pcapng_close(r);
+        return NULL;
+    }
+    for (;;) {
+        uint32_t type, n;
+        int rc = next_block(r, c, &type, &n);
+        if (rc == MOPS_CAP_END)
+            break;
+        if (rc == MOPS_CAP_ERROR) {
+            r->deferred_error = true;
+            break;
+        }
+        if (type != BT_IDB) {
+            r->have_block = true;
+            r->block_type = type;
+            r->block_len = n;
+            break;
+        }
+        if (add_iface(r, c, r->buf, n) == MOPS_CAP_ERROR) {
+            r->deferred_error = true;
+            break;
+        }
     }
     return r;
 }

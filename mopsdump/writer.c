@@ -55,7 +55,11 @@ int md_writer_open(struct md_writer *w, const struct md_opts *o, const struct mo
     memset(w, 0, sizeof *w);
     w->o = o;
     w->cap = cap;
-    w->fmt = mops_dump_format_for(o->write_file);
+    /* Standard output has no name to go by: keep the input's format. */
+    if (strcmp(o->write_file, "-") == 0)
+        w->fmt = mops_cap_is_pcapng(cap) ? MOPS_DUMP_PCAPNG : MOPS_DUMP_PCAP;
+    else
+        w->fmt = mops_dump_format_for(o->write_file);
     w->period_start = time(NULL);
     return open_file(w);
 }

@@ -64,6 +64,8 @@ const char *mops_cap_error(const struct mops_cap *c);
 /* A non-fatal remark from opening (e.g. promiscuous mode unsupported), or NULL. */
 const char *mops_cap_warning(const struct mops_cap *c);
 bool mops_cap_is_live(const struct mops_cap *c);
+/* The source is a pcapng file (so "-w -" can keep the format). */
+bool mops_cap_is_pcapng(const struct mops_cap *c);
 /* The interfaces seen so far (pcapng grows as IDBs are read; others have 1). */
 unsigned mops_cap_n_ifaces(const struct mops_cap *c);
 const struct mops_cap_iface *mops_cap_iface(const struct mops_cap *c, unsigned i);

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""mopsdump against the bundled captures: golden text at every verbosity and
+golden JSON (compared structurally), the profile's vectors, the field
+vocabulary, -w/-r round trips, stdin, filters, rotation, -Z, and bad input.
+
+usage: test_mopsdump.py MOPSDUMP CAPTURES_DIR GOLDEN_DIR FIELDS_MD [--regen]
+"""
+import json, os, pwd, re, subprocess, sys, tempfile
+
+MOPSDUMP, CAPTURES, GOLDEN, FIELDS_MD = sys.argv[1:5]
+REGEN = "--regen" in sys.argv[5:]
+PCAPNG = os.path.join(CAPTURES, "vectors.pcapng")
+ETH_PCAP = os.path.join(CAPTURES, "vectors-ethernet.pcap")
+ENV = dict(os.environ, TZ="UTC")
+passed = failed = 0
+
+
+def check(ok, what, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL: {what}" + (f"\n  {detail}" if detail else ""), file=sys.stderr)
+
+
+def run(*args, stdin=None):
+    p = subprocess.run([MOPSDUMP, *args], input=stdin, capture_output=True, env=ENV)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+# --- golden outputs ------------------------------------------------------------
+TEXT_CASES = {
+    "default": ["-tt"],
+    "v": ["-tt", "-v"],
+    "vv": ["-tt", "-vv"],
+    "vvv": ["-tt", "-vvv"],
+    "q": ["-tt", "-q"],
+    "e": ["-tt", "-e"],
+    "numbers-X": ["-tt", "-#", "-X", "-c", "30"],
+    "xx": ["-t", "-xx", "-c", "26"],
+    "date": ["-tttt", "--nano", "-c", "3"],
+}
+
+
+def golden_text():
+    for name, args in TEXT_CASES.items():
+        rc, out, err = run("-r", PCAPNG, *args)
+        path = os.path.join(GOLDEN, f"mopsdump-{name}.txt")
+        if REGEN:
+            open(path, "w").write(out)
+            continue
+        want = open(path).read()
+        check(rc == 0, f"text {name}: exit 0", err)
+        if out != want:
+            a, b = out.splitlines(), want.splitlines()
+            first = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+            check(False, f"text {name} matches {path}",
+                  f"line {first + 1}:\n  got:  {a[first] if first < len(a) else '(none)'}\n"
+                  f"  want: {b[first] if first < len(b) else '(none)'}")
+        else:
+            check(True, "")
+
+
+def golden_json():
+    rc, out, err = run("-r", PCAPNG, "-T", "json")
+    path = os.path.join(GOLDEN, "mopsdump.jsonl")
+    if REGEN:
+        open(path, "w").write(out)
+        return
+    check(rc == 0, "json: exit 0", err)
+    got = [json.loads(line) for line in out.splitlines()]
+    want = [json.loads(line) for line in open(path)]
+    check(len(got) == len(want), f"json: {len(want)} objects", f"got {len(got)}")
+    for g, w in zip(got, want):
+        if g != w:
+            check(False, f"json frame {w.get('frame')} matches", f"got  {g}\nwant {w}")
+            break
+    else:
+        check(True, "")
+
+
+# --- the vocabulary: every JSON path is a documented name -------------------------
+def json_paths(obj, prefix=""):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from json_paths(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from json_paths(v, prefix + "[]")
+    else:
+        yield prefix
+
+
+def vocabulary():
+    names = set(re.findall(r"^\| `[^`]+` \| `([^`]+)` \|", open(FIELDS_MD).read(), re.M))
+    rc, out, _ = run("-r", PCAPNG, "-T", "json")
+    unknown = set()
+    for line in out.splitlines():
+        for p in json_paths(json.loads(line)):
+            # The invoking packet reuses the ipff/tcp/udpv5 names inside it.
+            q = p[len("icmpv5.invoking."):] if p.startswith("icmpv5.invoking.") else p
+            if q not in names:
+                unknown.add(p)
+    check(not unknown, "every JSON path is in docs/fields.md", ", ".join(sorted(unknown)))
+    check(len(names) > 100, "docs/fields.md lists the vocabulary", str(len(names)))
+
+
+# --- the profile's vectors -------------------------------------------------------
+def vectors():
+    rc, out, _ = run("-r", PCAPNG, "-t", "-c", "13")
+    lines = out.splitlines()
+    check(lines[0] == "MIGRATE 775.2.23.6.6 > 8.8.8.8.8: tcp 525.8.78.3.9 -> 775.2.23.6.6, 1 port "
+          "[1027>2098 dport 80] seq 305419896, crc ok, length 40", "Appendix A migrate line", lines[0])
+    check(lines[5] == "NATACK 10.2.0.0.99 > 10.2.0.0.1: level 2, tcp 10.0.0.0.1 -> 525.8.78.2.2, "
+          "1 port [5050>6050], crc ok, length 28", "Appendix B NAT ack line", lines[5])
+    check(lines[7] == "ANYCAST-ACK 8.8.8.8.8 > 525.8.78.3.9: tcp anycast 8.8.8.8.8 -> unicast "
+          "8.8.4.4.4, ports 1027 > 80, crc ok, length 28", "anycast ack line", lines[7])
+    check(lines[8] == "IPFF 525.8.78.3.9.1027 > 8.8.8.8.8.80: Flags [S], seq 195939070, win 65535, "
+          "options [mobile_capable,nop,nop], length 0", "MOBILE_CAPABLE SYN line", lines[8])
+    check(lines[9].startswith("IPFF 8.8.8.8.8.80 > 525.8.78.2.2.6050: [recv-src 525.8.78.2.2.6050] "
+          "Flags [S.]"), "received-source line", lines[9])
+    check(lines[12] == "IPFF 525.8.78.3.9.5000 > 8.8.8.8.8.53: UDPv5, length 5", "UDPv5 line", lines[12])
+    rc, out, _ = run("-r", PCAPNG, "-T", "json", "-c", "13")
+    js = [json.loads(l) for l in out.splitlines()]
+    m = js[0]["mops"]["migrate"]
+    check(js[0]["icmpv5"]["crc"] == 0x85C6A700 and js[0]["icmpv5"]["crc_status"] == "good", "migrate crc")
+    check(m["prev_addr"] == "525.8.78.3.9" and m["mig_addr"] == "775.2.23.6.6" and m["n_ports"] == 1,
+          "migrate addresses")
+    check(m["ports"][0] == {"prev_sport": 1027, "mig_sport": 2098, "prev_dport": 80, "mig_dport": 80,
+                            "seq": "305419896"}, "migrate port entry", str(m["ports"]))
+    n = js[5]["mops"]["natack"]
+    check(n["level"] == 2 and n["orig_addr"] == "10.0.0.0.1" and n["trans_addr"] == "525.8.78.2.2"
+          and n["ports"] == [{"orig_port": 5050, "trans_port": 6050}], "NAT ack fields", str(n))
+    check(js[5]["ipff"]["htl"] == 1, "NAT ack sent with HTL 1")
+    a = js[7]["mops"]["anycast"]
+    check(a == {"proto": 6, "anycast_addr": "8.8.8.8.8", "unicast_addr": "8.8.4.4.4", "sport": 1027,
+                "dport": 80}, "anycast fields", str(a))
+    t = js[8]["tcp"]
+    check(t["checksum"] == 0x5D54 and t["checksum_status"] == "good" and t["seq_raw"] == 0x0BADCAFE
+          and t["option"]["mobile_capable"] is True and t["flags_str"] == "S", "SYN fields", str(t))
+    check(js[9]["ipff"]["recv_src"] == {"port": 6050, "addr": "525.8.78.2.2"}, "recv-src fields")
+    u = js[12]["udpv5"]
+    check(u == {"srcport": 5000, "dstport": 53, "checksum": 0x61AA, "checksum_status": "good",
+                "length": 5}, "UDPv5 fields", str(u))
+    check(js[0]["time"] == "1767225600.000000000", "pcapng nanosecond time", js[0]["time"])
+    rc, out, _ = run("-r", ETH_PCAP, "-T", "json", "-c", "1")
+    check(json.loads(out)["time"] == "1767225600.023000", "pcap microsecond time", out[:80])
+
+
+# --- behaviour -------------------------------------------------------------------------
+def behaviour(tmp):
+    rc, base, _ = run("-r", PCAPNG, "-tt")
+    # -w then -r
+    out = os.path.join(tmp, "copy.pcapng")
+    rc, printed, err = run("-r", PCAPNG, "-w", out)
+    check(rc == 0 and printed == "", "-w prints nothing", err)
+    rc, again, _ = run("-r", out, "-tt")
+    check(again == base, "-w then -r gives the same output")
+    rc, printed, _ = run("-r", PCAPNG, "-w", os.path.join(tmp, "p.pcapng"), "--print", "-tt")
+    check(printed == base, "--print prints while writing")
+    # pcap output keeps one link type
+    rc, _, err = run("-r", PCAPNG, "-w", os.path.join(tmp, "x.pcap"))
+    check(rc == 2 and "a pcap file holds one" in err, "pcap -w refuses several link types", err)
+    rc, _, err = run("-r", ETH_PCAP, "-w", os.path.join(tmp, "e.pcap"), "ether proto 0x88b5")
+    rc2, out, _ = run("-r", os.path.join(tmp, "e.pcap"), "-t", "-q")
+    check(rc == 0 and len(out.splitlines()) == 32, "filtered pcap round trip", f"{len(out.splitlines())} lines")
+    # -w - to a pipe
+    p1 = subprocess.run([MOPSDUMP, "-r", PCAPNG, "-w", "-"], capture_output=True)
+    rc, out, _ = run("-r", "-", "-tt", stdin=p1.stdout)
+    check(out == base, "-w - | -r - gives the same output")
+    # stdin, pcap and pcapng
+    rc, out, _ = run("-r", "-", "-tt", stdin=open(PCAPNG, "rb").read())
+    check(rc == 0 and out == base, "pcapng on stdin")
+    rc, a, _ = run("-r", "-", "-t", stdin=open(ETH_PCAP, "rb").read())
+    rc, b, _ = run("-r", ETH_PCAP, "-t")
+    check(a == b and len(a.splitlines()) == 33, "pcap on stdin")
+    # filters, counts
+    rc, out, _ = run("-r", PCAPNG, "-t", "udp port 5505")
+    check(len(out.splitlines()) == 115, "BPF filter udp port 5505", str(len(out.splitlines())))
+    rc, out, _ = run("-r", PCAPNG, "-t", "vlan", "100")
+    check(len(out.splitlines()) == 23, "BPF filter words joined like tcpdump's", str(len(out.splitlines())))
+    rc, out, _ = run("-r", PCAPNG, "-t", "-c", "5")
+    check(len(out.splitlines()) == 5, "-c 5")
+    rc, out, _ = run("-r", PCAPNG, "-t", "--ipff-only")
+    check(len(out.splitlines()) == 263 and "non-IPFF" not in out, "--ipff-only")
+    rc, out, _ = run("-r", PCAPNG, "-t", "-c", "1", "--mops-types", "200,201,202")
+    check(out.startswith("ICMPv5 775.2.23.6.6 > 8.8.8.8.8: type 100, code 0, crc ok, length 40 "
+                         "[unknown ICMPv5 type 100]"), "--mops-types", out)
+    rc, out, _ = run("-r", PCAPNG, "-t", "-c", "9", "--mobile-capable-kind", "33")
+    check("options [unknown-32,nop,nop]" in out.splitlines()[8], "--mobile-capable-kind", out)
+    rc, out, _ = run("-r", PCAPNG, "-t", "--ethertype", "0x0806", "-c", "1", "arp")
+    check(out.startswith("IPFF [IPFF version 0, expected 5]"), "--ethertype decodes another type", out)
+    rc, out, _ = run("-r", PCAPNG, "-t", "--udp-port", "40000", "-c", "1", "udp port 40000")
+    check(out.startswith("MIGRATE 775.2.23.6.6"), "--udp-port", out)
+    rc, out, err = run("-r", PCAPNG, "-t", "-n", "-l", "-c", "1")
+    check(rc == 0 and out.startswith("MIGRATE"), "-n and -l accepted")
+    rc, out, err = run("--version")
+    check(rc == 0 and out.startswith("mopsdump ") and "libpcap" in out, "--version", out)
+    rc, out, err = run("-h")
+    check(rc == 0 and out.startswith("Usage: mopsdump"), "-h")
+    rc, out, err = run("-D")
+    check(rc == 0 and re.search(r"^\d+\.lo .*Loopback", out, re.M), "-D lists lo", out)
+    rc, _, err = run("-r", PCAPNG, "-t")
+    check(err.startswith("reading from file ") and "link-type USER0" in err, "reading-from line", err)
+    # head closes the pipe: a quiet end, no error
+    p = subprocess.run(f"'{MOPSDUMP}' -r '{PCAPNG}' -vvv | head -1", shell=True, capture_output=True)
+    check(p.returncode == 0 and len(p.stdout.splitlines()) == 1 and b"mopsdump:" not in p.stderr,
+          "a closed pipe ends quietly", p.stderr.decode())
+
+
+def rotation(tmp):
+    big = os.path.join(tmp, "big.pcapng")
+    data = open(PCAPNG, "rb").read()
+    open(big, "wb").write(data * 80)  # 80 sections: 2.7 MB
+    rc, total, _ = run("-r", big, "-q", "-t")
+    n_total = len(total.splitlines())
+    out = os.path.join(tmp, "rot")
+    rc, _, err = run("-r", big, "-w", out + ".pcapng", "-C", "1")
+    files = sorted(f for f in os.listdir(tmp) if f.startswith("rot"))
+    check(rc == 0 and files == ["rot.pcapng", "rot.pcapng1", "rot.pcapng2"], "-C 1 makes 3 files", str(files) + err)
+    counted = 0
+    for f in files:
+        check(os.path.getsize(os.path.join(tmp, f)) <= 1_000_000, f"{f} within 1 MB")
+        rc, o, e = run("-r", os.path.join(tmp, f), "-q", "-t")
+        check(rc == 0, f"{f} is a valid capture", e)
+        counted += len(o.splitlines())
+    check(counted == n_total, "rotated files hold every frame", f"{counted} != {n_total}")
+    ring = os.path.join(tmp, "ring.pcapng")
+    rc, _, err = run("-r", big, "-w", ring, "-C", "1", "-W", "2")
+    files = sorted(f for f in os.listdir(tmp) if f.startswith("ring"))
+    check(rc == 0 and files == ["ring.pcapng0", "ring.pcapng1"], "-C 1 -W 2 keeps a ring of 2", str(files) + err)
+    if os.geteuid() == 0:
+        z = os.path.join(tmp, "zdir")
+        os.mkdir(z)
+        os.chmod(z, 0o777)
+        rc, _, err = run("-r", big, "-w", os.path.join(z, "z.pcapng"), "-C", "1", "-Z", "nobody")
+        nobody = pwd.getpwnam("nobody").pw_uid
+        owners = {os.stat(os.path.join(z, f)).st_uid for f in os.listdir(z)}
+        check(rc == 0 and owners == {nobody} and len(os.listdir(z)) == 3, "-Z: rotated files belong to the user",
+              f"{owners} {err}")
+        rc, _, err = run("-r", PCAPNG, "-Z", "no-such-user-here")
+        check(rc == 2 and "unknown user 'no-such-user-here'" in err, "-Z unknown user", err)
+
+
+def bad_input(tmp):
+    def expect(args, message, stdin=None, lines=None):
+        rc, out, err = run(*args, stdin=stdin)
+        check(rc == 2, f"{' '.join(args)}: exit 2", f"exit {rc}")
+        check(message in err, f"{' '.join(args)}: says '{message}'", err)
+        if lines is not None:
+            check(len(out.splitlines()) == lines, f"{' '.join(args)}: prints {lines} lines first",
+                  str(len(out.splitlines())))
+
+    expect(["-r", "/nonexistent.pcap"], "mopsdump: /nonexistent.pcap: No such file or directory")
+    bad_header = os.path.join(tmp, "badheader.pcap")
+    open(bad_header, "wb").write(b"\xd4\xc3\xb2\xa1\x09\x00\x09\x00" + b"\x00" * 16)
+    expect(["-r", bad_header], "mopsdump: " + bad_header + ":")
+    garbage = os.path.join(tmp, "garbage")
+    open(garbage, "wb").write(b"this is not a capture file at all")
+    expect(["-r", garbage], "unknown file format")
+    cut = os.path.join(tmp, "cut.pcap")
+    data = open(ETH_PCAP, "rb").read()
+    open(cut, "wb").write(data[:-10])
+    expect(["-r", cut, "-t"], "truncated dump file", lines=32)
+    cutng = os.path.join(tmp, "cut.pcapng")
+    data = open(PCAPNG, "rb").read()
+    open(cutng, "wb").write(data[:-10])
+    expect(["-r", cutng, "-t"], "file ends inside a block (truncated capture)", lines=263)
+    expect(["-i", "nosuch0"], "mopsdump: nosuch0: no such interface (mopsdump -D lists them)")
+    expect(["-r", PCAPNG, "ether", "proto"], "mopsdump: bad filter expression:")
+    expect(["-r", PCAPNG, "-Q"], "unknown option '-Q'")
+    expect(["-r"], "option '-r' needs an argument")
+    expect(["-r", PCAPNG, "-i", "lo"], "-r and -i are mutually exclusive")
+    expect(["-r", PCAPNG, "-c", "zero"], "-c wants a positive count")
+    expect(["-r", PCAPNG, "-C", "1"], "give -w")
+    expect(["-r", PCAPNG, "--mops-types", "1,2,3"], "may not reuse a base ICMPv5 type")
+    expect(["-r", PCAPNG, "-T", "xml"], "-T knows json and text")
+    expect(["-r", PCAPNG, "-w", "/nonexistent/dir/x.pcap"], "No such file or directory")
+    expect(["-r", ETH_PCAP, "-w", "/dev/full", "--print"], "write failed")
+    expect(["-r", PCAPNG, "-w", os.path.join(tmp, "several.pcap")], "a pcap file holds one: write pcapng")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    os.chmod(tmp, 0o711)  # -Z runs as nobody, who must reach its directory
+    golden_text()
+    golden_json()
+    if not REGEN:
+        vocabulary()
+        vectors()
+        behaviour(tmp)
+        rotation(tmp)
+        bad_input(tmp)
+print(f"test_mopsdump: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
