@@ -1,0 +1,136 @@
+/* Migrate transaction tracking: requests, exact retransmissions, replies
+ * (success with every port, failed with a subset), orphan replies, a new
+ * request after a reply, and forgetting the oldest when full. */
+#include "mops/build.h"
+#include "mops/decode.h"
+#include "mops/migrate_track.h"
+
+#include "check.h"
+
+#define A(f1, f2, f3, f4, f5) mops_addr_make(f1, f2, f3, f4, f5)
+
+static struct mops_builder b;
+static struct mops_packet pkt;
+static uint8_t frame[4096];
+
+#define MN A(775, 2, 23, 6, 6)
+#define SERVER A(8, 8, 8, 8, 8)
+
+/* A Migrate with ports [first, first + n), from the mobile node (request) or
+ * the server (reply), decoded into pkt. */
+static void migrate(uint8_t code, uint16_t first, unsigned n, uint32_t seq0, mops_addr_t prev)
+{
+    bool reply = code >= MOPS_MIGRATE_CODE_SUCCESS;
+    mops_build_init(&b, NULL);
+    struct mops_ipff_hdr h = {.src = reply ? SERVER : MN, .dst = reply ? MN : SERVER, .htl = 64};
+    mops_build_ipff(&b, &h);
+    struct mops_migrate g = {.version = 1, .proto = 6, .prev_addr = prev, .n_ports = (uint16_t)n,
+                             .mig_addr = MN};
+    struct mops_migrate_port p[8];
+    for (unsigned i = 0; i < n; i++)
+        p[i] = (struct mops_migrate_port){(uint16_t)(first + i), (uint16_t)(2000 + first + i), 80, 80,
+                                          seq0 + 100 * (first + i)};
+    mops_build_migrate(&b, code, &g, p, n);
+    mops_build_finish(&b);
+    uint32_t len;
+    const uint8_t *d = mops_build_data(&b, &len);
+    memcpy(frame, d, len);
+    mops_decode_frame(NULL, MOPS_LINKTYPE_USER0, frame, len, len, &pkt);
+}
+
+static void feed(struct mops_migrate_tracker *t, uint64_t n, uint64_t ms, struct mops_track_result *r)
+{
+    mops_migrate_track(t, &pkt, n, ms * 1000000u, r);
+}
+
+int main(void)
+{
+    struct mops_migrate_tracker *t = mops_migrate_tracker_new(8);
+    struct mops_track_result r;
+    const mops_addr_t prev = A(525, 8, 78, 3, 9);
+
+    migrate(0, 1027, 3, 1000, prev);
+    feed(t, 1, 0, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
+    CHECK_EQ(r.first_frame, 1);
+    CHECK_EQ(r.sendings, 1);
+
+    /* MOPS §4.1: resent after 2 s, the same request. */
+    feed(t, 5, 2000, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_RETRANSMISSION);
+    CHECK_EQ(r.first_frame, 1);
+    CHECK_EQ(r.delta_ns, 2000000000u);
+    CHECK_EQ(r.sendings, 2);
+    feed(t, 9, 4000, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_RETRANSMISSION);
+    CHECK_EQ(r.sendings, 3);
+    CHECK_EQ(r.last_frame, 5);
+
+    /* The failed reply lists only the ports that failed: a subset matches,
+     * timed from the latest sending. */
+    migrate(3, 1028, 1, 1000, prev);
+    feed(t, 10, 4035, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
+    CHECK_EQ(r.first_frame, 1);
+    CHECK_EQ(r.last_frame, 9);
+    CHECK_EQ(r.delta_ns, 35000000u);
+    CHECK_EQ(r.replies, 1);
+    /* E6: a cached reply sent again is a second reply to the same request. */
+    feed(t, 11, 4100, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
+    CHECK_EQ(r.replies, 2);
+
+    /* After a reply, the same request again is a new transaction. */
+    migrate(0, 1027, 3, 1000, prev);
+    feed(t, 12, 9000, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
+    CHECK_EQ(r.first_frame, 12);
+    migrate(2, 1027, 3, 1000, prev);
+    feed(t, 13, 9010, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
+    CHECK_EQ(r.first_frame, 12);
+
+    /* A reply whose ports or sequence numbers no request had. */
+    migrate(2, 1027, 3, 9999, prev);
+    feed(t, 14, 9020, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_ORPHAN_REPLY);
+    migrate(2, 1027, 1, 1000, A(525, 8, 78, 3, 10));
+    feed(t, 15, 9030, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_ORPHAN_REPLY);
+    /* A different sequence number is a different request, not a resend. */
+    migrate(0, 1027, 1, 5000, A(1, 1, 1, 1, 1));
+    feed(t, 16, 9040, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
+    migrate(0, 1027, 1, 5001, A(1, 1, 1, 1, 1));
+    feed(t, 17, 9050, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
+
+    /* Bounded: with room for 8, the oldest transactions are forgotten. */
+    for (unsigned i = 0; i < 20; i++) {
+        migrate(0, 1027, 1, 1000, A(2, 2, 2, 2, i));
+        feed(t, 100 + i, 10000 + i, &r);
+        CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
+    }
+    migrate(2, 1027, 1, 1000, A(2, 2, 2, 2, 0));
+    feed(t, 200, 11000, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_ORPHAN_REPLY); /* forgotten */
+    migrate(2, 1027, 1, 1000, A(2, 2, 2, 2, 19));
+    feed(t, 201, 11000, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REPLY); /* kept */
+    CHECK_EQ(r.first_frame, 119);
+
+    /* Anything else is not tracked. */
+    mops_build_init(&b, NULL);
+    struct mops_ipff_hdr h = {.src = MN, .dst = SERVER, .htl = 64};
+    mops_build_ipff(&b, &h);
+    mops_build_udpv5(&b, 1, 2, NULL, 0);
+    mops_build_finish(&b);
+    uint32_t len;
+    const uint8_t *d = mops_build_data(&b, &len);
+    mops_decode_frame(NULL, MOPS_LINKTYPE_USER0, d, len, len, &pkt);
+    feed(t, 300, 12000, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_NONE);
+
+    mops_migrate_tracker_free(t);
+    return check_report("test_track");
+}
