@@ -114,6 +114,17 @@ const char *mops_status_name(enum mops_status st)
     return "?";
 }
 
+const char *mops_check_state_name(enum mops_check_state s)
+{
+    switch (s) {
+    case MOPS_CHECK_NONE: return "none";
+    case MOPS_CHECK_GOOD: return "good";
+    case MOPS_CHECK_BAD: return "bad";
+    case MOPS_CHECK_UNVERIFIED: return "unverified";
+    }
+    return "?";
+}
+
 const char *mops_carrier_name(enum mops_carrier c)
 {
     switch (c) {

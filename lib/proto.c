@@ -1,6 +1,8 @@
 /* Names of IPFF protocols, ICMPv5 types and codes, TCP options. */
 #include "mops/proto.h"
 
+#include <stddef.h>
+
 const char *mops_proto_name(uint16_t proto)
 {
     switch (proto) {
@@ -137,4 +139,17 @@ const char *mops_option_action_name(uint8_t type)
     case 2: return "discard, send Parameter Problem";
     default: return "discard, send Parameter Problem unless multicast";
     }
+}
+
+const char *mops_tcp_flags_str(uint8_t flags, char out[MOPS_TCP_FLAGS_STRLEN])
+{
+    static const struct { uint8_t bit; char c; } letters[] = {
+        {MOPS_TCP_SYN, 'S'}, {MOPS_TCP_FIN, 'F'}, {MOPS_TCP_PSH, 'P'}, {MOPS_TCP_RST, 'R'},
+        {MOPS_TCP_URG, 'U'}, {MOPS_TCP_ECE, 'E'}, {MOPS_TCP_CWR, 'W'}, {MOPS_TCP_ACK, '.'}};
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
+        if (flags & letters[i].bit)
+            out[k++] = letters[i].c;
+    out[k] = 0;
+    return out;
 }

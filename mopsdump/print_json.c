@@ -118,16 +118,6 @@ static json_t *ju64(uint64_t v)
     return json_string(buf);
 }
 
-static const char *check_word(enum mops_check_state s)
-{
-    switch (s) {
-    case MOPS_CHECK_GOOD: return "good";
-    case MOPS_CHECK_BAD: return "bad";
-    case MOPS_CHECK_UNVERIFIED: return "unverified";
-    default: return "none";
-    }
-}
-
 static void link_fields(json_t *root, const struct mops_packet *pkt)
 {
     const struct mops_link *l = &pkt->link;
@@ -229,7 +219,7 @@ static void icmp_fields(json_t *root, const struct mops_packet *pkt, const struc
 {
     const struct mops_icmp *m = &pkt->icmp;
     set(root, MOPS_F_ICMPV5_CRC, json_integer(m->crc));
-    set(root, MOPS_F_ICMPV5_CRC_STATUS, json_string(check_word(m->crc_check.state)));
+    set(root, MOPS_F_ICMPV5_CRC_STATUS, json_string(mops_check_state_name(m->crc_check.state)));
     if (m->crc_check.state == MOPS_CHECK_BAD)
         set(root, MOPS_F_ICMPV5_CRC_EXPECTED, json_integer(m->crc_check.expected));
     set(root, MOPS_F_ICMPV5_TYPE, json_integer(m->type));
@@ -315,19 +305,11 @@ static void tcp_fields(json_t *root, const struct mops_tcp *t)
     set(root, MOPS_F_TCP_ACK_RAW, json_integer(t->ack));
     set(root, MOPS_F_TCP_HDR_LEN, json_integer(t->doff * 4));
     set(root, MOPS_F_TCP_FLAGS, json_integer(t->reserved << 8 | t->flags));
-    char fl[12];
-    size_t k = 0;
-    static const struct { uint8_t bit; char c; } names[] = {
-        {MOPS_TCP_SYN, 'S'}, {MOPS_TCP_FIN, 'F'}, {MOPS_TCP_PSH, 'P'}, {MOPS_TCP_RST, 'R'},
-        {MOPS_TCP_URG, 'U'}, {MOPS_TCP_ECE, 'E'}, {MOPS_TCP_CWR, 'W'}, {MOPS_TCP_ACK, '.'}};
-    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (t->flags & names[i].bit)
-            fl[k++] = names[i].c;
-    fl[k] = 0;
-    set(root, MOPS_F_TCP_FLAGS_STR, json_string(fl));
+    char fl[MOPS_TCP_FLAGS_STRLEN];
+    set(root, MOPS_F_TCP_FLAGS_STR, json_string(mops_tcp_flags_str(t->flags, fl)));
     set(root, MOPS_F_TCP_WINDOW, json_integer(t->window));
     set(root, MOPS_F_TCP_CHECKSUM, json_integer(t->csum));
-    set(root, MOPS_F_TCP_CHECKSUM_STATUS, json_string(check_word(t->csum_check.state)));
+    set(root, MOPS_F_TCP_CHECKSUM_STATUS, json_string(mops_check_state_name(t->csum_check.state)));
     if (t->csum_check.state == MOPS_CHECK_BAD)
         set(root, MOPS_F_TCP_CHECKSUM_EXPECTED, json_integer(t->csum_check.expected));
     set(root, MOPS_F_TCP_URGENT, json_integer(t->urg));
@@ -355,7 +337,7 @@ static void udp_fields(json_t *root, const struct mops_udp *u)
     set(root, MOPS_F_UDPV5_SRCPORT, json_integer(u->sport));
     set(root, MOPS_F_UDPV5_DSTPORT, json_integer(u->dport));
     set(root, MOPS_F_UDPV5_CHECKSUM, json_integer(u->csum));
-    set(root, MOPS_F_UDPV5_CHECKSUM_STATUS, json_string(check_word(u->csum_check.state)));
+    set(root, MOPS_F_UDPV5_CHECKSUM_STATUS, json_string(mops_check_state_name(u->csum_check.state)));
     if (u->csum_check.state == MOPS_CHECK_BAD)
         set(root, MOPS_F_UDPV5_CHECKSUM_EXPECTED, json_integer(u->csum_check.expected));
     set(root, MOPS_F_UDPV5_LENGTH, json_integer(u->payload_len));

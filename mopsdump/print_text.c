@@ -338,16 +338,8 @@ static void tcp_line(struct md_printer *p, const struct mops_packet *pkt)
         sb_printf(sb, "tcp %u", t->payload_len);
         return;
     }
-    static const struct { uint8_t bit; char c; } fl[] = {
-        {MOPS_TCP_SYN, 'S'}, {MOPS_TCP_FIN, 'F'}, {MOPS_TCP_PSH, 'P'}, {MOPS_TCP_RST, 'R'},
-        {MOPS_TCP_URG, 'U'}, {MOPS_TCP_ECE, 'E'}, {MOPS_TCP_CWR, 'W'}, {MOPS_TCP_ACK, '.'}};
-    sb_puts(sb, "Flags [");
-    for (unsigned i = 0; i < sizeof fl / sizeof fl[0]; i++)
-        if (t->flags & fl[i].bit)
-            sb_add(sb, &fl[i].c, 1);
-    if (!t->flags)
-        sb_puts(sb, "none");
-    sb_puts(sb, "]");
+    char fl[MOPS_TCP_FLAGS_STRLEN];
+    sb_printf(sb, "Flags [%s]", t->flags ? mops_tcp_flags_str(t->flags, fl) : "none");
     if (p->o->verbose >= 1 && t->csum_check.state == MOPS_CHECK_GOOD)
         sb_printf(sb, ", cksum 0x%04x (correct)", t->csum);
     if (t->payload_len)

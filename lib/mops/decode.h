@@ -29,6 +29,8 @@ void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const u
                        uint32_t caplen, uint32_t wirelen, struct mops_packet *pkt);
 
 const char *mops_status_name(enum mops_status st);
+/* "none", "good", "bad", "unverified". */
+const char *mops_check_state_name(enum mops_check_state s);
 const char *mops_carrier_name(enum mops_carrier c);
 
 /* The first problem with this id, or NULL. */

@@ -88,6 +88,10 @@ const char *mops_icmp_base_type_name(uint16_t type);
 const char *mops_icmp_base_code_name(uint16_t type, uint8_t code);
 const char *mops_migrate_code_name(uint8_t code);   /* "migrate", "migrate atomic", ... */
 const char *mops_tcp_option_name(uint8_t kind, uint8_t mobile_capable_kind);
+/* TCP flags in tcpdump's letters: S F P R U E W, then "." for ACK ("S.",
+ * "P.", "."); "" when none is set. */
+#define MOPS_TCP_FLAGS_STRLEN 12
+const char *mops_tcp_flags_str(uint8_t flags, char out[MOPS_TCP_FLAGS_STRLEN]);
 /* Unknown-option action of an IPFF option type's two high bits (IPFF §4.2). */
 const char *mops_option_action_name(uint8_t type);
 

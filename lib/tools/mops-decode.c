@@ -19,17 +19,6 @@ static void addr(const char *name, mops_addr_t a)
     printf("  %s = %s (%s)\n", name, mops_addr_format(a, buf), mops_addr_class_name(mops_addr_classify(a)));
 }
 
-static const char *check_name(enum mops_check_state s)
-{
-    switch (s) {
-    case MOPS_CHECK_NONE: return "none";
-    case MOPS_CHECK_GOOD: return "good";
-    case MOPS_CHECK_BAD: return "bad";
-    case MOPS_CHECK_UNVERIFIED: return "unverified";
-    }
-    return "?";
-}
-
 static void print_ext(const struct mops_ext *e)
 {
     const char *n = mops_proto_short(e->type);
@@ -65,7 +54,7 @@ static void print_ext(const struct mops_ext *e)
 static void print_icmp(void)
 {
     const struct mops_icmp *m = &pkt.icmp;
-    printf("  icmpv5.crc = 0x%08x [%s", m->crc, check_name(m->crc_check.state));
+    printf("  icmpv5.crc = 0x%08x [%s", m->crc, mops_check_state_name(m->crc_check.state));
     if (m->crc_check.state == MOPS_CHECK_BAD)
         printf(", expected 0x%08x", m->crc_check.expected);
     printf("]\n  icmpv5.type = %u\n  icmpv5.code = %u\n", m->type, m->code);
@@ -144,17 +133,12 @@ static void print_icmp(void)
 static void print_tcp(void)
 {
     const struct mops_tcp *t = &pkt.tcp;
-    static const char flag_names[] = "FSRPAUEC";
-    char flags[9];
-    int k = 0;
-    for (int i = 0; i < 8; i++)
-        if (t->flags & (1 << i))
-            flags[k++] = flag_names[i];
-    flags[k] = 0;
+    char flags[MOPS_TCP_FLAGS_STRLEN];
+    mops_tcp_flags_str(t->flags, flags);
     printf("  tcp.srcport = %u\n  tcp.dstport = %u\n  tcp.seq = %u\n  tcp.ack = %u\n"
            "  tcp.flags = 0x%02x [%s]\n  tcp.window = %u\n  tcp.checksum = 0x%04x [%s",
            t->sport, t->dport, t->seq, t->ack, t->flags, flags, t->window, t->csum,
-           check_name(t->csum_check.state));
+           mops_check_state_name(t->csum_check.state));
     if (t->csum_check.state == MOPS_CHECK_BAD)
         printf(", expected 0x%04x", t->csum_check.expected);
     printf("]\n");
@@ -202,7 +186,7 @@ static void print_packet(uint64_t n, const struct mops_frame *f)
     if (pkt.layers & MOPS_L_UDP)
         printf("  udpv5.srcport = %u\n  udpv5.dstport = %u\n  udpv5.checksum = 0x%04x [%s]\n"
                "  udpv5.len = %u\n", pkt.udp.sport, pkt.udp.dport, pkt.udp.csum,
-               check_name(pkt.udp.csum_check.state), pkt.udp.payload_len);
+               mops_check_state_name(pkt.udp.csum_check.state), pkt.udp.payload_len);
     for (unsigned i = 0; i < pkt.n_problems; i++) {
         const struct mops_problem_info *pi = mops_problem_info(pkt.problems[i].id);
         printf("  problem %s (%s) at offset %u: %s\n", pi->id, mops_severity_name(pi->severity),
