@@ -15,6 +15,7 @@ struct txn {
     uint32_t next;           /* bucket chain */
     uint32_t bucket;
     mops_addr_t client, server, prev_addr, mig_addr;
+    uint32_t ifid;
     uint16_t proto, n_ports;
     uint8_t code;
     uint64_t ports_hash;     /* of every entry: tells retransmissions apart */
@@ -99,7 +100,7 @@ static bool ports_within(const struct txn *x, const struct mops_migrate_port *po
     return true;
 }
 
-void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt,
+void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
                         uint64_t frame, uint64_t ts_ns, struct mops_track_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -122,7 +123,7 @@ void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet
     for (uint32_t i = t->buckets[b]; i != NIL; i = t->ring[i].next) {
         struct txn *x = &t->ring[i];
         if (x->client != client || x->server != server || x->prev_addr != g->prev_addr ||
-            x->mig_addr != g->mig_addr || x->proto != g->proto)
+            x->mig_addr != g->mig_addr || x->proto != g->proto || x->ifid != ifid)
             continue;
         if (!reply && x->code == pkt->icmp.code && x->ports_hash == h && x->n_ports == g->n_ports &&
             x->replies == 0) {
@@ -162,6 +163,7 @@ void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet
     t->buckets[b] = i;
     x->client = client;
     x->server = server;
+    x->ifid = ifid;
     x->prev_addr = g->prev_addr;
     x->mig_addr = g->mig_addr;
     x->proto = g->proto;

@@ -40,7 +40,7 @@ static void migrate(uint8_t code, uint16_t first, unsigned n, uint32_t seq0, mop
 
 static void feed(struct mops_migrate_tracker *t, uint64_t n, uint64_t ms, struct mops_track_result *r)
 {
-    mops_migrate_track(t, &pkt, n, ms * 1000000u, r);
+    mops_migrate_track(t, &pkt, 0, n, ms * 1000000u, r);
 }
 
 int main(void)
@@ -118,6 +118,16 @@ int main(void)
     feed(t, 201, 11000, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_REPLY); /* kept */
     CHECK_EQ(r.first_frame, 119);
+
+    /* The same request on another link of its path is not a resend. */
+    migrate(0, 1027, 1, 7000, A(3, 3, 3, 3, 3));
+    mops_migrate_track(t, &pkt, 0, 400, 20000000000u, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
+    mops_migrate_track(t, &pkt, 1, 401, 20001000000u, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
+    mops_migrate_track(t, &pkt, 0, 402, 22000000000u, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_RETRANSMISSION);
+    CHECK_EQ(r.first_frame, 400);
 
     /* Anything else is not tracked. */
     mops_build_init(&b, NULL);

@@ -31,8 +31,10 @@ struct mops_migrate_tracker;
 /* Keeps up to `capacity` transactions; the oldest are forgotten first. */
 struct mops_migrate_tracker *mops_migrate_tracker_new(size_t capacity);
 void mops_migrate_tracker_free(struct mops_migrate_tracker *t);
-/* Feeds one decoded packet; fills out (kind NONE for anything not a Migrate). */
-void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt,
+/* Feeds one decoded packet seen on capture interface ifid; fills out (kind
+ * NONE for anything not a Migrate). Transactions are per interface: the same
+ * request seen on the next link of its path is not a retransmission. */
+void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
                         uint64_t frame, uint64_t ts_ns, struct mops_track_result *out);
 
 #endif
