@@ -1,0 +1,361 @@
+/* The reference models, role by role, on crafted packets: the server's
+ * window check at its edges, atomic rollback, the cached reply (E6) and the
+ * flapping discard, the 999 limit, Unique IDs; the NAT's interception and
+ * restoration; level learning across three NATs; the mobile node's
+ * retransmissions and dead sockets. */
+#include "mops/decode.h"
+#include "mops/model_dnat.h"
+#include "mops/model_nat.h"
+#include "mops/model_server.h"
+#include "mops/scenario.h"
+
+#include "check.h"
+
+#define A(f1, f2, f3, f4, f5) mops_addr_make(f1, f2, f3, f4, f5)
+#define MN A(525, 8, 78, 3, 9)
+#define NEW A(775, 2, 23, 6, 6)
+#define SRV A(8, 8, 8, 8, 8)
+#define S(x) ((uint64_t)(x) * MOPS_NS_PER_SEC)
+
+static const struct mops_settings *st = &mops_settings_default;
+static struct mops_builder b;
+static struct mops_packet pkt;
+static struct mops_outbox out;
+static uint8_t frame[4096];
+
+static void decode_built(void)
+{
+    mops_build_finish(&b);
+    uint32_t len;
+    const uint8_t *d = mops_build_data(&b, &len);
+    memcpy(frame, d, len);
+    mops_decode_frame(st, MOPS_LINKTYPE_USER0, frame, len, len, &pkt);
+}
+
+static void decode_out(unsigned i)
+{
+    memcpy(frame, out.v[i].data, out.v[i].len);
+    mops_decode_frame(st, MOPS_LINKTYPE_USER0, frame, out.v[i].len, out.v[i].len, &pkt);
+}
+
+static void tcp(mops_addr_t src, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack, bool mc)
+{
+    mops_build_init(&b, st);
+    struct mops_ipff_hdr h = {.src = src, .dst = SRV, .htl = 64};
+    mops_build_ipff(&b, &h);
+    struct mops_tcp t = {.sport = sport, .dport = 80, .seq = seq, .ack = ack, .flags = flags, .window = 1000};
+    if (mc)
+        t.opts[t.n_opts++].kind = 32;
+    mops_build_tcp(&b, &t, NULL, 0);
+    decode_built();
+}
+
+static void migrate(uint8_t code, mops_addr_t src, unsigned n, const uint16_t *sports, const uint64_t *seqs,
+                    mops_addr_t prev, mops_addr_t mig)
+{
+    mops_build_init(&b, st);
+    struct mops_ipff_hdr h = {.src = src, .dst = SRV, .htl = 64};
+    mops_build_ipff(&b, &h);
+    struct mops_migrate g = {.version = 1, .proto = 6, .prev_addr = prev, .n_ports = (uint16_t)n, .mig_addr = mig};
+    struct mops_migrate_port p[8];
+    for (unsigned i = 0; i < n; i++)
+        p[i] = (struct mops_migrate_port){sports[i], (uint16_t)(sports[i] + 1000), 80, 80, seqs[i]};
+    mops_build_migrate(&b, code, &g, p, n);
+    decode_built();
+}
+
+/* A server with one established session from MN:sport; returns RCV.NXT. */
+static uint32_t session(struct mops_server *s, uint16_t sport)
+{
+    tcp(MN, sport, MOPS_TCP_SYN, 1000, 0, true);
+    mops_server_input(s, 0, &pkt, &out);
+    CHECK_EQ(out.n, 1); /* SYN-ACK */
+    decode_out(0);
+    CHECK(pkt.tcp.mobile_capable);
+    CHECK(pkt.recv_src.present); /* MOPS §3.2 */
+    CHECK_EQ(pkt.recv_src.addr, MN);
+    CHECK_EQ(pkt.recv_src.port, sport);
+    uint32_t iss = pkt.tcp.seq;
+    mops_outbox_clear(&out);
+    tcp(MN, sport, MOPS_TCP_ACK, 1001, iss + 1, true);
+    mops_server_input(s, 0, &pkt, &out);
+    return 1001;
+}
+
+static void test_window_edges(void)
+{
+    struct { int64_t offset; bool ok; } cases[] = {{-1, false}, {0, true}, {99, true}, {100, false}};
+    for (unsigned i = 0; i < 4; i++) {
+        static struct mops_server s;
+        mops_server_init(&s, st, "server", SRV, 1, 0);
+        s.rcv_wnd = 100;
+        struct mops_listen l = {.proto = 6, .port = 80};
+        mops_server_listen(&s, &l);
+        uint32_t nxt = session(&s, 1027);
+        uint16_t sp = 1027;
+        uint64_t seq = (uint32_t)(nxt + cases[i].offset);
+        migrate(0, NEW, 1, &sp, &seq, MN, NEW);
+        mops_outbox_clear(&out);
+        mops_server_input(&s, S(1), &pkt, &out);
+        CHECK_EQ(out.n, 1);
+        decode_out(0);
+        CHECK_EQ(pkt.icmp.code, cases[i].ok ? MOPS_MIGRATE_CODE_SUCCESS : MOPS_MIGRATE_CODE_FAILED);
+        CHECK_EQ(pkt.ip.dst, NEW);
+        CHECK_EQ(pkt.icmp.u.migrate.prev_addr, MN); /* the fields as received */
+        CHECK_EQ(pkt.icmp.u.migrate.mig_addr, NEW);
+        CHECK((mops_server_find(&s, 6, NEW, 2027, 80) != NULL) == cases[i].ok);
+        CHECK((mops_server_find(&s, 6, MN, 1027, 80) != NULL) == !cases[i].ok);
+        mops_outbox_clear(&out);
+    }
+}
+
+static void test_atomic_and_partial(void)
+{
+    for (int atomic = 0; atomic <= 1; atomic++) {
+        static struct mops_server s;
+        mops_server_init(&s, st, "server", SRV, 1, 0);
+        struct mops_listen l = {.proto = 6, .port = 80};
+        mops_server_listen(&s, &l);
+        uint16_t sp[3] = {1027, 1028, 1029};
+        uint64_t seq[3];
+        for (int i = 0; i < 3; i++)
+            seq[i] = session(&s, sp[i]);
+        seq[1] += 70000; /* outside the window */
+        migrate(atomic ? 1 : 0, NEW, 3, sp, seq, MN, NEW);
+        mops_outbox_clear(&out);
+        mops_server_input(&s, S(1), &pkt, &out);
+        decode_out(0);
+        CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_FAILED);
+        /* Failed lists the failed port; all of them when atomic (profile §7). */
+        CHECK_EQ(pkt.icmp.u.migrate.n_ports, atomic ? 3 : 1);
+        if (!atomic)
+            CHECK_EQ(pkt.pool.migrate[0].prev_sport, 1028);
+        CHECK((mops_server_find(&s, 6, NEW, 2027, 80) != NULL) == !atomic); /* rolled back */
+        CHECK(mops_server_find(&s, 6, MN, 1028, 80) != NULL);
+        mops_outbox_clear(&out);
+    }
+}
+
+static void test_cached_reply_and_flapping(void)
+{
+    static struct mops_server s;
+    mops_server_init(&s, st, "server", SRV, 1, 0);
+    struct mops_listen l = {.proto = 6, .port = 80};
+    mops_server_listen(&s, &l);
+    uint16_t sp = 1027;
+    uint64_t seq = session(&s, 1027);
+    migrate(0, NEW, 1, &sp, &seq, MN, NEW);
+    mops_outbox_clear(&out);
+    mops_server_input(&s, S(10), &pkt, &out);
+    CHECK_EQ(out.n, 1);
+    uint8_t first[256];
+    uint32_t first_len = out.v[0].len;
+    memcpy(first, out.v[0].data, first_len);
+    mops_outbox_clear(&out);
+    /* E6: the same request 2 s later (its reply was lost): the same reply. */
+    mops_server_input(&s, S(12), &pkt, &out);
+    CHECK_EQ(out.n, 1);
+    CHECK_MEM(out.v[0].data, out.v[0].len, first, first_len);
+    CHECK_EQ(s.cached_replies, 1);
+    mops_outbox_clear(&out);
+    /* MOPS §4.1: another migrate naming the same previous address and port
+     * within 5 s is dropped without a word. */
+    migrate(0, A(1, 2, 3, 4, 5), 1, &sp, &seq, MN, A(1, 2, 3, 4, 5));
+    mops_server_input(&s, S(13), &pkt, &out);
+    CHECK_EQ(out.n, 0);
+    CHECK_EQ(s.flaps_discarded, 1);
+    /* After 5 s it is heard again (and fails: the session has moved). */
+    mops_server_input(&s, S(16), &pkt, &out);
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_FAILED);
+    mops_outbox_clear(&out);
+}
+
+static void test_field_limit_and_unique_id(void)
+{
+    static struct mops_server s;
+    mops_server_init(&s, st, "server", SRV, 1, 0);
+    struct mops_listen l = {.proto = 6, .port = 80, .unique_required = true, .unique_id = 0xfeedface};
+    mops_server_listen(&s, &l);
+    uint16_t sp = 1027;
+    session(&s, 1027);
+    uint64_t seq = 0xfeedface;
+    /* MOPS §4.1: the 999 limit, checked before anything else. */
+    migrate(0, NEW, 1, &sp, &seq, MN, A(775, 2, 23, 6, 1006));
+    mops_outbox_clear(&out);
+    mops_server_input(&s, S(1), &pkt, &out);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_FAILED);
+    mops_outbox_clear(&out);
+    /* The application demands its Unique ID: the sequence number no longer does. */
+    uint64_t bad = 1002;
+    migrate(0, NEW, 1, &sp, &bad, MN, NEW);
+    mops_server_input(&s, S(2), &pkt, &out);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_FAILED);
+    mops_outbox_clear(&out);
+    migrate(0, NEW, 1, &sp, &seq, MN, NEW);
+    mops_server_input(&s, S(3), &pkt, &out);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_SUCCESS);
+    mops_outbox_clear(&out);
+}
+
+static void test_nat_intercept_and_restore(void)
+{
+    static struct mops_nat n;
+    struct mops_prefix inside = {A(192, 168, 1, 1, 0), 40};
+    mops_nat_init(&n, st, "nat", A(172, 16, 0, 0, 1), A(192, 168, 1, 1, 99), &inside, 2038, 0);
+    uint16_t sp = 6050;
+    uint64_t seq = 0x12345678;
+    mops_addr_t prev = A(525, 8, 78, 2, 2), in = A(192, 168, 1, 1, 1);
+    migrate(0, in, 1, &sp, &seq, prev, in);
+    pkt.pool.migrate[0].mig_sport = 1027;
+    mops_build_init(&b, st);
+    mops_build_packet(&b, &pkt);
+    decode_built();
+    CHECK(mops_nat_input(&n, 0, true, &pkt, &out));
+    CHECK_EQ(out.n, 2); /* NAT ack to the inside, the migrate outside */
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.kind, MOPS_ICMP_KIND_NAT_ACK);
+    CHECK_EQ(pkt.ip.htl, 1);
+    CHECK_EQ(pkt.ip.dst, in);
+    CHECK_EQ(pkt.icmp.u.natack.level, 1);
+    CHECK_EQ(pkt.icmp.u.natack.orig_addr, in);
+    CHECK_EQ(pkt.pool.natack[0].orig_port, 1027);
+    CHECK_EQ(pkt.pool.natack[0].trans_port, 2038); /* E7 */
+    decode_out(1);
+    CHECK_EQ(pkt.status, MOPS_ST_OK);
+    CHECK_EQ(pkt.icmp.crc_check.state, MOPS_CHECK_GOOD); /* recomputed */
+    CHECK_EQ(pkt.ip.src, A(172, 16, 0, 0, 1));
+    CHECK_EQ(pkt.icmp.u.migrate.prev_addr, prev); /* previous fields untouched */
+    CHECK_EQ(pkt.pool.migrate[0].prev_sport, 6050);
+    CHECK_EQ(pkt.pool.migrate[0].seq, 0x12345678);
+    CHECK_EQ(pkt.icmp.u.migrate.mig_addr, A(172, 16, 0, 0, 1));
+    CHECK_EQ(pkt.pool.migrate[0].mig_sport, 2038);
+    /* The reply comes back to the NAT's outside address: restored. */
+    static struct mops_packet reply;
+    mops_packet_copy(&reply, &pkt);
+    reply.icmp.code = MOPS_MIGRATE_CODE_SUCCESS;
+    reply.ip.src = SRV;
+    reply.ip.dst = A(172, 16, 0, 0, 1);
+    mops_build_init(&b, st);
+    mops_build_packet(&b, &reply);
+    decode_built();
+    mops_outbox_clear(&out);
+    CHECK(mops_nat_input(&n, 0, false, &pkt, &out));
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK_EQ(pkt.ip.dst, in);
+    CHECK_EQ(pkt.icmp.u.migrate.mig_addr, in);
+    CHECK_EQ(pkt.pool.migrate[0].mig_sport, 1027);
+    CHECK_EQ(pkt.icmp.crc_check.state, MOPS_CHECK_GOOD);
+    mops_outbox_clear(&out);
+}
+
+/* Three NATs in a chain: the mobile node learns levels 1, 2 and 3. */
+static void test_three_nats(void)
+{
+    static const char scenario[] =
+        "{\"name\": \"three-nats\", \"duration\": 2, \"links\": ["
+        "{\"name\": \"l0\"}, {\"name\": \"l1\"}, {\"name\": \"l2\"}, {\"name\": \"l3\"}, {\"name\": \"dc\"}],"
+        "\"nodes\": ["
+        "{\"name\": \"mobile\", \"role\": \"mobile\", \"link\": \"l0\", \"addr\": \"10.1.0.0.1/40\", \"gw\": \"10.1.0.0.99\"},"
+        "{\"name\": \"nat1\", \"role\": \"nat\", \"first_port\": 1100, \"inside\": {\"link\": \"l0\", \"addr\": \"10.1.0.0.99/40\"},"
+        " \"outside\": {\"link\": \"l1\", \"addr\": \"10.2.0.0.1/40\"}, \"gw\": \"10.2.0.0.99\"},"
+        "{\"name\": \"nat2\", \"role\": \"nat\", \"first_port\": 2200, \"inside\": {\"link\": \"l1\", \"addr\": \"10.2.0.0.99/40\"},"
+        " \"outside\": {\"link\": \"l2\", \"addr\": \"10.3.0.0.1/40\"}, \"gw\": \"10.3.0.0.99\"},"
+        "{\"name\": \"nat3\", \"role\": \"nat\", \"first_port\": 3300, \"inside\": {\"link\": \"l2\", \"addr\": \"10.3.0.0.99/40\"},"
+        " \"outside\": {\"link\": \"l3\", \"addr\": \"500.0.0.0.1/40\"}, \"gw\": \"500.0.0.0.99\"},"
+        "{\"name\": \"internet\", \"role\": \"router\", \"interfaces\": [{\"link\": \"l3\", \"addr\": \"500.0.0.0.99/40\"},"
+        " {\"link\": \"dc\", \"addr\": \"8.8.8.8.99/40\"}]},"
+        "{\"name\": \"server\", \"role\": \"server\", \"interfaces\": [{\"link\": \"dc\", \"addr\": \"8.8.8.8.8/40\"}],"
+        " \"gw\": \"8.8.8.8.99\", \"listen\": [{\"proto\": \"tcp\", \"port\": 80}]}],"
+        "\"timeline\": [{\"at\": 0.1, \"node\": \"mobile\", \"connect\": {\"dst\": \"8.8.8.8.8\", \"dport\": 80,"
+        " \"sport\": 1027, \"id\": \"s\"}}]}";
+    static struct mops_sim sim;
+    struct mops_scenario_info info;
+    char err[512];
+    CHECK_EQ(mops_scenario_load_text(scenario, sizeof scenario - 1, &sim, &info, err), 0);
+    if (check_failed) {
+        fprintf(stderr, "  %s\n", err);
+        return;
+    }
+    mops_sim_run(&sim, info.duration_ns);
+    const struct mops_mobile *m = sim.nodes[0].m.mobile;
+    CHECK_EQ(m->n_natt, 3);
+    const struct { uint8_t level; mops_addr_t orig; uint16_t op; mops_addr_t trans; uint16_t tp; } want[] = {
+        {1, A(10, 1, 0, 0, 1), 1027, A(10, 2, 0, 0, 1), 1100},
+        {2, A(10, 2, 0, 0, 1), 1100, A(10, 3, 0, 0, 1), 2200},
+        {3, A(10, 3, 0, 0, 1), 2200, A(500, 0, 0, 0, 1), 3300}};
+    for (unsigned i = 0; i < 3; i++) {
+        bool found = false;
+        for (unsigned k = 0; k < m->n_natt; k++) {
+            const struct mops_natt_entry *e = &m->natt[k];
+            if (e->level == want[i].level && e->orig_addr == want[i].orig && e->orig_port == want[i].op &&
+                e->trans_addr == want[i].trans && e->trans_port == want[i].tp)
+                found = true;
+        }
+        CHECK(found);
+    }
+    mops_addr_t oa;
+    uint16_t op;
+    mops_mobile_outermost(m, &m->socks[0], &oa, &op);
+    CHECK_EQ(oa, A(500, 0, 0, 0, 1));
+    CHECK_EQ(op, 3300);
+    /* nat1 knows all three levels; nat2 two; nat3 its own. */
+    const struct mops_nat *n1 = sim.nodes[1].m.nat, *n2 = sim.nodes[2].m.nat, *n3 = sim.nodes[3].m.nat;
+    CHECK_EQ(n1->maps[0].n_levels, 3);
+    CHECK_EQ(n2->maps[0].n_levels, 2);
+    CHECK_EQ(n3->maps[0].n_levels, 1);
+    mops_sim_free(&sim);
+}
+
+static void test_mobile_retransmits_then_dies(void)
+{
+    static struct mops_mobile m;
+    mops_mobile_init(&m, st, "mobile", 1, 0);
+    mops_mobile_attach(&m, 0, MN, &out);
+    int k = mops_mobile_connect(&m, 0, 6, SRV, 80, 1027, NULL, &out);
+    CHECK(k >= 0);
+    m.socks[k].state = MOPS_SOCK_OPEN; /* as after its handshake */
+    mops_outbox_clear(&out);
+    mops_mobile_attach(&m, S(1), NEW, &out);
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.u.migrate.prev_addr, MN);
+    CHECK_EQ(pkt.pool.migrate[0].seq, m.socks[k].snd_nxt); /* SND.NXT */
+    uint8_t first[128];
+    uint32_t len = out.v[0].len;
+    memcpy(first, out.v[0].data, len);
+    mops_outbox_clear(&out);
+    /* MOPS §4.1: after 2 s, the same request, up to three times ... */
+    CHECK_EQ(mops_mobile_next_timer(&m), S(3));
+    for (int i = 1; i <= 3; i++) {
+        mops_mobile_tick(&m, S(1 + 2 * i) - 1, &out);
+        CHECK_EQ(out.n, 0);
+        mops_mobile_tick(&m, S(1 + 2 * i), &out);
+        CHECK_EQ(out.n, 1);
+        CHECK_MEM(out.v[0].data, out.v[0].len, first, len);
+        mops_outbox_clear(&out);
+    }
+    /* ... then the socket is dead. */
+    mops_mobile_tick(&m, S(9), &out);
+    CHECK_EQ(out.n, 0);
+    CHECK_EQ(m.socks[k].state, MOPS_SOCK_DEAD);
+    CHECK_EQ(mops_mobile_next_timer(&m), UINT64_MAX);
+}
+
+int main(void)
+{
+    test_window_edges();
+    test_atomic_and_partial();
+    test_cached_reply_and_flapping();
+    test_field_limit_and_unique_id();
+    test_nat_intercept_and_restore();
+    test_three_nats();
+    test_mobile_retransmits_then_dies();
+    mops_outbox_free(&out);
+    return check_report("test_models");
+}
