@@ -95,6 +95,13 @@ bool mops_packet_has_problem(const struct mops_packet *pkt, enum mops_problem_id
     return mops_packet_first_problem(pkt, id) != NULL;
 }
 
+bool mops_packet_checksum_bad(const struct mops_packet *pkt)
+{
+    return ((pkt->layers & MOPS_L_ICMP) && pkt->icmp.crc_check.state == MOPS_CHECK_BAD) ||
+           ((pkt->layers & MOPS_L_TCP) && pkt->tcp.csum_check.state == MOPS_CHECK_BAD) ||
+           ((pkt->layers & MOPS_L_UDP) && (pkt->udp.csum_check.state == MOPS_CHECK_BAD || pkt->udp.csum == 0));
+}
+
 bool mops_packet_truncated(const struct mops_packet *pkt)
 {
     for (unsigned i = 0; i < pkt->n_problems; i++)

@@ -1,6 +1,8 @@
 /* The mobile node (MOPS §3, §4.1, §4.3, Appendix A and B). */
 #include "mops/model_mobile.h"
 
+#include "mops/decode.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +19,7 @@ void mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, con
 }
 
 int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mops_addr_t dst,
-                        uint16_t dport, uint16_t sport, const uint64_t *unique_id,
+                        uint16_t dport, uint16_t sport, const uint64_t *unique_id, bool mobile,
                         struct mops_outbox *out)
 {
     (void)now;
@@ -30,7 +32,7 @@ int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mop
     s->raddr = dst;
     s->rport = dport;
     s->rcv_wnd = 65535;
-    s->mobile = true;
+    s->mobile = mobile;
     if (unique_id) {
         s->unique_id = *unique_id;
         s->has_unique_id = true;
@@ -38,11 +40,23 @@ int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mop
     if (proto == MOPS_PROTO_TCP) {
         s->snd_nxt = (uint32_t)mops_rng_next(&m->rng);
         s->state = MOPS_SOCK_SYN_SENT;
-        mops_sock_send_tcp(m->st, s, MOPS_TCP_SYN, 0, true, NULL, out); /* MOPS §3.1 */
+        mops_sock_send_tcp(m->st, s, MOPS_TCP_SYN, 0, mobile, NULL, out); /* MOPS §3.1 */
     } else {
         s->state = MOPS_SOCK_OPEN;
     }
     return (int)(s - m->socks);
+}
+
+void mops_mobile_inject(struct mops_mobile *m, mops_addr_t dst, uint8_t code, const struct mops_migrate *g,
+                        const struct mops_migrate_port *port, struct mops_outbox *out)
+{
+    if (!m->attached)
+        return;
+    mops_build_init(&b, m->st);
+    struct mops_ipff_hdr h = {.src = m->addr, .dst = dst, .htl = 64};
+    mops_build_ipff(&b, &h);
+    mops_build_migrate(&b, code, g, port, 1);
+    mops_outbox_add_built(out, &b);
 }
 
 void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops_outbox *out)
@@ -238,7 +252,7 @@ void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_pa
                        struct mops_outbox *out)
 {
     (void)now;
-    if (!m->attached || pkt->status != MOPS_ST_OK || pkt->ip.dst != m->addr)
+    if (!m->attached || pkt->status != MOPS_ST_OK || pkt->ip.dst != m->addr || mops_packet_checksum_bad(pkt))
         return;
     if (pkt->layers & MOPS_L_TCP) {
         struct mops_sock *s = find_sock(m, pkt, pkt->tcp.sport, pkt->tcp.dport);

@@ -2,6 +2,8 @@
 #include "mops/model_nat.h"
 
 #include <stdio.h>
+
+#include "mops/decode.h"
 #include <string.h>
 
 #define SEQ_SHIFT 0x10000u /* misbehaviour translate-tcp-seq */
@@ -275,7 +277,9 @@ bool mops_nat_input(struct mops_nat *n, uint64_t now, bool inside, const struct 
                     struct mops_outbox *out)
 {
     (void)now;
-    if (pkt->status != MOPS_ST_OK)
-        return true; /* a NAT drops what it cannot parse */
+    /* A NAT drops what it cannot parse, and checks a checksum before it
+     * rewrites (and so recomputes) it. */
+    if (pkt->status != MOPS_ST_OK || mops_packet_checksum_bad(pkt))
+        return true;
     return inside ? from_inside(n, pkt, out) : from_outside(n, pkt, out);
 }

@@ -2,9 +2,13 @@
 #include "mops/model_server.h"
 
 #include <stdio.h>
+
+#include "mops/decode.h"
 #include <string.h>
 
 static struct mops_builder b;
+
+static struct mops_sock *reply_sock(struct mops_server *s, struct mops_sock *k);
 
 void mops_server_init(struct mops_server *s, const struct mops_settings *st, const char *name,
                       mops_addr_t addr, uint64_t seed, uint32_t bad)
@@ -16,6 +20,7 @@ void mops_server_init(struct mops_server *s, const struct mops_settings *st, con
     s->rng = seed;
     s->bad = bad;
     s->rcv_wnd = 65535;
+    s->next_push = UINT64_MAX;
 }
 
 int mops_server_listen(struct mops_server *s, const struct mops_listen *l)
@@ -23,8 +28,39 @@ int mops_server_listen(struct mops_server *s, const struct mops_listen *l)
     if (s->n_listen == MOPS_SRV_LISTEN)
         return -1;
     s->listen[s->n_listen++] = *l;
+    if (l->push && l->push_every_ns && l->push_every_ns < s->next_push)
+        s->next_push = l->push_every_ns;
     return 0;
 }
+
+void mops_server_tick(struct mops_server *s, uint64_t now, struct mops_outbox *out)
+{
+    if (now < s->next_push)
+        return;
+    uint64_t every = UINT64_MAX;
+    for (unsigned i = 0; i < s->n_listen; i++) {
+        const struct mops_listen *l = &s->listen[i];
+        if (!l->push || !l->push_every_ns)
+            continue;
+        if (l->push_every_ns < every)
+            every = l->push_every_ns;
+        for (unsigned k = 0; k < MOPS_SRV_SOCKS; k++) {
+            struct mops_sock *so = &s->socks[k];
+            if (so->state != MOPS_SOCK_OPEN || so->proto != l->proto || so->lport != l->port)
+                continue;
+            struct mops_sock *to = reply_sock(s, so);
+            if (so->proto == MOPS_PROTO_TCP) {
+                mops_sock_send_tcp(s->st, to, MOPS_TCP_ACK | MOPS_TCP_PSH, l->push, false, NULL, out);
+                so->snd_nxt = to->snd_nxt;
+            } else {
+                mops_sock_send_udp(s->st, to, l->push, NULL, out);
+            }
+        }
+    }
+    s->next_push = every == UINT64_MAX ? UINT64_MAX : now + every;
+}
+
+uint64_t mops_server_next_timer(const struct mops_server *s) { return s->next_push; }
 
 static const struct mops_listen *listener(const struct mops_server *s, uint16_t proto, uint16_t port)
 {
@@ -166,7 +202,8 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
         /* E6: the very request accepted before, resent after a lost reply:
          * the same reply again. */
         if (a->req_src == pkt->ip.src && a->req_len == mlen && memcmp(a->req + 4, msg + 4, mlen - 4) == 0) {
-            mops_outbox_add(out, a->reply, a->reply_len);
+            if (a->reply_len) /* none when told never to reply */
+                mops_outbox_add(out, a->reply, a->reply_len);
             s->cached_replies++;
             return;
         }
@@ -256,7 +293,8 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
 void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
                        struct mops_outbox *out)
 {
-    if (pkt->status != MOPS_ST_OK || (pkt->ip.dst != s->addr && (!s->anycast || pkt->ip.dst != s->anycast)))
+    if (pkt->status != MOPS_ST_OK || (pkt->ip.dst != s->addr && (!s->anycast || pkt->ip.dst != s->anycast)) ||
+        mops_packet_checksum_bad(pkt))
         return;
     if (pkt->layers & MOPS_L_TCP)
         tcp_input(s, pkt, out);

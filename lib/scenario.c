@@ -85,15 +85,16 @@ static int get_addr(struct ctx *c, json_t *o, const char *key, const char *where
         snprintf(buf, sizeof buf, "%s", t);
         char *slash = strchr(buf, '/');
         struct mops_prefix p;
-        if (mops_prefix_parse(t, 0, &p, &why) < 0)
+        /* Fields above 999 are allowed: scenarios exist to make faulty traffic too. */
+        if (mops_prefix_parse(t, MOPS_ADDR_ALLOW_INVALID, &p, &why) < 0)
             return fail(c, where, "\"%s\": %s", key, why);
         if (slash)
             *slash = 0;
-        mops_addr_parse(buf, 0, out, &why);
+        mops_addr_parse(buf, MOPS_ADDR_ALLOW_INVALID, out, &why);
         *plen = p.len;
         return 0;
     }
-    if (mops_addr_parse(t, 0, out, &why) < 0)
+    if (mops_addr_parse(t, MOPS_ADDR_ALLOW_INVALID, out, &why) < 0)
         return fail(c, where, "\"%s\": %s", key, why);
     return 0;
 }
@@ -290,15 +291,19 @@ static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
             char w[128];
             snprintf(w, sizeof w, "%s.listen[%zu]", where, i);
             struct mops_listen li = {0};
-            double port, respond, uid;
+            double port, respond, uid, push, every;
             if (proto_of(c, l, w, &li.proto) < 0 || get_number(c, l, "port", w, 1, 65535, 0, &port) < 0 ||
                 get_number(c, l, "respond", w, 0, 60000, 0, &respond) < 0 ||
+                get_number(c, l, "push", w, 0, 60000, 0, &push) < 0 ||
+                get_number(c, l, "push_every", w, 0, 3600, 0, &every) < 0 ||
                 get_number(c, l, "unique_id", w, 0, 9007199254740991.0, -1, &uid) < 0)
                 return -1;
             if (port < 1)
                 return fail(c, w, "missing \"port\"");
             li.port = (uint16_t)port;
             li.respond = (uint32_t)respond;
+            li.push = (uint32_t)push;
+            li.push_every_ns = (uint64_t)(every * 1e9);
             li.unique_required = uid >= 0;
             li.unique_id = uid >= 0 ? (uint64_t)uid : 0;
             if (mops_server_listen(sv, &li) < 0)
@@ -376,6 +381,10 @@ static int load_event(struct ctx *c, json_t *e, size_t idx)
             return -1;
         if (dport < 1 || sport < 1)
             return fail(c, where, "connect needs \"dport\" and \"sport\"");
+        bool mobile = true;
+        if (json_object_get(v, "mobile") && get_bool(c, v, "mobile", where, &mobile) < 0)
+            return -1;
+        a.plain = !mobile;
         a.dport = (uint16_t)dport;
         a.sport = (uint16_t)sport;
         a.has_unique_id = uid >= 0;
@@ -387,6 +396,24 @@ static int load_event(struct ctx *c, json_t *e, size_t idx)
             get_number(c, v, "bytes", where, 0, 60000, 100, &bytes) < 0)
             return -1;
         a.bytes = (uint32_t)bytes;
+    } else if ((v = json_object_get(e, "migrate"))) {
+        /* A crafted Migrate, as an attacker would send it. */
+        a.kind = MOPS_SIM_INJECT;
+        double code, ps, ms, dp, seq;
+        if (get_addr(c, v, "dst", where, true, &a.dst, NULL) < 0 ||
+            get_addr(c, v, "prev_addr", where, true, &a.migrate.prev_addr, NULL) < 0 ||
+            get_addr(c, v, "mig_addr", where, true, &a.migrate.mig_addr, NULL) < 0 ||
+            get_number(c, v, "code", where, 0, 255, 0, &code) < 0 ||
+            get_number(c, v, "prev_sport", where, 0, 65535, 0, &ps) < 0 ||
+            get_number(c, v, "mig_sport", where, 0, 65535, 0, &ms) < 0 ||
+            get_number(c, v, "dport", where, 0, 65535, 0, &dp) < 0 ||
+            get_number(c, v, "seq", where, 0, 9007199254740991.0, 0, &seq) < 0 || proto_of(c, v, where, &a.proto) < 0)
+            return -1;
+        a.code = (uint8_t)code;
+        a.migrate = (struct mops_migrate){.version = MOPS_MOPS_VERSION, .proto = a.proto,
+                                          .prev_addr = a.migrate.prev_addr, .n_ports = 1,
+                                          .mig_addr = a.migrate.mig_addr};
+        a.port = (struct mops_migrate_port){(uint16_t)ps, (uint16_t)ms, (uint16_t)dp, (uint16_t)dp, (uint64_t)seq};
     } else if (json_object_get(e, "detach")) {
         a.kind = MOPS_SIM_DETACH;
     } else if ((v = json_object_get(e, "attach"))) {
@@ -395,7 +422,7 @@ static int load_event(struct ctx *c, json_t *e, size_t idx)
             get_addr(c, v, "gw", where, true, &a.gw, NULL) < 0)
             return -1;
     } else {
-        return fail(c, where, "an event does one of connect, send, detach, attach");
+        return fail(c, where, "an event does one of connect, send, detach, attach, migrate");
     }
     mops_sim_schedule(c->s, (uint64_t)(at * 1e9 + 0.5), &a);
     return 0;

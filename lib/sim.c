@@ -328,9 +328,10 @@ static void flush_out(struct mops_sim *s, int node)
 static void schedule_timer(struct mops_sim *s, int node)
 {
     struct mops_sim_node *n = &s->nodes[node];
-    if (n->role != MOPS_SIM_MOBILE)
+    if (n->role != MOPS_SIM_MOBILE && n->role != MOPS_SIM_SERVER)
         return;
-    uint64_t t = mops_mobile_next_timer(n->m.mobile);
+    uint64_t t = n->role == MOPS_SIM_MOBILE ? mops_mobile_next_timer(n->m.mobile)
+                                            : mops_server_next_timer(n->m.server);
     if (t != UINT64_MAX && t != n->timer_at) {
         n->timer_at = t;
         push(s, (struct mops_sim_event){.at = t < s->now ? s->now : t, .type = EV_TIMER, .node = node});
@@ -386,7 +387,7 @@ static void act(struct mops_sim *s, const struct mops_sim_action *a)
     switch (a->kind) {
     case MOPS_SIM_CONNECT: {
         int k = mops_mobile_connect(m, s->now, a->proto, a->dst, a->dport, a->sport,
-                                    a->has_unique_id ? &a->unique_id : NULL, &out);
+                                    a->has_unique_id ? &a->unique_id : NULL, !a->plain, &out);
         if (a->sock_label >= 0 && a->sock_label < 64)
             s->sock_of_label[a->sock_label] = k;
         break;
@@ -394,6 +395,9 @@ static void act(struct mops_sim *s, const struct mops_sim_action *a)
     case MOPS_SIM_SEND:
         if (a->sock_label >= 0 && a->sock_label < 64)
             mops_mobile_send(m, s->sock_of_label[a->sock_label], a->bytes, &out);
+        break;
+    case MOPS_SIM_INJECT:
+        mops_mobile_inject(m, a->dst, a->code, &a->migrate, &a->port, &out);
         break;
     case MOPS_SIM_DETACH:
         n->ifs[0].link = -1;
@@ -416,6 +420,9 @@ static void act(struct mops_sim *s, const struct mops_sim_action *a)
 
 int mops_sim_run(struct mops_sim *s, uint64_t until)
 {
+    for (unsigned i = 0; i < s->n_nodes; i++)
+        if (s->nodes[i].timer_at == UINT64_MAX)
+            schedule_timer(s, (int)i);
     while (s->n_heap && s->heap[0].at <= until) {
         struct mops_sim_event e = pop(s);
         s->now = e.at;
@@ -431,7 +438,10 @@ int mops_sim_run(struct mops_sim *s, uint64_t until)
             if (n->timer_at != e.at)
                 break; /* superseded */
             n->timer_at = UINT64_MAX;
-            mops_mobile_tick(n->m.mobile, s->now, &out);
+            if (n->role == MOPS_SIM_MOBILE)
+                mops_mobile_tick(n->m.mobile, s->now, &out);
+            else
+                mops_server_tick(n->m.server, s->now, &out);
             flush_out(s, e.node);
             schedule_timer(s, e.node);
             break;

@@ -317,7 +317,7 @@ static void test_mobile_retransmits_then_dies(void)
     static struct mops_mobile m;
     mops_mobile_init(&m, st, "mobile", 1, 0);
     mops_mobile_attach(&m, 0, MN, &out);
-    int k = mops_mobile_connect(&m, 0, 6, SRV, 80, 1027, NULL, &out);
+    int k = mops_mobile_connect(&m, 0, 6, SRV, 80, 1027, NULL, true, &out);
     CHECK(k >= 0);
     m.socks[k].state = MOPS_SOCK_OPEN; /* as after its handshake */
     mops_outbox_clear(&out);

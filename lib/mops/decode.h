@@ -37,6 +37,9 @@ const char *mops_carrier_name(enum mops_carrier c);
 const struct mops_problem *mops_packet_first_problem(const struct mops_packet *pkt,
                                                      enum mops_problem_id id);
 bool mops_packet_has_problem(const struct mops_packet *pkt, enum mops_problem_id id);
+/* An ICMPv5, TCP or UDPv5 checksum failed (or UDPv5's is 0): what a
+ * receiving stack drops. */
+bool mops_packet_checksum_bad(const struct mops_packet *pkt);
 /* Some problem says the capture was cut short. */
 bool mops_packet_truncated(const struct mops_packet *pkt);
 

@@ -56,11 +56,14 @@ void mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, con
  * out for them. */
 void mops_mobile_attach(struct mops_mobile *m, uint64_t now, mops_addr_t addr, struct mops_outbox *out);
 void mops_mobile_detach(struct mops_mobile *m);
-/* Opens a socket (TCP: sends the MOBILE_CAPABLE SYN). unique_id may be NULL.
- * Returns its index, or -1. */
+/* Opens a socket (TCP: sends the SYN, with MOBILE_CAPABLE when `mobile`).
+ * unique_id may be NULL. Returns its index, or -1. */
 int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mops_addr_t dst,
-                        uint16_t dport, uint16_t sport, const uint64_t *unique_id,
+                        uint16_t dport, uint16_t sport, const uint64_t *unique_id, bool mobile,
                         struct mops_outbox *out);
+/* Sends a Migrate with the given fields, as an off-path attacker would. */
+void mops_mobile_inject(struct mops_mobile *m, mops_addr_t dst, uint8_t code, const struct mops_migrate *g,
+                        const struct mops_migrate_port *port, struct mops_outbox *out);
 void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops_outbox *out);
 void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt,
                        struct mops_outbox *out);

@@ -17,6 +17,8 @@ struct mops_listen {
     bool unique_required;      /* the application demands its Unique ID */
     uint64_t unique_id;
     uint32_t respond;          /* octets sent back for each request received */
+    uint32_t push;             /* octets sent unasked on every open session ... */
+    uint64_t push_every_ns;    /* ... this often (0: never) */
 };
 
 /* A migrate the server accepted, kept 5 s: for flapping and E6. */
@@ -45,6 +47,7 @@ struct mops_server {
     struct mops_sock stale[MOPS_SRV_SOCKS]; /* misbehaviour stale-tuple: the old tuples */
     struct mops_srv_accepted hist[MOPS_SRV_HISTORY];
     unsigned accepted, refused, flaps_discarded, cached_replies;
+    uint64_t next_push;        /* UINT64_MAX: nothing to push */
 };
 
 void mops_server_init(struct mops_server *s, const struct mops_settings *st, const char *name,
@@ -52,6 +55,9 @@ void mops_server_init(struct mops_server *s, const struct mops_settings *st, con
 int mops_server_listen(struct mops_server *s, const struct mops_listen *l);
 void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
                        struct mops_outbox *out);
+/* Server-initiated data (listeners with push): what the timer sends. */
+void mops_server_tick(struct mops_server *s, uint64_t now, struct mops_outbox *out);
+uint64_t mops_server_next_timer(const struct mops_server *s);
 /* The session socket whose peer is raddr:rport on lport, or NULL. */
 struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr,
                                    uint16_t rport, uint16_t lport);

@@ -65,7 +65,7 @@ struct mops_sim_link {
     struct mops_sim_drop drops[MOPS_SIM_DROPS];
 };
 
-enum mops_sim_action_kind { MOPS_SIM_CONNECT, MOPS_SIM_SEND, MOPS_SIM_DETACH, MOPS_SIM_ATTACH };
+enum mops_sim_action_kind { MOPS_SIM_CONNECT, MOPS_SIM_SEND, MOPS_SIM_DETACH, MOPS_SIM_ATTACH, MOPS_SIM_INJECT };
 
 struct mops_sim_action {
     enum mops_sim_action_kind kind;
@@ -73,7 +73,7 @@ struct mops_sim_action {
     /* connect */
     uint16_t proto, dport, sport;
     mops_addr_t dst;
-    bool has_unique_id;
+    bool has_unique_id, plain;  /* plain: without MOBILE_CAPABLE */
     uint64_t unique_id;
     int sock_label;            /* connect: the label it gets; send: the socket to use */
     /* send */
@@ -82,6 +82,10 @@ struct mops_sim_action {
     int link;
     mops_addr_t addr, gw;
     unsigned plen;
+    /* inject: a crafted Migrate to dst */
+    uint8_t code;
+    struct mops_migrate migrate;
+    struct mops_migrate_port port;
 };
 
 struct mops_sim_event;
