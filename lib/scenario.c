@@ -433,16 +433,18 @@ static int load_link(struct ctx *c, json_t *l, size_t idx)
     char where[48];
     snprintf(where, sizeof where, "links[%zu]", idx);
     const char *name;
-    double delay;
+    double delay, loss;
     if (!json_is_object(l))
         return fail(c, where, "a link is an object");
-    if (get_string(c, l, "name", where, &name, true) < 0 || get_number(c, l, "delay_ms", where, 0, 10000, 1, &delay) < 0)
+    if (get_string(c, l, "name", where, &name, true) < 0 || get_number(c, l, "delay_ms", where, 0, 10000, 1, &delay) < 0 ||
+        get_number(c, l, "loss", where, 0, 1, 0, &loss) < 0)
         return -1;
     if (mops_sim_find_link(c->s, name) >= 0)
         return fail(c, where, "a second link named \"%s\"", name);
     int link = mops_sim_add_link(c->s, name, (uint64_t)(delay * 1e6 + 0.5));
     if (link < 0)
         return fail(c, where, "too many links");
+    c->s->links[link].loss_ppm = (uint32_t)(loss * 1e6 + 0.5);
     json_t *drops = json_object_get(l, "drop");
     size_t i;
     json_t *d;

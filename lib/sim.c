@@ -305,7 +305,8 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
         mops_dump_write(s->capture, &f);
     }
     struct mops_sim_link *l = &s->links[from->link];
-    if (to_node < 0 || dropped(l, data, len, &s->st)) {
+    bool lost = l->loss_ppm && mops_rng_next(&s->rng) % 1000000u < l->loss_ppm;
+    if (to_node < 0 || lost || dropped(l, data, len, &s->st)) {
         s->frames_dropped++;
         return;
     }

@@ -312,6 +312,40 @@ static void test_three_nats(void)
     mops_sim_free(&sim);
 }
 
+/* Random loss on a link: drawn from the seed, so the same frames every run,
+ * and about the rate asked for. */
+static void test_random_loss(void)
+{
+    static const char scenario[] =
+        "{\"name\": \"lossy\", \"seed\": 7, \"duration\": 3, \"links\": [{\"name\": \"l\", \"loss\": 0.25}],"
+        "\"nodes\": [{\"name\": \"mobile\", \"role\": \"mobile\", \"link\": \"l\", \"addr\": \"10.1.0.0.1/40\"},"
+        "{\"name\": \"server\", \"role\": \"server\", \"interfaces\": [{\"link\": \"l\", \"addr\": \"10.1.0.0.2/40\"}],"
+        " \"listen\": [{\"proto\": \"udp\", \"port\": 9}]}],"
+        "\"timeline\": [{\"at\": 0.1, \"node\": \"mobile\", \"connect\": {\"proto\": \"udp\", \"dst\": \"10.1.0.0.2\","
+        " \"dport\": 9, \"sport\": 9, \"id\": \"u\"}}";
+    static char text[65536];
+    size_t n = (size_t)snprintf(text, sizeof text, "%s", scenario);
+    for (int i = 0; i < 400 && n < sizeof text - 200; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              ", {\"at\": %.3f, \"node\": \"mobile\", \"send\": {\"socket\": \"u\", \"bytes\": 10}}",
+                              0.2 + i * 0.005);
+    n += (size_t)snprintf(text + n, sizeof text - n, "]}");
+    CHECK(n < sizeof text - 1);
+    uint64_t dropped[2];
+    for (int run = 0; run < 2; run++) {
+        static struct mops_sim sim;
+        struct mops_scenario_info info;
+        char err[512];
+        CHECK_EQ(mops_scenario_load_text(text, n, &sim, &info, err), 0);
+        mops_sim_run(&sim, info.duration_ns);
+        dropped[run] = sim.frames_dropped;
+        CHECK_EQ(sim.frames_sent, 400);
+        mops_sim_free(&sim);
+    }
+    CHECK_EQ(dropped[0], dropped[1]);
+    CHECK(dropped[0] > 70 && dropped[0] < 130); /* 25 % of 400, loosely */
+}
+
 static void test_mobile_retransmits_then_dies(void)
 {
     static struct mops_mobile m;
@@ -355,6 +389,7 @@ int main(void)
     test_field_limit_and_unique_id();
     test_nat_intercept_and_restore();
     test_three_nats();
+    test_random_loss();
     test_mobile_retransmits_then_dies();
     mops_outbox_free(&out);
     return check_report("test_models");

@@ -61,6 +61,7 @@ struct mops_sim_drop {
 struct mops_sim_link {
     char name[MOPS_MODEL_NAME];
     uint64_t delay_ns;
+    uint32_t loss_ppm;         /* random loss, parts per million, drawn from the seed */
     unsigned n_drops;
     struct mops_sim_drop drops[MOPS_SIM_DROPS];
 };
