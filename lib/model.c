@@ -38,6 +38,21 @@ void mops_outbox_add_built(struct mops_outbox *o, struct mops_builder *b)
         mops_outbox_add(o, p, len);
 }
 
+void mops_outbox_forward(struct mops_outbox *o, const struct mops_settings *st, struct mops_packet *pkt,
+                         const uint32_t *old_crc)
+{
+    static struct mops_builder b;
+    if (pkt->ip.htl <= 1)
+        return;
+    pkt->ip.htl--;
+    mops_build_init(&b, st);
+    if (mops_build_packet(&b, pkt) < 0)
+        return;
+    if (old_crc)
+        mops_build_set_checksum(&b, *old_crc);
+    mops_outbox_add_built(o, &b);
+}
+
 void mops_outbox_clear(struct mops_outbox *o)
 {
     for (unsigned i = 0; i < o->n; i++)

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct mops_builder b;
 static struct mops_packet scratch;
 
 void mops_dnat_init(struct mops_dnat *d, const struct mops_settings *st, const char *name, mops_addr_t vip,
@@ -30,16 +29,6 @@ const struct mops_dnat_session *mops_dnat_session(const struct mops_dnat *d, uin
     return NULL;
 }
 
-static void emit(struct mops_dnat *d, struct mops_outbox *out)
-{
-    if (scratch.ip.htl <= 1)
-        return;
-    scratch.ip.htl--;
-    mops_build_init(&b, d->st);
-    if (mops_build_packet(&b, &scratch) == 0)
-        mops_outbox_add_built(out, &b);
-}
-
 static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, struct mops_outbox *out)
 {
     mops_packet_copy(&scratch, pkt);
@@ -61,7 +50,7 @@ static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, stru
                     break;
                 }
         }
-        emit(d, out);
+        mops_outbox_forward(out, d->st, &scratch, NULL);
         return;
     }
     if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
@@ -84,7 +73,7 @@ static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, stru
             p->mig_sport[p->n++] = pkt->pool.migrate[i].mig_sport;
         }
         scratch.icmp.code = p->code;
-        emit(d, out);
+        mops_outbox_forward(out, d->st, &scratch, NULL);
     }
 }
 
@@ -126,7 +115,7 @@ static void from_server(struct mops_dnat *d, const struct mops_packet *pkt, stru
             break;
         }
     }
-    emit(d, out);
+    mops_outbox_forward(out, d->st, &scratch, NULL);
 }
 
 bool mops_dnat_input(struct mops_dnat *d, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out)

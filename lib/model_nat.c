@@ -85,20 +85,6 @@ static void send_natack(struct mops_nat *n, mops_addr_t to, uint8_t level, uint1
     n->natacks_sent++;
 }
 
-/* Re-encodes scratch as forwarded: one hop less, checksums recomputed. */
-static void forward(struct mops_outbox *out, const struct mops_settings *st, bool stale_crc)
-{
-    if (scratch.ip.htl <= 1)
-        return;
-    scratch.ip.htl--;
-    mops_build_init(&b, st);
-    if (mops_build_packet(&b, &scratch) < 0)
-        return;
-    if (stale_crc)
-        mops_build_set_checksum(&b, scratch.icmp.crc);
-    mops_outbox_add_built(out, &b);
-}
-
 static void intercept_migrate(struct mops_nat *n, const struct mops_packet *pkt, struct mops_outbox *out)
 {
     mops_packet_copy(&scratch, pkt);
@@ -141,7 +127,8 @@ static void intercept_migrate(struct mops_nat *n, const struct mops_packet *pkt,
     scratch.ip.src = n->outside;
     n->migrates_intercepted++;
     send_natack(n, pkt->ip.src, 1, x->proto, x->in_mig_addr, n->outside, acked, count, out);
-    forward(out, n->st, n->bad & MOPS_BAD_STALE_CRC);
+    uint32_t old_crc = pkt->icmp.crc;
+    mops_outbox_forward(out, n->st, &scratch, (n->bad & MOPS_BAD_STALE_CRC) ? &old_crc : NULL);
 }
 
 static bool from_inside(struct mops_nat *n, const struct mops_packet *pkt, struct mops_outbox *out)
@@ -171,7 +158,7 @@ static bool from_inside(struct mops_nat *n, const struct mops_packet *pkt, struc
             struct mops_nat_port p = {sport, m->out_port};
             send_natack(n, pkt->ip.src, 1, pkt->l4_proto, pkt->ip.src, n->outside, &p, 1, out);
         }
-        forward(out, n->st, false);
+        mops_outbox_forward(out, n->st, &scratch, NULL);
         return true;
     }
     if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
@@ -182,7 +169,7 @@ static bool from_inside(struct mops_nat *n, const struct mops_packet *pkt, struc
     if (pkt->layers & MOPS_L_ICMP) { /* other ICMPv5 leaves under the outside address */
         mops_packet_copy(&scratch, pkt);
         scratch.ip.src = n->outside;
-        forward(out, n->st, false);
+        mops_outbox_forward(out, n->st, &scratch, NULL);
         return true;
     }
     return false;
@@ -238,7 +225,7 @@ static void restore_reply(struct mops_nat *n, const struct mops_packet *pkt, str
         if (!(n->bad & MOPS_BAD_NO_RESTORE))
             scratch.icmp.u.migrate.mig_addr = x->in_mig_addr;
         scratch.ip.dst = x->client;
-        forward(out, n->st, false);
+        mops_outbox_forward(out, n->st, &scratch, NULL);
         return;
     }
 }
@@ -261,7 +248,7 @@ static bool from_outside(struct mops_nat *n, const struct mops_packet *pkt, stru
         } else {
             scratch.udp.dport = m->in_port;
         }
-        forward(out, n->st, false);
+        mops_outbox_forward(out, n->st, &scratch, NULL);
         return true;
     }
     if (pkt->layers & MOPS_L_MOPS) {

@@ -7,21 +7,13 @@ usage: test_mopsdump.py MOPSDUMP CAPTURES_DIR GOLDEN_DIR FIELDS_MD [--regen]
 """
 import json, os, pwd, re, subprocess, sys, tempfile
 
+from pycheck import check, report
+
 MOPSDUMP, CAPTURES, GOLDEN, FIELDS_MD = sys.argv[1:5]
 REGEN = "--regen" in sys.argv[5:]
 PCAPNG = os.path.join(CAPTURES, "vectors.pcapng")
 ETH_PCAP = os.path.join(CAPTURES, "vectors-ethernet.pcap")
 ENV = dict(os.environ, TZ="UTC")
-passed = failed = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {what}" + (f"\n  {detail}" if detail else ""), file=sys.stderr)
 
 
 def run(*args, stdin=None):
@@ -291,5 +283,4 @@ with tempfile.TemporaryDirectory() as tmp:
         behaviour(tmp)
         rotation(tmp)
         bad_input(tmp)
-print(f"test_mopsdump: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(report("test_mopsdump"))

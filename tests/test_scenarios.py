@@ -9,17 +9,9 @@ usage: test_scenarios.py MOPS_SIM MOPSDUMP CAPTURES_DIR
 """
 import glob, json, os, subprocess, sys, tempfile
 
+from pycheck import check, report
+
 SIM, DUMP, DIR = sys.argv[1:4]
-passed = failed = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {what}" + (f"\n  {detail}" if detail else ""), file=sys.stderr)
 
 
 scenarios = sorted(glob.glob(os.path.join(DIR, "scenarios", "*.json")))
@@ -51,5 +43,4 @@ with tempfile.TemporaryDirectory() as tmp:
                 rules.add(e["rule"])
         check(rules == set(s["expect"]["experts"]), f"{name}: decodes with exactly {s['expect']['experts']}",
               f"got {sorted(rules)}")
-print(f"test_scenarios: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(report("test_scenarios"))

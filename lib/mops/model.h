@@ -10,6 +10,7 @@
 
 #include "mops/build.h"
 #include "mops/packet.h"
+#include "mops/settings.h"
 
 #define MOPS_NS_PER_SEC UINT64_C(1000000000)
 #define MOPS_MIGRATE_RETX_NS (2 * MOPS_NS_PER_SEC) /* MOPS §4.1: resend after 2 s */
@@ -25,6 +26,12 @@ struct mops_outbox {
 void mops_outbox_add(struct mops_outbox *o, const uint8_t *data, uint32_t len);
 /* Finishes b (lengths, checksums) and adds its IPFF packet. */
 void mops_outbox_add_built(struct mops_outbox *o, struct mops_builder *b);
+/* Forwards a packet a model has rewritten (a NAT): one hop less, re-encoded
+ * with every length and checksum recomputed, or keeping *old_crc as its
+ * ICMPv5 CRC when given (a NAT that forgets to recompute). Dropped when its
+ * Hops to Live runs out. */
+void mops_outbox_forward(struct mops_outbox *o, const struct mops_settings *st, struct mops_packet *pkt,
+                         const uint32_t *old_crc);
 void mops_outbox_clear(struct mops_outbox *o);
 void mops_outbox_free(struct mops_outbox *o);
 
