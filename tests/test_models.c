@@ -346,6 +346,51 @@ static void test_random_loss(void)
     CHECK(dropped[0] > 70 && dropped[0] < 130); /* 25 % of 400, loosely */
 }
 
+/* What a user's broken scenario is told. */
+static void test_scenario_errors(void)
+{
+    static const struct { const char *text, *want; } cases[] = {
+        {"{", "line 1, column 1: "},
+        {"[]", "scenario: the document is an object"},
+        {"{\"name\": \"x\"}", "scenario: \"links\", \"nodes\" and \"timeline\" must be lists"},
+        {"{\"name\": \"x\", \"links\": [], \"nodes\": [{\"name\": \"n\", \"role\": \"toaster\"}], \"timeline\": []}",
+         "nodes[0]: \"role\" is mobile, server, nat, dnat or router, not \"toaster\""},
+        {"{\"name\": \"x\", \"links\": [{\"name\": \"l\"}], \"nodes\": [{\"name\": \"m\", \"role\": \"mobile\","
+         " \"link\": \"nowhere\", \"addr\": \"1.2.3.4.5/40\"}], \"timeline\": []}",
+         "nodes[0]: no link named \"nowhere\""},
+        {"{\"name\": \"x\", \"links\": [{\"name\": \"l\"}], \"nodes\": [{\"name\": \"m\", \"role\": \"mobile\","
+         " \"link\": \"l\", \"addr\": \"1.2.3.4\"}], \"timeline\": []}",
+         "nodes[0]: \"addr\": address has fewer than five fields"},
+        {"{\"name\": \"x\", \"links\": [{\"name\": \"l\"}], \"nodes\": [{\"name\": \"m\", \"role\": \"mobile\","
+         " \"link\": \"l\", \"addr\": \"1.2.3.4.5/40\", \"misbehave\": [\"be-nice\"]}], \"timeline\": []}",
+         "nodes[0]: unknown misbehaviour be-nice"},
+        {"{\"name\": \"x\", \"links\": [{\"name\": \"l\", \"delay_ms\": -1}], \"nodes\": [], \"timeline\": []}",
+         "links[0]: \"delay_ms\" must be from 0 to 10000"},
+        {"{\"name\": \"x\", \"links\": [{\"name\": \"l\"}], \"nodes\": [{\"name\": \"m\", \"role\": \"mobile\","
+         " \"link\": \"l\", \"addr\": \"1.2.3.4.5/40\"}], \"timeline\": [{\"at\": 1, \"node\": \"m\","
+         " \"send\": {\"socket\": \"s\"}}]}",
+         "timeline[0]: no socket named \"s\" was connected before"},
+        {"{\"name\": \"x\", \"links\": [{\"name\": \"l\"}], \"nodes\": [{\"name\": \"m\", \"role\": \"mobile\","
+         " \"link\": \"l\", \"addr\": \"1.2.3.4.5/40\"}], \"timeline\": [{\"at\": 1, \"node\": \"m\", \"dance\": {}}]}",
+         "timeline[0]: an event does one of connect, send, detach, attach, migrate"},
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        static struct mops_sim sim;
+        struct mops_scenario_info info;
+        char err[512] = "";
+        CHECK_EQ(mops_scenario_load_text(cases[i].text, strlen(cases[i].text), &sim, &info, err), -1);
+        CHECK(strncmp(err, cases[i].want, strlen(cases[i].want)) == 0);
+        if (strncmp(err, cases[i].want, strlen(cases[i].want)) != 0)
+            fprintf(stderr, "  got \"%s\"\n  want \"%s\"\n", err, cases[i].want);
+        mops_sim_free(&sim);
+    }
+    char err[512];
+    static struct mops_sim sim;
+    struct mops_scenario_info info;
+    CHECK_EQ(mops_scenario_load("/nonexistent.json", &sim, &info, err), -1);
+    CHECK_STR(err, "/nonexistent.json: cannot open");
+}
+
 static void test_mobile_retransmits_then_dies(void)
 {
     static struct mops_mobile m;
@@ -390,6 +435,7 @@ int main(void)
     test_nat_intercept_and_restore();
     test_three_nats();
     test_random_loss();
+    test_scenario_errors();
     test_mobile_retransmits_then_dies();
     mops_outbox_free(&out);
     return check_report("test_models");
