@@ -1,0 +1,63 @@
+/* What the plugin's dissectors share: protocol and field ids registered from
+ * lib's field and problem tables, the IPFF address type, the preferences. */
+#ifndef MOPS_PLUGIN_H
+#define MOPS_PLUGIN_H
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+
+#include "mops/addr.h"
+#include "mops/fields.h"
+#include "mops/packet.h"
+#include "mops/problem.h"
+#include "mops/settings.h"
+
+extern int proto_ipff, proto_icmpv5, proto_mops, proto_udpv5;
+/* hf ids by field id (mops/fields.def); -1 for fields Wireshark registers itself. */
+extern int mops_hf[MOPS_F_COUNT];
+/* One subtree per group, plus these. */
+extern gint mops_ett[MOPS_F_COUNT];
+extern gint ett_ipff, ett_ext, ett_icmpv5, ett_mops, ett_invoking, ett_udpv5, ett_mc;
+/* One expert info per problem id (mops/problem.h). */
+extern expert_field mops_ei[MOPS_P_COUNT];
+extern int mops_at_ipff;             /* the IPFF address type */
+extern struct mops_settings mops_prefs;
+extern gboolean mops_verify_checksums;
+extern int mops_tap;
+
+void mops_register_fields(void);
+/* The IPFF address as an 8-octet address of type AT_IPFF. */
+void mops_set_address(packet_info *pinfo, address *a, mops_addr_t v);
+/* Adds an IPFF address field as its dotted text. */
+proto_item *mops_add_addr(proto_tree *tree, enum mops_field_id id, tvbuff_t *tvb, int off, int len, mops_addr_t v);
+/* Expert infos for lib's problems whose frame offsets fall in [from, to). */
+void mops_add_problems(packet_info *pinfo, proto_item *item, const struct mops_packet *pkt, guint32 from, guint32 to);
+
+/* What IPFF tells the protocols above it (the data pointer of the ipff.proto table). */
+struct mops_ipff_info {
+    mops_addr_t src, dst;
+    guint8 htl;
+    const struct mops_packet *pkt;   /* lib's decode of the whole IPFF packet */
+    int ipff_offset;                 /* where the IPFF header is in pkt's frame */
+    int l4_offset;                   /* where this protocol starts in pkt's frame */
+};
+
+int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+void mops_register_ipff(void);
+void mops_handoff_ipff(void);
+void mops_register_icmpv5(void);
+void mops_handoff_icmpv5(void);
+void mops_register_udpv5(void);
+void mops_handoff_udpv5(void);
+void mops_register_stats(void);
+
+/* The tap's record of a MOPS message, for the statistics tree. */
+struct mops_tap_info {
+    guint16 type;
+    guint8 code, level;
+    int kind;                        /* enum mops_icmp_kind */
+    int track;                       /* enum mops_track_kind */
+    double latency_ms;               /* replies */
+};
+
+#endif

@@ -1,0 +1,389 @@
+/* IPFF (IPFF §3) and its extension headers (IPFF §4, profile §4), on every
+ * carrier of profile §1. The next protocol is found through the ipff.proto
+ * table; TCP goes to Wireshark's own dissector after the IPFF pseudo-header
+ * checksum is verified here. Problems come from lib's decoder, so that the
+ * plugin, mopsdump and the validator judge a packet alike. */
+#include "mops-plugin.h"
+
+#include <epan/etypes.h>
+#include <epan/proto_data.h>
+#include <epan/prefs-int.h>
+#include <epan/prefs.h>
+#include <wiretap/wtap.h>
+#include <wsutil/pint.h>
+
+#include "mops/checksum.h"
+#include "mops/decode.h"
+#include "mops/proto.h"
+
+int proto_ipff = -1;
+struct mops_settings mops_prefs;
+gboolean mops_verify_checksums = TRUE;
+
+static dissector_table_t ipff_proto_table;
+static dissector_handle_t ipff_handle, tcp_handle, data_handle;
+static guint pref_ethertype = MOPS_DEFAULT_ETHERTYPE, pref_udp_port = MOPS_DEFAULT_UDP_PORT;
+static guint pref_recv_src_option = MOPS_DEFAULT_RECV_SRC_OPTION;
+static guint current_ethertype, current_udp_port;
+
+/* Mobile sessions: an index per tuple, carried over to the tuple a
+ * migration moves it to (see packet-icmpv5.c). */
+static wmem_map_t *sessions;       /* tuple key -> session */
+static guint32 n_sessions;
+
+struct session_key {
+    mops_addr_t a, b;
+    guint16 pa, pb, proto;
+};
+
+static guint key_hash(gconstpointer k)
+{
+    const struct session_key *s = (const struct session_key *)k;
+    return (guint)(s->a * 31 + s->b * 17 + s->pa * 7 + s->pb * 3 + s->proto);
+}
+
+static gboolean key_equal(gconstpointer x, gconstpointer y)
+{
+    const struct session_key *a = (const struct session_key *)x, *b = (const struct session_key *)y;
+    return a->a == b->a && a->b == b->b && a->pa == b->pa && a->pb == b->pb && a->proto == b->proto;
+}
+
+/* Either direction names the same session. */
+static struct session_key key_of(mops_addr_t x, guint16 px, mops_addr_t y, guint16 py, guint16 proto)
+{
+    struct session_key k;
+    memset(&k, 0, sizeof k);
+    if (x < y || (x == y && px < py)) {
+        k.a = x, k.pa = px, k.b = y, k.pb = py;
+    } else {
+        k.a = y, k.pa = py, k.b = x, k.pb = px;
+    }
+    k.proto = proto;
+    return k;
+}
+
+struct mops_session {
+    guint32 index;
+    guint32 moved_by;   /* frame of the reply that moved it here, 0 if none */
+};
+
+struct mops_session *mops_session_lookup(mops_addr_t x, guint16 px, mops_addr_t y, guint16 py, guint16 proto,
+                                         gboolean create);
+struct mops_session *mops_session_lookup(mops_addr_t x, guint16 px, mops_addr_t y, guint16 py, guint16 proto,
+                                         gboolean create)
+{
+    struct session_key k = key_of(x, px, y, py, proto);
+    struct mops_session *s = (struct mops_session *)wmem_map_lookup(sessions, &k);
+    if (!s && create) {
+        struct session_key *kk = wmem_new(wmem_file_scope(), struct session_key);
+        *kk = k;
+        s = wmem_new0(wmem_file_scope(), struct mops_session);
+        s->index = ++n_sessions;
+        wmem_map_insert(sessions, kk, s);
+    }
+    return s;
+}
+
+/* A migration moved (x, px) <-> (y, py) to (nx, npx) <-> (y, py). */
+void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py,
+                       guint16 proto, guint32 frame);
+void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py,
+                       guint16 proto, guint32 frame)
+{
+    struct mops_session *old = mops_session_lookup(x, px, y, py, proto, FALSE);
+    if (!old)
+        return;
+    struct session_key k = key_of(nx, npx, y, py, proto);
+    struct session_key *kk = wmem_new(wmem_file_scope(), struct session_key);
+    *kk = k;
+    struct mops_session *s = wmem_new0(wmem_file_scope(), struct mops_session);
+    s->index = old->index;
+    s->moved_by = frame;
+    wmem_map_insert(sessions, kk, s);
+}
+
+static void init_sessions(void)
+{
+    sessions = wmem_map_new(wmem_file_scope(), key_hash, key_equal);
+    n_sessions = 0;
+}
+
+/* The packet's session, for the packets of a TCP or UDPv5 flow. */
+static void session_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, mops_addr_t src, guint16 sport,
+                          mops_addr_t dst, guint16 dport, guint16 proto)
+{
+    struct mops_session *s;
+    guint32 *stored = (guint32 *)p_get_proto_data(wmem_file_scope(), pinfo, proto_mops, 1);
+    if (!stored) {
+        s = mops_session_lookup(src, sport, dst, dport, proto, TRUE);
+        stored = wmem_new(wmem_file_scope(), guint32);
+        stored[0] = s->index;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_mops, 1, stored);
+        guint32 *moved = wmem_new(wmem_file_scope(), guint32);
+        *moved = s->moved_by;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_mops, 2, moved);
+    }
+    proto_item *it = proto_tree_add_uint(tree, mops_hf[MOPS_F_MOPS_SESSION], tvb, 0, 0, stored[0]);
+    proto_item_set_generated(it);
+    guint32 *moved = (guint32 *)p_get_proto_data(wmem_file_scope(), pinfo, proto_mops, 2);
+    if (moved && *moved) {
+        it = proto_tree_add_uint(tree, mops_hf[MOPS_F_MOPS_MOVED_BY], tvb, 0, 0, *moved);
+        proto_item_set_generated(it);
+    }
+}
+
+static void add_addr_pair(proto_tree *tree, tvbuff_t *tvb, int off, enum mops_field_id id, mops_addr_t a)
+{
+    mops_add_addr(tree, id, tvb, off, 8, a);
+    proto_item *h = mops_add_addr(tree, MOPS_F_IPFF_ADDR, tvb, off, 8, a);
+    proto_item_set_hidden(h);
+}
+
+/* Hop-by-Hop and Destination Options (IPFF §4.2). */
+static void options(proto_tree *tree, tvbuff_t *tvb, int off, int end, gboolean hop)
+{
+    while (off < end) {
+        guint8 type = tvb_get_guint8(tvb, off);
+        int len = type == MOPS_OPT_PAD1 ? 0 : tvb_get_guint8(tvb, off + 1);
+        int size = type == MOPS_OPT_PAD1 ? 1 : 2 + len;
+        proto_item *oi = proto_tree_add_none_format(tree, mops_hf[hop ? MOPS_F_IPFF_HOPOPTS_OPT : MOPS_F_IPFF_DSTOPTS_OPT],
+                                                    tvb, off, size, "Option %s",
+                                                    type == MOPS_OPT_PAD1 ? "Pad1" : type == MOPS_OPT_PADN ? "PadN"
+                                                    : type == pref_recv_src_option ? "Received Source" : "unknown");
+        proto_tree *ot = proto_item_add_subtree(oi, mops_ett[hop ? MOPS_F_IPFF_HOPOPTS_OPT : MOPS_F_IPFF_DSTOPTS_OPT]);
+        proto_tree_add_uint(ot, mops_hf[hop ? MOPS_F_IPFF_HOPOPTS_OPT_TYPE : MOPS_F_IPFF_DSTOPTS_OPT_TYPE], tvb, off, 1, type);
+        if (type != MOPS_OPT_PAD1)
+            proto_tree_add_uint(ot, mops_hf[hop ? MOPS_F_IPFF_HOPOPTS_OPT_LENGTH : MOPS_F_IPFF_DSTOPTS_OPT_LENGTH], tvb,
+                                off + 1, 1, len);
+        /* MOPS §3.2: where the server saw the client (E8: zero bits first). */
+        if (type == pref_recv_src_option && len == MOPS_RECV_SRC_OPT_LEN) {
+            mops_addr_t a = tvb_get_ntoh64(tvb, off + 4) & MOPS_ADDR_MASK;
+            guint16 port = tvb_get_ntohs(tvb, off + 2);
+            proto_tree_add_item(ot, mops_hf[MOPS_F_IPFF_RECV_SRC_PORT], tvb, off + 2, 2, ENC_BIG_ENDIAN);
+            mops_add_addr(ot, MOPS_F_IPFF_RECV_SRC_ADDR, tvb, off + 4, 8, a);
+            char buf[MOPS_ADDR_STRLEN];
+            proto_item_append_text(oi, ": %s:%u", mops_addr_format(a, buf), port);
+        }
+        off += size;
+    }
+}
+
+/* Walks the extension headers from off; returns the upper layer's protocol
+ * and sets *off past them. Truncation throws, as Wireshark's tvb accessors do. */
+static guint16 ext_chain(proto_tree *tree, tvbuff_t *tvb, int *offp, guint16 proto, int end)
+{
+    int off = *offp;
+    for (int n = 0; mops_proto_is_ext(proto) && n < MOPS_MAX_EXT_HDRS && off < end; n++) {
+        guint16 w = tvb_get_ntohs(tvb, off);
+        guint16 next = w >> 2;
+        int len = 0;
+        enum mops_field_id group, nxt, lenf;
+        switch (proto) {
+        case MOPS_PROTO_HOPOPTS: group = MOPS_F_IPFF_HOPOPTS, nxt = MOPS_F_IPFF_HOPOPTS_NXT, lenf = MOPS_F_IPFF_HOPOPTS_LEN; break;
+        case MOPS_PROTO_DSTOPTS: group = MOPS_F_IPFF_DSTOPTS, nxt = MOPS_F_IPFF_DSTOPTS_NXT, lenf = MOPS_F_IPFF_DSTOPTS_LEN; break;
+        case MOPS_PROTO_ROUTING: group = MOPS_F_IPFF_ROUTING, nxt = MOPS_F_IPFF_ROUTING_NXT, lenf = MOPS_F_IPFF_ROUTING_LEN; break;
+        case MOPS_PROTO_VRF1: group = MOPS_F_IPFF_VRF1, nxt = MOPS_F_IPFF_VRF1_NXT, lenf = MOPS_F_NONE; break;
+        case MOPS_PROTO_VRF2: group = MOPS_F_IPFF_VRF2, nxt = MOPS_F_IPFF_VRF2_NXT, lenf = MOPS_F_NONE; break;
+        default: group = MOPS_F_IPFF_FLOWLABEL, nxt = MOPS_F_IPFF_FLOWLABEL_NXT, lenf = MOPS_F_NONE; break;
+        }
+        if (proto == MOPS_PROTO_HOPOPTS || proto == MOPS_PROTO_DSTOPTS || proto == MOPS_PROTO_ROUTING)
+            len = 8 * (tvb_get_guint8(tvb, off + 2) + 1);
+        else
+            len = proto == MOPS_PROTO_VRF2 ? 20 : 4;
+        proto_item *ei = proto_tree_add_item(tree, mops_hf[group], tvb, off, len, ENC_NA);
+        proto_item_set_text(ei, "%s", mops_proto_name(proto));
+        proto_tree *et = proto_item_add_subtree(ei, mops_ett[group]);
+        proto_tree_add_uint(et, mops_hf[nxt], tvb, off, 2, next);
+        if (lenf != MOPS_F_NONE)
+            proto_tree_add_uint(et, mops_hf[lenf], tvb, off + 2, 1, len);
+        switch (proto) {
+        case MOPS_PROTO_HOPOPTS:
+        case MOPS_PROTO_DSTOPTS:
+            options(et, tvb, off + 3, off + len, proto == MOPS_PROTO_HOPOPTS);
+            break;
+        case MOPS_PROTO_ROUTING: {
+            guint8 type = tvb_get_guint8(tvb, off + 3);
+            proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_ROUTING_TYPE], tvb, off + 3, 1, ENC_NA);
+            proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_ROUTING_SEGLEFT], tvb, off + 4, 1, ENC_NA);
+            for (int a = off + 8; type == 0 && a + 8 <= off + len; a += 8) /* E5 */
+                mops_add_addr(et, MOPS_F_IPFF_ROUTING_ADDR, tvb, a, 8, tvb_get_ntoh64(tvb, a) & MOPS_ADDR_MASK);
+            break;
+        }
+        case MOPS_PROTO_VRF1:
+            proto_tree_add_uint(et, mops_hf[MOPS_F_IPFF_VRF1_LABEL], tvb, off, 4, tvb_get_ntohl(tvb, off) & 0x3ffff);
+            break;
+        case MOPS_PROTO_VRF2:
+            mops_add_addr(et, MOPS_F_IPFF_VRF2_ENCAP, tvb, off, 8, tvb_get_ntoh64(tvb, off) & MOPS_ADDR_MASK);
+            mops_add_addr(et, MOPS_F_IPFF_VRF2_DECAP, tvb, off + 8, 8, tvb_get_ntoh64(tvb, off + 8) & MOPS_ADDR_MASK);
+            proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_VRF2_LABEL], tvb, off + 16, 4, ENC_BIG_ENDIAN);
+            break;
+        case MOPS_PROTO_FLOW_LABEL:
+            proto_tree_add_uint(et, mops_hf[MOPS_F_IPFF_FLOWLABEL_LABEL], tvb, off, 4, tvb_get_ntohl(tvb, off) & 0x3ffff);
+            break;
+        }
+        off += len;
+        proto = next;
+    }
+    *offp = off;
+    return proto;
+}
+
+/* The TCP checksum over the IPFF pseudo-header (profile §6): Wireshark's TCP
+ * dissector only knows IPv4 and IPv6 pseudo-headers. */
+static void tcp_checksum(proto_tree *tree, tvbuff_t *tvb, const struct mops_packet *pkt)
+{
+    if (!(pkt->layers & MOPS_L_TCP) || !mops_verify_checksums)
+        return;
+    const struct mops_check *c = &pkt->tcp.csum_check;
+    int off = (int)pkt->tcp.off + 16;
+    proto_item *it = proto_tree_add_string(tree, mops_hf[MOPS_F_TCP_CHECKSUM_STATUS], tvb, off, 2,
+                                           mops_check_state_name(c->state));
+    proto_item_set_generated(it);
+    if (c->state == MOPS_CHECK_BAD) {
+        it = proto_tree_add_uint(tree, mops_hf[MOPS_F_TCP_CHECKSUM_EXPECTED], tvb, off, 2, c->expected);
+        proto_item_set_generated(it);
+    }
+}
+
+/* Wireshark's TCP asserts on a non-IP address type when its own checksum
+ * preference is on; it cannot check ours anyway, so it is off for the call. */
+static void call_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    module_t *m = prefs_find_module("tcp");
+    pref_t *p = m ? prefs_find_preference(m, "check_checksum") : NULL;
+    gboolean was = p ? prefs_get_bool_value(p, pref_current) : FALSE;
+    if (was)
+        prefs_set_bool_value(p, FALSE, pref_current);
+    call_dissector(tcp_handle, tvb, pinfo, tree);
+    if (was)
+        prefs_set_bool_value(p, TRUE, pref_current);
+}
+
+int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    static struct mops_packet pkt; /* dissection is single-threaded; the struct is large */
+    guint caplen = tvb_captured_length(tvb), reported = tvb_reported_length(tvb);
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "IPFF");
+    col_clear(pinfo->cinfo, COL_INFO);
+    mops_decode_frame(&mops_prefs, MOPS_LINKTYPE_USER0, tvb_get_ptr(tvb, 0, caplen), caplen, reported, &pkt);
+    /* The invoking packet of an ICMPv5 error is an excerpt, cut by design:
+     * no problems, sessions or checksums of its own. */
+    gboolean excerpt = pinfo->flags.in_error_pkt;
+
+    guint8 version = tvb_get_guint8(tvb, 0) >> 4;
+    proto_item *ti = proto_tree_add_item(tree, proto_ipff, tvb, 0, MOPS_IPFF_HDR_LEN, ENC_NA);
+    proto_tree *t = proto_item_add_subtree(ti, ett_ipff);
+    proto_tree_add_uint(t, mops_hf[MOPS_F_IPFF_VERSION], tvb, 0, 1, version);
+    if (version != MOPS_IPFF_VERSION) {
+        if (!excerpt)
+            mops_add_problems(pinfo, ti, &pkt, 0, G_MAXUINT32);
+        col_add_fstr(pinfo->cinfo, COL_INFO, "Bogus IPFF version %u", version);
+        return (int)caplen;
+    }
+    guint64 w0 = tvb_get_ntoh64(tvb, 0), w1 = tvb_get_ntoh64(tvb, 8);
+    mops_addr_t src = w0 & MOPS_ADDR_MASK, dst = w1 & MOPS_ADDR_MASK;
+    guint16 proto = (guint16)(w1 >> 50), plen = tvb_get_ntohs(tvb, 18);
+    proto_tree_add_uint(t, mops_hf[MOPS_F_IPFF_RESERVED], tvb, 0, 2, (guint32)((w0 >> 50) & 0x3ff));
+    add_addr_pair(t, tvb, 0, MOPS_F_IPFF_SRC, src);
+    proto_tree_add_uint(t, mops_hf[MOPS_F_IPFF_PROTO], tvb, 8, 2, proto);
+    add_addr_pair(t, tvb, 8, MOPS_F_IPFF_DST, dst);
+    proto_tree_add_item(t, mops_hf[MOPS_F_IPFF_HTL], tvb, 16, 1, ENC_NA);
+    proto_tree_add_item(t, mops_hf[MOPS_F_IPFF_TOS], tvb, 17, 1, ENC_NA);
+    proto_tree_add_item(t, mops_hf[MOPS_F_IPFF_PLEN], tvb, 18, 2, ENC_BIG_ENDIAN);
+    char s[MOPS_ADDR_STRLEN], d[MOPS_ADDR_STRLEN];
+    proto_item_append_text(ti, ", Src: %s, Dst: %s", mops_addr_format(src, s), mops_addr_format(dst, d));
+    mops_set_address(pinfo, &pinfo->net_src, src);
+    mops_set_address(pinfo, &pinfo->net_dst, dst);
+    copy_address_shallow(&pinfo->src, &pinfo->net_src);
+    copy_address_shallow(&pinfo->dst, &pinfo->net_dst);
+    col_add_fstr(pinfo->cinfo, COL_INFO, "%s", mops_proto_name(proto) ? mops_proto_name(proto) : "IPFF");
+    /* IPFF problems here; the layers above add theirs. */
+    if (!excerpt)
+        mops_add_problems(pinfo, ti, &pkt, 0, pkt.l4_off ? pkt.l4_off : G_MAXUINT32);
+
+    /* The Payload Length decides (profile §1): the rest is a trailer. */
+    int end = MOPS_IPFF_HDR_LEN + plen;
+    if ((guint)end < reported)
+        set_actual_length(tvb, (guint)end);
+    int off = MOPS_IPFF_HDR_LEN;
+    guint16 upper = ext_chain(t, tvb, &off, proto, end);
+    proto_item_set_len(ti, off);
+
+    struct mops_ipff_info info = {src, dst, tvb_get_guint8(tvb, 16), &pkt, 0, off};
+    tvbuff_t *next = tvb_new_subset_remaining(tvb, off);
+    if (upper == MOPS_PROTO_TCP && excerpt) {
+        call_tcp(next, pinfo, tree);
+        return (int)caplen;
+    }
+    if (upper == MOPS_PROTO_TCP && (pkt.layers & MOPS_L_TCP)) {
+        tcp_checksum(t, tvb, &pkt);
+        session_items(t, tvb, pinfo, src, pkt.tcp.sport, dst, pkt.tcp.dport, MOPS_PROTO_TCP);
+        if (pkt.tcp.mobile_capable)
+            col_append_str(pinfo->cinfo, COL_INFO, " (mobile)");
+        if (pkt.tcp.csum_check.state == MOPS_CHECK_BAD)
+            mops_add_problems(pinfo, ti, &pkt, pkt.l4_off, G_MAXUINT32);
+        call_tcp(next, pinfo, tree);
+        return (int)caplen;
+    }
+    if (upper == MOPS_PROTO_UDPV5 && (pkt.layers & MOPS_L_UDP) && !excerpt)
+        session_items(t, tvb, pinfo, src, pkt.udp.sport, dst, pkt.udp.dport, MOPS_PROTO_UDPV5);
+    if (!dissector_try_uint_new(ipff_proto_table, upper, next, pinfo, tree, TRUE, &info)) {
+        if (upper != MOPS_PROTO_NONE && !excerpt)
+            mops_add_problems(pinfo, ti, &pkt, pkt.l4_off, G_MAXUINT32);
+        call_dissector(data_handle, next, pinfo, tree);
+    }
+    return (int)caplen;
+}
+
+/* UDP port 5505 is the default; the heuristic finds the overlay elsewhere:
+ * version 5 and a Payload Length that fits the datagram. */
+static gboolean heur_ipff_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (tvb_captured_length(tvb) < MOPS_IPFF_HDR_LEN || (tvb_get_guint8(tvb, 0) >> 4) != MOPS_IPFF_VERSION)
+        return FALSE;
+    if ((guint)(MOPS_IPFF_HDR_LEN + tvb_get_ntohs(tvb, 18)) != tvb_reported_length(tvb))
+        return FALSE;
+    dissect_ipff(tvb, pinfo, tree, NULL);
+    return TRUE;
+}
+
+static void apply_prefs(void)
+{
+    if (current_ethertype)
+        dissector_delete_uint("ethertype", current_ethertype, ipff_handle);
+    if (current_udp_port)
+        dissector_delete_uint("udp.port", current_udp_port, ipff_handle);
+    current_ethertype = pref_ethertype;
+    current_udp_port = pref_udp_port;
+    dissector_add_uint("ethertype", current_ethertype, ipff_handle);
+    dissector_add_uint("udp.port", current_udp_port, ipff_handle);
+    mops_prefs.ethertype = (guint16)pref_ethertype;
+    mops_prefs.udp_port = (guint16)pref_udp_port;
+    mops_prefs.recv_src_option = (guint8)pref_recv_src_option;
+}
+
+void mops_register_ipff(void)
+{
+    mops_prefs = mops_settings_default;
+    proto_ipff = proto_register_protocol("Internet Protocol Five Fields", "IPFF", "ipff");
+    ipff_proto_table = register_dissector_table("ipff.proto", "IPFF protocol", proto_ipff, FT_UINT16, BASE_DEC);
+    ipff_handle = register_dissector("ipff", dissect_ipff, proto_ipff);
+    module_t *m = prefs_register_protocol(proto_ipff, apply_prefs);
+    prefs_register_uint_preference(m, "ethertype", "EtherType", "EtherType of IPFF (profile §1)", 16, &pref_ethertype);
+    prefs_register_uint_preference(m, "udp_port", "UDP port", "UDP port of the IPFF-in-UDP overlay (profile §1)", 10,
+                                   &pref_udp_port);
+    prefs_register_uint_preference(m, "recv_src_option", "Received-source option type",
+                                   "Destination Options option type of MOPS §3.2 (profile §4)", 16, &pref_recv_src_option);
+    prefs_register_bool_preference(m, "verify_checksums", "Verify checksums",
+                                   "Verify the ICMPv5 CRC-32 and the TCP and UDPv5 checksums", &mops_verify_checksums);
+    register_init_routine(init_sessions);
+}
+
+void mops_handoff_ipff(void)
+{
+    tcp_handle = find_dissector_add_dependency("tcp", proto_ipff);
+    data_handle = find_dissector("data");
+    dissector_add_uint("wtap_encap", WTAP_ENCAP_USER0, ipff_handle);
+    heur_dissector_add("udp", heur_ipff_udp, "IPFF over UDP", "ipff_udp", proto_ipff, HEURISTIC_ENABLE);
+    apply_prefs();
+}

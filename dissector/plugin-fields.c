@@ -1,0 +1,147 @@
+/* hf, ett and expert registration from lib's tables, so that filter names,
+ * mopsdump's JSON and docs/fields.md are one vocabulary. */
+#include "mops-plugin.h"
+
+#include <epan/address_types.h>
+#include <wsutil/pint.h>
+
+int mops_hf[MOPS_F_COUNT];
+gint mops_ett[MOPS_F_COUNT];
+gint ett_ipff = -1, ett_ext = -1, ett_icmpv5 = -1, ett_mops = -1, ett_invoking = -1, ett_udpv5 = -1, ett_mc = -1;
+expert_field mops_ei[MOPS_P_COUNT];
+int mops_at_ipff = -1;
+
+/* Fields under these prefixes are ours; under tcp. only those Wireshark's
+ * own TCP dissector does not have. */
+static int owner(const char *name)
+{
+    if (g_str_has_prefix(name, "ipff."))
+        return proto_ipff;
+    if (g_str_has_prefix(name, "icmpv5."))
+        return proto_icmpv5;
+    if (g_str_has_prefix(name, "mops."))
+        return proto_mops;
+    if (g_str_has_prefix(name, "udpv5."))
+        return proto_udpv5;
+    if (g_str_has_prefix(name, "tcp.") && !proto_registrar_get_byname(name))
+        return proto_ipff;
+    return -1;
+}
+
+static enum ftenum ftype(enum mops_ftype t)
+{
+    switch (t) {
+    case MOPS_FT_BOOL: return FT_BOOLEAN;
+    case MOPS_FT_UINT8: return FT_UINT8;
+    case MOPS_FT_UINT16: return FT_UINT16;
+    case MOPS_FT_UINT32: return FT_UINT32;
+    case MOPS_FT_UINT64: return FT_UINT64;
+    case MOPS_FT_ADDR: return FT_STRING;   /* dotted: ipff.src == 10.2.0.0.1 */
+    case MOPS_FT_ETHER: return FT_ETHER;
+    case MOPS_FT_STRING: return FT_STRING;
+    case MOPS_FT_FRAMENUM: return FT_FRAMENUM;
+    case MOPS_FT_RELTIME: return FT_RELATIVE_TIME;
+    case MOPS_FT_NONE: return FT_NONE;
+    }
+    return FT_NONE;
+}
+
+static int display(const struct mops_field_info *f)
+{
+    switch (ftype(f->type)) {
+    case FT_UINT8: case FT_UINT16: case FT_UINT32: case FT_UINT64:
+        return f->base == MOPS_FB_HEX ? BASE_HEX : BASE_DEC;
+    case FT_STRING: return BASE_NONE;
+    case FT_FRAMENUM: return BASE_NONE;
+    default: return BASE_NONE;
+    }
+}
+
+/* IPFF addresses as an address type: columns, conversations, endpoints. */
+static int ipff_to_str(const address *addr, gchar *buf, int buf_len)
+{
+    char tmp[MOPS_ADDR_STRLEN];
+    mops_addr_format(pntoh64(addr->data), tmp);
+    g_strlcpy(buf, tmp, buf_len);
+    return (int)strlen(buf) + 1;
+}
+
+static int ipff_str_len(const address *addr _U_) { return MOPS_ADDR_STRLEN; }
+static const char *ipff_col_filter(const address *addr _U_, gboolean is_src) { return is_src ? "ipff.src" : "ipff.dst"; }
+static int ipff_addr_len(void) { return 8; }
+
+void mops_set_address(packet_info *pinfo, address *a, mops_addr_t v)
+{
+    guint8 *d = (guint8 *)wmem_alloc(pinfo->pool, 8);
+    phton64(d, v);
+    set_address(a, mops_at_ipff, 8, d);
+}
+
+proto_item *mops_add_addr(proto_tree *tree, enum mops_field_id id, tvbuff_t *tvb, int off, int len, mops_addr_t v)
+{
+    char buf[MOPS_ADDR_STRLEN];
+    return proto_tree_add_string(tree, mops_hf[id], tvb, off, len, mops_addr_format(v, buf));
+}
+
+void mops_add_problems(packet_info *pinfo, proto_item *item, const struct mops_packet *pkt, guint32 from, guint32 to)
+{
+    for (unsigned i = 0; i < pkt->n_problems; i++) {
+        const struct mops_problem *p = &pkt->problems[i];
+        if (p->offset >= from && p->offset < to)
+            expert_add_info_format(pinfo, item, &mops_ei[p->id], "%s", p->text);
+    }
+}
+
+void mops_register_fields(void)
+{
+    static ei_register_info *ei;
+    int n[4] = {0};
+    int protos[4] = {proto_ipff, proto_icmpv5, proto_mops, proto_udpv5};
+    hf_register_info *by_proto[4];
+    for (int k = 0; k < 4; k++)
+        by_proto[k] = g_new0(hf_register_info, MOPS_F_COUNT);
+    static gint *etts[MOPS_F_COUNT + 8];
+    int n_ett = 0;
+    for (int id = 0; id < MOPS_F_COUNT; id++) {
+        const struct mops_field_info *f = mops_field((enum mops_field_id)id);
+        mops_hf[id] = -1;
+        mops_ett[id] = -1;
+        int p = owner(f->name);
+        if (p < 0)
+            continue;
+        int k = p == proto_ipff ? 0 : p == proto_icmpv5 ? 1 : p == proto_mops ? 2 : 3;
+        hf_register_info r = {&mops_hf[id], {f->label, f->name, ftype(f->type), display(f), NULL, 0x0,
+                                             f->description[0] ? f->description : NULL, HFILL}};
+        by_proto[k][n[k]++] = r;
+        if (f->is_group || f->type == MOPS_FT_NONE)
+            etts[n_ett++] = &mops_ett[id];
+    }
+    for (int k = 0; k < 4; k++)
+        proto_register_field_array(protos[k], by_proto[k], n[k]);
+    static gint *fixed[] = {&ett_ipff, &ett_ext, &ett_icmpv5, &ett_mops, &ett_invoking, &ett_udpv5, &ett_mc};
+    for (unsigned i = 0; i < G_N_ELEMENTS(fixed); i++)
+        etts[n_ett++] = fixed[i];
+    proto_register_subtree_array(etts, n_ett);
+
+    /* One expert info per problem, named after its rule id. */
+    ei = g_new0(ei_register_info, MOPS_P_COUNT);
+    for (int id = 0; id < MOPS_P_COUNT; id++) {
+        const struct mops_problem_info *pi = mops_problem_info((enum mops_problem_id)id);
+        gchar *name = g_ascii_strdown(pi->id, -1);
+        for (gchar *c = name; *c; c++)
+            if (*c == '-')
+                *c = '_';
+        int group = g_str_equal(pi->group, "checksum") ? PI_CHECKSUM
+                  : g_str_equal(pi->group, "malformed") ? PI_MALFORMED
+                  : g_str_equal(pi->group, "undecoded") ? PI_UNDECODED : PI_PROTOCOL;
+        int severity = pi->severity == MOPS_SEV_ERROR ? PI_ERROR : pi->severity == MOPS_SEV_WARNING ? PI_WARN : PI_NOTE;
+        ei_register_info r = {&mops_ei[id], {g_strdup_printf("mops.expert.%s", name), group, severity, pi->summary, EXPFILL}};
+        ei[id] = r;
+        g_free(name);
+    }
+    expert_module_t *m = expert_register_protocol(proto_mops);
+    expert_register_field_array(m, ei, MOPS_P_COUNT);
+
+    mops_at_ipff = address_type_dissector_register("AT_IPFF", "IPFF address", ipff_to_str, ipff_str_len, NULL,
+                                                   ipff_col_filter, ipff_addr_len, NULL, NULL);
+}

@@ -1,0 +1,38 @@
+/* The plugin's entry points (Wireshark 4.0 plugin ABI). */
+#include "mops-plugin.h"
+
+#include <ws_version.h>
+
+#ifndef MOPS_VERSION_STRING
+#define MOPS_VERSION_STRING "0"
+#endif
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = MOPS_VERSION_STRING;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+
+static void register_all(void)
+{
+    mops_register_ipff();
+    mops_register_icmpv5();
+    mops_register_udpv5();
+    mops_register_fields(); /* after the protocols, which own the fields */
+    mops_register_stats();
+}
+
+static void handoff_all(void)
+{
+    mops_handoff_ipff();
+    mops_handoff_icmpv5();
+    mops_handoff_udpv5();
+}
+
+void plugin_register(void)
+{
+    static proto_plugin plug;
+    plug.register_protoinfo = register_all;
+    plug.register_handoff = handoff_all;
+    proto_register_plugin(&plug);
+}
