@@ -102,10 +102,44 @@ void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, m
     wmem_map_insert(sessions, kk, s);
 }
 
+/* MOPS §6: NATs never change TCP sequence numbers, so the client's ISN names
+ * one TCP session on every link of a NAT chain, whatever its tuple there. */
+static wmem_map_t *by_isn;         /* (server, server port, client ISN) key -> session */
+
 static void init_sessions(void)
 {
     sessions = wmem_map_new(wmem_file_scope(), key_hash, key_equal);
+    by_isn = wmem_map_new(wmem_file_scope(), key_hash, key_equal);
     n_sessions = 0;
+}
+
+/* The session of a SYN or SYN-ACK: found by the client's ISN. */
+static void session_by_isn(mops_addr_t src, guint16 sport, mops_addr_t dst, guint16 dport, guint8 flags,
+                           guint32 seq, guint32 ack)
+{
+    gboolean syn = (flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN;
+    gboolean synack = (flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == (MOPS_TCP_SYN | MOPS_TCP_ACK);
+    if (!syn && !synack)
+        return;
+    struct session_key isn;
+    memset(&isn, 0, sizeof isn);
+    isn.a = syn ? dst : src;
+    isn.pa = syn ? dport : sport;
+    isn.b = syn ? seq : ack - 1;
+    isn.proto = MOPS_PROTO_TCP;
+    struct mops_session *s = (struct mops_session *)wmem_map_lookup(by_isn, &isn);
+    if (!s) {
+        s = mops_session_lookup(src, sport, dst, dport, MOPS_PROTO_TCP, TRUE);
+        struct session_key *k = wmem_new(wmem_file_scope(), struct session_key);
+        *k = isn;
+        wmem_map_insert(by_isn, k, s);
+        return;
+    }
+    if (!mops_session_lookup(src, sport, dst, dport, MOPS_PROTO_TCP, FALSE)) {
+        struct session_key *k = wmem_new(wmem_file_scope(), struct session_key);
+        *k = key_of(src, sport, dst, dport, MOPS_PROTO_TCP);
+        wmem_map_insert(sessions, k, s);
+    }
 }
 
 /* The packet's session, for the packets of a TCP or UDPv5 flow. */
@@ -317,6 +351,8 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     }
     if (upper == MOPS_PROTO_TCP && (pkt.layers & MOPS_L_TCP)) {
         tcp_checksum(t, tvb, &pkt);
+        if (!pinfo->fd->visited)
+            session_by_isn(src, pkt.tcp.sport, dst, pkt.tcp.dport, pkt.tcp.flags, pkt.tcp.seq, pkt.tcp.ack);
         session_items(t, tvb, pinfo, src, pkt.tcp.sport, dst, pkt.tcp.dport, MOPS_PROTO_TCP);
         if (pkt.tcp.mobile_capable)
             col_append_str(pinfo->cinfo, COL_INFO, " (mobile)");

@@ -80,42 +80,46 @@ int main(void)
     CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
     CHECK_EQ(r.replies, 2);
 
-    /* After a reply, the same request again is a new transaction. */
+    /* Soon after a reply, the same request is a resend (the reply was lost
+     * beyond the capture point); 10 s later it is a new transaction. */
     migrate(0, 1027, 3, 1000, prev);
-    feed(t, 12, 9000, &r);
+    feed(t, 12, 6000, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_RETRANSMISSION);
+    CHECK_EQ(r.first_frame, 1);
+    feed(t, 12, 17000, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
     CHECK_EQ(r.first_frame, 12);
     migrate(2, 1027, 3, 1000, prev);
-    feed(t, 13, 9010, &r);
+    feed(t, 13, 17010, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
     CHECK_EQ(r.first_frame, 12);
 
     /* A reply whose ports or sequence numbers no request had. */
     migrate(2, 1027, 3, 9999, prev);
-    feed(t, 14, 9020, &r);
+    feed(t, 14, 17020, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_ORPHAN_REPLY);
     migrate(2, 1027, 1, 1000, A(525, 8, 78, 3, 10));
-    feed(t, 15, 9030, &r);
+    feed(t, 15, 17030, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_ORPHAN_REPLY);
     /* A different sequence number is a different request, not a resend. */
     migrate(0, 1027, 1, 5000, A(1, 1, 1, 1, 1));
-    feed(t, 16, 9040, &r);
+    feed(t, 16, 17040, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
     migrate(0, 1027, 1, 5001, A(1, 1, 1, 1, 1));
-    feed(t, 17, 9050, &r);
+    feed(t, 17, 17050, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
 
     /* Bounded: with room for 8, the oldest transactions are forgotten. */
     for (unsigned i = 0; i < 20; i++) {
         migrate(0, 1027, 1, 1000, A(2, 2, 2, 2, i));
-        feed(t, 100 + i, 10000 + i, &r);
+        feed(t, 100 + i, 30000 + i * 1000, &r);
         CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
     }
     migrate(2, 1027, 1, 1000, A(2, 2, 2, 2, 0));
-    feed(t, 200, 11000, &r);
+    feed(t, 200, 51000, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_ORPHAN_REPLY); /* forgotten */
     migrate(2, 1027, 1, 1000, A(2, 2, 2, 2, 19));
-    feed(t, 201, 11000, &r);
+    feed(t, 201, 51000, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_REPLY); /* kept */
     CHECK_EQ(r.first_frame, 119);
 

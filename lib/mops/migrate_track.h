@@ -12,7 +12,7 @@
 enum mops_track_kind {
     MOPS_TRACK_NONE,           /* not a Migrate (or not decoded) */
     MOPS_TRACK_REQUEST,        /* a new request (code 0 or 1) */
-    MOPS_TRACK_RETRANSMISSION, /* an exact repeat of a pending request */
+    MOPS_TRACK_RETRANSMISSION, /* an exact repeat of a request sent less than 10 s before */
     MOPS_TRACK_REPLY,          /* a reply (code 2 or 3) to a request seen earlier */
     MOPS_TRACK_ORPHAN_REPLY,   /* a reply to no request seen */
 };
