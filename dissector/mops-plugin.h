@@ -30,6 +30,10 @@ void mops_register_fields(void);
 void mops_set_address(packet_info *pinfo, address *a, mops_addr_t v);
 /* Adds an IPFF address field as its dotted text. */
 proto_item *mops_add_addr(proto_tree *tree, enum mops_field_id id, tvbuff_t *tvb, int off, int len, mops_addr_t v);
+/* A checksum's verdict (lib's check) as the generated status field, and the
+ * expected value when bad; nothing when the checksums are not verified. */
+void mops_add_check(proto_tree *tree, tvbuff_t *tvb, int off, int len, enum mops_field_id status,
+                    enum mops_field_id expected, const struct mops_check *c);
 /* Expert infos for lib's problems whose frame offsets fall in [from, to). */
 void mops_add_problems(packet_info *pinfo, proto_item *item, const struct mops_packet *pkt, guint32 from, guint32 to);
 
@@ -41,6 +45,13 @@ struct mops_ipff_info {
     int ipff_offset;                 /* where the IPFF header is in pkt's frame */
     int l4_offset;                   /* where this protocol starts in pkt's frame */
 };
+
+/* What the "ipff" tap carries, for the conversation and endpoint tables. */
+struct mops_ipff_tap {
+    address src, dst;
+};
+extern int ipff_tap;
+void mops_register_conversations(void);
 
 int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 void mops_register_ipff(void);

@@ -112,7 +112,10 @@ static struct frame_note *first_pass(packet_info *pinfo, const struct mops_packe
     if (m->kind == MOPS_ICMP_KIND_MIGRATE) {
         mops_migrate_track(tracker, pkt, pinfo->rec->rec_header.packet_header.interface_id, pinfo->num,
                            (guint64)pinfo->abs_ts.secs * 1000000000u + (guint64)pinfo->abs_ts.nsecs, &n->track);
-        if (n->track.kind == MOPS_TRACK_REPLY && n->track.replies == 1)
+        /* A request's response is the first reply to it; a retransmission's
+         * reply is to the retransmission. */
+        if (n->track.kind == MOPS_TRACK_REPLY &&
+            !wmem_map_contains(response_in, GUINT_TO_POINTER(n->track.last_frame)))
             wmem_map_insert(response_in, GUINT_TO_POINTER(n->track.last_frame), GUINT_TO_POINTER(pinfo->num));
         /* The sessions the reply confirms move to their new tuple. */
         if (n->track.kind == MOPS_TRACK_REPLY || n->track.kind == MOPS_TRACK_ORPHAN_REPLY) {
@@ -302,15 +305,8 @@ static int dissect_icmpv5(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     proto_tree_add_item(t, mops_hf[MOPS_F_ICMPV5_CRC], tvb, 0, 4, ENC_BIG_ENDIAN);
     guint16 type = tvb_get_ntohs(tvb, 4);
     const struct mops_packet *pkt = ip ? ip->pkt : NULL;
-    if (pkt && mops_verify_checksums && (pkt->layers & MOPS_L_ICMP) && !pinfo->flags.in_error_pkt) {
-        proto_item *st = proto_tree_add_string(t, mops_hf[MOPS_F_ICMPV5_CRC_STATUS], tvb, 0, 4,
-                                               mops_check_state_name(pkt->icmp.crc_check.state));
-        proto_item_set_generated(st);
-        if (pkt->icmp.crc_check.state == MOPS_CHECK_BAD) {
-            st = proto_tree_add_uint(t, mops_hf[MOPS_F_ICMPV5_CRC_EXPECTED], tvb, 0, 4, pkt->icmp.crc_check.expected);
-            proto_item_set_generated(st);
-        }
-    }
+    if (pkt && (pkt->layers & MOPS_L_ICMP) && !pinfo->flags.in_error_pkt)
+        mops_add_check(t, tvb, 0, 4, MOPS_F_ICMPV5_CRC_STATUS, MOPS_F_ICMPV5_CRC_EXPECTED, &pkt->icmp.crc_check);
     proto_tree_add_item(t, mops_hf[MOPS_F_ICMPV5_TYPE], tvb, 4, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(t, mops_hf[MOPS_F_ICMPV5_CODE], tvb, 6, 1, ENC_NA);
     bool is_mops = type == pref_types[0] || type == pref_types[1] || type == pref_types[2];

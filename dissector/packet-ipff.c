@@ -9,6 +9,7 @@
 #include <epan/proto_data.h>
 #include <epan/prefs-int.h>
 #include <epan/prefs.h>
+#include <epan/tap.h>
 #include <wiretap/wtap.h>
 #include <wsutil/pint.h>
 
@@ -266,17 +267,9 @@ static guint16 ext_chain(proto_tree *tree, tvbuff_t *tvb, int *offp, guint16 pro
  * dissector only knows IPv4 and IPv6 pseudo-headers. */
 static void tcp_checksum(proto_tree *tree, tvbuff_t *tvb, const struct mops_packet *pkt)
 {
-    if (!(pkt->layers & MOPS_L_TCP) || !mops_verify_checksums)
-        return;
-    const struct mops_check *c = &pkt->tcp.csum_check;
-    int off = (int)pkt->tcp.off + 16;
-    proto_item *it = proto_tree_add_string(tree, mops_hf[MOPS_F_TCP_CHECKSUM_STATUS], tvb, off, 2,
-                                           mops_check_state_name(c->state));
-    proto_item_set_generated(it);
-    if (c->state == MOPS_CHECK_BAD) {
-        it = proto_tree_add_uint(tree, mops_hf[MOPS_F_TCP_CHECKSUM_EXPECTED], tvb, off, 2, c->expected);
-        proto_item_set_generated(it);
-    }
+    if (pkt->layers & MOPS_L_TCP)
+        mops_add_check(tree, tvb, (int)pkt->tcp.off + 16, 2, MOPS_F_TCP_CHECKSUM_STATUS, MOPS_F_TCP_CHECKSUM_EXPECTED,
+                       &pkt->tcp.csum_check);
 }
 
 /* Wireshark's TCP asserts on a non-IP address type when its own checksum
@@ -330,6 +323,12 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     mops_set_address(pinfo, &pinfo->net_dst, dst);
     copy_address_shallow(&pinfo->src, &pinfo->net_src);
     copy_address_shallow(&pinfo->dst, &pinfo->net_dst);
+    if (!excerpt) {
+        struct mops_ipff_tap *tap = wmem_new0(pinfo->pool, struct mops_ipff_tap);
+        copy_address_shallow(&tap->src, &pinfo->net_src);
+        copy_address_shallow(&tap->dst, &pinfo->net_dst);
+        tap_queue_packet(ipff_tap, pinfo, tap);
+    }
     col_add_fstr(pinfo->cinfo, COL_INFO, "%s", mops_proto_name(proto) ? mops_proto_name(proto) : "IPFF");
     /* IPFF problems here; the layers above add theirs. */
     if (!excerpt)

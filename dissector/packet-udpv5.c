@@ -23,14 +23,8 @@ static int dissect_udpv5(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     proto_tree_add_item(t, mops_hf[MOPS_F_UDPV5_CHECKSUM], tvb, 4, 2, ENC_BIG_ENDIAN);
     guint32 len = tvb_reported_length_remaining(tvb, MOPS_UDPV5_HDR_LEN);
     const struct mops_packet *pkt = ip ? ip->pkt : NULL;
-    if (pkt && (pkt->layers & MOPS_L_UDP) && mops_verify_checksums && !pinfo->flags.in_error_pkt) {
-        proto_item *st = proto_tree_add_string(t, mops_hf[MOPS_F_UDPV5_CHECKSUM_STATUS], tvb, 4, 2,
-                                               mops_check_state_name(pkt->udp.csum_check.state));
-        proto_item_set_generated(st);
-        if (pkt->udp.csum_check.state == MOPS_CHECK_BAD) {
-            st = proto_tree_add_uint(t, mops_hf[MOPS_F_UDPV5_CHECKSUM_EXPECTED], tvb, 4, 2, pkt->udp.csum_check.expected);
-            proto_item_set_generated(st);
-        }
+    if (pkt && (pkt->layers & MOPS_L_UDP) && !pinfo->flags.in_error_pkt) {
+        mops_add_check(t, tvb, 4, 2, MOPS_F_UDPV5_CHECKSUM_STATUS, MOPS_F_UDPV5_CHECKSUM_EXPECTED, &pkt->udp.csum_check);
         mops_add_problems(pinfo, ti, pkt, pkt->l4_off, G_MAXUINT32);
     }
     proto_item *li = proto_tree_add_uint(t, mops_hf[MOPS_F_UDPV5_LENGTH], tvb, MOPS_UDPV5_HDR_LEN, 0, len);

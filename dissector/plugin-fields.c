@@ -5,6 +5,8 @@
 #include <epan/address_types.h>
 #include <wsutil/pint.h>
 
+#include "mops/decode.h"
+
 int mops_hf[MOPS_F_COUNT];
 gint mops_ett[MOPS_F_COUNT];
 gint ett_ipff = -1, ett_ext = -1, ett_icmpv5 = -1, ett_mops = -1, ett_invoking = -1, ett_udpv5 = -1, ett_mc = -1;
@@ -144,4 +146,17 @@ void mops_register_fields(void)
 
     mops_at_ipff = address_type_dissector_register("AT_IPFF", "IPFF address", ipff_to_str, ipff_str_len, NULL,
                                                    ipff_col_filter, ipff_addr_len, NULL, NULL);
+}
+
+void mops_add_check(proto_tree *tree, tvbuff_t *tvb, int off, int len, enum mops_field_id status,
+                    enum mops_field_id expected, const struct mops_check *c)
+{
+    if (!mops_verify_checksums)
+        return;
+    proto_item *it = proto_tree_add_string(tree, mops_hf[status], tvb, off, len, mops_check_state_name(c->state));
+    proto_item_set_generated(it);
+    if (c->state == MOPS_CHECK_BAD) {
+        it = proto_tree_add_uint(tree, mops_hf[expected], tvb, off, len, c->expected);
+        proto_item_set_generated(it);
+    }
 }

@@ -20,6 +20,7 @@ static void register_all(void)
     mops_register_udpv5();
     mops_register_fields(); /* after the protocols, which own the fields */
     mops_register_stats();
+    mops_register_conversations();
 }
 
 static void handoff_all(void)
