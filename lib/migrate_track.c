@@ -120,7 +120,7 @@ void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet
 
     uint64_t h = mix(g->n_ports, pkt->icmp.code);
     for (unsigned i = 0; i < n; i++)
-        h = mix(mix(mix(h, ports[i].prev_sport << 16 | ports[i].mig_sport),
+        h = mix(mix(mix(h, (uint64_t)ports[i].prev_sport << 16 | ports[i].mig_sport),
                     (uint64_t)ports[i].prev_dport << 16 | ports[i].mig_dport), ports[i].seq);
 
     /* The most recent matching transaction: the chain is newest first. */

@@ -212,6 +212,23 @@ for want in ("bad crc 0xdeadbeef != 0x85c6a700", "IPFF version 4, expected 5",
              "NAT Acknowledgement with Hops to Live 64, expected 1", "unknown ICMPv5 type 77"):
     check(want in out, f"expert {want!r}")
 
+# Damaged frames: editcap flips random bytes (seeded, so a failure repeats);
+# the plugin, under the sanitizers in CI, must dissect every one of them.
+import tempfile
+with tempfile.TemporaryDirectory() as tmp:
+    os.chmod(tmp, 0o755)
+    for src in (vectors, b, os.path.join(CAPTURES, "udp-unique-id.pcapng")):
+        for seed in (1, 2, 3):
+            bad = os.path.join(tmp, f"{seed}-{os.path.basename(src)}")
+            subprocess.run(["editcap", "-E", "0.05", "--seed", str(seed), src, bad], check=True,
+                           capture_output=True)
+            os.chmod(bad, 0o644)
+            rc, out, err = tshark("-r", bad, "-V")
+            bug = [l for l in (out + err).splitlines()
+                   if "Dissector bug" in l or "runtime error" in l or "AddressSanitizer" in l]
+            check(rc == 0 and not bug, f"damaged {os.path.basename(src)} (seed {seed})",
+                  "\n".join(bug[:3]) or err[-300:])
+
 # -G fields lists the vocabulary.
 rc, out, _ = tshark("-G", "fields")
 names = {l.split("\t")[2] for l in out.splitlines() if l.startswith("F\t")}

@@ -145,6 +145,16 @@ int main(void)
     feed(t, 300, 12000, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_NONE);
 
+    /* High ports (here 0xaaaa) are matched like any: the tracker's key once
+     * shifted a promoted int into its sign bit (found by fuzzing the plugin). */
+    migrate(0, 0xaaaa, 2, 7, A(1, 2, 3, 4, 5));
+    feed(t, 300, 900000, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
+    migrate(2, 0xaaaa, 2, 7, A(1, 2, 3, 4, 5));
+    feed(t, 301, 900010, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
+    CHECK_EQ(r.first_frame, 300);
+
     mops_migrate_tracker_free(t);
     return check_report("test_track");
 }
