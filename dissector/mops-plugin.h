@@ -68,6 +68,8 @@ struct mops_tap_info {
     guint8 code, level;
     int kind;                        /* enum mops_icmp_kind */
     int track;                       /* enum mops_track_kind */
+    gboolean first_reply;            /* the first reply to its request */
+    gboolean mismatch;               /* a reply that does not fit its request */
     double latency_ms;               /* replies */
 };
 

@@ -1,6 +1,7 @@
 /* The "MOPS" statistics tree (Statistics menu, tshark -z mops,tree):
  * messages by type and code, migrations by outcome, reply latency, NAT
- * levels. */
+ * levels. Counts are per capture interface, as the tracking is: a Migrate
+ * seen on three links of its path is three requests. */
 #include "mops-plugin.h"
 
 #include <epan/stats_tree.h>
@@ -12,12 +13,15 @@ static const char *const MESSAGES = "MOPS messages";
 static const char *const MIGRATIONS = "Migrations";
 static const char *const LATENCY = "Reply latency (ms)";
 static const char *const LEVELS = "NAT acknowledgements by level";
+static const char *const UNANSWERED = "unanswered";
 static int node_messages, node_migrations, node_levels;
 
 static void stats_init(stats_tree *st)
 {
     node_messages = stats_tree_create_node(st, MESSAGES, 0, STAT_DT_INT, TRUE);
     node_migrations = stats_tree_create_node(st, MIGRATIONS, 0, STAT_DT_INT, TRUE);
+    /* Requests not (yet) answered: up at a request, down at its first reply. */
+    stats_tree_create_node(st, UNANSWERED, node_migrations, STAT_DT_INT, FALSE);
     stats_tree_create_node(st, LATENCY, 0, STAT_DT_FLOAT, FALSE);
     node_levels = stats_tree_create_node(st, LEVELS, 0, STAT_DT_INT, TRUE);
 }
@@ -38,11 +42,18 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, ep
     if (i->kind == MOPS_ICMP_KIND_MIGRATE) {
         const char *outcome = NULL;
         switch (i->track) {
-        case MOPS_TRACK_REQUEST: outcome = "requested"; break;
+        case MOPS_TRACK_REQUEST:
+            outcome = "requested";
+            increase_stat_node(st, UNANSWERED, node_migrations, FALSE, 1);
+            break;
         case MOPS_TRACK_RETRANSMISSION: outcome = "retransmitted"; break;
         case MOPS_TRACK_REPLY:
             outcome = i->code == MOPS_MIGRATE_CODE_SUCCESS ? "succeeded" : "failed";
             avg_stat_node_add_value_float(st, LATENCY, 0, FALSE, (gfloat)i->latency_ms);
+            if (i->first_reply)
+                increase_stat_node(st, UNANSWERED, node_migrations, FALSE, -1);
+            if (i->mismatch)
+                tick_stat_node(st, "reply does not match its request", node_migrations, FALSE);
             break;
         case MOPS_TRACK_ORPHAN_REPLY: outcome = "reply without a request"; break;
         default: break;

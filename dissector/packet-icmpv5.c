@@ -206,6 +206,12 @@ static void migrate_tree(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const
     default:
         break;
     }
+    char why[MOPS_PROBLEM_TEXT];
+    enum mops_problem_id pid = mops_track_problem(&n->track, why);
+    if (pid != MOPS_P_COUNT)
+        expert_add_info_format(pinfo, proto_tree_get_parent(t), &mops_ei[pid], "%s", why);
+    if (pid == MOPS_P_MOPS_REPLY_MISMATCH)
+        col_append_str(pinfo->cinfo, COL_INFO, " [mismatch]");
 }
 
 static void natack_tree(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, struct frame_note *n)
@@ -328,6 +334,8 @@ static int dissect_icmpv5(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     tap->kind = pkt->icmp.kind;
     tap->track = n->track.kind;
     tap->latency_ms = (double)n->track.delta_ns / 1e6;
+    tap->first_reply = n->track.kind == MOPS_TRACK_REPLY && n->track.replies == 1;
+    tap->mismatch = n->track.kind == MOPS_TRACK_REPLY && n->track.mismatch[0];
     if (type == pref_types[0]) {
         proto_item_append_text(mi, ", %s", migrate_label(tap->code));
         migrate_tree(mt, tvb, pinfo, pkt, n);

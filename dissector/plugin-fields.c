@@ -135,7 +135,8 @@ void mops_register_fields(void)
                 *c = '_';
         int group = g_str_equal(pi->group, "checksum") ? PI_CHECKSUM
                   : g_str_equal(pi->group, "malformed") ? PI_MALFORMED
-                  : g_str_equal(pi->group, "undecoded") ? PI_UNDECODED : PI_PROTOCOL;
+                  : g_str_equal(pi->group, "undecoded") ? PI_UNDECODED
+                  : g_str_equal(pi->group, "sequence") ? PI_SEQUENCE : PI_PROTOCOL;
         int severity = pi->severity == MOPS_SEV_ERROR ? PI_ERROR : pi->severity == MOPS_SEV_WARNING ? PI_WARN : PI_NOTE;
         ei_register_info r = {&mops_ei[id], {g_strdup_printf("mops.expert.%s", name), group, severity, pi->summary, EXPFILL}};
         ei[id] = r;

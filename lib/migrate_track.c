@@ -2,9 +2,13 @@
  * address, protocol), records in a ring so that memory stays bounded. */
 #include "mops/migrate_track.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode_internal.h"
+#include "mops/addr.h"
 #include "mops/proto.h"
 
 #define TRACK_PORTS 16 /* ports kept per request for matching failed replies */
@@ -22,7 +26,7 @@ struct txn {
     uint32_t ifid;
     uint16_t proto, n_ports;
     uint8_t code;
-    uint64_t ports_hash;     /* of every entry: tells retransmissions apart */
+    uint64_t ports_hash;     /* of every entry: tells retransmissions and echoes apart */
     uint8_t n_kept;
     struct mops_migrate_port ports[TRACK_PORTS];
     uint64_t first_frame, last_frame, last_ts;
@@ -91,17 +95,65 @@ static bool same_port(const struct mops_migrate_port *a, const struct mops_migra
            a->prev_dport == b->prev_dport && a->mig_dport == b->mig_dport && a->seq == b->seq;
 }
 
-/* Every port of the reply (as far as kept) is one of the request's. */
-static bool ports_within(const struct txn *x, const struct mops_migrate_port *ports, unsigned n)
+/* The first port of the reply (as far as kept) that is not one of the
+ * request's, or -1. */
+static int port_not_within(const struct txn *x, const struct mops_migrate_port *ports, unsigned n)
 {
-    for (unsigned i = 0; i < n && i < TRACK_PORTS; i++) {
+    if (x->n_kept < x->n_ports)
+        return -1; /* too many to keep: cannot tell */
+    for (unsigned i = 0; i < n; i++) {
         bool found = false;
         for (unsigned j = 0; j < x->n_kept && !found; j++)
             found = same_port(&ports[i], &x->ports[j]);
-        if (!found && x->n_kept == x->n_ports)
-            return false;
+        if (!found)
+            return (int)i;
     }
-    return true;
+    return -1;
+}
+
+/* Profile §7: a success echoes the request with every field intact, a
+ * failed reply lists only ports of the request. Says what differs in why
+ * (empty when the reply fits). */
+static void reply_fit(const struct txn *x, const struct mops_packet *pkt, uint64_t h, char *why, size_t len)
+{
+    const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    const struct mops_migrate_port *ports = pkt->pool.migrate;
+    char a[MOPS_ADDR_STRLEN], b[MOPS_ADDR_STRLEN];
+    why[0] = 0;
+    if (x->mig_addr != g->mig_addr) {
+        snprintf(why, len, "mops.migrate.mig_addr %s, request #%" PRIu64 " had %s", mops_addr_format(g->mig_addr, a),
+                 x->last_frame, mops_addr_format(x->mig_addr, b));
+        return;
+    }
+    if (pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS) {
+        if (g->n_ports != x->n_ports) {
+            snprintf(why, len, "success lists %u ports, request #%" PRIu64 " %u", g->n_ports, x->last_frame,
+                     x->n_ports);
+            return;
+        }
+        if (h == x->ports_hash)
+            return;
+        for (unsigned i = 0; i < g->n_decoded && i < x->n_kept; i++) {
+            const struct mops_migrate_port *p = &ports[i], *q = &x->ports[i];
+            const uint64_t got[] = {p->prev_sport, p->mig_sport, p->prev_dport, p->mig_dport, p->seq};
+            const uint64_t had[] = {q->prev_sport, q->mig_sport, q->prev_dport, q->mig_dport, q->seq};
+            static const char *const name[] = {"prev_sport", "mig_sport", "prev_dport", "mig_dport", "seq"};
+            for (unsigned k = 0; k < 5; k++)
+                if (got[k] != had[k]) {
+                    snprintf(why, len, "port %u mops.migrate.ports.%s %" PRIu64 ", request #%" PRIu64 " had %" PRIu64,
+                             i + 1, name[k], got[k], x->last_frame, had[k]);
+                    return;
+                }
+        }
+        snprintf(why, len, "the ports differ from request #%" PRIu64, x->last_frame);
+        return;
+    }
+    int i = port_not_within(x, ports, g->n_decoded);
+    if (i >= 0) {
+        const struct mops_migrate_port *p = &ports[i];
+        snprintf(why, len, "port %d (%u>%u dport %u>%u seq %" PRIu64 ") is not in request #%" PRIu64, i + 1,
+                 p->prev_sport, p->mig_sport, p->prev_dport, p->mig_dport, p->seq, x->last_frame);
+    }
 }
 
 void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
@@ -118,19 +170,23 @@ void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet
     mops_addr_t server = reply ? pkt->ip.src : pkt->ip.dst;
     uint32_t b = bucket_of(t, server, g->prev_addr, g->proto);
 
-    uint64_t h = mix(g->n_ports, pkt->icmp.code);
+    uint64_t h = g->n_ports;
     for (unsigned i = 0; i < n; i++)
         h = mix(mix(mix(h, (uint64_t)ports[i].prev_sport << 16 | ports[i].mig_sport),
                     (uint64_t)ports[i].prev_dport << 16 | ports[i].mig_dport), ports[i].seq);
 
-    /* The most recent matching transaction: the chain is newest first. */
+    /* The most recent matching transaction: the chain is newest first. A
+     * reply that fits none is matched, with what differs, to the newest
+     * request between the same nodes for the same previous address. */
+    struct txn *near = NULL;
+    char why[MOPS_PROBLEM_TEXT];
     for (uint32_t i = t->buckets[b]; i != NIL; i = t->ring[i].next) {
         struct txn *x = &t->ring[i];
-        if (x->client != client || x->server != server || x->prev_addr != g->prev_addr ||
-            x->mig_addr != g->mig_addr || x->proto != g->proto || x->ifid != ifid)
+        if (x->client != client || x->server != server || x->prev_addr != g->prev_addr || x->proto != g->proto ||
+            x->ifid != ifid)
             continue;
-        if (!reply && x->code == pkt->icmp.code && x->ports_hash == h && x->n_ports == g->n_ports &&
-            ts_ns - x->last_ts <= RESEND_WINDOW_NS) {
+        if (!reply && x->mig_addr == g->mig_addr && x->code == pkt->icmp.code && x->ports_hash == h &&
+            x->n_ports == g->n_ports && ts_ns - x->last_ts <= RESEND_WINDOW_NS) {
             out->kind = MOPS_TRACK_RETRANSMISSION;
             out->first_frame = x->first_frame;
             out->last_frame = x->last_frame;
@@ -140,18 +196,27 @@ void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet
             x->last_ts = ts_ns;
             return;
         }
-        if (reply && ports_within(x, ports, n)) {
-            out->kind = MOPS_TRACK_REPLY;
-            out->first_frame = x->first_frame;
-            out->last_frame = x->last_frame;
-            out->delta_ns = ts_ns - x->last_ts;
-            out->sendings = x->sendings;
-            out->replies = ++x->replies;
-            return;
+        if (!reply)
+            continue;
+        reply_fit(x, pkt, h, why, sizeof why);
+        if (!why[0] || !near) {
+            near = x;
+            memcpy(out->mismatch, why, sizeof why);
         }
+        if (!why[0])
+            break;
     }
     if (reply) {
-        out->kind = MOPS_TRACK_ORPHAN_REPLY;
+        if (!near) {
+            out->kind = MOPS_TRACK_ORPHAN_REPLY;
+            return;
+        }
+        out->kind = MOPS_TRACK_REPLY;
+        out->first_frame = near->first_frame;
+        out->last_frame = near->last_frame;
+        out->delta_ns = ts_ns - near->last_ts;
+        out->sendings = near->sendings;
+        out->replies = ++near->replies;
         return;
     }
     /* A new request: take the oldest slot. */
@@ -182,4 +247,25 @@ void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet
     out->kind = MOPS_TRACK_REQUEST;
     out->first_frame = frame;
     out->sendings = 1;
+}
+
+enum mops_problem_id mops_track_problem(const struct mops_track_result *r, char text[MOPS_PROBLEM_TEXT])
+{
+    if (r->kind == MOPS_TRACK_REPLY && r->mismatch[0]) {
+        snprintf(text, MOPS_PROBLEM_TEXT, "reply mismatch: %.100s", r->mismatch);
+        return MOPS_P_MOPS_REPLY_MISMATCH;
+    }
+    if (r->kind == MOPS_TRACK_ORPHAN_REPLY) {
+        snprintf(text, MOPS_PROBLEM_TEXT, "reply to a request not seen");
+        return MOPS_P_MOPS_REPLY_ORPHAN;
+    }
+    return MOPS_P_COUNT;
+}
+
+void mops_track_add_problem(struct mops_packet *pkt, const struct mops_track_result *r)
+{
+    char text[MOPS_PROBLEM_TEXT];
+    enum mops_problem_id id = mops_track_problem(r, text);
+    if (id != MOPS_P_COUNT)
+        mops_problem_add(pkt, id, pkt->l4_off, "%s", text);
 }

@@ -196,6 +196,7 @@ int main(int argc, char **argv)
             mops_decode_frame(&o.settings, f.linktype, f.data, f.caplen, f.wirelen, &pkt);
             struct mops_track_result tr;
             mops_migrate_track(tracker, &pkt, f.ifid, n, f.ts_ns, &tr);
+            mops_track_add_problem(&pkt, &tr);
             if (!(o.ipff_only && pkt.status == MOPS_ST_NOT_IPFF)) {
                 if (o.json)
                     md_format_json(&pr, n, &f, &pkt, &tr);

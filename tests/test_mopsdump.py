@@ -195,6 +195,25 @@ def behaviour(tmp):
     check(rc == 0 and re.search(r"^\d+\.lo .*Loopback", out, re.M), "-D lists lo", out)
     rc, _, err = run("-r", PCAPNG, "-t")
     check(err.startswith("reading from file ") and "link-type USER0" in err, "reading-from line", err)
+    # replies tracked against their requests, per interface (profile §7)
+    mm = os.path.join(CAPTURES, "bad-reply-mismatch.pcapng")
+    rc, out, _ = run("-r", mm, "-t", "-c", "19")
+    check(out.splitlines()[-1] == "MIGRATE-SUCCESS 8.8.8.8.8 > 775.2.23.6.6: tcp 525.8.78.3.9 -> 775.2.23.6.6, 1 port "
+          "[1027>2099 dport 80] seq 364537064, reply to #18, 5.0 ms, crc ok, length 40 "
+          "[reply mismatch: port 1 mops.migrate.ports.mig_sport 2099, request #18 had 2098]",
+          "a reply that does not echo its request", out.splitlines()[-1:])
+    rc, out, _ = run("-r", mm, "-T", "json", "-c", "19")
+    j = json.loads(out.splitlines()[-1])
+    check(j["mops"]["migrate"]["response_to"] == 18 and
+          [(e["rule"], e["severity"], e["group"]) for e in j["expert"]] == [("MOPS-REPLY-MISMATCH", "warning", "sequence")],
+          "... in JSON: response_to and the expert", str(j.get("expert")))
+    rc, out, _ = run("-r", os.path.join(CAPTURES, "appendix-b.pcapng"), "-t", "icmp or ether proto 0x88b5")
+    check("reply mismatch" not in out and "request not seen" not in out, "Appendix B: every reply fits")
+    # the capture starts after the request: an orphan reply is a note
+    rc, out, _ = run("-r", os.path.join(CAPTURES, "lost-reply.pcapng"), "-t", "-c", "3",
+                     "ether proto 0x88b5 and ether[14 + 20 + 4:2] = 100 and ether[14 + 20 + 6] = 2")
+    check(out.splitlines()[0].endswith("[reply to a request not seen]"), "an orphan reply", out.splitlines()[:1])
+
     # head closes the pipe: a quiet end, no error
     p = subprocess.run(f"'{MOPSDUMP}' -r '{PCAPNG}' -vvv | head -1", shell=True, capture_output=True)
     check(p.returncode == 0 and len(p.stdout.splitlines()) == 1 and b"mopsdump:" not in p.stderr,

@@ -94,13 +94,36 @@ int main(void)
     CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
     CHECK_EQ(r.first_frame, 12);
 
-    /* A reply whose ports or sequence numbers no request had. */
+    CHECK_STR(r.mismatch, "");
+    char why[MOPS_PROBLEM_TEXT];
+    CHECK_EQ(mops_track_problem(&r, why), MOPS_P_COUNT);
+
+    /* Profile §7: a success that does not echo its request is still its
+     * reply, with what differs (MOPS-REPLY-MISMATCH). */
     migrate(2, 1027, 3, 9999, prev);
     feed(t, 14, 17020, &r);
-    CHECK_EQ(r.kind, MOPS_TRACK_ORPHAN_REPLY);
+    CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
+    CHECK_EQ(r.last_frame, 12);
+    CHECK_STR(r.mismatch, "port 1 mops.migrate.ports.seq 112699, request #12 had 103700");
+    CHECK_EQ(mops_track_problem(&r, why), MOPS_P_MOPS_REPLY_MISMATCH);
+    CHECK_STR(why, "reply mismatch: port 1 mops.migrate.ports.seq 112699, request #12 had 103700");
+    migrate(2, 1027, 2, 1000, prev);
+    feed(t, 15, 17021, &r);
+    CHECK_STR(r.mismatch, "success lists 2 ports, request #12 3");
+    /* A failed reply may list fewer ports, but only the request's. */
+    migrate(3, 1028, 2, 1000, prev);
+    feed(t, 16, 17022, &r);
+    CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
+    CHECK_STR(r.mismatch, "");
+    migrate(3, 1029, 2, 1000, prev);
+    feed(t, 17, 17023, &r);
+    CHECK_STR(r.mismatch, "port 2 (1030>3030 dport 80>80 seq 104000) is not in request #12");
+    /* A reply for a previous address no request named has no request. */
     migrate(2, 1027, 1, 1000, A(525, 8, 78, 3, 10));
     feed(t, 15, 17030, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_ORPHAN_REPLY);
+    CHECK_EQ(mops_track_problem(&r, why), MOPS_P_MOPS_REPLY_ORPHAN);
+    CHECK_STR(why, "reply to a request not seen");
     /* A different sequence number is a different request, not a resend. */
     migrate(0, 1027, 1, 5000, A(1, 1, 1, 1, 1));
     feed(t, 16, 17040, &r);

@@ -8,12 +8,13 @@
 #include <stdint.h>
 
 #include "mops/packet.h"
+#include "mops/problem.h"
 
 enum mops_track_kind {
     MOPS_TRACK_NONE,           /* not a Migrate (or not decoded) */
     MOPS_TRACK_REQUEST,        /* a new request (code 0 or 1) */
     MOPS_TRACK_RETRANSMISSION, /* an exact repeat of a request sent less than 10 s before */
-    MOPS_TRACK_REPLY,          /* a reply (code 2 or 3) to a request seen earlier */
+    MOPS_TRACK_REPLY,          /* a reply (code 2 or 3) to a request seen earlier, fitting or not */
     MOPS_TRACK_ORPHAN_REPLY,   /* a reply to no request seen */
 };
 
@@ -24,6 +25,9 @@ struct mops_track_result {
     uint64_t delta_ns;     /* since last_frame (reply) or the previous sending (retransmission) */
     unsigned sendings;     /* how many times the request has been sent, this one included */
     unsigned replies;      /* reply: how many replies to it so far, this one included */
+    /* reply: empty when it fits its request (profile §7: a success echoes it
+     * intact, a failed reply lists ports of it), else what differs. */
+    char mismatch[MOPS_PROBLEM_TEXT];
 };
 
 struct mops_migrate_tracker;
@@ -36,5 +40,12 @@ void mops_migrate_tracker_free(struct mops_migrate_tracker *t);
  * request seen on the next link of its path is not a retransmission. */
 void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
                         uint64_t frame, uint64_t ts_ns, struct mops_track_result *out);
+
+/* The problem a tracking result names (MOPS-REPLY-MISMATCH, MOPS-REPLY-ORPHAN)
+ * with its text, or MOPS_P_COUNT: these rules span packets, so the decoder
+ * cannot find them. */
+enum mops_problem_id mops_track_problem(const struct mops_track_result *r, char text[MOPS_PROBLEM_TEXT]);
+/* The same, appended to the packet's problems (at the ICMPv5 message). */
+void mops_track_add_problem(struct mops_packet *pkt, const struct mops_track_result *r);
 
 #endif

@@ -31,6 +31,9 @@ enum mops_problem_id {
     MOPS_P_TCP_OPTION,
     MOPS_P_UDP5_CHECKSUM,
     MOPS_P_UDP5_ZERO_CHECKSUM,
+    /* Found by matching replies to requests (mops/migrate_track.h), not by the decoder. */
+    MOPS_P_MOPS_REPLY_MISMATCH,
+    MOPS_P_MOPS_REPLY_ORPHAN,
     MOPS_P_COUNT
 };
 
@@ -45,7 +48,7 @@ struct mops_problem_info {
     const char *id;        /* "ICMP5-CRC" */
     enum mops_severity severity;
     enum mops_problem_kind kind;
-    const char *group;     /* as Wireshark's expert groups: checksum, malformed, protocol, undecoded */
+    const char *group;     /* as Wireshark's expert groups: checksum, malformed, protocol, sequence, undecoded */
     const char *summary;   /* one line, for docs and expert info titles */
     const char *cite;      /* "MOPS §4.3", "profile §5" */
 };
