@@ -155,6 +155,11 @@ check(count(b, "mops.natack.chain == \"10.2.0.0.1:1027 -> 10.0.0.0.1:5050 -> 525
 check(count(b, "mops.natack.chain == \"192.168.1.1.1:1027 -> 172.16.0.0.1:2038 -> 775.2.23.5.5:7050\"") >= 1,
       "the chain after the move (E7)")
 
+# TCP is Wireshark's own: streams and Follow TCP Stream work over IPFF.
+rc, out, err = tshark("-r", b, "-q", "-z", "follow,tcp,ascii,0")
+check("Node 0: 10.2.0.0.1:1027" in out and "Node 1: 8.8.8.8.8:80" in out and
+      "MOPS reference application data" in out, "Follow TCP Stream over IPFF addresses", out[-400:])
+
 # The stats tree, counted against mopsdump's JSON of the same capture.
 rc, out, err = tshark("-q", "-z", "mops,tree", "-r", b)
 check(rc == 0 and "MOPS" in out, "tshark -z mops,tree", err[-300:])
