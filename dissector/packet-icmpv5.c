@@ -210,7 +210,7 @@ static void migrate_tree(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const
     enum mops_problem_id pid = mops_track_problem(&n->track, why);
     if (pid != MOPS_P_COUNT)
         expert_add_info_format(pinfo, proto_tree_get_parent(t), &mops_ei[pid], "%s", why);
-    if (pid == MOPS_P_MOPS_REPLY_MISMATCH)
+    if (pid == MOPS_P_MIG_REPLY_MISMATCH)
         col_append_str(pinfo->cinfo, COL_INFO, " [mismatch]");
 }
 

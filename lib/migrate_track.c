@@ -253,11 +253,11 @@ enum mops_problem_id mops_track_problem(const struct mops_track_result *r, char 
 {
     if (r->kind == MOPS_TRACK_REPLY && r->mismatch[0]) {
         snprintf(text, MOPS_PROBLEM_TEXT, "reply mismatch: %.100s", r->mismatch);
-        return MOPS_P_MOPS_REPLY_MISMATCH;
+        return MOPS_P_MIG_REPLY_MISMATCH;
     }
     if (r->kind == MOPS_TRACK_ORPHAN_REPLY) {
         snprintf(text, MOPS_PROBLEM_TEXT, "reply to a request not seen");
-        return MOPS_P_MOPS_REPLY_ORPHAN;
+        return MOPS_P_MIG_REPLY_ORPHAN;
     }
     return MOPS_P_COUNT;
 }

@@ -50,9 +50,9 @@ static const struct mops_problem_info table[MOPS_P_COUNT] = {
                               "UDPv5 checksum mismatch", "profile §6"},
     [MOPS_P_UDP5_ZERO_CHECKSUM] = {"UDP5-ZERO-CHECKSUM", MOPS_SEV_ERROR, MOPS_PK_VALUE, "checksum",
                                    "UDPv5 checksum is zero (it is mandatory)", "profile §6"},
-    [MOPS_P_MOPS_REPLY_MISMATCH] = {"MOPS-REPLY-MISMATCH", MOPS_SEV_WARNING, MOPS_PK_VALUE, "sequence",
+    [MOPS_P_MIG_REPLY_MISMATCH] = {"MIG-REPLY-MISMATCH", MOPS_SEV_WARNING, MOPS_PK_VALUE, "sequence",
                                     "Migrate reply does not match its request", "profile §7"},
-    [MOPS_P_MOPS_REPLY_ORPHAN] = {"MOPS-REPLY-ORPHAN", MOPS_SEV_NOTE, MOPS_PK_VALUE, "sequence",
+    [MOPS_P_MIG_REPLY_ORPHAN] = {"MIG-REPLY-ORPHAN", MOPS_SEV_NOTE, MOPS_PK_VALUE, "sequence",
                                   "Migrate reply to a request not in the capture", "MOPS §4.1"},
 };
 

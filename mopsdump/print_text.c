@@ -228,7 +228,7 @@ static void mops_line(struct md_printer *p, const struct mops_packet *pkt,
             if (tr->replies > 1)
                 sb_printf(sb, ", reply %u", tr->replies);
             break;
-        /* An orphan or mismatched reply is a problem (MOPS-REPLY-*), flagged at the end. */
+        /* An orphan or mismatched reply is a problem (MIG-REPLY-*), flagged at the end. */
         default:
             break;
         }

@@ -196,15 +196,15 @@ check("\n unanswered                    2 " in out and "\n retransmitted        
 # A reply that does not echo its request (profile §7): linked, and flagged
 # with lib's words, as mopsdump says it.
 mm = os.path.join(CAPTURES, "bad-reply-mismatch.pcapng")
-rc, out, _ = tshark("-r", mm, "-Y", "mops.expert.mops_reply_mismatch", "-T", "fields", "-e", "frame.number",
+rc, out, _ = tshark("-r", mm, "-Y", "mops.expert.mig_reply_mismatch", "-T", "fields", "-e", "frame.number",
                     "-e", "mops.migrate.response_to", "-e", "_ws.expert.message")
 rows = [l.split("\t") for l in out.splitlines()]
 check([r[:2] for r in rows] == [["19", "18"], ["20", "17"], ["21", "16"]], "mismatched replies, each to its hop's request",
       str(rows))
 check(rows and rows[0][2] == "reply mismatch: port 1 mops.migrate.ports.mig_sport 2099, request #18 had 2098",
       "the mismatch named field by field", str(rows[:1]))
-check(count(mm, "_ws.expert.group == 0x02000000 && mops.expert.mops_reply_mismatch") == 3, "in the Sequence group")
-check(count(a, "mops.expert.mops_reply_mismatch || mops.expert.mops_reply_orphan") == 0,
+check(count(mm, "_ws.expert.group == 0x02000000 && mops.expert.mig_reply_mismatch") == 3, "in the Sequence group")
+check(count(a, "mops.expert.mig_reply_mismatch || mops.expert.mig_reply_orphan") == 0,
       "Appendix A: every reply fits its request")
 
 # Conversations and endpoints by IPFF address.

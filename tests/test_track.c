@@ -99,13 +99,13 @@ int main(void)
     CHECK_EQ(mops_track_problem(&r, why), MOPS_P_COUNT);
 
     /* Profile §7: a success that does not echo its request is still its
-     * reply, with what differs (MOPS-REPLY-MISMATCH). */
+     * reply, with what differs (MIG-REPLY-MISMATCH). */
     migrate(2, 1027, 3, 9999, prev);
     feed(t, 14, 17020, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
     CHECK_EQ(r.last_frame, 12);
     CHECK_STR(r.mismatch, "port 1 mops.migrate.ports.seq 112699, request #12 had 103700");
-    CHECK_EQ(mops_track_problem(&r, why), MOPS_P_MOPS_REPLY_MISMATCH);
+    CHECK_EQ(mops_track_problem(&r, why), MOPS_P_MIG_REPLY_MISMATCH);
     CHECK_STR(why, "reply mismatch: port 1 mops.migrate.ports.seq 112699, request #12 had 103700");
     migrate(2, 1027, 2, 1000, prev);
     feed(t, 15, 17021, &r);
@@ -122,7 +122,7 @@ int main(void)
     migrate(2, 1027, 1, 1000, A(525, 8, 78, 3, 10));
     feed(t, 15, 17030, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_ORPHAN_REPLY);
-    CHECK_EQ(mops_track_problem(&r, why), MOPS_P_MOPS_REPLY_ORPHAN);
+    CHECK_EQ(mops_track_problem(&r, why), MOPS_P_MIG_REPLY_ORPHAN);
     CHECK_STR(why, "reply to a request not seen");
     /* A different sequence number is a different request, not a resend. */
     migrate(0, 1027, 1, 5000, A(1, 1, 1, 1, 1));

@@ -41,7 +41,7 @@ void mops_migrate_tracker_free(struct mops_migrate_tracker *t);
 void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
                         uint64_t frame, uint64_t ts_ns, struct mops_track_result *out);
 
-/* The problem a tracking result names (MOPS-REPLY-MISMATCH, MOPS-REPLY-ORPHAN)
+/* The problem a tracking result names (MIG-REPLY-MISMATCH, MIG-REPLY-ORPHAN)
  * with its text, or MOPS_P_COUNT: these rules span packets, so the decoder
  * cannot find them. */
 enum mops_problem_id mops_track_problem(const struct mops_track_result *r, char text[MOPS_PROBLEM_TEXT]);

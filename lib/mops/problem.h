@@ -32,8 +32,8 @@ enum mops_problem_id {
     MOPS_P_UDP5_CHECKSUM,
     MOPS_P_UDP5_ZERO_CHECKSUM,
     /* Found by matching replies to requests (mops/migrate_track.h), not by the decoder. */
-    MOPS_P_MOPS_REPLY_MISMATCH,
-    MOPS_P_MOPS_REPLY_ORPHAN,
+    MOPS_P_MIG_REPLY_MISMATCH,
+    MOPS_P_MIG_REPLY_ORPHAN,
     MOPS_P_COUNT
 };
 
