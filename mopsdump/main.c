@@ -12,6 +12,7 @@
 #include "mops/migrate_track.h"
 
 #include "options.h"
+#include "validate_run.h"
 #include "print.h"
 #include "privs.h"
 #include "writer.h"
@@ -152,7 +153,13 @@ int main(int argc, char **argv)
         mops_cap_close(cap);
         return 2;
     }
-    bool printing = !writing || o.print_while_writing;
+    bool printing = (!writing || o.print_while_writing) && !o.validate;
+    static struct md_validate mv;
+    if (o.validate && md_validate_open(&mv, &o, o.iface ? o.iface : o.read_file) < 0) {
+        fprintf(stderr, "mopsdump: %s\n", mv.err);
+        mops_cap_close(cap);
+        return 2;
+    }
     if (o.line_buffered)
         setvbuf(stdout, NULL, _IOLBF, 0);
 
@@ -192,6 +199,10 @@ int main(int argc, char **argv)
             if (wr > 0)
                 break;
         }
+        if (o.validate) {
+            mops_decode_frame(&o.settings, f.linktype, f.data, f.caplen, f.wirelen, &pkt);
+            md_validate_frame(&mv, n, &f, &pkt);
+        }
         if (printing) {
             mops_decode_frame(&o.settings, f.linktype, f.data, f.caplen, f.wirelen, &pkt);
             struct mops_track_result tr;
@@ -213,6 +224,11 @@ int main(int argc, char **argv)
         }
         if (o.count && n >= o.count)
             break;
+    }
+    if (o.validate) {
+        int vs = md_validate_close(&mv);
+        if (vs > status)
+            status = vs;
     }
     if (fflush(stdout) != 0 && errno != EPIPE) {
         fprintf(stderr, "mopsdump: standard output: %s\n", strerror(errno));

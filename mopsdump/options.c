@@ -8,7 +8,8 @@
 
 enum {
     OPT_IMMEDIATE = 256, OPT_VERSION, OPT_PRINT, OPT_IPFF_ONLY, OPT_ETHERTYPE, OPT_UDP_PORT,
-    OPT_MOPS_TYPES, OPT_MC_KIND, OPT_NANO,
+    OPT_MOPS_TYPES, OPT_MC_KIND, OPT_NANO, OPT_VALIDATE, OPT_REPORT, OPT_EVENTS, OPT_RULES, OPT_IGNORE,
+    OPT_MAX_PER_FLOW,
 };
 
 static const struct option long_opts[] = {
@@ -22,6 +23,12 @@ static const struct option long_opts[] = {
     {"mops-types", required_argument, 0, OPT_MOPS_TYPES},
     {"mobile-capable-kind", required_argument, 0, OPT_MC_KIND},
     {"nano", no_argument, 0, OPT_NANO},
+    {"validate", no_argument, 0, OPT_VALIDATE},
+    {"report", required_argument, 0, OPT_REPORT},
+    {"events", required_argument, 0, OPT_EVENTS},
+    {"rules", required_argument, 0, OPT_RULES},
+    {"ignore", required_argument, 0, OPT_IGNORE},
+    {"max-per-flow", required_argument, 0, OPT_MAX_PER_FLOW},
     {"list-interfaces", no_argument, 0, 'D'},
     {"interface", required_argument, 0, 'i'},
     {"snapshot-length", required_argument, 0, 's'},
@@ -40,6 +47,8 @@ void md_usage(FILE *f)
             "                [-w file] [-W files] [-Z user] [--immediate-mode] [--print]\n"
             "                [--ipff-only] [--nano] [--ethertype N] [--udp-port N]\n"
             "                [--mops-types M,A,N] [--mobile-capable-kind N] [expression]\n"
+            "       mopsdump --validate [-r file | -i interface] [--report file] [--events file]\n"
+            "                [--rules IDS] [--ignore IDS] [--max-per-flow N] [expression]\n"
             "\n"
             "  -i IFACE    capture live on IFACE (\"any\": all); -D lists interfaces\n"
             "  -r FILE     read a pcap or pcapng file (- for standard input)\n"
@@ -59,6 +68,12 @@ void md_usage(FILE *f)
             "  --ipff-only skip frames that carry no IPFF\n"
             "  --ethertype, --udp-port, --mops-types, --mobile-capable-kind\n"
             "              the wire profile's numbers (0x88b5, 5505, 100,101,102, 32)\n"
+            "  --validate  judge the traffic against the reference logic: findings as\n"
+            "              they happen, a summary on stderr; exit 1 if an error rule fired\n"
+            "  --report F  the JSON report (- for standard output)\n"
+            "  --events F  one JSON line per finding as it happens (- for standard output)\n"
+            "  --rules IDS, --ignore IDS   only these rules, or all but these (comma list)\n"
+            "  --max-per-flow N  findings kept per rule and flow (default 10; 0: all)\n"
             "  expression  a BPF filter on the link layer, e.g. 'ether proto 0x88b5'\n"
             "              or 'udp port 5505'\n");
 }
@@ -69,6 +84,30 @@ static int bad(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n(mopsdump -h for help)\n");
     return 2;
+}
+
+/* --rules (only these) or --ignore (all but these): comma-separated rule ids. */
+static bool rule_list(const char *arg, bool only, struct mops_validate_opts *vo)
+{
+    static bool only_seen;
+    if (only && !only_seen) {
+        only_seen = true;
+        for (int i = 0; i < MOPS_R_COUNT; i++)
+            vo->enabled[i] = false;
+    }
+    char *copy = strdup(arg), *save = NULL;
+    bool ok = copy != NULL;
+    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        int r = mops_rule_parse(t);
+        if (r < 0) {
+            bad("unknown rule '%s' (docs/validator-rules.md lists them)", t);
+            ok = false;
+            break;
+        }
+        vo->enabled[r] = only;
+    }
+    free(copy);
+    return ok;
 }
 
 /* A whole number in [lo, hi]; decimal, or hex with 0x. */
@@ -89,6 +128,7 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->settings = mops_settings_default;
+    mops_validate_opts_default(&o->vopts);
     unsigned long long v;
     const char *why;
     int c;
@@ -155,6 +195,19 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
         case OPT_PRINT: o->print_while_writing = true; break;
         case OPT_IPFF_ONLY: o->ipff_only = true; break;
         case OPT_NANO: o->nano = true; break;
+        case OPT_VALIDATE: o->validate = true; break;
+        case OPT_REPORT: o->report = optarg; break;
+        case OPT_EVENTS: o->events = optarg; break;
+        case OPT_RULES:
+        case OPT_IGNORE:
+            if (!rule_list(optarg, c == OPT_RULES, &o->vopts))
+                return 2;
+            break;
+        case OPT_MAX_PER_FLOW:
+            if (!number(optarg, 0, 1000000, &v))
+                return bad("--max-per-flow wants a number from 0 to 1000000, not '%s'", optarg);
+            o->vopts.max_per_flow = (unsigned)v;
+            break;
         case OPT_ETHERTYPE:
             if (!number(optarg, 0x600, 0xffff, &v))
                 return bad("--ethertype wants a number from 0x600 to 0xffff, not '%s'", optarg);
@@ -189,6 +242,10 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
     }
     if (o->time_style > 5)
         o->time_style = 5;
+    if ((o->report || o->events) && !o->validate)
+        return bad("--report and --events go with --validate%s", "");
+    if (o->validate && o->report && o->events && strcmp(o->report, "-") == 0 && strcmp(o->events, "-") == 0)
+        return bad("--report - and --events - would share standard output%s", "");
     if (o->read_file && o->iface)
         return bad("-r and -i are mutually exclusive%s", "");
     if ((o->rotate_bytes || o->rotate_seconds || o->rotate_files) && !o->write_file)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "mops/settings.h"
+#include "mops/validate.h"
 
 struct md_opts {
     const char *iface, *read_file, *write_file, *user;
@@ -23,6 +24,10 @@ struct md_opts {
     int rotate_seconds;       /* -G */
     int rotate_files;         /* -W */
     struct mops_settings settings;
+    /* --validate: judge the traffic instead of printing it */
+    bool validate;
+    const char *report, *events;  /* JSON report and NDJSON findings; "-" for stdout */
+    struct mops_validate_opts vopts;
 };
 
 /* Parses argv. Returns -1 to go on, or an exit status (0 after --help or

@@ -1,0 +1,85 @@
+/* The validator: replays decoded packets, in capture order, against what
+ * correct MOPS nodes would have done (profile §7, MOPS §4-§7) and reports
+ * where the capture differs. One pass; state bounded by fixed capacities.
+ * Rule ids, severities and citations: docs/validator-rules.md. */
+#ifndef MOPS_VALIDATE_H
+#define MOPS_VALIDATE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mops/packet.h"
+#include "mops/problem.h"
+
+/* Packet-level rules are the decoder's problem ids (0 .. MOPS_P_COUNT - 1,
+ * MIG-REPLY-MISMATCH and MIG-REPLY-ORPHAN among them); protocol-level rules
+ * follow. */
+enum mops_rule_id {
+    MOPS_R_MIG_SEQ_ACCEPTED = MOPS_P_COUNT,
+    MOPS_R_MIG_SEQ_REJECTED,
+    MOPS_R_MIG_ATOMIC_PARTIAL,
+    MOPS_R_MIG_RETX_EARLY,
+    MOPS_R_MIG_RETX_EXCESS,
+    MOPS_R_MIG_NO_REPLY,
+    MOPS_R_MIG_FLAP_ANSWERED,
+    MOPS_R_MIG_FIELD_LIMIT,
+    MOPS_R_MIG_NOT_MOBILE,
+    MOPS_R_MIG_STALE_TUPLE,
+    MOPS_R_MIG_PREV_UNTRANSLATED,
+    MOPS_R_NAT_LEVEL,
+    MOPS_R_NAT_REWRITE,
+    MOPS_R_NAT_ISN,
+    MOPS_R_NAT_ACK_MISSING,
+    MOPS_R_RSRC_MISMATCH,
+    MOPS_R_ANYCAST_UNSOLICITED,
+    MOPS_R_MC_HANDSHAKE,
+    MOPS_R_COUNT
+};
+
+struct mops_rule_info {
+    const char *id;              /* "MIG-SEQ-ACCEPTED" */
+    enum mops_severity severity;
+    const char *spec;            /* "MOPS §4.1" */
+    const char *summary;
+};
+
+const struct mops_rule_info *mops_rule_info(int rule);
+/* The rule with this id, or -1. */
+int mops_rule_parse(const char *id);
+
+struct mops_violation {
+    int rule;
+    uint64_t frame;              /* 1-based, as Wireshark numbers frames */
+    uint64_t ts_ns;
+    char message[240];
+    char expected[160];          /* protocol rules: what a correct node does */
+    char actual[160];            /* and what the capture shows */
+    char flow[120];              /* the session or transaction: "tcp 525.8.78.3.9:1027 <-> 8.8.8.8.8:80" */
+};
+
+struct mops_validate_opts {
+    bool enabled[MOPS_R_COUNT];  /* rules to report (all by default) */
+    unsigned max_per_flow;       /* findings kept per rule and flow; 0 = all */
+};
+void mops_validate_opts_default(struct mops_validate_opts *o);
+
+typedef void (*mops_violation_cb)(void *ctx, const struct mops_violation *v);
+
+struct mops_validator;
+/* cb (may be NULL) sees each kept finding as it is made. */
+struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mops_violation_cb cb, void *ctx);
+void mops_validator_free(struct mops_validator *v);
+/* One decoded frame, seen on capture interface ifid. */
+void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts_ns,
+                           const struct mops_packet *pkt);
+/* The capture ended at end_ns: what was due and never came is judged. */
+void mops_validator_finish(struct mops_validator *v, uint64_t end_ns);
+/* Findings of error severity so far (for the exit code). */
+unsigned long mops_validator_errors(const struct mops_validator *v);
+/* The report (docs/validator-report.schema.json); the caller owns it. */
+json_t *mops_validator_report(const struct mops_validator *v, const char *input, const char *tool_version);
+/* A violation as one JSON object (the report's and --events' form). */
+json_t *mops_violation_json(const struct mops_violation *x);
+
+#endif

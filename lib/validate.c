@@ -1,0 +1,201 @@
+/* The validator's core: each frame is decoded once by the caller; here it is
+ * tied to its first sighting (the same packet on the next link is one event),
+ * the node links are learned, packet-level problems become findings, and the
+ * parts judge sessions, transactions and NATs. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "validate_internal.h"
+
+#define SIGHT_WINDOW_NS (V_SEC / 2)
+
+const char *v_tuple(char *buf, size_t n, mops_addr_t a, uint16_t port)
+{
+    char s[MOPS_ADDR_STRLEN];
+    snprintf(buf, n, "%s:%u", mops_addr_format(a, s), port);
+    return buf;
+}
+
+uint32_t v_link_of(const struct mops_validator *v, mops_addr_t a)
+{
+    const struct v_where *w = vt_find(&v->where, &a);
+    return w ? w->ifid : UINT32_MAX;
+}
+
+struct v_flow {
+    struct vt_hdr h;
+    struct { uint64_t hash; int rule, pad; } k;
+    unsigned n;
+};
+
+void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, const char *flow, const char *expected,
+            const char *actual, const char *fmt, ...)
+{
+    if (!v->o.enabled[rule])
+        return;
+    v->count[rule]++;
+    v->by_sev[mops_rule_info(rule)->severity]++;
+    if (v->o.max_per_flow) {
+        struct { uint64_t hash; int rule, pad; } k = {0, rule, 0};
+        k.hash = 1469598103934665603u;
+        for (const char *p = flow ? flow : ""; *p; p++)
+            k.hash = (k.hash ^ (unsigned char)*p) * 1099511628211u;
+        bool created;
+        struct v_flow *f = vt_get(&v->flows, &k, &created);
+        if (++f->n > v->o.max_per_flow) {
+            v->suppressed++;
+            return;
+        }
+    }
+    struct mops_violation x = {.rule = rule, .frame = frame, .ts_ns = ts};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x.message, sizeof x.message, fmt, ap);
+    va_end(ap);
+    snprintf(x.expected, sizeof x.expected, "%s", expected ? expected : "");
+    snprintf(x.actual, sizeof x.actual, "%s", actual ? actual : "");
+    snprintf(x.flow, sizeof x.flow, "%s", flow ? flow : "");
+    if (v->n_found == v->cap_found) {
+        size_t cap = v->cap_found ? v->cap_found * 2 : 64;
+        struct mops_violation *p = realloc(v->found, cap * sizeof *p);
+        if (!p) {
+            v->suppressed++;
+            return;
+        }
+        v->found = p;
+        v->cap_found = cap;
+    }
+    v->found[v->n_found++] = x;
+    if (v->cb)
+        v->cb(v->ctx, &x);
+}
+
+struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mops_violation_cb cb, void *ctx)
+{
+    struct mops_validator *v = calloc(1, sizeof *v);
+    if (!v)
+        return NULL;
+    if (o)
+        v->o = *o;
+    else
+        mops_validate_opts_default(&v->o);
+    v->cb = cb;
+    v->ctx = ctx;
+    v->tracker = mops_migrate_tracker_new(16384);
+    bool ok = v->tracker && vt_init(&v->sightings, sizeof(struct v_sighting), sizeof(uint64_t), 65536) &&
+              vt_init(&v->where, sizeof(struct v_where), sizeof(mops_addr_t), 16384) &&
+              vt_init(&v->sessions, sizeof(struct v_sess), sizeof(struct v_sess_key), 65536) &&
+              vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), 16384) &&
+              vt_init(&v->accepted, sizeof(struct v_accepted), sizeof(((struct v_accepted *)0)->k), 16384) &&
+              vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), 16384) &&
+              vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), 65536);
+    if (!ok) {
+        mops_validator_free(v);
+        return NULL;
+    }
+    return v;
+}
+
+void mops_validator_free(struct mops_validator *v)
+{
+    if (!v)
+        return;
+    mops_migrate_tracker_free(v->tracker);
+    vt_free(&v->sightings);
+    vt_free(&v->where);
+    vt_free(&v->sessions);
+    vt_free(&v->txns);
+    vt_free(&v->accepted);
+    vt_free(&v->levels);
+    vt_free(&v->flows);
+    free(v->found);
+    free(v->mig);
+    free(v);
+}
+
+/* The packet's content without what routers change (Hops to Live): FNV-1a
+ * over the header's addresses and protocol and the upper-layer octets. */
+static uint64_t content_key(const struct mops_packet *pkt)
+{
+    uint64_t h = 1469598103934665603u;
+    uint64_t parts[3] = {pkt->ip.src, pkt->ip.dst, pkt->ip.proto};
+    for (unsigned i = 0; i < 3; i++)
+        for (unsigned b = 0; b < 8; b++)
+            h = (h ^ ((parts[i] >> (8 * b)) & 0xff)) * 1099511628211u;
+    uint32_t from = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN;
+    uint32_t to = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN + pkt->ip.plen;
+    if (to > pkt->caplen)
+        to = pkt->caplen;
+    for (uint32_t i = from; i < to; i++)
+        h = (h ^ pkt->frame[i]) * 1099511628211u;
+    return h;
+}
+
+void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
+                           const struct mops_packet *pkt)
+{
+    v->packets++;
+    if (v->packets == 1)
+        v->first_ts = ts;
+    v->last_ts = ts;
+    if (pkt->status == MOPS_ST_NOT_IPFF)
+        return;
+    bool first = true;
+    if (pkt->layers & MOPS_L_IPFF) {
+        uint64_t key = content_key(pkt);
+        struct v_sighting *s = vt_find(&v->sightings, &key);
+        if (s && ts - s->ts < SIGHT_WINDOW_NS && s->ifid != ifid)
+            first = false;
+        else {
+            if (!s)
+                s = vt_add(&v->sightings, &key);
+            s->ifid = ifid;
+            s->ts = ts;
+            s->frame = frame;
+            /* A node's link is where its packets are first seen; a copy
+             * translated downstream keeps its source and is not its link. */
+            bool created;
+            struct v_where *w = vt_get(&v->where, &pkt->ip.src, &created);
+            if (created)
+                w->ifid = ifid;
+        }
+    }
+    /* Packet-level rules, once per packet. The reply rules come from this
+     * validator's own tracking below. */
+    if (first) {
+        char flow[120] = "";
+        if (pkt->layers & MOPS_L_IPFF) {
+            char a[MOPS_ADDR_STRLEN], b[MOPS_ADDR_STRLEN];
+            snprintf(flow, sizeof flow, "ipff %s > %s", mops_addr_format(pkt->ip.src, a),
+                     mops_addr_format(pkt->ip.dst, b));
+        }
+        for (unsigned i = 0; i < pkt->n_problems; i++) {
+            int id = pkt->problems[i].id;
+            if (id == MOPS_P_MIG_REPLY_MISMATCH || id == MOPS_P_MIG_REPLY_ORPHAN)
+                continue;
+            v_emit(v, id, frame, ts, flow, NULL, NULL, "%s", pkt->problems[i].text);
+        }
+    }
+    if (pkt->status != MOPS_ST_OK)
+        return;
+    struct mops_track_result tr;
+    mops_migrate_track(v->tracker, pkt, ifid, frame, ts, &tr);
+    v_session_packet(v, frame, ifid, ts, pkt, first);
+    v_nat_packet(v, frame, ifid, ts, pkt, &tr, first);
+    v_migrate_packet(v, frame, ifid, ts, pkt, &tr, first);
+}
+
+void mops_validator_finish(struct mops_validator *v, uint64_t end_ns)
+{
+    if (end_ns < v->last_ts)
+        end_ns = v->last_ts;
+    v_migrate_finish(v, end_ns);
+    v_nat_finish(v, end_ns);
+}
+
+unsigned long mops_validator_errors(const struct mops_validator *v)
+{
+    return v->by_sev[MOPS_SEV_ERROR];
+}

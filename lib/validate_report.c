@@ -1,0 +1,170 @@
+/* The validator's JSON report (docs/validator-report.schema.json). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "validate_internal.h"
+
+static json_t *iso_time(uint64_t ns)
+{
+    time_t s = (time_t)(ns / V_SEC);
+    struct tm tm;
+    char buf[40];
+    gmtime_r(&s, &tm);
+    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, sizeof buf - n, ".%06uZ", (unsigned)(ns % V_SEC / 1000));
+    return json_string(buf);
+}
+
+static json_t *addr_port(mops_addr_t a, uint16_t port)
+{
+    char buf[40];
+    return json_string(v_tuple(buf, sizeof buf, a, port));
+}
+
+json_t *mops_violation_json(const struct mops_violation *x)
+{
+    const struct mops_rule_info *r = mops_rule_info(x->rule);
+    json_t *o = json_object();
+    json_object_set_new(o, "rule", json_string(r->id));
+    json_object_set_new(o, "severity", json_string(mops_severity_name(r->severity)));
+    json_object_set_new(o, "frame", json_integer((json_int_t)x->frame));
+    json_object_set_new(o, "time", iso_time(x->ts_ns));
+    json_object_set_new(o, "spec", json_string(r->spec));
+    json_object_set_new(o, "message", json_string(x->message));
+    if (x->expected[0])
+        json_object_set_new(o, "expected", json_string(x->expected));
+    if (x->actual[0])
+        json_object_set_new(o, "actual", json_string(x->actual));
+    if (x->flow[0])
+        json_object_set_new(o, "flow", json_string(x->flow));
+    return o;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static json_t *summary(const struct mops_validator *v)
+{
+    json_t *s = json_object(), *rules = json_object(), *sev = json_object(), *mig = json_object();
+    for (int i = 0; i < MOPS_R_COUNT; i++)
+        if (v->count[i])
+            json_object_set_new(rules, mops_rule_info(i)->id, json_integer((json_int_t)v->count[i]));
+    for (int i = MOPS_SEV_NOTE; i <= MOPS_SEV_ERROR; i++)
+        json_object_set_new(sev, mops_severity_name((enum mops_severity)i), json_integer((json_int_t)v->by_sev[i]));
+    unsigned long ok = 0, failed = 0, unanswered = 0;
+    uint64_t *lat = v->n_mig ? malloc(v->n_mig * sizeof *lat) : NULL;
+    size_t n_lat = 0;
+    for (size_t i = 0; i < v->n_mig; i++) {
+        const struct v_migration *m = &v->mig[i];
+        if (m->reply_code < 0)
+            unanswered++;
+        else {
+            m->reply_code == MOPS_MIGRATE_CODE_SUCCESS ? ok++ : failed++;
+            if (lat)
+                lat[n_lat++] = m->latency_ns;
+        }
+    }
+    json_object_set_new(mig, "requested", json_integer((json_int_t)v->n_mig));
+    json_object_set_new(mig, "succeeded", json_integer((json_int_t)ok));
+    json_object_set_new(mig, "failed", json_integer((json_int_t)failed));
+    json_object_set_new(mig, "unanswered", json_integer((json_int_t)unanswered));
+    json_t *l = json_object();
+    if (n_lat) {
+        qsort(lat, n_lat, sizeof *lat, cmp_u64);
+        json_object_set_new(l, "min_ms", json_real((double)lat[0] / 1e6));
+        json_object_set_new(l, "median_ms", json_real((double)lat[n_lat / 2] / 1e6));
+        json_object_set_new(l, "max_ms", json_real((double)lat[n_lat - 1] / 1e6));
+    }
+    free(lat);
+    json_object_set_new(mig, "latency", l);
+    json_object_set_new(s, "rules", rules);
+    json_object_set_new(s, "severities", sev);
+    json_object_set_new(s, "suppressed", json_integer((json_int_t)v->suppressed));
+    json_object_set_new(s, "migrations", mig);
+    return s;
+}
+
+static json_t *migrations(const struct mops_validator *v)
+{
+    json_t *a = json_array();
+    char buf[MOPS_ADDR_STRLEN];
+    for (size_t i = 0; i < v->n_mig; i++) {
+        const struct v_migration *m = &v->mig[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "request_frame", json_integer((json_int_t)m->request_frame));
+        json_object_set_new(o, "reply_frame", m->reply_code < 0 ? json_null() : json_integer((json_int_t)m->reply_frame));
+        json_object_set_new(o, "code", m->reply_code < 0 ? json_null() : json_integer(m->reply_code));
+        json_object_set_new(o, "proto", json_integer(m->proto));
+        json_object_set_new(o, "previous", addr_port(m->prev, m->prev_sport));
+        json_object_set_new(o, "migrated", addr_port(m->mig, m->mig_sport));
+        json_object_set_new(o, "server_port", json_integer(m->prev_dport));
+        json_object_set_new(o, "ports", json_integer(m->n_ports));
+        json_object_set_new(o, "retransmissions", json_integer(m->retransmissions));
+        json_object_set_new(o, "latency_ms", m->reply_code < 0 ? json_null() : json_real((double)m->latency_ns / 1e6));
+        json_object_set_new(o, "outcome", json_string(m->outcome));
+        (void)buf;
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+/* Per mobile node (a receiver of a level-1 ack naming itself), its chains. */
+static json_t *nat_chains(const struct mops_validator *v)
+{
+    json_t *a = json_array();
+    char buf[MOPS_ADDR_STRLEN];
+    for (uint32_t i = 0; i < v->levels.cap; i++) {
+        const struct v_level *l = vt_at(&v->levels, i);
+        if (!l || l->k.receiver != l->k.orig)
+            continue;
+        /* Skip NATs: they learn levels too, as receivers of acks for their outer address. */
+        bool is_nat = false;
+        for (uint32_t j = 0; j < v->levels.cap && !is_nat; j++) {
+            const struct v_level *m = vt_at(&v->levels, j);
+            is_nat = m && m->level == 1 && m->trans == l->k.receiver && m->k.receiver != l->k.receiver;
+        }
+        if (is_nat)
+            continue;
+        json_t *o = json_object(), *levels = json_array();
+        json_object_set_new(o, "mobile", json_string(mops_addr_format(l->k.receiver, buf)));
+        json_object_set_new(o, "proto", json_integer(l->k.proto));
+        json_object_set_new(o, "port", json_integer(l->k.orig_port));
+        const struct v_level *c = l;
+        for (unsigned depth = 0; c && depth < 16; depth++) {
+            json_t *e = json_object();
+            json_object_set_new(e, "level", json_integer(c->level));
+            json_object_set_new(e, "orig", addr_port(c->k.orig, c->k.orig_port));
+            json_object_set_new(e, "trans", addr_port(c->trans, c->trans_port));
+            json_object_set_new(e, "frame", json_integer((json_int_t)c->frame));
+            json_array_append_new(levels, e);
+            struct { mops_addr_t receiver, orig; uint16_t orig_port, proto; uint32_t pad; } k = {
+                l->k.receiver, c->trans, c->trans_port, l->k.proto, 0};
+            c = vt_find(&v->levels, &k);
+        }
+        json_object_set_new(o, "levels", levels);
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+json_t *mops_validator_report(const struct mops_validator *v, const char *input, const char *tool_version)
+{
+    json_t *r = json_object();
+    json_object_set_new(r, "tool", json_string("mopsdump"));
+    json_object_set_new(r, "version", json_string(tool_version));
+    json_object_set_new(r, "input", json_string(input));
+    json_object_set_new(r, "packets", json_integer((json_int_t)v->packets));
+    json_object_set_new(r, "duration", json_real(v->packets ? (double)(v->last_ts - v->first_ts) / 1e9 : 0.0));
+    json_object_set_new(r, "summary", summary(v));
+    json_t *a = json_array();
+    for (size_t i = 0; i < v->n_found; i++)
+        json_array_append_new(a, mops_violation_json(&v->found[i]));
+    json_object_set_new(r, "violations", a);
+    json_object_set_new(r, "migrations", migrations(v));
+    json_object_set_new(r, "nat_chains", nat_chains(v));
+    return r;
+}

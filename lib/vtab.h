@@ -1,0 +1,34 @@
+/* A bounded hash table for the validator's state: entries live in a ring of
+ * fixed capacity and a new entry takes the oldest slot, so memory is set by
+ * the capacity, never by the capture's length (old sessions retire first).
+ * An entry type starts with struct vt_hdr, then its key (ksz octets, padding
+ * zeroed by the caller), then its values. */
+#ifndef MOPS_VTAB_H
+#define MOPS_VTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vt_hdr {
+    uint32_t next, bucket;
+    bool used;
+};
+
+struct vt {
+    size_t esz, ksz;
+    uint32_t cap, head, n_buckets;
+    uint32_t *buckets;
+    unsigned char *ents;
+};
+
+bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap);
+void vt_free(struct vt *t);
+void *vt_find(const struct vt *t, const void *key);
+/* A zeroed entry holding key, evicting the oldest when full. */
+void *vt_add(struct vt *t, const void *key);
+void *vt_get(struct vt *t, const void *key, bool *created);
+/* Walks every live entry. */
+void *vt_at(const struct vt *t, uint32_t i);
+
+#endif

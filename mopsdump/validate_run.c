@@ -1,0 +1,91 @@
+/* mopsdump --validate (see validate_run.h). */
+#include "validate_run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static void finding(void *ctx, const struct mops_violation *x)
+{
+    struct md_validate *mv = ctx;
+    const struct mops_rule_info *r = mops_rule_info(x->rule);
+    fprintf(mv->text, "frame %llu: %s %s: %s\n", (unsigned long long)x->frame, mops_severity_name(r->severity), r->id,
+            x->message);
+    if (mv->events) {
+        json_t *j = mops_violation_json(x);
+        json_dumpf(j, mv->events, JSON_COMPACT);
+        fputc('\n', mv->events);
+        fflush(mv->events);
+        json_decref(j);
+    }
+    if (mv->o->line_buffered || mv->o->iface)
+        fflush(mv->text);
+}
+
+int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char *input)
+{
+    memset(mv, 0, sizeof *mv);
+    mv->o = o;
+    mv->input = input;
+    bool stdout_json = (o->report && strcmp(o->report, "-") == 0) || (o->events && strcmp(o->events, "-") == 0);
+    mv->text = stdout_json ? stderr : stdout;
+    if (o->events) {
+        mv->events = strcmp(o->events, "-") == 0 ? stdout : fopen(o->events, "w");
+        if (!mv->events) {
+            snprintf(mv->err, sizeof mv->err, "%s: %s", o->events, strerror(errno));
+            return -1;
+        }
+    }
+    mv->v = mops_validator_new(&o->vopts, finding, mv);
+    if (!mv->v) {
+        snprintf(mv->err, sizeof mv->err, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+void md_validate_frame(struct md_validate *mv, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt)
+{
+    mv->last_ts = f->ts_ns;
+    mops_validator_packet(mv->v, n, f->ifid, f->ts_ns, pkt);
+}
+
+int md_validate_close(struct md_validate *mv)
+{
+    int status = 0;
+    mops_validator_finish(mv->v, mv->last_ts);
+    json_t *r = mops_validator_report(mv->v, mv->input, MOPS_VERSION_STRING);
+    if (mv->o->report) {
+        FILE *out = strcmp(mv->o->report, "-") == 0 ? stdout : fopen(mv->o->report, "w");
+        if (!out || json_dumpf(r, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF ||
+            (out != stdout && fclose(out) != 0)) {
+            fprintf(stderr, "mopsdump: %s: %s\n", mv->o->report, strerror(errno));
+            status = 2;
+        }
+    }
+    /* The summary, on stderr. */
+    json_t *s = json_object_get(r, "summary"), *m = json_object_get(s, "migrations");
+    json_t *sev = json_object_get(s, "severities");
+    fprintf(stderr, "%lld packets, %lld errors, %lld warnings, %lld notes", (long long)json_integer_value(json_object_get(r, "packets")),
+            (long long)json_integer_value(json_object_get(sev, "error")),
+            (long long)json_integer_value(json_object_get(sev, "warning")),
+            (long long)json_integer_value(json_object_get(sev, "note")));
+    if (json_integer_value(json_object_get(s, "suppressed")))
+        fprintf(stderr, " (%lld beyond --max-per-flow, counted)", (long long)json_integer_value(json_object_get(s, "suppressed")));
+    fprintf(stderr, "; migrations: %lld requested, %lld succeeded, %lld failed, %lld unanswered\n",
+            (long long)json_integer_value(json_object_get(m, "requested")),
+            (long long)json_integer_value(json_object_get(m, "succeeded")),
+            (long long)json_integer_value(json_object_get(m, "failed")),
+            (long long)json_integer_value(json_object_get(m, "unanswered")));
+    const char *key;
+    json_t *val;
+    json_object_foreach(json_object_get(s, "rules"), key, val)
+        fprintf(stderr, "  %-22s %lld\n", key, (long long)json_integer_value(val));
+    json_decref(r);
+    if (mv->events && mv->events != stdout)
+        fclose(mv->events);
+    if (!status && mops_validator_errors(mv->v))
+        status = 1;
+    mops_validator_free(mv->v);
+    return status;
+}

@@ -1,0 +1,25 @@
+/* mopsdump --validate: frames into lib's validator, findings out as text
+ * lines, NDJSON events and the JSON report; the exit status for CI. */
+#ifndef MOPSDUMP_VALIDATE_RUN_H
+#define MOPSDUMP_VALIDATE_RUN_H
+
+#include "mops/capture.h"
+#include "mops/validate.h"
+#include "options.h"
+
+struct md_validate {
+    const struct md_opts *o;
+    struct mops_validator *v;
+    FILE *events, *text;     /* text: stdout, or stderr when stdout carries JSON */
+    const char *input;
+    uint64_t last_ts;
+    char err[256];
+};
+
+int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char *input);
+void md_validate_frame(struct md_validate *mv, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt);
+/* Judges what is still due, writes the report and the summary; returns the
+ * exit status: 0 clean, 1 an error-severity rule fired, 2 output failed. */
+int md_validate_close(struct md_validate *mv);
+
+#endif
