@@ -54,7 +54,8 @@ struct v_txn {
     struct mops_migrate_port ports[V_KEPT_PORTS];
     int8_t expect[V_KEPT_PORTS];      /* -1 unknown, 0 refuse, 1 accept */
     char reason[V_KEPT_PORTS][64];    /* why, for the finding */
-    bool server_link, client_link, replied, flap, excess_reported, judged;
+    bool server_link, client_link, replied, excess_reported, judged;
+    uint64_t flap_since;               /* when the server accepted a port it names (0: never) */
     uint64_t first_ts, last_ts, reply_frame, reply_ts;
     unsigned sendings;
     uint8_t reply_code;
@@ -107,6 +108,15 @@ struct v_seen_ack {
     uint64_t ts, frame;
 };
 
+/* A tuple the server refused to migrate to: it must not send there. */
+struct v_refused {
+    bool used, atomic, reported;
+    uint32_t ifid;
+    mops_addr_t server, mig;
+    uint16_t mig_sport;
+    uint64_t frame, ts;
+};
+
 #define V_RECENT 64
 #define V_PENDING 256
 #define V_ACKS 256
@@ -132,6 +142,10 @@ struct mops_validator {
     struct v_pending_ack pending[V_PENDING];
     unsigned pending_i;
     struct v_seen_ack acks[V_ACKS];
+    struct v_refused refused[V_RECENT];
+    struct v_recent mismatches[V_RECENT];   /* reply mismatches reported, by server and previous address */
+    unsigned mismatches_i;
+    unsigned refused_i;
     unsigned acks_i;
     uint64_t packets, first_ts, last_ts;
     bool translated;          /* the current Migrate is a NAT's rewrite of one seen before */
@@ -168,6 +182,8 @@ void v_migrate_finish(struct mops_validator *v, uint64_t end_ns);
 void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                   const struct mops_packet *pkt, const struct mops_track_result *tr, bool first);
 void v_nat_finish(struct mops_validator *v, uint64_t end_ns);
+/* A receiver of NAT acks that is itself some NAT's translation. */
+bool v_is_nat(const struct mops_validator *v, mops_addr_t a);
 /* The outermost translation a mobile learned for its tuple, or false. */
 bool v_chain_outermost(struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto, mops_addr_t *out,
                        uint16_t *out_port, bool *bad);

@@ -39,12 +39,15 @@ static void predict(struct mops_validator *v, struct v_txn *x, uint64_t frame, u
         } else if (x->proto == MOPS_PROTO_TCP) {
             struct v_sess *s = v_session_find(v, x->k.ifid, x->proto, x->prev, p->prev_sport, x->server, p->prev_dport);
             if (s && s->syn && !s->mc_syn) {
+                /* The mobile node's fault; what the server does with it is left open. */
                 char flow[120];
                 flow_text(flow, sizeof flow, x);
                 v_emit(v, MOPS_R_MIG_NOT_MOBILE, frame, ts, flow, "no Migrate for this session",
                        "a Migrate for it", "port %u: the session's SYN carried no MOBILE_CAPABLE", p->prev_sport);
+            } else if (s && s->moved_ts) {
                 x->expect[i] = 0;
-                snprintf(x->reason[i], sizeof x->reason[i], "not MOBILE_CAPABLE");
+                snprintf(x->reason[i], sizeof x->reason[i], "the session moved away at frame %llu",
+                         (unsigned long long)s->moved_frame);
             } else if (s && s->c_nxt_known && s->s_wnd_known) {
                 uint32_t seq = (uint32_t)p->seq, lo = s->c_nxt, hi = s->c_nxt + s->s_wnd;
                 bool in = (uint32_t)(seq - lo) < s->s_wnd;
@@ -73,7 +76,7 @@ static void predict(struct mops_validator *v, struct v_txn *x, uint64_t frame, u
         k.proto = x->proto;
         struct v_accepted *a = vt_find(&v->accepted, &k);
         if (a && ts - a->ts < FLAP_NS)
-            x->flap = true;
+            x->flap_since = a->ts;
     }
 }
 
@@ -166,7 +169,9 @@ static void judge_reply(struct mops_validator *v, struct v_txn *x, uint64_t fram
     char flow[120], exp[160], act[160];
     flow_text(flow, sizeof flow, x);
     bool success = pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS;
-    if (x->flap) {
+    /* Discarded while the last sending is within 5 s of the acceptance;
+     * a resend after that may be answered (MOPS §4.1). */
+    if (x->flap_since && x->last_ts - x->flap_since < FLAP_NS) {
         snprintf(act, sizeof act, "migration %s, frame %llu", success ? "success" : "failed",
                  (unsigned long long)frame);
         v_emit(v, MOPS_R_MIG_FLAP_ANSWERED, frame, ts, flow, "discarded silently (flapping, < 5 s)", act,
@@ -203,10 +208,15 @@ static void judge_reply(struct mops_validator *v, struct v_txn *x, uint64_t fram
 static void confirm(struct mops_validator *v, struct v_txn *x, uint64_t ts, uint64_t frame,
                     const struct mops_packet *pkt)
 {
+    bool atomic_failed = x->code == MOPS_MIGRATE_CODE_ATOMIC && pkt->icmp.code == MOPS_MIGRATE_CODE_FAILED;
     for (unsigned i = 0; i < x->n_kept; i++) {
         const struct mops_migrate_port *p = &x->ports[i];
-        if (pkt->icmp.code != MOPS_MIGRATE_CODE_SUCCESS && listed(pkt, p))
+        if (atomic_failed || (pkt->icmp.code != MOPS_MIGRATE_CODE_SUCCESS && listed(pkt, p))) {
+            if (x->server_link)
+                v->refused[v->refused_i++ % V_RECENT] = (struct v_refused){
+                    true, atomic_failed, false, x->k.ifid, x->server, x->mig, p->mig_sport, frame, ts};
             continue;
+        }
         struct { mops_addr_t server, prev; uint32_t ifid; uint16_t prev_sport, proto; } k;
         memset(&k, 0, sizeof k);
         k.server = x->server;
@@ -220,6 +230,20 @@ static void confirm(struct mops_validator *v, struct v_txn *x, uint64_t ts, uint
         if (s)
             v_session_move(v, s, x->mig, p->mig_sport, ts, frame);
     }
+}
+
+static bool mismatch_seen(struct mops_validator *v, const struct v_txn *x, uint64_t ts)
+{
+    for (unsigned i = 0; i < V_RECENT; i++) {
+        struct v_recent *r = &v->mismatches[i];
+        if (r->used && r->dst == x->server && r->prev == x->prev && ts - r->ts < 10 * V_SEC) {
+            r->ts = ts;
+            return true;
+        }
+    }
+    v->mismatches[v->mismatches_i++ % V_RECENT] = (struct v_recent){.used = true, .ts = ts, .dst = x->server,
+                                                                   .prev = x->prev};
+    return false;
 }
 
 void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
@@ -238,10 +262,12 @@ void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
         return;
     char flow[120];
     flow_text(flow, sizeof flow, x);
-    if (tr->mismatch[0] && (x->server_link || (x->client_link && (!v->nat_rewrite_ts ||
-                                                                 ts - v->nat_rewrite_ts > 10 * V_SEC))))
+    /* Judged where it first shows: on the server's link it is the server's
+     * doing, further down a NAT's that failed to restore the reply; once per
+     * transaction, and not as the echo of a NAT-REWRITE already reported. */
+    if (tr->mismatch[0] && !mismatch_seen(v, x, ts) && (!v->nat_rewrite_ts || ts - v->nat_rewrite_ts > 10 * V_SEC))
         v_emit(v, MOPS_P_MIG_REPLY_MISMATCH, frame, ts, flow, "the request's fields echoed", tr->mismatch,
-               "%s%s", x->server_link ? "" : "as delivered to the mobile node: ", tr->mismatch);
+               "%s%s", x->server_link ? "" : "a NAT left the reply unrestored: ", tr->mismatch);
     if (tr->replies != 1)
         return;
     x->replied = true;
@@ -264,7 +290,7 @@ void v_migrate_finish(struct mops_validator *v, uint64_t end_ns)
 {
     for (uint32_t i = 0; i < v->txns.cap; i++) {
         struct v_txn *x = vt_at(&v->txns, i);
-        if (!x || !x->server_link || x->replied || x->flap || x->judged || end_ns - x->last_ts < 2 * V_SEC)
+        if (!x || !x->server_link || x->replied || x->flap_since || x->judged || end_ns - x->first_ts < 2 * V_SEC)
             continue;
         x->judged = true;
         char flow[120], act[96];

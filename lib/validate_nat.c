@@ -10,7 +10,7 @@
 
 #include "validate_internal.h"
 
-#define PAIR_NS (V_SEC / 10)   /* the same packet on the next link */
+#define PAIR_NS (V_SEC / 20)   /* the same packet on the next link */
 #define ACK_DUE_NS V_SEC       /* a NAT ack follows its crossing within this */
 
 static void expect_ack(struct mops_validator *v, const char *what, mops_addr_t inner, uint16_t inner_port,
@@ -83,7 +83,9 @@ static struct v_recent *pair(struct v_recent *ring, uint32_t ifid, uint64_t ts, 
         if (!best || r->ts > best->ts)
             best = r;
     }
-    return best;
+    /* The latest copy on another link is the one this came from; a NAT
+     * translates the source address, a router does not. */
+    return best && best->src != now->src ? best : NULL;
 }
 
 static void migrate_crossing(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
@@ -132,8 +134,7 @@ static void syn_crossing(struct mops_validator *v, uint64_t frame, uint32_t ifid
                            .dst = pkt->ip.dst, .sport = t->sport, .dport = t->dport, .proto = MOPS_PROTO_TCP,
                            .window = t->window, .seq = t->seq, .mc = t->mobile_capable};
     struct v_recent *r = pair(v->recent_syn, ifid, ts, &now, false);
-    bool same_source = r && r->src == now.src && r->sport == now.sport;
-    if (r && (!same_source || r->seq != now.seq)) {
+    if (r) {
         char flow[120], a[40], b[40], exp[96], act[96];
         snprintf(flow, sizeof flow, "nat %s -> %s", v_tuple(a, sizeof a, r->src, r->sport),
                  v_tuple(b, sizeof b, now.src, now.sport));
@@ -144,7 +145,7 @@ static void syn_crossing(struct mops_validator *v, uint64_t frame, uint32_t ifid
                    "a NAT changed the ISN of the SYN of frame %llu from %llu to %llu", (unsigned long long)r->frame,
                    (unsigned long long)r->seq, (unsigned long long)now.seq);
         }
-        if (!same_source && now.mc)
+        if (now.mc)
             expect_ack(v, "SYN", r->src, r->sport, now.src, now.sport, MOPS_PROTO_TCP, ts, frame);
     }
     v->recent_syn[v->recent_syn_i++ % V_RECENT] = now;
@@ -209,6 +210,16 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
     }
 }
 
+bool v_is_nat(const struct mops_validator *v, mops_addr_t a)
+{
+    for (uint32_t j = 0; j < v->levels.cap; j++) {
+        const struct v_level *m = vt_at(&v->levels, j);
+        if (m && m->level == 1 && m->trans == a && m->k.receiver != a)
+            return true;
+    }
+    return false;
+}
+
 bool v_chain_outermost(struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto, mops_addr_t *out,
                        uint16_t *out_port, bool *bad)
 {
@@ -233,7 +244,8 @@ static void prev_check(struct mops_validator *v, uint64_t frame, uint64_t ts, co
         mops_addr_t out;
         uint16_t out_port;
         bool bad;
-        if (!v_chain_outermost(v, g->prev_addr, p->prev_sport, g->proto, &out, &out_port, &bad) || bad)
+        if (!v_chain_outermost(v, g->prev_addr, p->prev_sport, g->proto, &out, &out_port, &bad) || bad ||
+            v_is_nat(v, g->prev_addr))
             continue;
         char flow[120], x[40], y[40], exp[96], act[96];
         v_tuple(x, sizeof x, g->prev_addr, p->prev_sport);

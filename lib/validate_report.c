@@ -121,13 +121,8 @@ static json_t *nat_chains(const struct mops_validator *v)
         const struct v_level *l = vt_at(&v->levels, i);
         if (!l || l->k.receiver != l->k.orig)
             continue;
-        /* Skip NATs: they learn levels too, as receivers of acks for their outer address. */
-        bool is_nat = false;
-        for (uint32_t j = 0; j < v->levels.cap && !is_nat; j++) {
-            const struct v_level *m = vt_at(&v->levels, j);
-            is_nat = m && m->level == 1 && m->trans == l->k.receiver && m->k.receiver != l->k.receiver;
-        }
-        if (is_nat)
+        /* NATs learn levels too, as receivers of acks for their outer address. */
+        if (v_is_nat(v, l->k.receiver))
             continue;
         json_t *o = json_object(), *levels = json_array();
         json_object_set_new(o, "mobile", json_string(mops_addr_format(l->k.receiver, buf)));

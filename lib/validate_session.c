@@ -115,6 +115,20 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
             s->synack = true;
             s->mc_synack = t->mobile_capable;
         }
+        for (unsigned i = 0; i < V_RECENT && t->payload_len; i++) {
+            struct v_refused *r = &v->refused[i];
+            if (!r->used || r->reported || r->ifid != ifid || r->server != pkt->ip.src || r->mig != pkt->ip.dst ||
+                r->mig_sport != t->dport || ts <= r->ts)
+                continue;
+            r->reported = true;
+            char flow[120], a[40];
+            flow_text(flow, sizeof flow, s);
+            v_tuple(a, sizeof a, r->mig, r->mig_sport);
+            v_emit(v, r->atomic ? MOPS_R_MIG_ATOMIC_PARTIAL : MOPS_R_MIG_STALE_TUPLE, frame, ts, flow,
+                   "the session stays on its old tuple", "data to the refused tuple",
+                   "%u octets sent to %s, a migration that reply #%llu refused%s", t->payload_len, a,
+                   (unsigned long long)r->frame, r->atomic ? " (atomic: every port rolled back)" : "");
+        }
         if (s->moved_ts && ts > s->moved_ts && t->payload_len > 0 && !s->stale_reported &&
             v_link_of(v, s->k.s) == ifid) {
             s->stale_reported = true;

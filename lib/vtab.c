@@ -68,7 +68,7 @@ void *vt_add(struct vt *t, const void *key)
             *p = e->next;
     }
     memset(e, 0, t->esz);
-    e->used = true;
+    e->used = 1;
     e->bucket = hash(t, key);
     e->next = t->buckets[e->bucket];
     t->buckets[e->bucket] = i;

@@ -2,7 +2,7 @@
  * fixed capacity and a new entry takes the oldest slot, so memory is set by
  * the capacity, never by the capture's length (old sessions retire first).
  * An entry type starts with struct vt_hdr, then its key (ksz octets, padding
- * zeroed by the caller), then its values. */
+ * zeroed by the caller, alignment at most 8), then its values. */
 #ifndef MOPS_VTAB_H
 #define MOPS_VTAB_H
 
@@ -10,10 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 16 octets, so that a key of any alignment up to 8 starts right after it,
+ * where the table copies and compares it. */
 struct vt_hdr {
     uint32_t next, bucket;
-    bool used;
+    uint32_t used, pad;
 };
+_Static_assert(sizeof(struct vt_hdr) == 16, "keys follow the header at offset 16");
 
 struct vt {
     size_t esz, ksz;
