@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""mopsdump --validate on every reference capture: exactly the findings each
+scenario expects (rule and frame), nothing on the clean ones; reports valid
+against docs/validator-report.schema.json; Appendix B's NAT chains as the
+draft's tables (E2, E7); exit codes; --rules, --ignore, --max-per-flow,
+--events; bad input.
+
+usage: test_validator.py MOPSDUMP CAPTURES_DIR SCHEMA
+"""
+import glob, json, os, subprocess, sys, tempfile
+
+import jsonschema
+
+from pycheck import check, report
+
+MOPSDUMP, CAPTURES, SCHEMA = sys.argv[1:4]
+schema = json.load(open(SCHEMA))
+
+
+def validate(*args):
+    p = subprocess.run([MOPSDUMP, "--validate", *args], capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def report_of(capture, *extra):
+    rc, out, err = validate("-r", capture, "--report", "-", *extra)
+    try:
+        return rc, json.loads(out), err
+    except ValueError:
+        return rc, None, err
+
+
+# Every scenario: exactly its findings.
+for path in sorted(glob.glob(os.path.join(CAPTURES, "scenarios", "*.json"))):
+    s = json.load(open(path))
+    name = s["name"]
+    want = [(v["rule"], v["frame"]) for v in s["expect"]["violations"]]
+    rc, r, err = report_of(os.path.join(CAPTURES, name + ".pcapng"), "--max-per-flow", "0")
+    if r is None:
+        check(False, f"{name}: a report", err[-300:])
+        continue
+    got = [(v["rule"], v["frame"]) for v in r["violations"]]
+    check(sorted(got) == sorted(want), f"{name}: findings {sorted(set(x for x, _ in want))}", f"got {got}, want {want}")
+    errors = sum(1 for v in r["violations"] if v["severity"] == "error")
+    check(rc == (1 if errors else 0), f"{name}: exit {1 if errors else 0}", f"{rc}: {err[-200:]}")
+    try:
+        jsonschema.validate(r, schema)
+        check(True, "")
+    except jsonschema.ValidationError as e:
+        check(False, f"{name}: report matches the schema", str(e)[:400])
+    if name.startswith("bad-") and "validator_gap" not in s["expect"]:
+        check(len(want) > 0, f"{name}: its misbehaviour is found")
+
+# The clean scenarios yield no error.
+for clean in ("appendix-a", "appendix-b", "anycast", "atomic-rollback", "partial-failure", "udp-unique-id",
+              "lost-reply", "no-reply", "flapping", "dnat-partial", "hijack-refused"):
+    rc, r, _ = report_of(os.path.join(CAPTURES, clean + ".pcapng"))
+    check(rc == 0 and r["summary"]["severities"]["error"] == 0 and r["violations"] == [], f"{clean}: clean, exit 0")
+
+# Appendix B: the chains are the draft's tables (level 2 per E2, Router-C per E7).
+rc, r, _ = report_of(os.path.join(CAPTURES, "appendix-b.pcapng"))
+chains = {(c["mobile"], c["port"]): [(l["level"], l["orig"], l["trans"]) for l in c["levels"]] for c in r["nat_chains"]}
+check(chains == {
+    ("10.2.0.0.1", 1027): [(1, "10.2.0.0.1:1027", "10.0.0.0.1:5050"), (2, "10.0.0.0.1:5050", "525.8.78.2.2:6050")],
+    ("192.168.1.1.1", 1027): [(1, "192.168.1.1.1:1027", "172.16.0.0.1:2038"),
+                              (2, "172.16.0.0.1:2038", "775.2.23.5.5:7050")],
+}, "Appendix B NAT chains", str(chains))
+m = r["migrations"]
+check(len(m) == 1 and m[0]["previous"] == "525.8.78.2.2:6050" and m[0]["migrated"] == "192.168.1.1.1:1027"
+      and m[0]["outcome"] == "succeeded" and m[0]["request_frame"] == 24 and m[0]["reply_frame"] == 34,
+      "Appendix B migration as the mobile node saw it", str(m))
+check(r["summary"]["migrations"] == {"requested": 1, "succeeded": 1, "failed": 0, "unanswered": 0,
+                                     "latency": {"min_ms": 17.0, "median_ms": 17.0, "max_ms": 17.0}},
+      "summary of migrations", str(r["summary"]["migrations"]))
+
+# A finding says what was expected and what the capture shows.
+rc, r, err = report_of(os.path.join(CAPTURES, "bad-accept-wrong-seq.pcapng"))
+v = r["violations"][0]
+check(v["rule"] == "MIG-SEQ-ACCEPTED" and v["severity"] == "error" and v["spec"] == "MOPS §4.1, profile §7"
+      and v["expected"] == "migration failed for port 1027 (sequence 123456789 outside window [3053982953, 3054048488))"
+      and v["actual"] == f"migration success, frame {v['frame']}" and v["time"].endswith("Z"),
+      "MIG-SEQ-ACCEPTED: expected and actual", json.dumps(v))
+check(rc == 1 and "MIG-SEQ-ACCEPTED" in err and "1 errors" in err, "exit 1 and the summary on stderr", err)
+rc, out, err = validate("-r", os.path.join(CAPTURES, "bad-accept-wrong-seq.pcapng"))
+check(out.startswith(f"frame {v['frame']}: error MIG-SEQ-ACCEPTED: expected: migration failed for port 1027"),
+      "text finding on stdout", out)
+
+# --rules / --ignore / --max-per-flow / --events
+early = os.path.join(CAPTURES, "bad-retx-early.pcapng")
+rc, r, _ = report_of(early, "--ignore", "MIG-RETX-EARLY")
+check(r["violations"] == [] and rc == 0, "--ignore drops a rule")
+rc, r, _ = report_of(early, "--rules", "MIG-NO-REPLY,MIG-RETX-EXCESS")
+check(r["violations"] == [], "--rules keeps only those")
+rc, r, _ = report_of(early, "--max-per-flow", "1")
+check(len(r["violations"]) == 1 and r["summary"]["rules"]["MIG-RETX-EARLY"] == 3 and r["summary"]["suppressed"] == 2,
+      "--max-per-flow keeps 1 and counts all", json.dumps(r["summary"]))
+with tempfile.TemporaryDirectory() as tmp:
+    ev, rep = os.path.join(tmp, "e.ndjson"), os.path.join(tmp, "r.json")
+    rc, out, err = validate("-r", early, "--events", ev, "--report", rep)
+    lines = [json.loads(l) for l in open(ev)]
+    check(len(lines) == 3 and all(l["rule"] == "MIG-RETX-EARLY" for l in lines)
+          and lines == json.load(open(rep))["violations"], "--events: one JSON line per finding, as in the report")
+    rc, _, err = validate("-r", early, "--report", os.path.join(tmp, "no", "such", "dir.json"))
+    check(rc == 2 and "dir.json" in err, "unwritable report: exit 2", err)
+
+# Bad input and usage: exit 2 with a message.
+rc, _, err = validate("-r", "/nonexistent.pcapng")
+check(rc == 2 and "nonexistent" in err, "missing capture: exit 2", err)
+rc, _, err = validate("-r", early, "--rules", "NO-SUCH-RULE")
+check(rc == 2 and "unknown rule 'NO-SUCH-RULE'" in err, "unknown rule: exit 2", err)
+rc, _, err = subprocess.run([MOPSDUMP, "-r", early, "--report", "x.json"], capture_output=True, text=True).returncode, None, ""
+check(rc == 2, "--report without --validate: exit 2")
+with tempfile.TemporaryDirectory() as tmp:
+    cut = os.path.join(tmp, "cut.pcapng")
+    data = open(os.path.join(CAPTURES, "appendix-b.pcapng"), "rb").read()
+    open(cut, "wb").write(data[: len(data) - 37])
+    rc, out, err = validate("-r", cut)
+    check(rc == 2 and "truncated" in err, "truncated capture: exit 2 with the summary still printed", err[-300:])
+
+sys.exit(report("test_validator"))
