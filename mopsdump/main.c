@@ -48,6 +48,17 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is seen as EPIPE and ends quietly */
 }
 
+/* --list-rules: one Markdown table row per rule (docs/validator-rules.md holds them). */
+static int list_rules(void)
+{
+    printf("| rule | severity | cites | what it means |\n|---|---|---|---|\n");
+    for (int i = 0; i < MOPS_R_COUNT; i++) {
+        const struct mops_rule_info *r = mops_rule_info(i);
+        printf("| `%s` | %s | %s | %s |\n", r->id, mops_severity_name(r->severity), r->spec, r->summary);
+    }
+    return 0;
+}
+
 static int list_interfaces(void)
 {
     struct mops_if_info ifs[256];
@@ -109,6 +120,8 @@ int main(int argc, char **argv)
         return rc;
     if (o.list_interfaces)
         return list_interfaces();
+    if (o.list_rules)
+        return list_rules();
     const char *bad = mops_settings_check(&o.settings);
     if (bad) {
         fprintf(stderr, "mopsdump: %s\n", bad);

@@ -9,7 +9,7 @@
 enum {
     OPT_IMMEDIATE = 256, OPT_VERSION, OPT_PRINT, OPT_IPFF_ONLY, OPT_ETHERTYPE, OPT_UDP_PORT,
     OPT_MOPS_TYPES, OPT_MC_KIND, OPT_NANO, OPT_VALIDATE, OPT_REPORT, OPT_EVENTS, OPT_RULES, OPT_IGNORE,
-    OPT_MAX_PER_FLOW,
+    OPT_MAX_PER_FLOW, OPT_LIST_RULES,
 };
 
 static const struct option long_opts[] = {
@@ -29,6 +29,7 @@ static const struct option long_opts[] = {
     {"rules", required_argument, 0, OPT_RULES},
     {"ignore", required_argument, 0, OPT_IGNORE},
     {"max-per-flow", required_argument, 0, OPT_MAX_PER_FLOW},
+    {"list-rules", no_argument, 0, OPT_LIST_RULES},
     {"list-interfaces", no_argument, 0, 'D'},
     {"interface", required_argument, 0, 'i'},
     {"snapshot-length", required_argument, 0, 's'},
@@ -74,6 +75,7 @@ void md_usage(FILE *f)
             "  --events F  one JSON line per finding as it happens (- for standard output)\n"
             "  --rules IDS, --ignore IDS   only these rules, or all but these (comma list)\n"
             "  --max-per-flow N  findings kept per rule and flow (default 10; 0: all)\n"
+            "  --list-rules      the rules: id, severity, the section each cites\n"
             "  expression  a BPF filter on the link layer, e.g. 'ether proto 0x88b5'\n"
             "              or 'udp port 5505'\n");
 }
@@ -196,6 +198,7 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
         case OPT_IPFF_ONLY: o->ipff_only = true; break;
         case OPT_NANO: o->nano = true; break;
         case OPT_VALIDATE: o->validate = true; break;
+        case OPT_LIST_RULES: o->list_rules = true; break;
         case OPT_REPORT: o->report = optarg; break;
         case OPT_EVENTS: o->events = optarg; break;
         case OPT_RULES:

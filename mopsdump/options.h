@@ -25,7 +25,7 @@ struct md_opts {
     int rotate_files;         /* -W */
     struct mops_settings settings;
     /* --validate: judge the traffic instead of printing it */
-    bool validate;
+    bool validate, list_rules;
     const char *report, *events;  /* JSON report and NDJSON findings; "-" for stdout */
     struct mops_validate_opts vopts;
 };

@@ -98,5 +98,19 @@ n=$(ls "$tmp"/rot-*.pcapng 2>/dev/null | wc -l)
 [ "$n" -eq 3 ]; check $? "-G 1 -W 3 made 3 files" "$n"
 for f in "$tmp"/rot-*.pcapng; do "$MOPSDUMP" -r "$f" -q >/dev/null 2>&1; check $? "$f is valid"; done
 
+# 5. --validate live: the server's link of a misbehaving capture, replayed;
+# the finding is printed as it happens and the exit status says error.
+bad=$CAPTURES/bad-accept-wrong-seq.pcapng
+tshark -r "$bad" -Y 'frame.interface_id == 4' -F pcap -w "$tmp/server-link.pcap" 2>/dev/null
+n=$("$MOPSDUMP" -r "$tmp/server-link.pcap" -q 2>/dev/null | wc -l)
+[ "$n" -eq 8 ]; check $? "the server's link of $bad holds 8 frames" "$n"
+start --validate -i mvb -c "$n" --immediate-mode --events "$tmp/events" 'ether proto 0x88b5' || exit 1
+in_ns tcpreplay -q -i mva "$tmp/server-link.pcap" >/dev/null 2>&1
+finish 20
+[ "$rc" -eq 1 ]; check $? "live --validate exits 1 on an error finding (status $rc)" "$(cat "$tmp/err")"
+grep -q '^frame 7: error MIG-SEQ-ACCEPTED: expected: migration failed for port 1027 (sequence 123456789 outside window' "$tmp/out"
+check $? "the finding, live" "$(cat "$tmp/out")"
+grep -q '"rule":"MIG-SEQ-ACCEPTED"' "$tmp/events"; check $? "--events written live" "$(cat "$tmp/events")"
+
 echo "test_mopsdump_live: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
