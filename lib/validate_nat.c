@@ -88,6 +88,17 @@ static struct v_recent *pair(struct v_recent *ring, uint32_t ifid, uint64_t ts, 
     return best && best->src != now->src ? best : NULL;
 }
 
+/* A number a NAT must carry through unchanged (MOPS §6, §7), changed. */
+static void number_changed(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, const char *flow,
+                           const char *what, const char *of, uint64_t from_frame, uint64_t old, uint64_t now)
+{
+    char exp[96], act[96];
+    snprintf(exp, sizeof exp, "%s %llu kept", what, (unsigned long long)old);
+    snprintf(act, sizeof act, "%s %llu", what, (unsigned long long)now);
+    v_emit(v, rule, frame, ts, flow, exp, act, "a NAT changed the %s of the %s of frame %llu from %llu to %llu", what,
+           of, (unsigned long long)from_frame, (unsigned long long)old, (unsigned long long)now);
+}
+
 static void migrate_crossing(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                              const struct mops_packet *pkt)
 {
@@ -114,11 +125,7 @@ static void migrate_crossing(struct mops_validator *v, uint64_t frame, uint32_t 
             v->nat_rewrite_ts = ts;
         }
         if (r->seq != now.seq) {
-            snprintf(exp, sizeof exp, "sequence %llu kept", (unsigned long long)r->seq);
-            snprintf(act, sizeof act, "sequence %llu", (unsigned long long)now.seq);
-            v_emit(v, MOPS_R_NAT_REWRITE, frame, ts, flow, exp, act,
-                   "a NAT changed the sequence of Migrate frame %llu from %llu to %llu", (unsigned long long)r->frame,
-                   (unsigned long long)r->seq, (unsigned long long)now.seq);
+            number_changed(v, MOPS_R_NAT_REWRITE, frame, ts, flow, "sequence", "Migrate", r->frame, r->seq, now.seq);
             v->nat_rewrite_ts = ts;
         }
         expect_ack(v, "Migrate", r->mig, r->mig_sport, now.mig, now.mig_sport, g->proto, ts, frame);
@@ -135,16 +142,11 @@ static void syn_crossing(struct mops_validator *v, uint64_t frame, uint32_t ifid
                            .window = t->window, .seq = t->seq, .mc = t->mobile_capable};
     struct v_recent *r = pair(v->recent_syn, ifid, ts, &now, false);
     if (r) {
-        char flow[120], a[40], b[40], exp[96], act[96];
+        char flow[120], a[40], b[40];
         snprintf(flow, sizeof flow, "nat %s -> %s", v_tuple(a, sizeof a, r->src, r->sport),
                  v_tuple(b, sizeof b, now.src, now.sport));
-        if (r->seq != now.seq) {
-            snprintf(exp, sizeof exp, "ISN %llu kept", (unsigned long long)r->seq);
-            snprintf(act, sizeof act, "ISN %llu", (unsigned long long)now.seq);
-            v_emit(v, MOPS_R_NAT_ISN, frame, ts, flow, exp, act,
-                   "a NAT changed the ISN of the SYN of frame %llu from %llu to %llu", (unsigned long long)r->frame,
-                   (unsigned long long)r->seq, (unsigned long long)now.seq);
-        }
+        if (r->seq != now.seq)
+            number_changed(v, MOPS_R_NAT_ISN, frame, ts, flow, "ISN", "SYN", r->frame, r->seq, now.seq);
         if (now.mc)
             expect_ack(v, "SYN", r->src, r->sport, now.src, now.sport, MOPS_PROTO_TCP, ts, frame);
     }
