@@ -188,7 +188,10 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
         char flow[120], x[40], exp[160], act[96];
         snprintf(flow, sizeof flow, "natack to %s", v_tuple(x, sizeof x, a->orig_addr, np->orig_port));
         snprintf(act, sizeof act, "level %u", a->level);
-        if (a->level == 1 && a->orig_addr != d) {
+        if (a->level == 0) {
+            l->bad = true;
+            v_emit(v, MOPS_R_NAT_LEVEL, frame, ts, flow, "level 1 or more", act, "NAT ack level 0: levels start at 1");
+        } else if (a->level == 1 && a->orig_addr != d) {
             l->bad = true;
             snprintf(exp, sizeof exp, "a higher level: %s is not the receiver's own address", x);
             v_emit(v, MOPS_R_NAT_LEVEL, frame, ts, flow, exp, act,
