@@ -117,4 +117,21 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = validate("-r", cut)
     check(rc == 2 and "truncated" in err, "truncated capture: exit 2 with the summary still printed", err[-300:])
 
+# Damaged captures (seeded editcap): a report that still matches the schema,
+# and exit 0 or 1, never a crash (the sanitizers watch in CI).
+with tempfile.TemporaryDirectory() as tmp:
+    for name in ("vectors", "appendix-b", "bad-no-rollback", "flapping"):
+        for seed in (1, 2, 3):
+            bad = os.path.join(tmp, f"{seed}-{name}.pcapng")
+            subprocess.run(["editcap", "-E", "0.03", "--seed", str(seed), os.path.join(CAPTURES, name + ".pcapng"), bad],
+                           check=True, capture_output=True)
+            rc, r, err = report_of(bad, "--max-per-flow", "0")
+            ok = rc in (0, 1) and r is not None and "runtime error" not in err and "Sanitizer" not in err
+            if ok:
+                try:
+                    jsonschema.validate(r, schema)
+                except jsonschema.ValidationError as e:
+                    ok, err = False, str(e)[:300]
+            check(ok, f"damaged {name} (seed {seed}): a valid report", f"{rc}: {err[-300:]}")
+
 sys.exit(report("test_validator"))
