@@ -20,6 +20,10 @@ const char *v_tuple(char *buf, size_t n, mops_addr_t a, uint16_t port)
 
 uint32_t v_link_of(const struct mops_validator *v, mops_addr_t a)
 {
+    const struct mops_topology *t = v->o.topology;
+    for (unsigned i = 0; t && i < t->n_links; i++)
+        if (t->links[i].addr == a)
+            return t->links[i].ifid;
     const struct v_where *w = vt_find(&v->where, &a);
     return w ? w->ifid : UINT32_MAX;
 }

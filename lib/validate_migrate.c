@@ -26,16 +26,43 @@ static void flow_text(char *buf, size_t n, const struct v_txn *x)
              mops_addr_format(x->server, c), x->n_kept ? x->ports[0].prev_sport : 0);
 }
 
+static const struct mops_topology_server *topology_server(const struct mops_validator *v, mops_addr_t a)
+{
+    const struct mops_topology *t = v->o.topology;
+    for (unsigned i = 0; t && i < t->n_servers; i++)
+        if (t->servers[i].addr == a)
+            return &t->servers[i];
+    return NULL;
+}
+
+/* The Unique ID a server demands on a port (--topology), or false. */
+static bool unique_id(const struct mops_topology_server *ts, uint16_t proto, uint16_t port, uint64_t *id)
+{
+    for (unsigned i = 0; ts && i < ts->n_ids; i++)
+        if (ts->ids[i].proto == proto && ts->ids[i].port == port) {
+            *id = ts->ids[i].id;
+            return true;
+        }
+    return false;
+}
+
 /* What a correct server does with each port (MOPS §4.1, profile §7). */
 static void predict(struct mops_validator *v, struct v_txn *x, uint64_t frame, uint64_t ts)
 {
     bool any_refuse = false;
+    const struct mops_topology_server *srv = topology_server(v, x->server);
     for (unsigned i = 0; i < x->n_kept; i++) {
         const struct mops_migrate_port *p = &x->ports[i];
         x->expect[i] = -1;
+        uint64_t id;
         if (!mops_addr_valid(x->mig)) {
             x->expect[i] = 0;
             snprintf(x->reason[i], sizeof x->reason[i], "an address field above 999");
+        } else if (unique_id(srv, x->proto, p->prev_dport, &id)) {
+            /* Only an exact Unique ID match succeeds (profile §7). */
+            x->expect[i] = p->seq == id;
+            snprintf(x->reason[i], sizeof x->reason[i], "Unique ID %#llx, expected %#llx",
+                     (unsigned long long)p->seq, (unsigned long long)id);
         } else if (x->proto == MOPS_PROTO_TCP) {
             struct v_sess *s = v_session_find(v, x->k.ifid, x->proto, x->prev, p->prev_sport, x->server, p->prev_dport);
             if (s && s->syn && !s->mc_syn) {
@@ -50,10 +77,15 @@ static void predict(struct mops_validator *v, struct v_txn *x, uint64_t frame, u
                          (unsigned long long)s->moved_frame);
             } else if (s && s->c_nxt_known && s->s_wnd_known) {
                 uint32_t seq = (uint32_t)p->seq, lo = s->c_nxt, hi = s->c_nxt + s->s_wnd;
-                bool in = (uint32_t)(seq - lo) < s->s_wnd;
-                x->expect[i] = in;
-                snprintf(x->reason[i], sizeof x->reason[i], "sequence %u %s window [%u, %u)", seq,
-                         in ? "inside" : "outside", lo, hi);
+                if (srv && srv->exact) {
+                    x->expect[i] = seq == lo;
+                    snprintf(x->reason[i], sizeof x->reason[i], "sequence %u, RCV.NXT %u (exact check)", seq, lo);
+                } else {
+                    bool in = (uint32_t)(seq - lo) < s->s_wnd;
+                    x->expect[i] = in;
+                    snprintf(x->reason[i], sizeof x->reason[i], "sequence %u %s window [%u, %u)", seq,
+                             in ? "inside" : "outside", lo, hi);
+                }
             }
         }
         if (x->expect[i] == 0)

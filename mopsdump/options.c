@@ -9,7 +9,7 @@
 enum {
     OPT_IMMEDIATE = 256, OPT_VERSION, OPT_PRINT, OPT_IPFF_ONLY, OPT_ETHERTYPE, OPT_UDP_PORT,
     OPT_MOPS_TYPES, OPT_MC_KIND, OPT_NANO, OPT_VALIDATE, OPT_REPORT, OPT_EVENTS, OPT_RULES, OPT_IGNORE,
-    OPT_MAX_PER_FLOW, OPT_LIST_RULES,
+    OPT_MAX_PER_FLOW, OPT_LIST_RULES, OPT_TOPOLOGY,
 };
 
 static const struct option long_opts[] = {
@@ -30,6 +30,7 @@ static const struct option long_opts[] = {
     {"ignore", required_argument, 0, OPT_IGNORE},
     {"max-per-flow", required_argument, 0, OPT_MAX_PER_FLOW},
     {"list-rules", no_argument, 0, OPT_LIST_RULES},
+    {"topology", required_argument, 0, OPT_TOPOLOGY},
     {"list-interfaces", no_argument, 0, 'D'},
     {"interface", required_argument, 0, 'i'},
     {"snapshot-length", required_argument, 0, 's'},
@@ -49,7 +50,8 @@ void md_usage(FILE *f)
             "                [--ipff-only] [--nano] [--ethertype N] [--udp-port N]\n"
             "                [--mops-types M,A,N] [--mobile-capable-kind N] [expression]\n"
             "       mopsdump --validate [-r file | -i interface] [--report file] [--events file]\n"
-            "                [--rules IDS] [--ignore IDS] [--max-per-flow N] [expression]\n"
+            "                [--rules IDS] [--ignore IDS] [--max-per-flow N] [--topology file]\n"
+            "                [expression]\n"
             "\n"
             "  -i IFACE    capture live on IFACE (\"any\": all); -D lists interfaces\n"
             "  -r FILE     read a pcap or pcapng file (- for standard input)\n"
@@ -76,6 +78,7 @@ void md_usage(FILE *f)
             "  --rules IDS, --ignore IDS   only these rules, or all but these (comma list)\n"
             "  --max-per-flow N  findings kept per rule and flow (default 10; 0: all)\n"
             "  --list-rules      the rules: id, severity, the section each cites\n"
+            "  --topology F  servers' sequence check and Unique IDs, nodes' links (JSON)\n"
             "  expression  a BPF filter on the link layer, e.g. 'ether proto 0x88b5'\n"
             "              or 'udp port 5505'\n");
 }
@@ -199,6 +202,13 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
         case OPT_NANO: o->nano = true; break;
         case OPT_VALIDATE: o->validate = true; break;
         case OPT_LIST_RULES: o->list_rules = true; break;
+        case OPT_TOPOLOGY: {
+            char err[256];
+            if (mops_topology_load(optarg, &o->topology, err, sizeof err) < 0)
+                return bad("--topology %s", err);
+            o->vopts.topology = &o->topology;
+            break;
+        }
         case OPT_REPORT: o->report = optarg; break;
         case OPT_EVENTS: o->events = optarg; break;
         case OPT_RULES:
@@ -245,8 +255,8 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
     }
     if (o->time_style > 5)
         o->time_style = 5;
-    if ((o->report || o->events) && !o->validate)
-        return bad("--report and --events go with --validate%s", "");
+    if ((o->report || o->events || o->vopts.topology) && !o->validate)
+        return bad("--report, --events and --topology go with --validate%s", "");
     if (o->validate && o->report && o->events && strcmp(o->report, "-") == 0 && strcmp(o->events, "-") == 0)
         return bad("--report - and --events - would share standard output%s", "");
     if (o->read_file && o->iface)

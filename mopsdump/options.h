@@ -28,6 +28,7 @@ struct md_opts {
     bool validate, list_rules;
     const char *report, *events;  /* JSON report and NDJSON findings; "-" for stdout */
     struct mops_validate_opts vopts;
+    struct mops_topology topology;
 };
 
 /* Parses argv. Returns -1 to go on, or an exit status (0 after --help or

@@ -117,6 +117,38 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = validate("-r", cut)
     check(rc == 2 and "truncated" in err, "truncated capture: exit 2 with the summary still printed", err[-300:])
 
+# --topology: what the capture cannot show (profile §7: UDP migrates only by
+# an exact Unique ID; a server may check the sequence exactly).
+udp = os.path.join(CAPTURES, "udp-unique-id.pcapng")
+with tempfile.TemporaryDirectory() as tmp:
+    def topo(text):
+        path = os.path.join(tmp, "topology.json")
+        open(path, "w").write(text)
+        return path
+    rc, r, err = report_of(udp, "--topology", topo('{"servers": [{"address": "8.8.8.8.8", "unique_ids": '
+                                                   '[{"proto": "udp", "port": 5001, "id": 4276215469}]}]}'))
+    check(rc == 0 and r["violations"] == [], "topology: the right Unique ID accepted, clean", err[-200:])
+    rc, r, err = report_of(udp, "--topology", topo('{"servers": [{"address": "8.8.8.8.8", "unique_ids": '
+                                                   '[{"proto": "udp", "port": 5001, "id": 4277009102}]}]}'))
+    check(rc == 1 and [v["rule"] for v in r["violations"]] == ["MIG-SEQ-ACCEPTED"]
+          and r["violations"][0]["expected"] == "migration failed for port 5000 (Unique ID 0xfee1dead, expected 0xfeedface)",
+          "topology: a wrong Unique ID accepted is MIG-SEQ-ACCEPTED", json.dumps(r["violations"] if r else err))
+    for clean in ("appendix-a", "appendix-b", "atomic-rollback"):
+        rc, r, err = report_of(os.path.join(CAPTURES, clean + ".pcapng"), "--topology",
+                               topo('{"servers": [{"address": "8.8.8.8.8", "sequence_check": "exact"}]}'))
+        check(rc == 0 and r["violations"] == [], f"topology: {clean} clean under the exact sequence check", err[-200:])
+    rc, r, err = report_of(os.path.join(CAPTURES, "bad-accept-wrong-seq.pcapng"), "--topology",
+                           topo('{"servers": [{"address": "8.8.8.8.8", "sequence_check": "exact"}], '
+                                '"links": {"8.8.8.8.8": 4}}'))
+    check(rc == 1 and r["violations"][0]["expected"].endswith("(sequence 123456789, RCV.NXT 3053982953 (exact check))"),
+          "topology: exact check and a named link", json.dumps(r["violations"] if r else err))
+    for text, want in (('{"servers": [{"adress": "8.8.8.8.8"}]}', "unknown key in servers[]: adress"),
+                       ('{"servers": [', "]' expected"),
+                       ('{"servers": [{"address": "1003.0.0.0.1"}]}', "not an IPFF address"),
+                       ('{"servers": [{"address": "8.8.8.8.8", "sequence_check": "loose"}]}', "sequence_check is")):
+        rc, _, err = validate("-r", udp, "--topology", topo(text))
+        check(rc == 2 and want in err, f"bad topology: {want}", err)
+
 # Damaged captures (seeded editcap): a report that still matches the schema,
 # and exit 0 or 1, never a crash (the sanitizers watch in CI).
 with tempfile.TemporaryDirectory() as tmp:

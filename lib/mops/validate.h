@@ -58,7 +58,25 @@ struct mops_violation {
     char flow[120];              /* the session or transaction: "tcp 525.8.78.3.9:1027 <-> 8.8.8.8.8:80" */
 };
 
+/* What --topology says where inference from the traffic is not enough. */
+#define MOPS_TOPO_MAX 64
+struct mops_topology_server {
+    mops_addr_t addr;
+    bool exact;                  /* sequence check: exactly RCV.NXT, not the window */
+    unsigned n_ids;
+    struct { uint16_t proto, port; uint64_t id; } ids[MOPS_TOPO_MAX];  /* ports that demand a Unique ID */
+};
+struct mops_topology {
+    unsigned n_servers, n_links;
+    struct mops_topology_server servers[MOPS_TOPO_MAX];
+    struct { mops_addr_t addr; uint32_t ifid; } links[MOPS_TOPO_MAX];  /* a node's link, by capture interface */
+};
+/* Reads a topology file (docs/validator-rules.md); on failure, err says
+ * where and why. */
+int mops_topology_load(const char *path, struct mops_topology *t, char *err, size_t errlen);
+
 struct mops_validate_opts {
+    const struct mops_topology *topology;  /* may be NULL */
     bool enabled[MOPS_R_COUNT];  /* rules to report (all by default) */
     unsigned max_per_flow;       /* findings kept per rule and flow; 0 = all */
 };
