@@ -145,3 +145,21 @@ const char *mops_carrier_name(enum mops_carrier c)
     }
     return "?";
 }
+
+/* The packet's content without what routers change (Hops to Live): FNV-1a
+ * over the header's addresses and protocol and the upper-layer octets. */
+uint64_t mops_packet_content_key(const struct mops_packet *pkt)
+{
+    uint64_t h = 1469598103934665603u;
+    uint64_t parts[3] = {pkt->ip.src, pkt->ip.dst, pkt->ip.proto};
+    for (unsigned i = 0; i < 3; i++)
+        for (unsigned b = 0; b < 8; b++)
+            h = (h ^ ((parts[i] >> (8 * b)) & 0xff)) * 1099511628211u;
+    uint32_t from = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN;
+    uint32_t to = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN + pkt->ip.plen;
+    if (to > pkt->caplen)
+        to = pkt->caplen;
+    for (uint32_t i = from; i < to; i++)
+        h = (h ^ pkt->frame[i]) * 1099511628211u;
+    return h;
+}

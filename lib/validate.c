@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mops/decode.h"
 #include "validate_internal.h"
 
 #define SIGHT_WINDOW_NS (V_SEC / 2)
@@ -119,24 +120,6 @@ void mops_validator_free(struct mops_validator *v)
     free(v);
 }
 
-/* The packet's content without what routers change (Hops to Live): FNV-1a
- * over the header's addresses and protocol and the upper-layer octets. */
-static uint64_t content_key(const struct mops_packet *pkt)
-{
-    uint64_t h = 1469598103934665603u;
-    uint64_t parts[3] = {pkt->ip.src, pkt->ip.dst, pkt->ip.proto};
-    for (unsigned i = 0; i < 3; i++)
-        for (unsigned b = 0; b < 8; b++)
-            h = (h ^ ((parts[i] >> (8 * b)) & 0xff)) * 1099511628211u;
-    uint32_t from = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN;
-    uint32_t to = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN + pkt->ip.plen;
-    if (to > pkt->caplen)
-        to = pkt->caplen;
-    for (uint32_t i = from; i < to; i++)
-        h = (h ^ pkt->frame[i]) * 1099511628211u;
-    return h;
-}
-
 void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                            const struct mops_packet *pkt)
 {
@@ -148,7 +131,7 @@ void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t if
         return;
     bool first = true;
     if (pkt->layers & MOPS_L_IPFF) {
-        uint64_t key = content_key(pkt);
+        uint64_t key = mops_packet_content_key(pkt);
         struct v_sighting *s = vt_find(&v->sightings, &key);
         if (s && ts - s->ts < SIGHT_WINDOW_NS && s->ifid != ifid)
             first = false;

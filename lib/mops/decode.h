@@ -42,6 +42,9 @@ bool mops_packet_has_problem(const struct mops_packet *pkt, enum mops_problem_id
 bool mops_packet_checksum_bad(const struct mops_packet *pkt);
 /* Some problem says the capture was cut short. */
 bool mops_packet_truncated(const struct mops_packet *pkt);
+/* A hash of an IPFF packet's content without what routers change (Hops to
+ * Live): the same packet seen on the next link of its path has the same key. */
+uint64_t mops_packet_content_key(const struct mops_packet *pkt);
 
 static inline const struct mops_migrate_port *mops_migrate_ports(const struct mops_packet *pkt)
 {
