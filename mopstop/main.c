@@ -1,0 +1,169 @@
+/* mopstop: a live dashboard of MOPS migrations, NAT chains, sessions and
+ * rule violations, in the manner of iftop and htop; --batch prints
+ * snapshots instead, as top -b does. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "source.h"
+#include "state.h"
+#include "ui.h"
+#include "view.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: mopstop [-i interface | -r file] [-d seconds] [--speed X|max] [--batch [--json] [-n count]]\n"
+            "               [-s snaplen] [-B KiB] [-p] [--immediate-mode] [expression]\n"
+            "\n"
+            "  -i IFACE      watch an interface live; -r FILE replays a capture\n"
+            "  --speed X     replay at X times the recorded speed (default 1); max: as fast as it reads\n"
+            "  -d SECONDS    refresh interval (default 1)\n"
+            "  --batch       print plain-text snapshots every interval, no terminal needed\n"
+            "  --json        with --batch: one JSON object per snapshot\n"
+            "  -n COUNT      with --batch: stop after COUNT snapshots\n"
+            "  -s, -B, -p, --immediate-mode, expression: as in mopsdump (a BPF filter)\n"
+            "Keys: q quit, p pause, Tab or 1-4 panes, arrows/PgUp/PgDn scroll, Enter detail,\n"
+            "      s sort, / filter by address, o freeze row order, h help\n");
+}
+
+static int bad(const char *msg, const char *arg)
+{
+    fprintf(stderr, "mopstop: %s%s%s\n(mopstop -h for help)\n", msg, arg ? ": " : "", arg ? arg : "");
+    return 2;
+}
+
+static double number(const char *s, double lo, double hi, bool *ok)
+{
+    char *end;
+    double v = strtod(s, &end);
+    *ok = *s && !*end && v >= lo && v <= hi;
+    return v;
+}
+
+static uint64_t wall_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static int batch(struct mt_state *st, struct mt_source *src, double interval, bool json, long count)
+{
+    long printed = 0;
+    for (;;) {
+        bool ended = false;
+        for (double waited = 0; waited < interval && !ended; waited += 0.05) {
+            usleep(50000);
+            pthread_mutex_lock(&st->lock);
+            ended = st->ended;
+            pthread_mutex_unlock(&st->lock);
+        }
+        pthread_mutex_lock(&st->lock);
+        mt_state_tick(st, src->live ? wall_ns() : st->now_ns);
+        json ? mt_view_json(st, stdout) : mt_view_text(st, stdout);
+        if (!json)
+            fputs(ended ? "== end of capture\n" : "==\n", stdout);
+        fflush(stdout);
+        pthread_mutex_unlock(&st->lock);
+        if (ended || (count > 0 && ++printed >= count))
+            break;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"batch", no_argument, 0, 'b'},      {"json", no_argument, 0, 'j'},
+        {"speed", required_argument, 0, 'S'}, {"immediate-mode", no_argument, 0, 'I'},
+        {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0},
+    };
+    struct mops_cap_opts co = {0};
+    double interval = 1, speed = 1;
+    bool is_batch = false, json = false, ok;
+    long count = 0;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+i:r:d:n:s:B:ph", longs, NULL)) != -1) {
+        switch (c) {
+        case 'i': co.iface = optarg; break;
+        case 'r': co.path = optarg; break;
+        case 'd':
+            interval = number(optarg, 0.1, 3600, &ok);
+            if (!ok)
+                return bad("-d wants seconds from 0.1 to 3600", optarg);
+            break;
+        case 'n':
+            count = (long)number(optarg, 1, 1e9, &ok);
+            if (!ok)
+                return bad("-n wants a count of snapshots", optarg);
+            break;
+        case 's':
+            co.snaplen = (int)number(optarg, 0, 262144, &ok);
+            if (!ok)
+                return bad("-s wants a snapshot length from 0 to 262144", optarg);
+            break;
+        case 'B':
+            co.buffer_kib = (int)number(optarg, 1, 4194304, &ok);
+            if (!ok)
+                return bad("-B wants a buffer size in KiB", optarg);
+            break;
+        case 'p': co.no_promisc = true; break;
+        case 'I': co.immediate = true; break;
+        case 'b': is_batch = true; break;
+        case 'j': json = true; break;
+        case 'S':
+            if (strcmp(optarg, "max") == 0)
+                speed = 0;
+            else if (speed = number(optarg, 0.001, 1e6, &ok), !ok)
+                return bad("--speed wants a factor (0.001 to 1000000) or max", optarg);
+            break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("mopstop %s\n", MOPS_VERSION_STRING); return 0;
+        default: {
+            char name[64];
+            snprintf(name, sizeof name, "%s", argv[optind - 1]);
+            return bad(c == ':' ? "option needs an argument" : "unknown option", name);
+        }
+        }
+    }
+    if (!!co.iface == !!co.path)
+        return bad("give one source: -i INTERFACE or -r FILE", NULL);
+    if (json && !is_batch)
+        return bad("--json goes with --batch", NULL);
+    /* The rest is the filter expression, as tcpdump joins it. */
+    char filter[4096] = "";
+    for (int i = optind; i < argc; i++) {
+        if (strlen(filter) + strlen(argv[i]) + 2 >= sizeof filter)
+            return bad("the filter expression is too long", NULL);
+        if (i > optind)
+            strcat(filter, " ");
+        strcat(filter, argv[i]);
+    }
+    co.filter = filter[0] ? filter : NULL;
+    if (!is_batch && !isatty(STDOUT_FILENO))
+        return bad("standard output is not a terminal; use --batch for snapshots", NULL);
+
+    static struct mt_state st;
+    if (mt_state_init(&st, co.iface ? co.iface : co.path) < 0)
+        return bad("out of memory", NULL);
+    struct mt_source src;
+    char err[512];
+    if (mt_source_start(&src, &co, &st, co.iface ? 0 : speed, err, sizeof err) < 0) {
+        mt_state_free(&st);
+        return bad(err, NULL);
+    }
+    int status = is_batch ? batch(&st, &src, interval, json, count) : mt_ui_run(&st, &src, interval);
+    mt_source_stop(&src);
+    if (st.error[0]) {
+        fprintf(stderr, "mopstop: %s\n", st.error);
+        status = 2;
+    }
+    mt_state_free(&st);
+    return status;
+}

@@ -1,0 +1,328 @@
+/* mopstop's state (see state.h). Each packet counts once however many
+ * links it was captured on: the first sighting of its content does. */
+#include "state.h"
+
+#include <string.h>
+
+#include "mops/decode.h"
+#include "mops/proto.h"
+
+#define SEC UINT64_C(1000000000)
+#define SIGHT_NS (SEC / 2)
+
+static void on_violation(void *ctx, const struct mops_violation *v)
+{
+    struct mt_state *s = ctx;
+    s->violations_total++;
+    struct mt_violation *x = &s->vio[s->vio_next++ % MT_VIOLATIONS];
+    x->used = true;
+    x->v = *v;
+}
+
+int mt_state_init(struct mt_state *s, const char *source)
+{
+    memset(s, 0, sizeof *s);
+    pthread_mutex_init(&s->lock, NULL);
+    snprintf(s->source, sizeof s->source, "%s", source);
+    s->tracker = mops_migrate_tracker_new(4096);
+    s->validator = mops_validator_new(NULL, on_violation, s);
+    return s->tracker && s->validator ? 0 : -1;
+}
+
+void mt_state_free(struct mt_state *s)
+{
+    mops_migrate_tracker_free(s->tracker);
+    mops_validator_free(s->validator);
+    pthread_mutex_destroy(&s->lock);
+}
+
+const char *mt_mig_state_name(enum mt_mig_state st)
+{
+    switch (st) {
+    case MT_PENDING: return "pending";
+    case MT_SUCCEEDED: return "succeeded";
+    case MT_FAILED: return "failed";
+    case MT_UNANSWERED: return "unanswered";
+    }
+    return "?";
+}
+
+/* True the first time this content is seen (within half a second on another link). */
+static bool first_sighting(struct mt_state *s, const struct mops_packet *pkt, uint64_t ts)
+{
+    uint64_t key = mops_packet_content_key(pkt);
+    unsigned i = (unsigned)(key % MT_SIGHTINGS);
+    if (s->sight[i].key == key && ts - s->sight[i].ts < SIGHT_NS)
+        return false;
+    s->sight[i].key = key;
+    s->sight[i].ts = ts;
+    return true;
+}
+
+static void count_rate(struct mt_state *s, uint64_t ts, uint32_t len, bool ipff)
+{
+    uint64_t sec = ts / SEC;
+    struct mt_rate_slot *r = &s->rate[sec % MT_RATE_SLOTS];
+    if (r->sec != sec)
+        *r = (struct mt_rate_slot){.sec = sec};
+    r->packets++;
+    r->bytes += len;
+    r->ipff += ipff;
+}
+
+void mt_state_rate(const struct mt_state *s, unsigned seconds, double *pps, double *ipff_ps, double *bps)
+{
+    uint64_t now = s->now_ns / SEC, p = 0, i = 0, b = 0;
+    /* Whole seconds before the current one, as iftop's windows. */
+    for (unsigned k = 1; k <= seconds && k <= now; k++) {
+        const struct mt_rate_slot *r = &s->rate[(now - k) % MT_RATE_SLOTS];
+        if (r->sec == now - k) {
+            p += r->packets;
+            i += r->ipff;
+            b += r->bytes;
+        }
+    }
+    *pps = (double)p / seconds;
+    *ipff_ps = (double)i / seconds;
+    *bps = (double)b / seconds;
+}
+
+static struct mt_migration *find_migration(struct mt_state *s, const struct mops_packet *pkt)
+{
+    const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    bool reply = pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS || pkt->icmp.code == MOPS_MIGRATE_CODE_FAILED;
+    mops_addr_t server = reply ? pkt->ip.src : pkt->ip.dst;
+    uint64_t seq0 = g->n_decoded ? pkt->pool.migrate[0].seq : 0;
+    struct mt_migration *best = NULL;
+    for (unsigned i = 0; i < MT_MIGRATIONS; i++) {
+        struct mt_migration *m = &s->mig[i];
+        if (!m->used || m->server != server || m->prev != g->prev_addr || m->proto != g->proto)
+            continue;
+        /* A failed reply lists a subset: any of its ports identifies the request. */
+        bool match = !reply ? m->seq0 == seq0 : false;
+        for (unsigned j = 0; reply && j < m->n_kept && !match; j++)
+            for (unsigned k = 0; k < g->n_decoded && !match; k++)
+                match = m->ports[j].seq == pkt->pool.migrate[k].seq &&
+                        m->ports[j].prev_sport == pkt->pool.migrate[k].prev_sport;
+        if (match && (!best || m->ts_ns > best->ts_ns))
+            best = m;
+    }
+    return best;
+}
+
+static void migrate(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt,
+                    const struct mops_track_result *tr, bool first)
+{
+    const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    if (tr->kind == MOPS_TRACK_REQUEST) {
+        struct mt_migration *seen = find_migration(s, pkt);
+        if (!first || (seen && ts - seen->ts_ns < SEC / 10))
+            return; /* a NAT's rewrite, or the next link's copy: the same transaction */
+        struct mt_migration *m = &s->mig[s->mig_next++ % MT_MIGRATIONS];
+        memset(m, 0, sizeof *m);
+        m->used = true;
+        m->frame = frame;
+        m->ts_ns = m->last_ts_ns = ts;
+        m->ifid = ifid;
+        m->mobile = pkt->ip.src;
+        m->prev = g->prev_addr;
+        m->mig = g->mig_addr;
+        m->server = pkt->ip.dst;
+        m->proto = g->proto;
+        m->n_ports = g->n_ports;
+        m->code = pkt->icmp.code;
+        m->n_kept = (uint8_t)(g->n_decoded < MT_KEPT_PORTS ? g->n_decoded : MT_KEPT_PORTS);
+        memcpy(m->ports, pkt->pool.migrate, m->n_kept * sizeof m->ports[0]);
+        if (m->n_kept) {
+            m->prev_sport = m->ports[0].prev_sport;
+            m->mig_sport = m->ports[0].mig_sport;
+            m->seq0 = m->ports[0].seq;
+        }
+        m->state = MT_PENDING;
+        s->outcome[MT_PENDING]++;
+        return;
+    }
+    struct mt_migration *m = find_migration(s, pkt);
+    if (!m)
+        return;
+    if (tr->kind == MOPS_TRACK_RETRANSMISSION && ifid == m->ifid) {
+        m->retx = tr->sendings - 1;
+        m->last_ts_ns = ts;
+        if (m->state == MT_UNANSWERED) {
+            s->outcome[MT_UNANSWERED]--;
+            s->outcome[MT_PENDING]++;
+            m->state = MT_PENDING;
+        }
+    } else if (tr->kind == MOPS_TRACK_REPLY && (m->state == MT_PENDING || m->state == MT_UNANSWERED) &&
+               ifid == m->ifid) {
+        /* The reply as the mobile node receives it. */
+        s->outcome[m->state]--;
+        m->state = pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS ? MT_SUCCEEDED : MT_FAILED;
+        s->outcome[m->state]++;
+        m->reply_frame = frame;
+        m->latency_ns = ts - m->last_ts_ns;
+        if (m->state == MT_SUCCEEDED)
+            for (unsigned i = 0; i < MT_SESSIONS; i++) {
+                struct mt_session *x = &s->ses[i];
+                for (unsigned j = 0; x->used && j < m->n_kept; j++)
+                    if (x->server == m->server && x->sport == m->ports[j].prev_dport &&
+                        x->c_nxt == (uint32_t)m->ports[j].seq) {
+                        x->moves++;
+                        x->bytes_at_move = x->bytes;
+                        x->client = m->mobile;
+                        x->cport = m->ports[j].mig_sport;
+                    }
+            }
+    }
+}
+
+static void nat_ack(struct mt_state *s, uint64_t frame, uint64_t ts, const struct mops_packet *pkt)
+{
+    const struct mops_nat_ack *a = &pkt->icmp.u.natack;
+    for (unsigned i = 0; i < a->n_decoded; i++) {
+        const struct mops_nat_port *np = &pkt->pool.natack[i];
+        struct mt_level *l = NULL;
+        for (unsigned j = 0; j < MT_LEVELS && !l; j++)
+            if (s->lev[j].used && s->lev[j].receiver == pkt->ip.dst && s->lev[j].orig == a->orig_addr &&
+                s->lev[j].orig_port == np->orig_port && s->lev[j].proto == a->proto)
+                l = &s->lev[j];
+        if (!l)
+            l = &s->lev[s->lev_next++ % MT_LEVELS];
+        *l = (struct mt_level){true, pkt->ip.dst, a->orig_addr, a->trans_addr, np->orig_port, np->trans_port,
+                               a->proto, a->level, frame, ts};
+    }
+}
+
+static struct mt_session *session_of(struct mt_state *s, const struct mops_packet *pkt, bool *from_client)
+{
+    for (unsigned i = 0; i < MT_SESSIONS; i++) {
+        struct mt_session *x = &s->ses[i];
+        if (!x->used)
+            continue;
+        if (x->server == pkt->ip.dst && x->sport == pkt->tcp.dport && x->client == pkt->ip.src &&
+            x->cport == pkt->tcp.sport) {
+            *from_client = true;
+            return x;
+        }
+        if (x->server == pkt->ip.src && x->sport == pkt->tcp.sport && x->client == pkt->ip.dst &&
+            x->cport == pkt->tcp.dport) {
+            *from_client = false;
+            return x;
+        }
+    }
+    return NULL;
+}
+
+static void tcp(struct mt_state *s, uint64_t frame, uint64_t ts, const struct mops_packet *pkt)
+{
+    const struct mops_tcp *t = &pkt->tcp;
+    bool syn = t->flags & MOPS_TCP_SYN, from_client = false;
+    struct mt_session *x = session_of(s, pkt, &from_client);
+    if (!x && syn && !(t->flags & MOPS_TCP_ACK) && t->mobile_capable) {
+        /* A NAT's copy of a SYN already seen: the same session (same server
+         * port and ISN), known by its tuple on the mobile node's side. */
+        for (unsigned i = 0; i < MT_SESSIONS; i++)
+            if (s->ses[i].used && s->ses[i].server == pkt->ip.dst && s->ses[i].sport == t->dport &&
+                s->ses[i].isn == t->seq)
+                return;
+        x = &s->ses[s->ses_next++ % MT_SESSIONS];
+        *x = (struct mt_session){.used = true, .first_ts_ns = ts, .syn_frame = frame, .client = pkt->ip.src,
+                                 .server = pkt->ip.dst, .cport = t->sport, .sport = t->dport, .isn = t->seq,
+                                 .c_nxt = t->seq + 1};
+        from_client = true;
+    }
+    if (!x)
+        return;
+    x->last_ts_ns = ts;
+    x->bytes += t->payload_len;
+    if (from_client && (int32_t)(t->seq + t->payload_len - x->c_nxt) > 0)
+        x->c_nxt = t->seq + t->payload_len;
+}
+
+void mt_state_frame(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t ts_ns, uint32_t wirelen,
+                    const struct mops_packet *pkt)
+{
+    if (!s->packets)
+        s->first_ts_ns = ts_ns;
+    s->packets++;
+    s->bytes += wirelen;
+    if (ts_ns > s->now_ns)
+        s->now_ns = ts_ns;
+    bool ipff = pkt->layers & MOPS_L_IPFF;
+    s->ipff += ipff;
+    count_rate(s, ts_ns, wirelen, ipff);
+    mops_validator_packet(s->validator, frame, ifid, ts_ns, pkt);
+    if (!ipff || pkt->status != MOPS_ST_OK)
+        return;
+    bool first = first_sighting(s, pkt, ts_ns);
+    struct mops_track_result tr;
+    mops_migrate_track(s->tracker, pkt, ifid, frame, ts_ns, &tr);
+    if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE)
+        migrate(s, frame, ifid, ts_ns, pkt, &tr, first);
+    if (!first)
+        return;
+    if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_NAT_ACK)
+        nat_ack(s, frame, ts_ns, pkt);
+    if (pkt->layers & MOPS_L_TCP)
+        tcp(s, frame, ts_ns, pkt);
+}
+
+void mt_state_tick(struct mt_state *s, uint64_t now_ns)
+{
+    if (now_ns > s->now_ns)
+        s->now_ns = now_ns;
+    for (unsigned i = 0; i < MT_MIGRATIONS; i++) {
+        struct mt_migration *m = &s->mig[i];
+        if (m->used && m->state == MT_PENDING && s->now_ns - m->last_ts_ns > MT_UNANSWERED_NS) {
+            s->outcome[MT_PENDING]--;
+            s->outcome[MT_UNANSWERED]++;
+            m->state = MT_UNANSWERED;
+        }
+    }
+}
+
+void mt_state_finish(struct mt_state *s)
+{
+    /* No reply will come now: what had its answer due (2 s after the first
+     * sending, MOPS §4.1) is unanswered. */
+    for (unsigned i = 0; i < MT_MIGRATIONS; i++) {
+        struct mt_migration *m = &s->mig[i];
+        if (m->used && m->state == MT_PENDING && s->now_ns - m->ts_ns >= 2 * SEC) {
+            s->outcome[MT_PENDING]--;
+            s->outcome[MT_UNANSWERED]++;
+            m->state = MT_UNANSWERED;
+        }
+    }
+    mops_validator_finish(s->validator, s->now_ns);
+    s->ended = true;
+}
+
+bool mt_state_is_nat(const struct mt_state *s, mops_addr_t a)
+{
+    for (unsigned j = 0; j < MT_LEVELS; j++)
+        if (s->lev[j].used && s->lev[j].level == 1 && s->lev[j].trans == a && s->lev[j].receiver != a)
+            return true;
+    return false;
+}
+
+unsigned mt_state_chain(const struct mt_state *s, mops_addr_t mobile, uint16_t port, uint16_t proto,
+                        const struct mt_level **out, unsigned max)
+{
+    unsigned n = 0;
+    mops_addr_t a = mobile;
+    uint16_t p = port;
+    while (n < max) {
+        const struct mt_level *found = NULL;
+        for (unsigned j = 0; j < MT_LEVELS && !found; j++) {
+            const struct mt_level *l = &s->lev[j];
+            if (l->used && l->receiver == mobile && l->orig == a && l->orig_port == p && l->proto == proto)
+                found = l;
+        }
+        if (!found)
+            break;
+        out[n++] = found;
+        a = found->trans;
+        p = found->trans_port;
+    }
+    return n;
+}

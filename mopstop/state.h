@@ -1,0 +1,107 @@
+/* What mopstop shows, built frame by frame from lib's decode, tracker and
+ * validator: rates, migrations, NAT chains, sessions, violations. Fixed-size
+ * tables; the oldest rows age out, so memory stays bounded. The capture
+ * thread feeds it and the UI reads it, both under the state's lock. */
+#ifndef MOPSTOP_STATE_H
+#define MOPSTOP_STATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mops/migrate_track.h"
+#include "mops/packet.h"
+#include "mops/validate.h"
+
+#define MT_MIGRATIONS 1024
+#define MT_SESSIONS 1024
+#define MT_LEVELS 1024
+#define MT_VIOLATIONS 512
+#define MT_SIGHTINGS 8192
+#define MT_RATE_SLOTS 40
+#define MT_KEPT_PORTS 16
+#define MT_UNANSWERED_NS (10 * UINT64_C(1000000000)) /* 2 s × (1 + 3 resends), and a margin */
+
+enum mt_mig_state { MT_PENDING, MT_SUCCEEDED, MT_FAILED, MT_UNANSWERED };
+
+struct mt_migration {
+    bool used;
+    uint64_t frame, ts_ns, last_ts_ns, reply_frame, latency_ns;
+    uint32_t ifid;
+    mops_addr_t mobile, prev, mig, server;
+    uint16_t proto, n_ports, prev_sport, mig_sport;
+    uint64_t seq0;                /* first port's sequence: identifies the request across NATs */
+    uint8_t code, n_kept;
+    struct mops_migrate_port ports[MT_KEPT_PORTS];
+    enum mt_mig_state state;
+    unsigned retx;
+};
+
+/* One NAT ack level as a node learned it. */
+struct mt_level {
+    bool used;
+    mops_addr_t receiver, orig, trans;
+    uint16_t orig_port, trans_port, proto;
+    uint8_t level;
+    uint64_t frame, ts_ns;
+};
+
+struct mt_session {
+    bool used;
+    uint64_t first_ts_ns, last_ts_ns, syn_frame;
+    mops_addr_t client, server;   /* client: its current address:port */
+    uint16_t cport, sport;
+    uint32_t isn, c_nxt;          /* the client's ISN and next sequence number */
+    unsigned moves;
+    uint64_t bytes, bytes_at_move;  /* both directions */
+};
+
+struct mt_violation {
+    bool used;
+    struct mops_violation v;
+};
+
+struct mt_rate_slot { uint64_t sec, packets, ipff, bytes; };
+
+struct mt_state {
+    pthread_mutex_t lock;
+    struct mops_migrate_tracker *tracker;
+    struct mops_validator *validator;
+    uint64_t packets, ipff, bytes, first_ts_ns, now_ns;
+    uint64_t drops, kernel_received;     /* pcap_stats */
+    unsigned long outcome[4];            /* by enum mt_mig_state */
+    unsigned long violations_total;
+    struct mt_rate_slot rate[MT_RATE_SLOTS];
+    struct mt_migration mig[MT_MIGRATIONS];
+    unsigned mig_next;
+    struct mt_level lev[MT_LEVELS];
+    unsigned lev_next;
+    struct mt_session ses[MT_SESSIONS];
+    unsigned ses_next;
+    struct mt_violation vio[MT_VIOLATIONS];
+    unsigned vio_next;
+    struct { uint64_t key, ts; } sight[MT_SIGHTINGS];
+    bool ended;                          /* the source is exhausted */
+    char source[256], error[256];
+};
+
+int mt_state_init(struct mt_state *s, const char *source);
+void mt_state_free(struct mt_state *s);
+/* One frame (call with the lock held). */
+void mt_state_frame(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t ts_ns, uint32_t wirelen,
+                    const struct mops_packet *pkt);
+/* Ages pending migrations against the clock (lock held). */
+void mt_state_tick(struct mt_state *s, uint64_t now_ns);
+/* The source is exhausted (lock held): unanswered migrations, the
+ * validator's end-of-capture rules. */
+void mt_state_finish(struct mt_state *s);
+/* Rate over the last `seconds` seconds ending at now: packets, IPFF, bytes per second. */
+void mt_state_rate(const struct mt_state *s, unsigned seconds, double *pps, double *ipff_ps, double *bps);
+/* A mobile node's chain from its own tuple outwards, into out[]; the count. */
+unsigned mt_state_chain(const struct mt_state *s, mops_addr_t mobile, uint16_t port, uint16_t proto,
+                        const struct mt_level **out, unsigned max);
+/* Whether a receiver of NAT acks is itself a NAT's translation. */
+bool mt_state_is_nat(const struct mt_state *s, mops_addr_t a);
+const char *mt_mig_state_name(enum mt_mig_state st);
+
+#endif
