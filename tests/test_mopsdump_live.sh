@@ -1,10 +1,10 @@
 #!/bin/bash
-# mopsdump on a real interface: a veth pair in a network namespace of this
-# test's own, frames replayed with tcpreplay on one end, mopsdump -i on the
-# other. Needs root (exit 77, skipped, without it); the namespace is deleted
+# mopsdump and mopstop on a real interface: a veth pair in a network
+# namespace of this test's own, frames replayed with tcpreplay on one end,
+# the tool on the other. Needs root (exit 77, skipped, without it); the namespace is deleted
 # on exit.
 set -u
-MOPSDUMP=$1 CAPTURES=$2
+MOPSDUMP=$1 CAPTURES=$2 MOPSTOP=$3
 PCAP=$CAPTURES/vectors-ethernet.pcap
 if [ "$(id -u)" -ne 0 ]; then echo "test_mopsdump_live: skipped, capturing needs root"; exit 77; fi
 for tool in ip tcpreplay; do
@@ -111,6 +111,19 @@ finish 20
 grep -q '^frame 7: error MIG-SEQ-ACCEPTED: expected: migration failed for port 1027 (sequence 123456789 outside window' "$tmp/out"
 check $? "the finding, live" "$(cat "$tmp/out")"
 grep -q '"rule":"MIG-SEQ-ACCEPTED"' "$tmp/events"; check $? "--events written live" "$(cat "$tmp/events")"
+
+# 6. mopstop -i: the same frames, watched live; batch snapshots every second.
+ip netns exec "$ns" "$MOPSTOP" -i mvb --immediate-mode --batch -d 1 -n 6 'ether proto 0x88b5' >"$tmp/top" 2>"$tmp/top.err" &
+bg=$!
+sleep 1.5
+in_ns tcpreplay -q -i mva "$tmp/server-link.pcap" >/dev/null 2>&1
+finish 20
+check $rc "mopstop -i exits after -n 6 snapshots (status $rc)" "$(cat "$tmp/top.err")"
+last=$(awk '/^mopstop /{s=""} {s=s $0 "\n"} END{printf "%s", s}' "$tmp/top")
+printf '%b' "$last" | grep -q '^packets 8 (IPFF 8)'; check $? "mopstop counted the 8 frames live" "$(printf '%b' "$last" | head -3)"
+printf '%b' "$last" | grep -q '666.6.6.6.6:4444 .* succeeded'; check $? "the migration row, live" "$(printf '%b' "$last")"
+printf '%b' "$last" | grep -q 'MIG-SEQ-ACCEPTED'; check $? "the validator's finding, live"
+[ "$(grep -c '^mopstop ' "$tmp/top")" -eq 6 ]; check $? "six snapshots"
 
 echo "test_mopsdump_live: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
