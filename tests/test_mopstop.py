@@ -71,9 +71,19 @@ check([c["chain"] for c in j["nat_chains"]] == [["10.2.0.0.1:1027", "10.0.0.0.1:
 # Bad usage: exit 2 with a message.
 for args, want in ((["--batch"], "give one source"), (["-r", "/nonexistent.pcapng", "--batch"], "nonexistent"),
                    (["-r", os.path.join(CAPTURES, "appendix-a.pcapng")], "not a terminal"),
-                   (["-r", "x", "--speed", "fast", "--batch"], "--speed wants")):
+                   (["-r", "x", "--speed", "fast", "--batch"], "--speed wants"),
+                   (["-i", "nosuchif0", "--batch"], "nosuchif0: no such interface"),
+                   (["-r", os.path.join(CAPTURES, "appendix-a.pcapng"), "--batch", "bogus", "((("], "bad filter")):
     p = subprocess.run([MOPSTOP, *args], capture_output=True, text=True, timeout=30)
     check(p.returncode == 2 and want in p.stderr, f"{' '.join(args)}: exit 2, '{want}'", p.stderr)
+
+import tempfile
+with tempfile.TemporaryDirectory() as tmp:
+    cut = os.path.join(tmp, "cut.pcapng")
+    open(cut, "wb").write(open(os.path.join(CAPTURES, "appendix-b.pcapng"), "rb").read()[:3000])
+    rc, out, err = batch(cut)
+    check(rc == 2 and "file ends inside a block" in err and out.endswith("== end of capture\n"),
+          "a truncated capture: what was read is shown, then exit 2 with the reason", err)
 
 # The screen, in tmux.
 if shutil.which("tmux"):
