@@ -77,6 +77,11 @@ void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, con
         v->cb(v->ctx, &x);
 }
 
+static size_t small_capacity(const struct mops_validate_opts *o)
+{
+    return o && o->capacity ? o->capacity : 16384;
+}
+
 struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mops_violation_cb cb, void *ctx)
 {
     struct mops_validator *v = calloc(1, sizeof *v);
@@ -88,14 +93,15 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
         mops_validate_opts_default(&v->o);
     v->cb = cb;
     v->ctx = ctx;
-    v->tracker = mops_migrate_tracker_new(16384);
-    bool ok = v->tracker && vt_init(&v->sightings, sizeof(struct v_sighting), sizeof(uint64_t), 65536) &&
-              vt_init(&v->where, sizeof(struct v_where), sizeof(mops_addr_t), 16384) &&
-              vt_init(&v->sessions, sizeof(struct v_sess), sizeof(struct v_sess_key), 65536) &&
-              vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), 16384) &&
-              vt_init(&v->accepted, sizeof(struct v_accepted), sizeof(((struct v_accepted *)0)->k), 16384) &&
-              vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), 16384) &&
-              vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), 65536);
+    v->tracker = mops_migrate_tracker_new(small_capacity(o));
+    uint32_t big = v->o.capacity ? v->o.capacity : 65536, small = v->o.capacity ? v->o.capacity : 16384;
+    bool ok = v->tracker && vt_init(&v->sightings, sizeof(struct v_sighting), sizeof(uint64_t), big) &&
+              vt_init(&v->where, sizeof(struct v_where), sizeof(mops_addr_t), small) &&
+              vt_init(&v->sessions, sizeof(struct v_sess), sizeof(struct v_sess_key), big) &&
+              vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), small) &&
+              vt_init(&v->accepted, sizeof(struct v_accepted), sizeof(((struct v_accepted *)0)->k), small) &&
+              vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), small) &&
+              vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), big);
     if (!ok) {
         mops_validator_free(v);
         return NULL;

@@ -67,6 +67,8 @@ static int server(const char *path, json_t *j, struct mops_topology_server *s, c
     return 0;
 }
 
+static int load(json_t *root, const char *path, struct mops_topology *t, char *err, size_t errlen);
+
 int mops_topology_load(const char *path, struct mops_topology *t, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
@@ -76,6 +78,24 @@ int mops_topology_load(const char *path, struct mops_topology *t, char *err, siz
         snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
         return -1;
     }
+    return load(root, path, t, err, errlen);
+}
+
+int mops_topology_load_text(const char *text, size_t len, struct mops_topology *t, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    json_error_t je;
+    json_t *root = json_loadb(text, len, 0, &je);
+    if (!root) {
+        snprintf(err, errlen, "topology:%d:%d: %s", je.line, je.column, je.text);
+        return -1;
+    }
+    return load(root, "topology", t, err, errlen);
+}
+
+/* Takes root's reference. */
+static int load(json_t *root, const char *path, struct mops_topology *t, char *err, size_t errlen)
+{
     int rc = 0;
     const char *key;
     json_t *val;

@@ -74,11 +74,13 @@ struct mops_topology {
 /* Reads a topology file (docs/validator-rules.md); on failure, err says
  * where and why. */
 int mops_topology_load(const char *path, struct mops_topology *t, char *err, size_t errlen);
+int mops_topology_load_text(const char *text, size_t len, struct mops_topology *t, char *err, size_t errlen);
 
 struct mops_validate_opts {
     const struct mops_topology *topology;  /* may be NULL */
     bool enabled[MOPS_R_COUNT];  /* rules to report (all by default) */
     unsigned max_per_flow;       /* findings kept per rule and flow; 0 = all */
+    unsigned capacity;           /* entries per state table; 0: the defaults (65,536 sessions...) */
 };
 void mops_validate_opts_default(struct mops_validate_opts *o);
 

@@ -1,0 +1,63 @@
+/* libFuzzer: the validator and the migrate tracker fed a stream of packets.
+ * An input is records of [length:2][carrier:1][interface:1][gap in ms:1]
+ * [frame]; each frame is decoded and handed on, then the capture ends and
+ * the report is built. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "mops/migrate_track.h"
+#include "mops/validate.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct mops_packet pkt;
+    static struct mops_topology topo;
+    struct mops_validate_opts o;
+    mops_validate_opts_default(&o);
+    o.max_per_flow = 3;
+    o.capacity = 128; /* small tables: eviction is exercised, and each input is cheap */
+    /* Half the inputs judge with a topology: exact checks and a Unique ID. */
+    if (size && (data[0] & 1)) {
+        topo.n_servers = 1;
+        topo.servers[0].addr = mops_addr_make(8, 8, 8, 8, 8);
+        topo.servers[0].exact = true;
+        topo.servers[0].n_ids = 1;
+        topo.servers[0].ids[0].proto = 17;
+        topo.servers[0].ids[0].port = 5001;
+        topo.servers[0].ids[0].id = 0xfee1dead;
+        o.topology = &topo;
+    }
+    struct mops_validator *v = mops_validator_new(&o, NULL, NULL);
+    struct mops_migrate_tracker *t = mops_migrate_tracker_new(64);
+    uint64_t ts = 1700000000ull * 1000000000ull, frame = 0;
+    size_t off = size ? 1 : 0;
+    while (off + 5 <= size) {
+        size_t len = (size_t)data[off] << 8 | data[off + 1];
+        uint32_t linktype = fuzz_linktype(data[off + 2]);
+        uint32_t ifid = data[off + 3] % 8;
+        ts += (uint64_t)data[off + 4] * 1000000u * (data[off + 4] > 200 ? 100 : 1);
+        off += 5;
+        if (len > size - off)
+            len = size - off;
+        uint8_t *buf = malloc(len ? len : 1);
+        memcpy(buf, data + off, len);
+        off += len;
+        mops_decode_frame(NULL, linktype, buf, (uint32_t)len, (uint32_t)len, &pkt);
+        struct mops_track_result tr;
+        mops_migrate_track(t, &pkt, ifid, ++frame, ts, &tr);
+        mops_track_add_problem(&pkt, &tr);
+        mops_validator_packet(v, frame, ifid, ts, &pkt);
+        free(buf);
+    }
+    mops_validator_finish(v, ts + 30ull * 1000000000ull);
+    json_t *r = mops_validator_report(v, "fuzz", "0");
+    char *s = json_dumps(r, JSON_COMPACT);
+    if (!s)
+        abort();
+    free(s);
+    json_decref(r);
+    mops_migrate_tracker_free(t);
+    mops_validator_free(v);
+    return 0;
+}
