@@ -291,6 +291,12 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
                 to_if = (int)i;
                 break;
             }
+    if (to_node == node) {
+        /* The next hop is the sender itself (a gateway naming its own
+         * address): a loop with no link to bound it. */
+        s->frames_unroutable++;
+        return;
+    }
     uint8_t frame[14 + 65536 + 20];
     static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     memcpy(frame, to_node >= 0 ? s->nodes[to_node].ifs[to_if].mac : broadcast, 6);

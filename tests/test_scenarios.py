@@ -43,4 +43,13 @@ with tempfile.TemporaryDirectory() as tmp:
                 rules.add(e["rule"])
         check(rules == set(s["expect"]["experts"]), f"{name}: decodes with exactly {s['expect']['experts']}",
               f"got {sorted(rules)}")
+# A gateway that names the node's own address (found by fuzz_json): the
+# frames it would send to itself are unroutable, and the run ends.
+loop = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz", "regressions", "json", "gateway-is-itself.json")
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "loop.pcapng")
+    p = subprocess.run([SIM, loop, out], capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0 and os.path.getsize(out) < 100000, "a gateway naming its own node ends, no flood",
+          f"{p.returncode} {os.path.exists(out) and os.path.getsize(out)} {p.stderr[-200:]}")
+
 sys.exit(report("test_scenarios"))

@@ -72,6 +72,9 @@ for i, a in enumerate(["10.2.0.0.1", "525.8.78.3.9", "..0", "..1", "999.999.999.
     write("addr", f"addr-{i}", a.encode())
 for path in sorted(glob.glob(os.path.join(CAPTURES, "scenarios", "*.json"))):
     write("json", os.path.basename(path), open(path, "rb").read())
+# Inputs that once failed (tests/fuzz/regressions/KIND/*) stay in the corpora.
+for path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "regressions", "*", "*"))):
+    write(os.path.basename(os.path.dirname(path)), "regression-" + os.path.basename(path), open(path, "rb").read())
 write("json", "topology.json", b'{"servers": [{"address": "8.8.8.8.8", "sequence_check": "exact", '
                                b'"unique_ids": [{"proto": "udp", "port": 5001, "id": 4276215469}]}], '
                                b'"links": {"8.8.8.8.8": 4}}')
