@@ -112,7 +112,23 @@ grep -q '^frame 7: error MIG-SEQ-ACCEPTED: expected: migration failed for port 1
 check $? "the finding, live" "$(cat "$tmp/out")"
 grep -q '"rule":"MIG-SEQ-ACCEPTED"' "$tmp/events"; check $? "--events written live" "$(cat "$tmp/events")"
 
-# 6. mopstop -i: the same frames, watched live; batch snapshots every second.
+# 6. A burst: every frame sent is either captured or counted as dropped
+# (TPACKET_V3 counts drops exactly), with a small buffer to provoke loss.
+loops=300
+start -i mvb -B 64 -w "$tmp/burst.pcap" 'ether proto 0x88b5' || exit 1
+in_ns tcpreplay -i mva --topspeed --loop "$loops" "$PCAP" >"$tmp/replay" 2>&1
+sleep 1
+kill -INT "$bg"
+finish 10
+sent=$((want_n * loops))
+captured=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured$/\1/p' "$tmp/err")
+dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' "$tmp/err")
+[ -n "$captured" ] && [ -n "$dropped" ] && [ $((captured + dropped)) -eq "$sent" ]
+check $? "burst: captured $captured + dropped $dropped = sent $sent" "$(cat "$tmp/err" "$tmp/replay")"
+n=$("$MOPSDUMP" -r "$tmp/burst.pcap" -q 2>/dev/null | wc -l)
+[ "$n" -eq "${captured:-x}" ]; check $? "burst: the -w file holds the $captured captured frames" "$n"
+
+# 7. mopstop -i: the same frames, watched live; batch snapshots every second.
 ip netns exec "$ns" "$MOPSTOP" -i mvb --immediate-mode --batch -d 1 -n 6 'ether proto 0x88b5' >"$tmp/top" 2>"$tmp/top.err" &
 bg=$!
 sleep 1.5
