@@ -141,5 +141,17 @@ printf '%b' "$last" | grep -q '666.6.6.6.6:4444 .* succeeded'; check $? "the mig
 printf '%b' "$last" | grep -q 'MIG-SEQ-ACCEPTED'; check $? "the validator's finding, live"
 [ "$(grep -c '^mopstop ' "$tmp/top")" -eq 6 ]; check $? "six snapshots"
 
+# 8. The interface goes away mid-capture: a clear message, exit 2, and the
+# -w file holds every frame captured before.
+start -i mvb -w "$tmp/gone.pcapng" 'ether proto 0x88b5' || exit 1
+replay
+sleep 0.5
+ip -n "$ns" link del mva
+finish 10
+[ "$rc" -eq 2 ]; check $? "interface gone: exit 2 (status $rc)" "$(cat "$tmp/err")"
+grep -q "mvb" "$tmp/err"; check $? "interface gone: the message names it" "$(cat "$tmp/err")"
+n=$("$MOPSDUMP" -r "$tmp/gone.pcapng" -q 2>/dev/null | wc -l)
+[ "$n" -eq "$want_n" ]; check $? "interface gone: the -w file holds the $want_n frames" "$n"
+
 echo "test_mopsdump_live: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
