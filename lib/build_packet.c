@@ -21,8 +21,10 @@ static int build_ext(struct mops_builder *b, const struct mops_packet *pkt, cons
         if (e->u.routing.type == 0)
             mops_build_routing0(b, e->u.routing.segments_left, pkt->rt_addrs + e->u.routing.first_addr,
                                 e->u.routing.n_addrs);
-        else
+        else if ((uint64_t)e->off + e->len <= pkt->caplen)
             mops_build_ext_raw(b, e->type, pkt->frame + e->off, e->len);
+        else
+            return -1; /* not all captured: nothing to copy (the decode says malformed) */
         return 0;
     case MOPS_PROTO_VRF1:
         mops_build_vrf1(b, e->u.vrf1.label);

@@ -9,9 +9,20 @@ void mops_problem_add(struct mops_packet *pkt, enum mops_problem_id id, uint32_t
                       const char *fmt, ...)
 {
     pkt->n_problems_seen++;
-    if (pkt->n_problems >= MOPS_MAX_PROBLEMS)
+    struct mops_problem *p = NULL;
+    if (pkt->n_problems < MOPS_MAX_PROBLEMS) {
+        p = &pkt->problems[pkt->n_problems++];
+    } else if (mops_problem_info(id)->kind != MOPS_PK_VALUE) {
+        /* Full: a problem that cuts the decode short (and so sets the
+         * status) takes the place of the last wrong-value one, else a
+         * packet with many bad address fields could hide that it is
+         * malformed (found by fuzz_decode). */
+        for (unsigned i = MOPS_MAX_PROBLEMS; i-- > 0 && !p;)
+            if (mops_problem_info(pkt->problems[i].id)->kind == MOPS_PK_VALUE)
+                p = &pkt->problems[i];
+    }
+    if (!p)
         return;
-    struct mops_problem *p = &pkt->problems[pkt->n_problems++];
     p->id = id;
     p->offset = off;
     va_list ap;
