@@ -133,6 +133,7 @@ void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t if
     if (v->packets == 1)
         v->first_ts = ts;
     v->last_ts = ts;
+    memset(&v->last, 0, sizeof v->last);
     if (pkt->status == MOPS_ST_NOT_IPFF)
         return;
     bool first = true;
@@ -155,6 +156,7 @@ void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t if
                 w->ifid = ifid;
         }
     }
+    v->last.first = first;
     /* Packet-level rules, once per packet. The reply rules come from this
      * validator's own tracking below. */
     if (first) {
@@ -173,11 +175,16 @@ void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t if
     }
     if (pkt->status != MOPS_ST_OK)
         return;
-    struct mops_track_result tr;
-    mops_migrate_track(v->tracker, pkt, ifid, frame, ts, &tr);
+    struct mops_track_result *tr = &v->last.track;
+    mops_migrate_track(v->tracker, pkt, ifid, frame, ts, tr);
     v_session_packet(v, frame, ifid, ts, pkt, first);
-    v_nat_packet(v, frame, ifid, ts, pkt, &tr, first);
-    v_migrate_packet(v, frame, ifid, ts, pkt, &tr, first);
+    v_nat_packet(v, frame, ifid, ts, pkt, tr, first);
+    v_migrate_packet(v, frame, ifid, ts, pkt, tr, first);
+}
+
+const struct mops_validator_seen *mops_validator_last(const struct mops_validator *v)
+{
+    return &v->last;
 }
 
 void mops_validator_finish(struct mops_validator *v, uint64_t end_ns)

@@ -77,7 +77,7 @@ struct v_level {
     uint16_t trans_port;
     uint8_t level;
     bool bad;               /* NAT-LEVEL was found on it */
-    uint64_t frame;
+    uint64_t frame, ts;
 };
 
 /* A NAT ack a crossing calls for, not yet seen. */
@@ -136,6 +136,7 @@ struct mops_validator {
     mops_violation_cb cb;
     void *ctx;
     struct mops_migrate_tracker *tracker;
+    struct mops_validator_seen last;
     struct vt sightings, where, sessions, txns, accepted, levels, flows;
     struct v_recent recent_mig[V_RECENT], recent_syn[V_RECENT];
     unsigned recent_mig_i, recent_syn_i;
@@ -185,7 +186,7 @@ void v_nat_finish(struct mops_validator *v, uint64_t end_ns);
 /* A receiver of NAT acks that is itself some NAT's translation. */
 bool v_is_nat(const struct mops_validator *v, mops_addr_t a);
 /* The outermost translation a mobile learned for its tuple, or false. */
-bool v_chain_outermost(struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto, mops_addr_t *out,
+bool v_chain_outermost(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto, mops_addr_t *out,
                        uint16_t *out_port, bool *bad);
 
 #endif

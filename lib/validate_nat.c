@@ -153,8 +153,8 @@ static void syn_crossing(struct mops_validator *v, uint64_t frame, uint32_t ifid
     v->recent_syn[v->recent_syn_i++ % V_RECENT] = now;
 }
 
-static struct v_level *level_find(struct mops_validator *v, mops_addr_t receiver, mops_addr_t orig, uint16_t port,
-                                  uint16_t proto)
+static const struct v_level *level_find(const struct mops_validator *v, mops_addr_t receiver, mops_addr_t orig,
+                                        uint16_t port, uint16_t proto)
 {
     struct { mops_addr_t receiver, orig; uint16_t orig_port, proto; uint32_t pad; } k;
     memset(&k, 0, sizeof k);
@@ -184,6 +184,7 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
         l->trans_port = np->trans_port;
         l->level = a->level;
         l->frame = frame;
+        l->ts = ts;
         /* Level 1 names the receiver itself; level n continues level n - 1. */
         char flow[120], x[40], exp[160], act[96];
         snprintf(flow, sizeof flow, "natack to %s", v_tuple(x, sizeof x, a->orig_addr, np->orig_port));
@@ -225,20 +226,50 @@ bool v_is_nat(const struct mops_validator *v, mops_addr_t a)
     return false;
 }
 
-bool v_chain_outermost(struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto, mops_addr_t *out,
-                       uint16_t *out_port, bool *bad)
+/* The levels a receiver learned for its tuple a:port, from level 1 out. */
+static unsigned chain_walk(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto,
+                           struct mops_nat_level *out, bool *bad)
 {
-    struct v_level *l = level_find(v, a, a, port, proto);
-    if (!l)
-        return false;
+    unsigned n = 0;
     *bad = false;
-    for (unsigned depth = 0; l && depth < 16; depth++) {
-        *out = l->trans;
-        *out_port = l->trans_port;
+    for (const struct v_level *l = level_find(v, a, a, port, proto); l && n < MOPS_CHAIN_MAX;
+         l = level_find(v, a, l->trans, l->trans_port, proto)) {
+        out[n++] = (struct mops_nat_level){l->level, l->k.orig, l->trans, l->k.orig_port, l->trans_port, l->frame,
+                                           l->ts};
         *bad |= l->bad;
-        l = level_find(v, a, l->trans, l->trans_port, proto);
     }
+    return n;
+}
+
+bool v_chain_outermost(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto,
+                       mops_addr_t *out, uint16_t *out_port, bool *bad)
+{
+    struct mops_nat_level levels[MOPS_CHAIN_MAX];
+    unsigned n = chain_walk(v, a, port, proto, levels, bad);
+    if (!n)
+        return false;
+    *out = levels[n - 1].trans;
+    *out_port = levels[n - 1].trans_port;
     return true;
+}
+
+unsigned mops_validator_chains(const struct mops_validator *v, struct mops_nat_chain *out, unsigned max)
+{
+    unsigned n = 0;
+    for (uint32_t i = 0; i < v->levels.cap && n < max; i++) {
+        const struct v_level *l = vt_at(&v->levels, i);
+        /* A chain starts where an ack names its receiver itself (whatever
+         * level it claims: NAT-LEVEL says when that is wrong). */
+        if (!l || l->k.receiver != l->k.orig || v_is_nat(v, l->k.receiver))
+            continue;
+        struct mops_nat_chain *c = &out[n++];
+        bool bad;
+        c->mobile = l->k.receiver;
+        c->port = l->k.orig_port;
+        c->proto = l->k.proto;
+        c->n = chain_walk(v, c->mobile, c->port, c->proto, c->levels, &bad);
+    }
+    return n;
 }
 
 static void prev_check(struct mops_validator *v, uint64_t frame, uint64_t ts, const struct mops_packet *pkt)

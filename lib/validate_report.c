@@ -112,37 +112,33 @@ static json_t *migrations(const struct mops_validator *v)
     return a;
 }
 
-/* Per mobile node (a receiver of a level-1 ack naming itself), its chains. */
+/* Per mobile node and port, the chain it learned. */
 static json_t *nat_chains(const struct mops_validator *v)
 {
+    /* At most one chain per learned level. */
+    struct mops_nat_chain *chains = malloc(v->levels.cap * sizeof *chains);
+    unsigned n = chains ? mops_validator_chains(v, chains, v->levels.cap) : 0;
     json_t *a = json_array();
     char buf[MOPS_ADDR_STRLEN];
-    for (uint32_t i = 0; i < v->levels.cap; i++) {
-        const struct v_level *l = vt_at(&v->levels, i);
-        if (!l || l->k.receiver != l->k.orig)
-            continue;
-        /* NATs learn levels too, as receivers of acks for their outer address. */
-        if (v_is_nat(v, l->k.receiver))
-            continue;
+    for (unsigned i = 0; i < n; i++) {
+        const struct mops_nat_chain *c = &chains[i];
         json_t *o = json_object(), *levels = json_array();
-        json_object_set_new(o, "mobile", json_string(mops_addr_format(l->k.receiver, buf)));
-        json_object_set_new(o, "proto", json_integer(l->k.proto));
-        json_object_set_new(o, "port", json_integer(l->k.orig_port));
-        const struct v_level *c = l;
-        for (unsigned depth = 0; c && depth < 16; depth++) {
+        json_object_set_new(o, "mobile", json_string(mops_addr_format(c->mobile, buf)));
+        json_object_set_new(o, "proto", json_integer(c->proto));
+        json_object_set_new(o, "port", json_integer(c->port));
+        for (unsigned k = 0; k < c->n; k++) {
+            const struct mops_nat_level *l = &c->levels[k];
             json_t *e = json_object();
-            json_object_set_new(e, "level", json_integer(c->level));
-            json_object_set_new(e, "orig", addr_port(c->k.orig, c->k.orig_port));
-            json_object_set_new(e, "trans", addr_port(c->trans, c->trans_port));
-            json_object_set_new(e, "frame", json_integer((json_int_t)c->frame));
+            json_object_set_new(e, "level", json_integer(l->level));
+            json_object_set_new(e, "orig", addr_port(l->orig, l->orig_port));
+            json_object_set_new(e, "trans", addr_port(l->trans, l->trans_port));
+            json_object_set_new(e, "frame", json_integer((json_int_t)l->frame));
             json_array_append_new(levels, e);
-            struct { mops_addr_t receiver, orig; uint16_t orig_port, proto; uint32_t pad; } k = {
-                l->k.receiver, c->trans, c->trans_port, l->k.proto, 0};
-            c = vt_find(&v->levels, &k);
         }
         json_object_set_new(o, "levels", levels);
         json_array_append_new(a, o);
     }
+    free(chains);
     return a;
 }
 

@@ -1,14 +1,12 @@
 /* mopstop's state (see state.h). Each packet counts once however many
- * links it was captured on: the first sighting of its content does. */
+ * links it was captured on: the validator says which sighting is the first. */
 #include "state.h"
 
 #include <string.h>
 
-#include "mops/decode.h"
 #include "mops/proto.h"
 
 #define SEC UINT64_C(1000000000)
-#define SIGHT_NS (SEC / 2)
 
 static void on_violation(void *ctx, const struct mops_violation *v)
 {
@@ -24,14 +22,12 @@ int mt_state_init(struct mt_state *s, const char *source)
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->lock, NULL);
     snprintf(s->source, sizeof s->source, "%s", source);
-    s->tracker = mops_migrate_tracker_new(4096);
     s->validator = mops_validator_new(NULL, on_violation, s);
-    return s->tracker && s->validator ? 0 : -1;
+    return s->validator ? 0 : -1;
 }
 
 void mt_state_free(struct mt_state *s)
 {
-    mops_migrate_tracker_free(s->tracker);
     mops_validator_free(s->validator);
     pthread_mutex_destroy(&s->lock);
 }
@@ -45,18 +41,6 @@ const char *mt_mig_state_name(enum mt_mig_state st)
     case MT_UNANSWERED: return "unanswered";
     }
     return "?";
-}
-
-/* True the first time this content is seen (within half a second on another link). */
-static bool first_sighting(struct mt_state *s, const struct mops_packet *pkt, uint64_t ts)
-{
-    uint64_t key = mops_packet_content_key(pkt);
-    unsigned i = (unsigned)(key % MT_SIGHTINGS);
-    if (s->sight[i].key == key && ts - s->sight[i].ts < SIGHT_NS)
-        return false;
-    s->sight[i].key = key;
-    s->sight[i].ts = ts;
-    return true;
 }
 
 static void count_rate(struct mt_state *s, uint64_t ts, uint32_t len, bool ipff)
@@ -176,23 +160,6 @@ static void migrate(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t 
     }
 }
 
-static void nat_ack(struct mt_state *s, uint64_t frame, uint64_t ts, const struct mops_packet *pkt)
-{
-    const struct mops_nat_ack *a = &pkt->icmp.u.natack;
-    for (unsigned i = 0; i < a->n_decoded; i++) {
-        const struct mops_nat_port *np = &pkt->pool.natack[i];
-        struct mt_level *l = NULL;
-        for (unsigned j = 0; j < MT_LEVELS && !l; j++)
-            if (s->lev[j].used && s->lev[j].receiver == pkt->ip.dst && s->lev[j].orig == a->orig_addr &&
-                s->lev[j].orig_port == np->orig_port && s->lev[j].proto == a->proto)
-                l = &s->lev[j];
-        if (!l)
-            l = &s->lev[s->lev_next++ % MT_LEVELS];
-        *l = (struct mt_level){true, pkt->ip.dst, a->orig_addr, a->trans_addr, np->orig_port, np->trans_port,
-                               a->proto, a->level, frame, ts};
-    }
-}
-
 static struct mt_session *session_of(struct mt_state *s, const struct mops_packet *pkt, bool *from_client)
 {
     for (unsigned i = 0; i < MT_SESSIONS; i++) {
@@ -254,16 +221,10 @@ void mt_state_frame(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t 
     mops_validator_packet(s->validator, frame, ifid, ts_ns, pkt);
     if (!ipff || pkt->status != MOPS_ST_OK)
         return;
-    bool first = first_sighting(s, pkt, ts_ns);
-    struct mops_track_result tr;
-    mops_migrate_track(s->tracker, pkt, ifid, frame, ts_ns, &tr);
+    const struct mops_validator_seen *seen = mops_validator_last(s->validator);
     if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE)
-        migrate(s, frame, ifid, ts_ns, pkt, &tr, first);
-    if (!first)
-        return;
-    if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_NAT_ACK)
-        nat_ack(s, frame, ts_ns, pkt);
-    if (pkt->layers & MOPS_L_TCP)
+        migrate(s, frame, ifid, ts_ns, pkt, &seen->track, seen->first);
+    if (seen->first && (pkt->layers & MOPS_L_TCP))
         tcp(s, frame, ts_ns, pkt);
 }
 
@@ -295,34 +256,4 @@ void mt_state_finish(struct mt_state *s)
     }
     mops_validator_finish(s->validator, s->now_ns);
     s->ended = true;
-}
-
-bool mt_state_is_nat(const struct mt_state *s, mops_addr_t a)
-{
-    for (unsigned j = 0; j < MT_LEVELS; j++)
-        if (s->lev[j].used && s->lev[j].level == 1 && s->lev[j].trans == a && s->lev[j].receiver != a)
-            return true;
-    return false;
-}
-
-unsigned mt_state_chain(const struct mt_state *s, mops_addr_t mobile, uint16_t port, uint16_t proto,
-                        const struct mt_level **out, unsigned max)
-{
-    unsigned n = 0;
-    mops_addr_t a = mobile;
-    uint16_t p = port;
-    while (n < max) {
-        const struct mt_level *found = NULL;
-        for (unsigned j = 0; j < MT_LEVELS && !found; j++) {
-            const struct mt_level *l = &s->lev[j];
-            if (l->used && l->receiver == mobile && l->orig == a && l->orig_port == p && l->proto == proto)
-                found = l;
-        }
-        if (!found)
-            break;
-        out[n++] = found;
-        a = found->trans;
-        p = found->trans_port;
-    }
-    return n;
 }

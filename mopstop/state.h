@@ -1,5 +1,6 @@
-/* What mopstop shows, built frame by frame from lib's decode, tracker and
- * validator: rates, migrations, NAT chains, sessions, violations. Fixed-size
+/* What mopstop shows, built frame by frame from lib's decode and validator
+ * (whose tracking, first sightings and NAT chains it reads rather than
+ * redoing): rates, migrations, sessions, violations. Fixed-size
  * tables; the oldest rows age out, so memory stays bounded. The capture
  * thread feeds it and the UI reads it, both under the state's lock. */
 #ifndef MOPSTOP_STATE_H
@@ -15,9 +16,7 @@
 
 #define MT_MIGRATIONS 1024
 #define MT_SESSIONS 1024
-#define MT_LEVELS 1024
 #define MT_VIOLATIONS 512
-#define MT_SIGHTINGS 8192
 #define MT_RATE_SLOTS 40
 #define MT_KEPT_PORTS 16
 #define MT_UNANSWERED_NS (10 * UINT64_C(1000000000)) /* 2 s × (1 + 3 resends), and a margin */
@@ -35,15 +34,6 @@ struct mt_migration {
     struct mops_migrate_port ports[MT_KEPT_PORTS];
     enum mt_mig_state state;
     unsigned retx;
-};
-
-/* One NAT ack level as a node learned it. */
-struct mt_level {
-    bool used;
-    mops_addr_t receiver, orig, trans;
-    uint16_t orig_port, trans_port, proto;
-    uint8_t level;
-    uint64_t frame, ts_ns;
 };
 
 struct mt_session {
@@ -65,7 +55,6 @@ struct mt_rate_slot { uint64_t sec, packets, ipff, bytes; };
 
 struct mt_state {
     pthread_mutex_t lock;
-    struct mops_migrate_tracker *tracker;
     struct mops_validator *validator;
     uint64_t packets, ipff, bytes, first_ts_ns, now_ns;
     uint64_t drops, kernel_received;     /* pcap_stats */
@@ -74,13 +63,10 @@ struct mt_state {
     struct mt_rate_slot rate[MT_RATE_SLOTS];
     struct mt_migration mig[MT_MIGRATIONS];
     unsigned mig_next;
-    struct mt_level lev[MT_LEVELS];
-    unsigned lev_next;
     struct mt_session ses[MT_SESSIONS];
     unsigned ses_next;
     struct mt_violation vio[MT_VIOLATIONS];
     unsigned vio_next;
-    struct { uint64_t key, ts; } sight[MT_SIGHTINGS];
     bool ended;                          /* the source is exhausted */
     char source[256], error[256];
 };
@@ -97,11 +83,6 @@ void mt_state_tick(struct mt_state *s, uint64_t now_ns);
 void mt_state_finish(struct mt_state *s);
 /* Rate over the last `seconds` seconds ending at now: packets, IPFF, bytes per second. */
 void mt_state_rate(const struct mt_state *s, unsigned seconds, double *pps, double *ipff_ps, double *bps);
-/* A mobile node's chain from its own tuple outwards, into out[]; the count. */
-unsigned mt_state_chain(const struct mt_state *s, mops_addr_t mobile, uint16_t port, uint16_t proto,
-                        const struct mt_level **out, unsigned max);
-/* Whether a receiver of NAT acks is itself a NAT's translation. */
-bool mt_state_is_nat(const struct mt_state *s, mops_addr_t a);
 const char *mt_mig_state_name(enum mt_mig_state st);
 
 #endif

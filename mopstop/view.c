@@ -100,9 +100,7 @@ static void migration_line(const struct mt_state *s, const struct mt_migration *
         snprintf(st, sizeof st, "pending %.1fs", (double)(s->now_ns - m->ts_ns) / 1e9);
     else
         snprintf(st, sizeof st, "%s", mt_mig_state_name(m->state));
-    if (m->retx && m->state != MT_PENDING)
-        snprintf(st + strlen(st), sizeof st - strlen(st), " r%u", m->retx);
-    else if (m->retx)
+    if (m->retx)
         snprintf(st + strlen(st), sizeof st - strlen(st), " r%u", m->retx);
     if (m->state == MT_SUCCEEDED || m->state == MT_FAILED)
         snprintf(lat, sizeof lat, "%.1f ms", (double)m->latency_ns / 1e6);
@@ -114,16 +112,30 @@ static void migration_line(const struct mt_state *s, const struct mt_migration *
              m->code == MOPS_MIGRATE_CODE_ATOMIC ? "atomic" : "normal", st, lat);
 }
 
-static void chain_line(const struct mt_state *s, const struct mt_level *first, char *line)
+/* The validator's NAT chains (the chains pane, its detail, the JSON). */
+static struct mops_nat_chain chains[MT_MAX_ROWS];
+
+static unsigned load_chains(const struct mt_state *s)
 {
-    const struct mt_level *c[16];
-    unsigned n = mt_state_chain(s, first->receiver, first->orig_port, first->proto, c, 16);
+    return mops_validator_chains(s->validator, chains, MT_MAX_ROWS);
+}
+
+static const struct mops_nat_chain *find_chain(unsigned n, mops_addr_t mobile, uint16_t port)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (chains[i].mobile == mobile && chains[i].port == port)
+            return &chains[i];
+    return NULL;
+}
+
+static void chain_line(const struct mops_nat_chain *c, char *line)
+{
     char a[48];
-    int len = snprintf(line, MT_LINE, "%-22s %-7u %s", tuple(a, sizeof a, first->receiver, first->orig_port), n,
-                       tuple(a, sizeof a, first->orig, first->orig_port));
-    for (unsigned i = 0; i < n && len > 0 && len < MT_LINE; i++)
-        len += snprintf(line + len, MT_LINE - (size_t)len, " \xe2\x86\x92 %s", tuple(a, sizeof a, c[i]->trans,
-                                                                                    c[i]->trans_port));
+    int len = snprintf(line, MT_LINE, "%-22s %-7u %s", tuple(a, sizeof a, c->mobile, c->port), c->n,
+                       tuple(a, sizeof a, c->mobile, c->port));
+    for (unsigned i = 0; i < c->n && len > 0 && len < MT_LINE; i++)
+        len += snprintf(line + len, MT_LINE - (size_t)len, " \xe2\x86\x92 %s",
+                        tuple(a, sizeof a, c->levels[i].trans, c->levels[i].trans_port));
 }
 
 void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, enum mt_sort sort,
@@ -141,11 +153,8 @@ void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, 
                 items[n++] = (struct sortable){s->mig[i].ts_ns, (int)s->mig[i].state, s->mig[i].latency_ns, i};
         break;
     case MT_PANE_CHAINS:
-        for (unsigned i = 0; i < MT_LEVELS && n < MT_MAX_ROWS; i++) {
-            const struct mt_level *l = &s->lev[i];
-            if (l->used && l->level == 1 && l->orig == l->receiver && !mt_state_is_nat(s, l->receiver))
-                items[n++] = (struct sortable){l->ts_ns, 0, 0, i};
-        }
+        for (unsigned i = 0, k = load_chains(s); i < k; i++)
+            items[n++] = (struct sortable){chains[i].n ? chains[i].levels[0].ts_ns : 0, 0, 0, i};
         break;
     case MT_PANE_SESSIONS:
         for (unsigned i = 0; i < MT_SESSIONS && n < MT_MAX_ROWS; i++)
@@ -171,8 +180,8 @@ void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, 
             snprintf(key, sizeof key, "m%" PRIu64, s->mig[i].frame);
             break;
         case MT_PANE_CHAINS:
-            chain_line(s, &s->lev[i], line);
-            snprintf(key, sizeof key, "c%" PRIu64 ":%u", s->lev[i].receiver, s->lev[i].orig_port);
+            chain_line(&chains[i], line);
+            snprintf(key, sizeof key, "c%" PRIu64 ":%u", chains[i].mobile, chains[i].port);
             break;
         case MT_PANE_SESSIONS: {
             const struct mt_session *x = &s->ses[i];
@@ -230,15 +239,15 @@ unsigned mt_view_detail(const struct mt_state *s, enum mt_pane p, const char *ke
         char *end;
         mops_addr_t recv = strtoull(key + 1, &end, 10);
         uint16_t port = (uint16_t)strtoul(end + 1, NULL, 10);
-        const struct mt_level *c[16];
-        unsigned k = mt_state_chain(s, recv, port, MOPS_PROTO_TCP, c, 16);
-        if (!k)
-            k = mt_state_chain(s, recv, port, MOPS_PROTO_UDPV5, c, 16);
+        const struct mops_nat_chain *c = find_chain(load_chains(s), recv, port);
+        unsigned k = c ? c->n : 0;
         snprintf(out[n++], MT_LINE, "NAT chain of %s, %u level%s", tuple(a, sizeof a, recv, port), k, k == 1 ? "" : "s");
-        for (unsigned i = 0; i < k && n < max; i++)
-            snprintf(out[n++], MT_LINE, "  level %u: %s -> %s  (NAT ack frame %" PRIu64 " at %s)", c[i]->level,
-                     tuple(a, sizeof a, c[i]->orig, c[i]->orig_port), tuple(b, sizeof b, c[i]->trans, c[i]->trans_port),
-                     c[i]->frame, rel_time(t, sizeof t, s, c[i]->ts_ns));
+        for (unsigned i = 0; i < k && n < max; i++) {
+            const struct mops_nat_level *l = &c->levels[i];
+            snprintf(out[n++], MT_LINE, "  level %u: %s -> %s  (NAT ack frame %" PRIu64 " at %s)", l->level,
+                     tuple(a, sizeof a, l->orig, l->orig_port), tuple(b, sizeof b, l->trans, l->trans_port), l->frame,
+                     rel_time(t, sizeof t, s, l->ts_ns));
+        }
     } else if (p == MT_PANE_VIOLATIONS && key[0] == 'v') {
         const struct mops_violation *v = &s->vio[atoi(key + 1) % MT_VIOLATIONS].v;
         const struct mops_rule_info *r = mops_rule_info(v->rule);
@@ -273,7 +282,7 @@ void mt_view_text(const struct mt_state *s, FILE *f)
 void mt_view_json(const struct mt_state *s, FILE *f)
 {
     char buf[64], t[MOPS_ADDR_STRLEN];
-    json_t *o = json_object(), *mig = json_array(), *chains = json_array(), *ses = json_array(), *vio = json_array();
+    json_t *o = json_object(), *mig = json_array(), *jchains = json_array(), *ses = json_array(), *vio = json_array();
     json_object_set_new(o, "source", json_string(s->source));
     json_object_set_new(o, "packets", json_integer((json_int_t)s->packets));
     json_object_set_new(o, "ipff", json_integer((json_int_t)s->ipff));
@@ -302,19 +311,15 @@ void mt_view_json(const struct mt_state *s, FILE *f)
             json_array_append_new(mig, e);
         }
     }
-    for (unsigned i = 0; i < MT_LEVELS; i++) {
-        const struct mt_level *l = &s->lev[i];
-        if (!l->used || l->level != 1 || l->orig != l->receiver || mt_state_is_nat(s, l->receiver))
-            continue;
-        const struct mt_level *c[16];
-        unsigned n = mt_state_chain(s, l->receiver, l->orig_port, l->proto, c, 16);
+    for (unsigned i = 0, n = load_chains(s); i < n; i++) {
+        const struct mops_nat_chain *c = &chains[i];
         json_t *e = json_object(), *hops = json_array();
-        json_object_set_new(e, "mobile", json_string(tuple(buf, sizeof buf, l->receiver, l->orig_port)));
+        json_object_set_new(e, "mobile", json_string(tuple(buf, sizeof buf, c->mobile, c->port)));
         json_array_append_new(hops, json_string(buf));
-        for (unsigned k = 0; k < n; k++)
-            json_array_append_new(hops, json_string(tuple(buf, sizeof buf, c[k]->trans, c[k]->trans_port)));
+        for (unsigned k = 0; k < c->n; k++)
+            json_array_append_new(hops, json_string(tuple(buf, sizeof buf, c->levels[k].trans, c->levels[k].trans_port)));
         json_object_set_new(e, "chain", hops);
-        json_array_append_new(chains, e);
+        json_array_append_new(jchains, e);
     }
     for (unsigned i = 0; i < MT_SESSIONS; i++) {
         const struct mt_session *x = &s->ses[i];
@@ -334,7 +339,7 @@ void mt_view_json(const struct mt_state *s, FILE *f)
             json_array_append_new(vio, mops_violation_json(&v->v));
     }
     json_object_set_new(o, "migrations", mig);
-    json_object_set_new(o, "nat_chains", chains);
+    json_object_set_new(o, "nat_chains", jchains);
     json_object_set_new(o, "sessions", ses);
     json_object_set_new(o, "violations", vio);
     json_dumpf(o, f, JSON_COMPACT);

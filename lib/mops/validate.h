@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mops/migrate_track.h"
 #include "mops/packet.h"
 #include "mops/problem.h"
 
@@ -99,6 +100,37 @@ void mops_validator_finish(struct mops_validator *v, uint64_t end_ns);
 unsigned long mops_validator_errors(const struct mops_validator *v);
 /* The report (docs/validator-report.schema.json); the caller owns it. */
 json_t *mops_validator_report(const struct mops_validator *v, const char *input, const char *tool_version);
+/* What the validator made of the last packet it was given, for front ends
+ * that run it and would otherwise track the same packets again: lib's
+ * request/reply tracking (kind NONE unless the packet decoded cleanly) and
+ * whether this was the packet's first sighting (the same packet on the next
+ * link of its path is not). */
+struct mops_validator_seen {
+    struct mops_track_result track;
+    bool first;
+};
+const struct mops_validator_seen *mops_validator_last(const struct mops_validator *v);
+
+/* A NAT chain as a mobile node learned it from NAT acks, level by level
+ * (MOPS §4.3, Appendix B). */
+#define MOPS_CHAIN_MAX 16
+struct mops_nat_level {
+    uint8_t level;
+    mops_addr_t orig, trans;
+    uint16_t orig_port, trans_port;
+    uint64_t frame, ts_ns;     /* the NAT ack that taught it */
+};
+struct mops_nat_chain {
+    mops_addr_t mobile;
+    uint16_t port, proto;
+    unsigned n;
+    struct mops_nat_level levels[MOPS_CHAIN_MAX];
+};
+/* The chains learned so far, one per mobile node and port (NATs, which
+ * learn levels for their own outside addresses, are left out), up to max;
+ * the count. */
+unsigned mops_validator_chains(const struct mops_validator *v, struct mops_nat_chain *out, unsigned max);
+
 /* A violation as one JSON object (the report's and --events' form). */
 json_t *mops_violation_json(const struct mops_violation *x);
 
