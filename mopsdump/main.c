@@ -212,12 +212,11 @@ int main(int argc, char **argv)
             if (wr > 0)
                 break;
         }
-        if (o.validate) {
+        if (o.validate || printing)
             mops_decode_frame(&o.settings, f.linktype, f.data, f.caplen, f.wirelen, &pkt);
+        if (o.validate)
             md_validate_frame(&mv, n, &f, &pkt);
-        }
         if (printing) {
-            mops_decode_frame(&o.settings, f.linktype, f.data, f.caplen, f.wirelen, &pkt);
             struct mops_track_result tr;
             mops_migrate_track(tracker, &pkt, f.ifid, n, f.ts_ns, &tr);
             mops_track_add_problem(&pkt, &tr);
