@@ -19,10 +19,24 @@ int mops_addr_invalid_field(mops_addr_t a)
     return -1;
 }
 
+/* Written by hand, not snprintf: every printed packet formats two
+ * addresses (tests/bench). */
 char *mops_addr_format(mops_addr_t a, char buf[MOPS_ADDR_STRLEN])
 {
-    snprintf(buf, MOPS_ADDR_STRLEN, "%u.%u.%u.%u.%u", mops_addr_field(a, 0), mops_addr_field(a, 1),
-             mops_addr_field(a, 2), mops_addr_field(a, 3), mops_addr_field(a, 4));
+    char *p = buf;
+    for (int i = 0; i < 5; i++) {
+        unsigned f = mops_addr_field(a, i); /* 10 bits: at most 1023 */
+        if (i)
+            *p++ = '.';
+        if (f >= 1000)
+            *p++ = (char)('0' + f / 1000);
+        if (f >= 100)
+            *p++ = (char)('0' + f / 100 % 10);
+        if (f >= 10)
+            *p++ = (char)('0' + f / 10 % 10);
+        *p++ = (char)('0' + f % 10);
+    }
+    *p = 0;
     return buf;
 }
 

@@ -159,18 +159,46 @@ const char *mops_carrier_name(enum mops_carrier c)
 
 /* The packet's content without what routers change (Hops to Live): FNV-1a
  * over the header's addresses and protocol and the upper-layer octets. */
+static uint64_t key_mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0x9e3779b97f4a7c15u;
+    return h ^ (h >> 29);
+}
+
+/* The header without Hops to Live, the first 64 octets after it and the
+ * last 16, and the upper layer's checksum (which covers the rest): a key per
+ * packet at a cost that does not grow with its length. */
 uint64_t mops_packet_content_key(const struct mops_packet *pkt)
 {
-    uint64_t h = 1469598103934665603u;
-    uint64_t parts[3] = {pkt->ip.src, pkt->ip.dst, pkt->ip.proto};
-    for (unsigned i = 0; i < 3; i++)
-        for (unsigned b = 0; b < 8; b++)
-            h = (h ^ ((parts[i] >> (8 * b)) & 0xff)) * 1099511628211u;
+    uint64_t h = key_mix(0x6d6f7073u, pkt->ip.src);
+    h = key_mix(h, pkt->ip.dst);
+    h = key_mix(h, (uint64_t)pkt->ip.proto << 32 | (uint64_t)pkt->ip.tos << 16 | pkt->ip.plen);
     uint32_t from = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN;
-    uint32_t to = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN + pkt->ip.plen;
+    uint32_t to = from + pkt->ip.plen;
     if (to > pkt->caplen)
         to = pkt->caplen;
-    for (uint32_t i = from; i < to; i++)
-        h = (h ^ pkt->frame[i]) * 1099511628211u;
+    if (to < from)
+        to = from;
+    uint32_t head_end = to - from > 64 ? from + 64 : to;
+    uint32_t tail = to - head_end > 16 ? to - 16 : head_end;
+    uint64_t w;
+    for (uint32_t i = from; i < head_end; i += 8) {
+        w = 0;
+        memcpy(&w, pkt->frame + i, head_end - i < 8 ? head_end - i : 8);
+        h = key_mix(h, w);
+    }
+    for (uint32_t i = tail; i < to; i += 8) {
+        w = 0;
+        memcpy(&w, pkt->frame + i, to - i < 8 ? to - i : 8);
+        h = key_mix(h, w);
+    }
+    /* With whether it verifies: a copy damaged in the middle keeps the
+     * checksum but fails it, and is another packet. */
+    if (pkt->layers & MOPS_L_TCP)
+        h = key_mix(h, (uint64_t)pkt->tcp.csum_check.state << 32 | pkt->tcp.csum);
+    if (pkt->layers & MOPS_L_UDP)
+        h = key_mix(h, (uint64_t)pkt->udp.csum_check.state << 32 | pkt->udp.csum);
+    if (pkt->layers & MOPS_L_ICMP)
+        h = key_mix(h, (uint64_t)pkt->icmp.crc_check.state << 32 | pkt->icmp.crc);
     return h;
 }

@@ -25,8 +25,8 @@ uint32_t v_link_of(const struct mops_validator *v, mops_addr_t a)
     for (unsigned i = 0; t && i < t->n_links; i++)
         if (t->links[i].addr == a)
             return t->links[i].ifid;
-    const struct v_where *w = vt_find(&v->where, &a);
-    return w ? w->ifid : UINT32_MAX;
+    const struct vc_ent *w = vc_find(&v->where, a);
+    return w ? w->value : UINT32_MAX;
 }
 
 struct v_flow {
@@ -95,13 +95,18 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
     v->ctx = ctx;
     v->tracker = mops_migrate_tracker_new(small_capacity(o));
     uint32_t big = v->o.capacity ? v->o.capacity : 65536, small = v->o.capacity ? v->o.capacity : 16384;
-    bool ok = v->tracker && vt_init(&v->sightings, sizeof(struct v_sighting), sizeof(uint64_t), big) &&
-              vt_init(&v->where, sizeof(struct v_where), sizeof(mops_addr_t), small) &&
+    bool ok = v->tracker && vc_init(&v->sightings, big) && vc_init(&v->where, small) &&
               vt_init(&v->sessions, sizeof(struct v_sess), sizeof(struct v_sess_key), big) &&
               vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), small) &&
               vt_init(&v->accepted, sizeof(struct v_accepted), sizeof(((struct v_accepted *)0)->k), small) &&
               vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), small) &&
-              vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), big);
+              vt_init(&v->level_by_trans, sizeof(struct v_level_by_trans),
+                      sizeof(((struct v_level_by_trans *)0)->k), small) &&
+              vt_init(&v->nat_addrs, sizeof(struct v_nat_addr), sizeof(mops_addr_t), small) &&
+              vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), big) &&
+              (v->mig = malloc(V_MIGRATIONS * sizeof *v->mig)) != NULL;
+    if (ok)
+        explicit_bzero(v->mig, V_MIGRATIONS * sizeof *v->mig); /* claimed now, as the tables are */
     if (!ok) {
         mops_validator_free(v);
         return NULL;
@@ -114,12 +119,14 @@ void mops_validator_free(struct mops_validator *v)
     if (!v)
         return;
     mops_migrate_tracker_free(v->tracker);
-    vt_free(&v->sightings);
-    vt_free(&v->where);
+    vc_free(&v->sightings);
+    vc_free(&v->where);
     vt_free(&v->sessions);
     vt_free(&v->txns);
     vt_free(&v->accepted);
     vt_free(&v->levels);
+    vt_free(&v->level_by_trans);
+    vt_free(&v->nat_addrs);
     vt_free(&v->flows);
     free(v->found);
     free(v->mig);
@@ -137,29 +144,41 @@ void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t if
     if (pkt->status == MOPS_ST_NOT_IPFF)
         return;
     bool first = true;
+    /* Memory first: the tables this packet touches start loading while the
+     * tracker works (tests/bench: these lookups are cache misses). */
+    uint64_t key = 0;
     if (pkt->layers & MOPS_L_IPFF) {
-        uint64_t key = mops_packet_content_key(pkt);
-        struct v_sighting *s = vt_find(&v->sightings, &key);
-        if (s && ts - s->ts < SIGHT_WINDOW_NS && s->ifid != ifid)
+        key = mops_packet_content_key(pkt);
+        vc_prefetch(&v->sightings, key);
+        vc_prefetch(&v->where, pkt->ip.src);
+        v_session_prefetch(v, ifid, pkt, false);
+    }
+    struct mops_track_result *tr = &v->last.track;
+    if (pkt->status == MOPS_ST_OK)
+        mops_migrate_track(v->tracker, pkt, ifid, frame, ts, tr);
+    if (pkt->layers & MOPS_L_IPFF) {
+        /* Stamps in units of 2^16 ns (65.5 µs): 78 hours before they wrap. */
+        uint32_t now = (uint32_t)(ts >> 16);
+        bool created;
+        struct vc_ent *s = vc_get(&v->sightings, key, now, &created);
+        v_session_prefetch(v, ifid, pkt, true);
+        if (!created && now - s->stamp < (uint32_t)(SIGHT_WINDOW_NS >> 16) && s->value != ifid)
             first = false;
         else {
-            if (!s)
-                s = vt_add(&v->sightings, &key);
-            s->ifid = ifid;
-            s->ts = ts;
-            s->frame = frame;
+            s->value = ifid;
+            s->stamp = now;
             /* A node's link is where its packets are first seen; a copy
              * translated downstream keeps its source and is not its link. */
-            bool created;
-            struct v_where *w = vt_get(&v->where, &pkt->ip.src, &created);
+            struct vc_ent *w = vc_get(&v->where, pkt->ip.src, (uint32_t)v->packets, &created);
             if (created)
-                w->ifid = ifid;
+                w->value = ifid;
+            w->stamp = (uint32_t)v->packets;
         }
     }
     v->last.first = first;
     /* Packet-level rules, once per packet. The reply rules come from this
      * validator's own tracking below. */
-    if (first) {
+    if (first && pkt->n_problems) {
         char flow[120] = "";
         if (pkt->layers & MOPS_L_IPFF) {
             char a[MOPS_ADDR_STRLEN], b[MOPS_ADDR_STRLEN];
@@ -175,8 +194,6 @@ void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t if
     }
     if (pkt->status != MOPS_ST_OK)
         return;
-    struct mops_track_result *tr = &v->last.track;
-    mops_migrate_track(v->tracker, pkt, ifid, frame, ts, tr);
     v_session_packet(v, frame, ifid, ts, pkt, first);
     v_nat_packet(v, frame, ifid, ts, pkt, tr, first);
     v_migrate_packet(v, frame, ifid, ts, pkt, tr, first);
@@ -198,4 +215,16 @@ void mops_validator_finish(struct mops_validator *v, uint64_t end_ns)
 unsigned long mops_validator_errors(const struct mops_validator *v)
 {
     return v->by_sev[MOPS_SEV_ERROR];
+}
+
+void mops_validator_summarize(const struct mops_validator *v, struct mops_validator_summary *s)
+{
+    s->packets = v->packets;
+    memcpy(s->by_sev, v->by_sev, sizeof s->by_sev);
+    s->suppressed = v->suppressed;
+    s->requested = (unsigned long)v->n_mig;
+    s->succeeded = v->mig_ok;
+    s->failed = v->mig_failed;
+    s->unanswered = s->requested - s->succeeded - s->failed;
+    s->count = v->count;
 }

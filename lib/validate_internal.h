@@ -7,26 +7,11 @@
 
 #include "mops/migrate_track.h"
 #include "mops/validate.h"
+#include "vcache.h"
 #include "vtab.h"
 
 #define V_KEPT_PORTS 16
 #define V_SEC UINT64_C(1000000000)
-
-/* A packet's content (without Hops to Live) and where it was first seen: the
- * same packet on the next link of its path is the same event. */
-struct v_sighting {
-    struct vt_hdr h;
-    uint64_t key;
-    uint32_t ifid;
-    uint64_t ts, frame;
-};
-
-/* The link where a node's own packets are first seen: its link. */
-struct v_where {
-    struct vt_hdr h;
-    mops_addr_t addr;
-    uint32_t ifid;
-};
 
 struct v_sess_key {
     mops_addr_t c, s;       /* client (SYN sender) and server */
@@ -80,6 +65,21 @@ struct v_level {
     uint64_t frame, ts;
 };
 
+/* Indexes of the levels: which level translates to a tuple, for a
+ * receiver (so that level n finds level n - 1), and the addresses NATs
+ * translate to (level 1 acks whose translation is not their receiver). */
+struct v_level_by_trans {
+    struct vt_hdr h;
+    struct { mops_addr_t receiver, trans; uint16_t trans_port, proto; uint32_t pad; } k;
+    mops_addr_t orig;
+    uint16_t orig_port;
+};
+
+struct v_nat_addr {
+    struct vt_hdr h;
+    mops_addr_t addr;
+};
+
 /* A NAT ack a crossing calls for, not yet seen. */
 struct v_pending_ack {
     bool used, done;
@@ -118,6 +118,7 @@ struct v_refused {
 };
 
 #define V_RECENT 64
+#define V_MIGRATIONS 4096  /* records in the report; the totals count all */
 #define V_PENDING 256
 #define V_ACKS 256
 
@@ -137,11 +138,15 @@ struct mops_validator {
     void *ctx;
     struct mops_migrate_tracker *tracker;
     struct mops_validator_seen last;
-    struct vt sightings, where, sessions, txns, accepted, levels, flows;
+    /* The first sighting of each packet (by content key: stamp, link) and the
+     * link of each node (by address: last seen, link). */
+    struct vcache sightings, where;
+    struct vt sessions, txns, accepted, levels, level_by_trans, nat_addrs, flows;
     struct v_recent recent_mig[V_RECENT], recent_syn[V_RECENT];
     unsigned recent_mig_i, recent_syn_i;
     struct v_pending_ack pending[V_PENDING];
     unsigned pending_i;
+    uint64_t pending_next_due;              /* the earliest due_ts not done (0: none) */
     struct v_seen_ack acks[V_ACKS];
     struct v_refused refused[V_RECENT];
     struct v_recent mismatches[V_RECENT];   /* reply mismatches reported, by server and previous address */
@@ -157,9 +162,12 @@ struct mops_validator {
     struct mops_violation *found;
     size_t n_found, cap_found;
     unsigned long count[MOPS_R_COUNT], by_sev[3], suppressed;
-    /* migrations seen from the mobile node's link */
+    /* migrations seen from the mobile node's link: the last V_MIGRATIONS
+     * records in a ring claimed at the start (memory does not grow with the
+     * capture), and totals over all of them */
     struct v_migration *mig;
-    size_t n_mig, cap_mig;
+    size_t n_mig;             /* records made; slot = (n - 1) % V_MIGRATIONS */
+    unsigned long mig_ok, mig_failed;
 };
 
 /* Reports a finding (filtered, rate-limited per rule and flow). */
@@ -169,6 +177,9 @@ void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, con
 uint32_t v_link_of(const struct mops_validator *v, mops_addr_t a);
 const char *v_tuple(char *buf, size_t n, mops_addr_t a, uint16_t port);
 
+/* Starts loading the sessions a TCP segment will look up: their buckets,
+ * then (entry) their entries. */
+void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, bool entry);
 void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                       const struct mops_packet *pkt, bool first);
 struct v_sess *v_session_find(struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t c, uint16_t cport,

@@ -112,6 +112,13 @@ static void predict(struct mops_validator *v, struct v_txn *x, uint64_t frame, u
     }
 }
 
+/* The transaction's migration record, unless the ring has reused it. */
+static struct v_migration *v_record(struct mops_validator *v, const struct v_txn *x)
+{
+    struct v_migration *m = x->record ? &v->mig[x->record - 1] : NULL;
+    return m && m->request_frame == x->k.first_frame ? m : NULL;
+}
+
 static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                         const struct mops_packet *pkt, bool first, bool translated)
 {
@@ -134,15 +141,7 @@ static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid,
     if (x->server_link)
         predict(v, x, frame, ts);
     if (x->client_link) {
-        if (v->n_mig == v->cap_mig) {
-            size_t cap = v->cap_mig ? v->cap_mig * 2 : 64;
-            struct v_migration *p = realloc(v->mig, cap * sizeof *p);
-            if (!p)
-                return;
-            v->mig = p;
-            v->cap_mig = cap;
-        }
-        struct v_migration *m = &v->mig[v->n_mig++];
+        struct v_migration *m = &v->mig[v->n_mig++ % V_MIGRATIONS];
         memset(m, 0, sizeof *m);
         m->request_frame = frame;
         m->reply_code = -1;
@@ -156,7 +155,7 @@ static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid,
             m->prev_dport = x->ports[0].prev_dport;
         }
         m->outcome = "unanswered";
-        x->record = (uint32_t)v->n_mig;
+        x->record = (uint32_t)((v->n_mig - 1) % V_MIGRATIONS + 1);
     }
 }
 
@@ -165,8 +164,9 @@ static void resend(struct mops_validator *v, struct v_txn *x, uint64_t frame, ui
 {
     x->sendings = tr->sendings;
     x->last_ts = ts;
-    if (x->record)
-        v->mig[x->record - 1].retransmissions = x->sendings - 1;
+    struct v_migration *m = v_record(v, x);
+    if (m)
+        m->retransmissions = x->sendings - 1;
     if (!x->client_link)
         return;
     char flow[120], act[64];
@@ -306,8 +306,10 @@ void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
     x->reply_frame = frame;
     x->reply_ts = ts;
     x->reply_code = pkt->icmp.code;
-    if (x->record) {
-        struct v_migration *m = &v->mig[x->record - 1];
+    if (x->record)
+        pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS ? v->mig_ok++ : v->mig_failed++;
+    struct v_migration *m = v_record(v, x);
+    if (m) {
         m->reply_frame = frame;
         m->reply_code = pkt->icmp.code;
         m->latency_ns = tr->delta_ns;

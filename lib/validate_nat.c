@@ -24,6 +24,8 @@ static void expect_ack(struct mops_validator *v, const char *what, mops_addr_t i
     }
     struct v_pending_ack *p = &v->pending[v->pending_i++ % V_PENDING];
     *p = (struct v_pending_ack){true, false, inner, outer, inner_port, outer_port, proto, ts + ACK_DUE_NS, frame, ""};
+    if (!v->pending_next_due || p->due_ts < v->pending_next_due)
+        v->pending_next_due = p->due_ts;
     snprintf(p->what, sizeof p->what, "%s", what);
 }
 
@@ -41,10 +43,19 @@ static const struct v_seen_ack *ack_for(const struct mops_validator *v, const st
 
 static void pending_due(struct mops_validator *v, uint64_t now, bool all)
 {
+    /* Scanned only when the earliest one falls due: this runs per packet. */
+    if (!all && (!v->pending_next_due || now < v->pending_next_due))
+        return;
+    v->pending_next_due = 0;
     for (unsigned i = 0; i < V_PENDING; i++) {
         struct v_pending_ack *p = &v->pending[i];
-        if (!p->used || p->done || (!all && now < p->due_ts))
+        if (!p->used || p->done)
             continue;
+        if (!all && now < p->due_ts) {
+            if (!v->pending_next_due || p->due_ts < v->pending_next_due)
+                v->pending_next_due = p->due_ts;
+            continue;
+        }
         p->done = true;
         char in[40], out[40], flow[120], exp[160], act[96];
         v_tuple(in, sizeof in, p->inner, p->inner_port);
@@ -185,6 +196,12 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
         l->level = a->level;
         l->frame = frame;
         l->ts = ts;
+        struct v_level_by_trans *bt = vt_get(&v->level_by_trans, &(struct v_level_by_trans){
+            .k = {d, a->trans_addr, np->trans_port, a->proto, 0}}.k, NULL);
+        bt->orig = a->orig_addr;
+        bt->orig_port = np->orig_port;
+        if (a->level == 1 && a->trans_addr != d)
+            vt_get(&v->nat_addrs, &a->trans_addr, NULL);
         /* Level 1 names the receiver itself; level n continues level n - 1. */
         char flow[120], x[40], exp[160], act[96];
         snprintf(flow, sizeof flow, "natack to %s", v_tuple(x, sizeof x, a->orig_addr, np->orig_port));
@@ -198,11 +215,10 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
             v_emit(v, MOPS_R_NAT_LEVEL, frame, ts, flow, exp, act,
                    "NAT ack level 1 whose Original Source %s is not its receiver", x);
         } else if (a->level > 1) {
-            for (uint32_t e = 0; e < v->levels.cap; e++) {
-                struct v_level *prev = vt_at(&v->levels, e);
-                if (!prev || prev->k.receiver != d || prev->trans != a->orig_addr ||
-                    prev->trans_port != np->orig_port || prev == l)
-                    continue;
+            const struct v_level_by_trans *pt = vt_find(&v->level_by_trans, &(struct v_level_by_trans){
+                .k = {d, a->orig_addr, np->orig_port, a->proto, 0}}.k);
+            const struct v_level *prev = pt ? level_find(v, d, pt->orig, pt->orig_port, a->proto) : NULL;
+            if (prev && prev != l && prev->trans == a->orig_addr && prev->trans_port == np->orig_port) {
                 if (prev->level + 1 != a->level) {
                     l->bad = true;
                     snprintf(exp, sizeof exp, "level %u, after level %u (frame %llu)", prev->level + 1, prev->level,
@@ -210,7 +226,6 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
                     v_emit(v, MOPS_R_NAT_LEVEL, frame, ts, flow, exp, act, "NAT ack level %u continues level %u",
                            a->level, prev->level);
                 }
-                break;
             }
         }
     }
@@ -218,12 +233,7 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
 
 bool v_is_nat(const struct mops_validator *v, mops_addr_t a)
 {
-    for (uint32_t j = 0; j < v->levels.cap; j++) {
-        const struct v_level *m = vt_at(&v->levels, j);
-        if (m && m->level == 1 && m->trans == a && m->k.receiver != a)
-            return true;
-    }
-    return false;
+    return vt_find(&v->nat_addrs, &a) != NULL;
 }
 
 /* The levels a receiver learned for its tuple a:port, from level 1 out. */

@@ -55,23 +55,18 @@ static json_t *summary(const struct mops_validator *v)
             json_object_set_new(rules, mops_rule_info(i)->id, json_integer((json_int_t)v->count[i]));
     for (int i = MOPS_SEV_NOTE; i <= MOPS_SEV_ERROR; i++)
         json_object_set_new(sev, mops_severity_name((enum mops_severity)i), json_integer((json_int_t)v->by_sev[i]));
-    unsigned long ok = 0, failed = 0, unanswered = 0;
-    uint64_t *lat = v->n_mig ? malloc(v->n_mig * sizeof *lat) : NULL;
+    /* Totals over every migration; latencies over the records kept (the
+     * last V_MIGRATIONS). */
+    size_t kept = v->n_mig < V_MIGRATIONS ? v->n_mig : V_MIGRATIONS;
+    uint64_t *lat = kept ? malloc(kept * sizeof *lat) : NULL;
     size_t n_lat = 0;
-    for (size_t i = 0; i < v->n_mig; i++) {
-        const struct v_migration *m = &v->mig[i];
-        if (m->reply_code < 0)
-            unanswered++;
-        else {
-            m->reply_code == MOPS_MIGRATE_CODE_SUCCESS ? ok++ : failed++;
-            if (lat)
-                lat[n_lat++] = m->latency_ns;
-        }
-    }
+    for (size_t i = 0; i < kept && lat; i++)
+        if (v->mig[i].reply_code >= 0)
+            lat[n_lat++] = v->mig[i].latency_ns;
     json_object_set_new(mig, "requested", json_integer((json_int_t)v->n_mig));
-    json_object_set_new(mig, "succeeded", json_integer((json_int_t)ok));
-    json_object_set_new(mig, "failed", json_integer((json_int_t)failed));
-    json_object_set_new(mig, "unanswered", json_integer((json_int_t)unanswered));
+    json_object_set_new(mig, "succeeded", json_integer((json_int_t)v->mig_ok));
+    json_object_set_new(mig, "failed", json_integer((json_int_t)v->mig_failed));
+    json_object_set_new(mig, "unanswered", json_integer((json_int_t)(v->n_mig - v->mig_ok - v->mig_failed)));
     json_t *l = json_object();
     if (n_lat) {
         qsort(lat, n_lat, sizeof *lat, cmp_u64);
@@ -92,8 +87,10 @@ static json_t *migrations(const struct mops_validator *v)
 {
     json_t *a = json_array();
     char buf[MOPS_ADDR_STRLEN];
-    for (size_t i = 0; i < v->n_mig; i++) {
-        const struct v_migration *m = &v->mig[i];
+    size_t kept = v->n_mig < V_MIGRATIONS ? v->n_mig : V_MIGRATIONS;
+    for (size_t k = 0; k < kept; k++) {
+        /* Oldest first. */
+        const struct v_migration *m = &v->mig[(v->n_mig - kept + k) % V_MIGRATIONS];
         json_t *o = json_object();
         json_object_set_new(o, "request_frame", json_integer((json_int_t)m->request_frame));
         json_object_set_new(o, "reply_frame", m->reply_code < 0 ? json_null() : json_integer((json_int_t)m->reply_frame));

@@ -33,6 +33,17 @@ struct v_sess *v_session_find(struct mops_validator *v, uint32_t ifid, uint16_t 
     return vt_find(&v->sessions, &k);
 }
 
+void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, bool entry)
+{
+    if (!(pkt->layers & MOPS_L_TCP))
+        return;
+    const struct mops_tcp *t = &pkt->tcp;
+    struct v_sess_key a = key_of(ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport);
+    struct v_sess_key b = key_of(ifid, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, pkt->ip.src, t->sport);
+    vt_prefetch(&v->sessions, &a, entry);
+    vt_prefetch(&v->sessions, &b, entry);
+}
+
 void v_session_move(struct mops_validator *v, struct v_sess *old, mops_addr_t c, uint16_t cport, uint64_t ts,
                     uint64_t frame)
 {
@@ -76,10 +87,19 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
         if (t->mobile_capable && v->n_anycast_syn < 64)
             v->anycast_syn[v->n_anycast_syn++] = pkt->ip.dst;
     } else {
-        s = v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport);
-        from_client = s != NULL;
-        if (!s)
+        /* The side with the lower port usually serves: look that way first
+         * (one lookup instead of two for the server's segments). */
+        bool server_first = t->sport < t->dport;
+        s = server_first ? NULL : v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport);
+        if (!s) {
             s = v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, pkt->ip.src, t->sport);
+            from_client = false;
+        } else
+            from_client = true;
+        if (!s && server_first) {
+            s = v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport);
+            from_client = s != NULL;
+        }
         if (!s) {
             /* Joined mid-session: the side with the lower port serves. */
             from_client = t->dport < t->sport;

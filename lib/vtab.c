@@ -12,28 +12,54 @@ static struct vt_hdr *ent(const struct vt *t, uint32_t i)
     return (struct vt_hdr *)(t->ents + (size_t)i * t->esz);
 }
 
+/* Keys are hashed and compared a word at a time (every key type is a
+ * multiple of 8 octets: vt_init refuses others); buckets are a power of two. */
 static uint32_t hash(const struct vt *t, const void *key)
 {
     const unsigned char *k = key;
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (size_t i = 0; i < t->ksz; i++)
-        h = (h ^ k[i]) * 1099511628211u;
-    return (uint32_t)(h % t->n_buckets);
+    uint64_t h = 0x9e3779b97f4a7c15u, w;
+    for (size_t i = 0; i < t->ksz; i += 8) {
+        memcpy(&w, k + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    return (uint32_t)h & (t->n_buckets - 1);
+}
+
+static bool key_eq(const struct vt *t, const void *a, const void *b)
+{
+    const unsigned char *x = a, *y = b;
+    for (size_t i = 0; i < t->ksz; i += 8) {
+        uint64_t u, v;
+        memcpy(&u, x + i, 8);
+        memcpy(&v, y + i, 8);
+        if (u != v)
+            return false;
+    }
+    return true;
 }
 
 bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap)
 {
     memset(t, 0, sizeof *t);
+    if (ksz % 8 || esz % 8)
+        return false;
     t->esz = esz;
     t->ksz = ksz;
     t->cap = cap ? cap : 1;
-    t->n_buckets = t->cap * 2;
-    t->ents = calloc(t->cap, esz);
+    t->n_buckets = 2;
+    while (t->n_buckets < t->cap * 2)
+        t->n_buckets *= 2;
+    t->ents = malloc(t->cap * esz);
     t->buckets = malloc(sizeof *t->buckets * t->n_buckets);
     if (!t->ents || !t->buckets) {
         vt_free(t);
         return false;
     }
+    /* Zeroed now rather than as calloc's pages are first touched: the
+     * memory is claimed at the start, so the peak is the same for a short
+     * capture and a long one (tests/bench). */
+    explicit_bzero(t->ents, t->cap * esz); /* not memset: the compiler would make malloc + memset a calloc */
     for (uint32_t i = 0; i < t->n_buckets; i++)
         t->buckets[i] = NIL;
     return true;
@@ -47,10 +73,19 @@ void vt_free(struct vt *t)
     t->buckets = NULL;
 }
 
+void vt_prefetch(const struct vt *t, const void *key, bool entry)
+{
+    const uint32_t *b = &t->buckets[hash(t, key)];
+    if (!entry)
+        __builtin_prefetch(b);
+    else if (*b != NIL)
+        __builtin_prefetch(ent(t, *b));
+}
+
 void *vt_find(const struct vt *t, const void *key)
 {
     for (uint32_t i = t->buckets[hash(t, key)]; i != NIL; i = ent(t, i)->next)
-        if (memcmp(KEY(t, ent(t, i)), key, t->ksz) == 0)
+        if (key_eq(t, KEY(t, ent(t, i)), key))
             return ent(t, i);
     return NULL;
 }

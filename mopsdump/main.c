@@ -13,6 +13,7 @@
 
 #include "options.h"
 #include "validate_run.h"
+#include "json_tree.h"
 #include "print.h"
 #include "privs.h"
 #include "writer.h"
@@ -166,7 +167,8 @@ int main(int argc, char **argv)
         mops_cap_close(cap);
         return 2;
     }
-    bool printing = (!writing || o.print_while_writing) && !o.validate;
+    bool printing = (!writing || o.print_while_writing) && !o.validate && !o.count_only;
+    uint64_t n_ipff = 0, n_flagged = 0;
     static struct md_validate mv;
     if (o.validate && md_validate_open(&mv, &o, o.iface ? o.iface : o.read_file) < 0) {
         fprintf(stderr, "mopsdump: %s\n", mv.err);
@@ -212,8 +214,12 @@ int main(int argc, char **argv)
             if (wr > 0)
                 break;
         }
-        if (o.validate || printing)
+        if (o.validate || printing || o.count_only)
             mops_decode_frame(&o.settings, f.linktype, f.data, f.caplen, f.wirelen, &pkt);
+        if (o.count_only) {
+            n_ipff += pkt.status != MOPS_ST_NOT_IPFF;
+            n_flagged += pkt.status != MOPS_ST_NOT_IPFF && (pkt.status != MOPS_ST_OK || pkt.n_problems);
+        }
         if (o.validate)
             md_validate_frame(&mv, n, &f, &pkt);
         if (printing) {
@@ -237,6 +243,9 @@ int main(int argc, char **argv)
         if (o.count && n >= o.count)
             break;
     }
+    if (o.count_only)
+        printf("%llu packets, %llu IPFF, %llu flagged\n", (unsigned long long)n, (unsigned long long)n_ipff,
+               (unsigned long long)n_flagged);
     if (o.validate) {
         int vs = md_validate_close(&mv);
         if (vs > status)
@@ -256,6 +265,7 @@ int main(int argc, char **argv)
         print_stats(&st);
     }
     mops_migrate_tracker_free(tracker);
+    jt_release();
     sb_free(&pr.sb);
     mops_cap_close(cap);
     free(o.filter);

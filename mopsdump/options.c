@@ -8,7 +8,7 @@
 
 enum {
     OPT_IMMEDIATE = 256, OPT_VERSION, OPT_PRINT, OPT_IPFF_ONLY, OPT_ETHERTYPE, OPT_UDP_PORT,
-    OPT_MOPS_TYPES, OPT_MC_KIND, OPT_NANO, OPT_VALIDATE, OPT_REPORT, OPT_EVENTS, OPT_RULES, OPT_IGNORE,
+    OPT_MOPS_TYPES, OPT_MC_KIND, OPT_NANO, OPT_VALIDATE, OPT_COUNT, OPT_REPORT, OPT_EVENTS, OPT_RULES, OPT_IGNORE,
     OPT_MAX_PER_FLOW, OPT_LIST_RULES, OPT_TOPOLOGY,
 };
 
@@ -24,6 +24,7 @@ static const struct option long_opts[] = {
     {"mobile-capable-kind", required_argument, 0, OPT_MC_KIND},
     {"nano", no_argument, 0, OPT_NANO},
     {"validate", no_argument, 0, OPT_VALIDATE},
+    {"count", no_argument, 0, OPT_COUNT},
     {"report", required_argument, 0, OPT_REPORT},
     {"events", required_argument, 0, OPT_EVENTS},
     {"rules", required_argument, 0, OPT_RULES},
@@ -48,7 +49,8 @@ void md_usage(FILE *f)
             "                [-i interface] [-r file] [-s snaplen] [-t...] [-T json]\n"
             "                [-w file] [-W files] [-Z user] [--immediate-mode] [--print]\n"
             "                [--ipff-only] [--nano] [--ethertype N] [--udp-port N]\n"
-            "                [--mops-types M,A,N] [--mobile-capable-kind N] [expression]\n"
+            "                [--mops-types M,A,N] [--mobile-capable-kind N] [--count]\n"
+            "                [expression]\n"
             "       mopsdump --validate [-r file | -i interface] [--report file] [--events file]\n"
             "                [--rules IDS] [--ignore IDS] [--max-per-flow N] [--topology file]\n"
             "                [expression]\n"
@@ -69,6 +71,7 @@ void md_usage(FILE *f)
             "  -t none, -tt epoch, -ttt delta, -tttt date, -ttttt since first;  --nano\n"
             "  -#          frame numbers;  -l  line-buffered;  -n  (accepted; no names)\n"
             "  --ipff-only skip frames that carry no IPFF\n"
+            "  --count     decode every frame, print only the counts (as tcpdump --count)\n"
             "  --ethertype, --udp-port, --mops-types, --mobile-capable-kind\n"
             "              the wire profile's numbers (0x88b5, 5505, 100,101,102, 32)\n"
             "  --validate  judge the traffic against the reference logic: findings as\n"
@@ -201,6 +204,7 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
         case OPT_IPFF_ONLY: o->ipff_only = true; break;
         case OPT_NANO: o->nano = true; break;
         case OPT_VALIDATE: o->validate = true; break;
+        case OPT_COUNT: o->count_only = true; break;
         case OPT_LIST_RULES: o->list_rules = true; break;
         case OPT_TOPOLOGY: {
             char err[256];
@@ -259,6 +263,8 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
         return bad("--report, --events and --topology go with --validate%s", "");
     if (o->validate && o->report && o->events && strcmp(o->report, "-") == 0 && strcmp(o->events, "-") == 0)
         return bad("--report - and --events - would share standard output%s", "");
+    if (o->count_only && (o->validate || o->json))
+        return bad("--count prints only counts: not with --validate or -T json%s", "");
     if (o->read_file && o->iface)
         return bad("-r and -i are mutually exclusive%s", "");
     if ((o->rotate_bytes || o->rotate_seconds || o->rotate_files) && !o->write_file)

@@ -26,6 +26,7 @@ struct md_opts {
     struct mops_settings settings;
     /* --validate: judge the traffic instead of printing it */
     bool validate, list_rules;
+    bool count_only;          /* --count: decode, print the counts only */
     const char *report, *events;  /* JSON report and NDJSON findings; "-" for stdout */
     struct mops_validate_opts vopts;
     struct mops_topology topology;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void grow(struct sbuf *b, size_t need)
+void sb_grow(struct sbuf *b, size_t need)
 {
     if (b->len + need + 1 <= b->cap)
         return;
@@ -35,14 +35,6 @@ void sb_free(struct sbuf *b)
     b->len = b->cap = 0;
 }
 
-void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-    grow(b, n);
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = 0;
-}
-
 void sb_puts(struct sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
 void sb_printf(struct sbuf *b, const char *fmt, ...)
@@ -58,7 +50,7 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
         sb_add(b, tmp, (size_t)n);
         return;
     }
-    grow(b, (size_t)n);
+    sb_grow(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);

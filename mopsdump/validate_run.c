@@ -54,34 +54,29 @@ int md_validate_close(struct md_validate *mv)
 {
     int status = 0;
     mops_validator_finish(mv->v, mv->last_ts);
-    json_t *r = mops_validator_report(mv->v, mv->input, MOPS_VERSION_STRING);
     if (mv->o->report) {
+        /* Built only when asked for: it holds every kept record at once. */
+        json_t *r = mops_validator_report(mv->v, mv->input, MOPS_VERSION_STRING);
         FILE *out = strcmp(mv->o->report, "-") == 0 ? stdout : fopen(mv->o->report, "w");
-        if (!out || json_dumpf(r, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF ||
+        if (!r || !out || json_dumpf(r, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF ||
             (out != stdout && fclose(out) != 0)) {
             fprintf(stderr, "mopsdump: %s: %s\n", mv->o->report, strerror(errno));
             status = 2;
         }
+        json_decref(r);
     }
     /* The summary, on stderr. */
-    json_t *s = json_object_get(r, "summary"), *m = json_object_get(s, "migrations");
-    json_t *sev = json_object_get(s, "severities");
-    fprintf(stderr, "%lld packets, %lld errors, %lld warnings, %lld notes", (long long)json_integer_value(json_object_get(r, "packets")),
-            (long long)json_integer_value(json_object_get(sev, "error")),
-            (long long)json_integer_value(json_object_get(sev, "warning")),
-            (long long)json_integer_value(json_object_get(sev, "note")));
-    if (json_integer_value(json_object_get(s, "suppressed")))
-        fprintf(stderr, " (%lld beyond --max-per-flow, counted)", (long long)json_integer_value(json_object_get(s, "suppressed")));
-    fprintf(stderr, "; migrations: %lld requested, %lld succeeded, %lld failed, %lld unanswered\n",
-            (long long)json_integer_value(json_object_get(m, "requested")),
-            (long long)json_integer_value(json_object_get(m, "succeeded")),
-            (long long)json_integer_value(json_object_get(m, "failed")),
-            (long long)json_integer_value(json_object_get(m, "unanswered")));
-    const char *key;
-    json_t *val;
-    json_object_foreach(json_object_get(s, "rules"), key, val)
-        fprintf(stderr, "  %-22s %lld\n", key, (long long)json_integer_value(val));
-    json_decref(r);
+    struct mops_validator_summary s;
+    mops_validator_summarize(mv->v, &s);
+    fprintf(stderr, "%llu packets, %lu errors, %lu warnings, %lu notes", (unsigned long long)s.packets,
+            s.by_sev[MOPS_SEV_ERROR], s.by_sev[MOPS_SEV_WARNING], s.by_sev[MOPS_SEV_NOTE]);
+    if (s.suppressed)
+        fprintf(stderr, " (%lu beyond --max-per-flow, counted)", s.suppressed);
+    fprintf(stderr, "; migrations: %lu requested, %lu succeeded, %lu failed, %lu unanswered\n", s.requested,
+            s.succeeded, s.failed, s.unanswered);
+    for (int i = 0; i < MOPS_R_COUNT; i++)
+        if (s.count[i])
+            fprintf(stderr, "  %-22s %lu\n", mops_rule_info(i)->id, s.count[i]);
     if (mv->events && mv->events != stdout)
         fclose(mv->events);
     if (!status && mops_validator_errors(mv->v))

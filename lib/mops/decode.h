@@ -43,7 +43,9 @@ bool mops_packet_checksum_bad(const struct mops_packet *pkt);
 /* Some problem says the capture was cut short. */
 bool mops_packet_truncated(const struct mops_packet *pkt);
 /* A hash of an IPFF packet's content without what routers change (Hops to
- * Live): the same packet seen on the next link of its path has the same key. */
+ * Live): the same packet seen on the next link of its path has the same key.
+ * It reads the header, the first 64 and last 16 octets after it and the
+ * upper layer's checksum, not every octet (tests/bench: speed). */
 uint64_t mops_packet_content_key(const struct mops_packet *pkt);
 
 static inline const struct mops_migrate_port *mops_migrate_ports(const struct mops_packet *pkt)

@@ -98,6 +98,16 @@ void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t if
 void mops_validator_finish(struct mops_validator *v, uint64_t end_ns);
 /* Findings of error severity so far (for the exit code). */
 unsigned long mops_validator_errors(const struct mops_validator *v);
+
+/* The report's summary as numbers, without building the report. */
+struct mops_validator_summary {
+    uint64_t packets;
+    unsigned long by_sev[3];        /* by enum mops_severity */
+    unsigned long suppressed;
+    unsigned long requested, succeeded, failed, unanswered;
+    const unsigned long *count;     /* per rule, MOPS_R_COUNT of them */
+};
+void mops_validator_summarize(const struct mops_validator *v, struct mops_validator_summary *s);
 /* The report (docs/validator-report.schema.json); the caller owns it. */
 json_t *mops_validator_report(const struct mops_validator *v, const char *input, const char *tool_version);
 /* What the validator made of the last packet it was given, for front ends
