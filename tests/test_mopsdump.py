@@ -292,6 +292,17 @@ def bad_input(tmp):
     expect(["-r", PCAPNG, "-w", os.path.join(tmp, "several.pcap")], "a pcap file holds one: write pcapng")
 
 
+def count_mode():
+    """--count: every frame decoded, only the counts printed (the vectors:
+    one frame carries no IPFF, nine are flagged: the one-fault frames)."""
+    rc, out, err = run("--count", "-r", PCAPNG)
+    check(rc == 0 and out == "264 packets, 263 IPFF, 9 flagged\n", "--count on the vectors", out + err)
+    rc, out, err = run("--count", "-c", "10", "-r", PCAPNG)
+    check(rc == 0 and out.startswith("10 packets, "), "--count with -c 10", out + err)
+    rc, out, err = run("--count", "-T", "json", "-r", PCAPNG)
+    check(rc == 2 and "not with --validate or -T json" in err and out == "", "--count with -T json refused", err)
+
+
 with tempfile.TemporaryDirectory() as tmp:
     os.chmod(tmp, 0o711)  # -Z runs as nobody, who must reach its directory
     golden_text()
@@ -299,6 +310,7 @@ with tempfile.TemporaryDirectory() as tmp:
     if not REGEN:
         vocabulary()
         vectors()
+        count_mode()
         behaviour(tmp)
         rotation(tmp)
         bad_input(tmp)
