@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "claim.h"
 #include "decode_internal.h"
 
 void mops_problem_add(struct mops_packet *pkt, enum mops_problem_id id, uint32_t off,
@@ -157,22 +158,14 @@ const char *mops_carrier_name(enum mops_carrier c)
     return "?";
 }
 
-/* The packet's content without what routers change (Hops to Live): FNV-1a
- * over the header's addresses and protocol and the upper-layer octets. */
-static uint64_t key_mix(uint64_t h, uint64_t w)
-{
-    h = (h ^ w) * 0x9e3779b97f4a7c15u;
-    return h ^ (h >> 29);
-}
-
 /* The header without Hops to Live, the first 64 octets after it and the
  * last 16, and the upper layer's checksum (which covers the rest): a key per
  * packet at a cost that does not grow with its length. */
 uint64_t mops_packet_content_key(const struct mops_packet *pkt)
 {
-    uint64_t h = key_mix(0x6d6f7073u, pkt->ip.src);
-    h = key_mix(h, pkt->ip.dst);
-    h = key_mix(h, (uint64_t)pkt->ip.proto << 32 | (uint64_t)pkt->ip.tos << 16 | pkt->ip.plen);
+    uint64_t h = mops_mix64(0x6d6f7073u, pkt->ip.src);
+    h = mops_mix64(h, pkt->ip.dst);
+    h = mops_mix64(h, (uint64_t)pkt->ip.proto << 32 | (uint64_t)pkt->ip.tos << 16 | pkt->ip.plen);
     uint32_t from = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN;
     uint32_t to = from + pkt->ip.plen;
     if (to > pkt->caplen)
@@ -185,20 +178,20 @@ uint64_t mops_packet_content_key(const struct mops_packet *pkt)
     for (uint32_t i = from; i < head_end; i += 8) {
         w = 0;
         memcpy(&w, pkt->frame + i, head_end - i < 8 ? head_end - i : 8);
-        h = key_mix(h, w);
+        h = mops_mix64(h, w);
     }
     for (uint32_t i = tail; i < to; i += 8) {
         w = 0;
         memcpy(&w, pkt->frame + i, to - i < 8 ? to - i : 8);
-        h = key_mix(h, w);
+        h = mops_mix64(h, w);
     }
     /* With whether it verifies: a copy damaged in the middle keeps the
      * checksum but fails it, and is another packet. */
     if (pkt->layers & MOPS_L_TCP)
-        h = key_mix(h, (uint64_t)pkt->tcp.csum_check.state << 32 | pkt->tcp.csum);
+        h = mops_mix64(h, (uint64_t)pkt->tcp.csum_check.state << 32 | pkt->tcp.csum);
     if (pkt->layers & MOPS_L_UDP)
-        h = key_mix(h, (uint64_t)pkt->udp.csum_check.state << 32 | pkt->udp.csum);
+        h = mops_mix64(h, (uint64_t)pkt->udp.csum_check.state << 32 | pkt->udp.csum);
     if (pkt->layers & MOPS_L_ICMP)
-        h = key_mix(h, (uint64_t)pkt->icmp.crc_check.state << 32 | pkt->icmp.crc);
+        h = mops_mix64(h, (uint64_t)pkt->icmp.crc_check.state << 32 | pkt->icmp.crc);
     return h;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "claim.h"
 #include "decode_internal.h"
 #include "mops/addr.h"
 #include "mops/proto.h"
@@ -59,13 +60,12 @@ struct mops_migrate_tracker *mops_migrate_tracker_new(size_t capacity)
         return NULL;
     t->cap = capacity ? (uint32_t)capacity : 1;
     t->n_buckets = t->cap * 2;
-    t->ring = malloc(t->cap * sizeof *t->ring);
+    t->ring = mops_claim(0, t->cap * sizeof *t->ring);
     t->buckets = malloc(t->n_buckets * sizeof *t->buckets);
     if (!t->ring || !t->buckets) {
         mops_migrate_tracker_free(t);
         return NULL;
     }
-    explicit_bzero(t->ring, t->cap * sizeof *t->ring); /* claimed now (explicit_bzero: not folded into calloc): memory does not grow with the capture */
     for (uint32_t i = 0; i < t->n_buckets; i++)
         t->buckets[i] = NIL;
     return t;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mops/decode.h"
+#include "claim.h"
 #include "validate_internal.h"
 
 #define SIGHT_WINDOW_NS (V_SEC / 2)
@@ -104,9 +105,7 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
                       sizeof(((struct v_level_by_trans *)0)->k), small) &&
               vt_init(&v->nat_addrs, sizeof(struct v_nat_addr), sizeof(mops_addr_t), small) &&
               vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), big) &&
-              (v->mig = malloc(V_MIGRATIONS * sizeof *v->mig)) != NULL;
-    if (ok)
-        explicit_bzero(v->mig, V_MIGRATIONS * sizeof *v->mig); /* claimed now, as the tables are */
+              (v->mig = mops_claim(0, V_MIGRATIONS * sizeof *v->mig)) != NULL;
     if (!ok) {
         mops_validator_free(v);
         return NULL;

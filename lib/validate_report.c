@@ -50,11 +50,13 @@ static int cmp_u64(const void *a, const void *b)
 static json_t *summary(const struct mops_validator *v)
 {
     json_t *s = json_object(), *rules = json_object(), *sev = json_object(), *mig = json_object();
+    struct mops_validator_summary sum;
+    mops_validator_summarize(v, &sum);
     for (int i = 0; i < MOPS_R_COUNT; i++)
-        if (v->count[i])
-            json_object_set_new(rules, mops_rule_info(i)->id, json_integer((json_int_t)v->count[i]));
+        if (sum.count[i])
+            json_object_set_new(rules, mops_rule_info(i)->id, json_integer((json_int_t)sum.count[i]));
     for (int i = MOPS_SEV_NOTE; i <= MOPS_SEV_ERROR; i++)
-        json_object_set_new(sev, mops_severity_name((enum mops_severity)i), json_integer((json_int_t)v->by_sev[i]));
+        json_object_set_new(sev, mops_severity_name((enum mops_severity)i), json_integer((json_int_t)sum.by_sev[i]));
     /* Totals over every migration; latencies over the records kept (the
      * last V_MIGRATIONS). */
     size_t kept = v->n_mig < V_MIGRATIONS ? v->n_mig : V_MIGRATIONS;
@@ -63,10 +65,10 @@ static json_t *summary(const struct mops_validator *v)
     for (size_t i = 0; i < kept && lat; i++)
         if (v->mig[i].reply_code >= 0)
             lat[n_lat++] = v->mig[i].latency_ns;
-    json_object_set_new(mig, "requested", json_integer((json_int_t)v->n_mig));
-    json_object_set_new(mig, "succeeded", json_integer((json_int_t)v->mig_ok));
-    json_object_set_new(mig, "failed", json_integer((json_int_t)v->mig_failed));
-    json_object_set_new(mig, "unanswered", json_integer((json_int_t)(v->n_mig - v->mig_ok - v->mig_failed)));
+    json_object_set_new(mig, "requested", json_integer((json_int_t)sum.requested));
+    json_object_set_new(mig, "succeeded", json_integer((json_int_t)sum.succeeded));
+    json_object_set_new(mig, "failed", json_integer((json_int_t)sum.failed));
+    json_object_set_new(mig, "unanswered", json_integer((json_int_t)sum.unanswered));
     json_t *l = json_object();
     if (n_lat) {
         qsort(lat, n_lat, sizeof *lat, cmp_u64);
@@ -78,7 +80,7 @@ static json_t *summary(const struct mops_validator *v)
     json_object_set_new(mig, "latency", l);
     json_object_set_new(s, "rules", rules);
     json_object_set_new(s, "severities", sev);
-    json_object_set_new(s, "suppressed", json_integer((json_int_t)v->suppressed));
+    json_object_set_new(s, "suppressed", json_integer((json_int_t)sum.suppressed));
     json_object_set_new(s, "migrations", mig);
     return s;
 }

@@ -89,16 +89,11 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
     } else {
         /* The side with the lower port usually serves: look that way first
          * (one lookup instead of two for the server's segments). */
-        bool server_first = t->sport < t->dport;
-        s = server_first ? NULL : v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport);
-        if (!s) {
-            s = v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, pkt->ip.src, t->sport);
-            from_client = false;
-        } else
-            from_client = true;
-        if (!s && server_first) {
-            s = v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport);
-            from_client = s != NULL;
+        s = NULL;
+        for (int pass = 0; pass < 2 && !s; pass++) {
+            from_client = (pass == 0) != (t->sport < t->dport);
+            s = from_client ? v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport)
+                            : v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, pkt->ip.src, t->sport);
         }
         if (!s) {
             /* Joined mid-session: the side with the lower port serves. */

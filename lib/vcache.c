@@ -1,6 +1,8 @@
 /* The validator's per-packet cache (see vcache.h). */
 #include "vcache.h"
 
+#include "claim.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +15,7 @@ static uint64_t stored(uint64_t key)
 
 static struct vc_ent *set_of(const struct vcache *c, uint64_t key)
 {
-    uint64_t h = key * 0x9e3779b97f4a7c15u;
-    return c->ents + ((h ^ (h >> 29)) & c->set_mask) * WAYS;
+    return c->ents + (mops_mix64(0, key) & c->set_mask) * WAYS;
 }
 
 bool vc_init(struct vcache *c, uint32_t capacity)
@@ -23,13 +24,9 @@ bool vc_init(struct vcache *c, uint32_t capacity)
     while (sets * WAYS < capacity && sets < (UINT32_C(1) << 28))
         sets *= 2;
     c->set_mask = sets - 1;
-    /* Aligned so that a set is one 64-octet line; zeroed now, so the memory
-     * is claimed at the start and never grows with the capture. */
-    c->ents = aligned_alloc(64, (size_t)sets * WAYS * sizeof *c->ents);
-    if (!c->ents)
-        return false;
-    explicit_bzero(c->ents, (size_t)sets * WAYS * sizeof *c->ents);
-    return true;
+    /* Aligned so that a set is one 64-octet line. */
+    c->ents = mops_claim(64, (size_t)sets * WAYS * sizeof *c->ents);
+    return c->ents != NULL;
 }
 
 void vc_free(struct vcache *c)

@@ -1,6 +1,8 @@
 /* The validator's bounded hash table (see vtab.h). */
 #include "vtab.h"
 
+#include "claim.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,11 +19,10 @@ static struct vt_hdr *ent(const struct vt *t, uint32_t i)
 static uint32_t hash(const struct vt *t, const void *key)
 {
     const unsigned char *k = key;
-    uint64_t h = 0x9e3779b97f4a7c15u, w;
+    uint64_t h = 0, w;
     for (size_t i = 0; i < t->ksz; i += 8) {
         memcpy(&w, k + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdu;
-        h ^= h >> 32;
+        h = mops_mix64(h, w);
     }
     return (uint32_t)h & (t->n_buckets - 1);
 }
@@ -50,16 +51,12 @@ bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap)
     t->n_buckets = 2;
     while (t->n_buckets < t->cap * 2)
         t->n_buckets *= 2;
-    t->ents = malloc(t->cap * esz);
+    t->ents = mops_claim(0, t->cap * esz);
     t->buckets = malloc(sizeof *t->buckets * t->n_buckets);
     if (!t->ents || !t->buckets) {
         vt_free(t);
         return false;
     }
-    /* Zeroed now rather than as calloc's pages are first touched: the
-     * memory is claimed at the start, so the peak is the same for a short
-     * capture and a long one (tests/bench). */
-    explicit_bzero(t->ents, t->cap * esz); /* not memset: the compiler would make malloc + memset a calloc */
     for (uint32_t i = 0; i < t->n_buckets; i++)
         t->buckets[i] = NIL;
     return true;

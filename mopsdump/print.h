@@ -27,6 +27,9 @@ void md_format_text(struct md_printer *p, uint64_t n, const struct mops_frame *f
 void md_format_json(struct md_printer *p, uint64_t n, const struct mops_frame *f,
                     const struct mops_packet *pkt, const struct mops_track_result *tr);
 /* tcpdump's -x / -X block: hex (and ASCII) of len octets. */
+/* aa:bb:cc:dd:ee:ff, as both printers write a MAC address. */
+#define MD_MAC_STRLEN 18
+char *md_mac_format(const uint8_t m[6], char buf[MD_MAC_STRLEN]);
 void md_format_hex(struct sbuf *sb, const uint8_t *data, uint32_t len, int ascii);
 
 #endif

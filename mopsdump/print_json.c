@@ -50,6 +50,17 @@ static void set(struct jt *scope, enum mops_field_id id, struct jt *v)
     jt_set(parent, dot ? dot + 1 : f->name, v);
 }
 
+/* The array member key of parent, made as needed. */
+static struct jt *array_at(struct jt *parent, const char *key)
+{
+    struct jt *arr = jt_get(parent, key);
+    if (!arr) {
+        arr = jt_arr();
+        jt_set(parent, key, arr);
+    }
+    return arr;
+}
+
 /* A new element of group id, appended under scope (the root, or the element
  * of the group it nests in). */
 static struct jt *element(struct jt *scope, enum mops_field_id id)
@@ -57,20 +68,11 @@ static struct jt *element(struct jt *scope, enum mops_field_id id)
     const struct mops_field_info *f = mops_field(id);
     struct jt *arr;
     if (f->group != MOPS_F_NONE) {
-        arr = jt_get(scope, mops_field_key(id));
-        if (!arr) {
-            arr = jt_arr();
-            jt_set(scope, mops_field_key(id), arr);
-        }
+        arr = array_at(scope, mops_field_key(id));
     } else {
         const char *dot = strrchr(f->name, '.');
         struct jt *parent = dot ? object_at(scope, f->name, (size_t)(dot - f->name)) : scope;
-        const char *key = dot ? dot + 1 : f->name;
-        arr = jt_get(parent, key);
-        if (!arr) {
-            arr = jt_arr();
-            jt_set(parent, key, arr);
-        }
+        arr = array_at(parent, dot ? dot + 1 : f->name);
     }
     struct jt *e = jt_obj();
     jt_append(arr, e);
@@ -87,12 +89,7 @@ static void append(struct jt *scope, enum mops_field_id id, struct jt *v)
         const char *dot = strrchr(f->name, '.');
         parent = dot ? object_at(scope, f->name, (size_t)(dot - f->name)) : scope;
     }
-    struct jt *arr = jt_get(parent, key);
-    if (!arr) {
-        arr = jt_arr();
-        jt_set(parent, key, arr);
-    }
-    jt_append(arr, v);
+    jt_append(array_at(parent, key), v);
 }
 
 static struct jt *jaddr(mops_addr_t a)
@@ -103,14 +100,8 @@ static struct jt *jaddr(mops_addr_t a)
 
 static struct jt *jmac(const uint8_t m[6])
 {
-    static const char hex[] = "0123456789abcdef";
-    char buf[18];
-    for (int i = 0; i < 6; i++) {
-        buf[3 * i] = hex[m[i] >> 4];
-        buf[3 * i + 1] = hex[m[i] & 15];
-        buf[3 * i + 2] = i < 5 ? ':' : 0;
-    }
-    return jt_str(buf);
+    char buf[MD_MAC_STRLEN];
+    return jt_str(md_mac_format(m, buf));
 }
 
 static struct jt *jip(int version, const uint8_t *a)

@@ -19,9 +19,21 @@ static void addr_port(struct sbuf *sb, mops_addr_t a, uint16_t port)
     sb_printf(sb, ".%u", port);
 }
 
+char *md_mac_format(const uint8_t m[6], char buf[MD_MAC_STRLEN])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 6; i++) {
+        buf[3 * i] = hex[m[i] >> 4];
+        buf[3 * i + 1] = hex[m[i] & 15];
+        buf[3 * i + 2] = i < 5 ? ':' : 0;
+    }
+    return buf;
+}
+
 static void mac(struct sbuf *sb, const uint8_t m[6])
 {
-    sb_printf(sb, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    char buf[MD_MAC_STRLEN];
+    sb_add(sb, md_mac_format(m, buf), MD_MAC_STRLEN - 1);
 }
 
 static const char *proto_word(uint16_t proto)

@@ -71,7 +71,7 @@ struct gen {
     size_t q_head, q_tail, q_cap;
     uint64_t slot;
     struct mops_dump *ipff, *ipv6;
-    uint64_t frame, n_frames, ts;
+    uint64_t frame, ts;
     struct mops_builder b;
     uint8_t v6[2048];
     uint64_t count[8];        /* SYN, data, ack, fin, migrate, reply, natack, padded */
@@ -211,29 +211,15 @@ static void fill_tcp6(struct gen *g, uint8_t *l4, size_t len, const void *arg)
 {
     const struct tcp_args *a = arg;
     const struct mops_tcp *t = a->t;
-    uint32_t ipff_len;
-    const uint8_t *f = mops_build_data(&g->b, &ipff_len);
     /* The IPFF segment sits at the builder's l4 offset; copy its header
      * (options included) and leave the payload as zeros. */
     const uint8_t *seg = g->b.buf + g->b.l4;
-    (void)f;
     size_t hdr = 20 + a->opt_len;
     memcpy(l4, seg, hdr < len ? hdr : len);
     put16(l4, t->sport);
     put16(l4 + 2, t->dport);
     l4[16] = l4[17] = 0;
     put16(l4 + 16, csum6(l4 - IP6_HLEN, l4, len, 6));
-}
-
-static size_t tcp_opt_len(const struct mops_tcp *t)
-{
-    size_t n = 0;
-    static const uint8_t lens[] = {[MOPS_TCPOPT_EOL] = 1, [MOPS_TCPOPT_NOP] = 1, [MOPS_TCPOPT_MSS] = 4,
-                                   [MOPS_TCPOPT_WS] = 3, [MOPS_TCPOPT_SACK_PERM] = 2, [MOPS_TCPOPT_TS] = 10};
-    for (unsigned i = 0; i < t->n_opts; i++)
-        n += t->opts[i].kind < sizeof lens && lens[t->opts[i].kind] ? lens[t->opts[i].kind]
-             : t->opts[i].kind == MOPS_DEFAULT_MOBILE_CAPABLE_KIND ? MOPS_MOBILE_CAPABLE_LEN : 0;
-    return (n + 3) & ~(size_t)3;
 }
 
 static void tcp_segment(struct gen *g, struct sess *s, bool from_client, uint8_t flags, size_t payload,
@@ -272,7 +258,8 @@ static void tcp_segment(struct gen *g, struct sess *s, bool from_client, uint8_t
     }
     mops_build_tcp(&g->b, &t, zeros, payload);
     mops_build_finish(&g->b);
-    size_t opt = tcp_opt_len(&t);
+    /* The options as lib encoded them: the Data Offset, less the header. */
+    size_t opt = (size_t)(g->b.buf[g->b.l4 + 12] >> 4) * 4 - 20;
     /* IPv6 carries 20 octets less payload; a segment with less than that
      * keeps none and the IPFF frame is padded instead. */
     struct tcp_args a = {&t, opt};
@@ -474,7 +461,6 @@ int main(int argc, char **argv)
     g->n_sess = (unsigned)sessions;
     g->s = calloc(sessions, sizeof *g->s);
     g->rng = 0x9e3779b97f4a7c15u ^ seed;
-    g->n_frames = frames;
     struct mops_cap_iface ifc = {.linktype = 1, .snaplen = 262144, .name = "bench", .ts_digits = 6};
     char err[MOPS_CAP_ERRLEN];
     if (!g->s || mops_dump_open(argv[optind], MOPS_DUMP_PCAP, &ifc, 1, &g->ipff, err) < 0 ||
