@@ -36,11 +36,11 @@ int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, 
     return (int)c->n_ifaces++;
 }
 
-/* stdin cannot be rewound after its magic is read: this stream gives the
+/* stdin cannot be rewound after its header is read: this stream gives the
  * peeked octets back before the rest, so libpcap sees the whole file. */
 struct peek_stream {
     FILE *under;
-    uint8_t buf[4];
+    uint8_t buf[24];
     size_t n, pos;
 };
 
@@ -82,6 +82,23 @@ static FILE *replay_stream(FILE *under, const uint8_t *peeked, size_t n)
     return f;
 }
 
+/* Reads up to n octets (fewer only at the end); -1 on an error. */
+static ssize_t read_full(int fd, uint8_t *dst, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, dst + got, n - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
 int mops_linktype_to_dlt(uint32_t linktype)
 {
     return linktype == 101 ? DLT_RAW : (int)linktype;
@@ -98,30 +115,47 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
     bool is_stdin = strcmp(o->path, "-") == 0;
     const char *name = is_stdin ? "standard input" : o->path;
     snprintf(c->name, sizeof c->name, "%s", name);
-    FILE *fp = is_stdin ? stdin : fopen(o->path, "rb");
-    if (!fp) {
+    /* The header through the descriptor, so that stdin's stdio buffer is
+     * still empty for the readers that take a FILE. */
+    int fd = is_stdin ? STDIN_FILENO : open(o->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         set_err(err, "%s: %s", o->path, strerror(errno));
         return -1;
     }
-    if (!is_stdin)
-        setvbuf(fp, NULL, _IOFBF, 1 << 20);
-    uint8_t magic[4];
-    size_t n = fread(magic, 1, 4, fp);
+    uint8_t hdr[24];
+    ssize_t n = read_full(fd, hdr, 4);
     if (n < 4) {
-        if (ferror(fp))
+        if (n < 0)
             set_err(err, "%s: %s", name, strerror(errno));
         else
             set_err(err, "%s: %s", name,
                     n == 0 ? "empty file, not a capture" : "file too short to be a capture");
         if (!is_stdin)
-            fclose(fp);
+            close(fd);
         return -1;
     }
-    uint32_t be = (uint32_t)magic[0] << 24 | (uint32_t)magic[1] << 16 | (uint32_t)magic[2] << 8 | magic[3];
+    uint32_t be = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+    bool nano = be == 0xa1b23c4du || be == 0x4d3cb2a1u;
+    if (nano || be == 0xa1b2c3d4u || be == 0xd4c3b2a1u) {
+        ssize_t k = read_full(fd, hdr + 4, 20);
+        n = k < 0 ? 4 : 4 + k;
+        if (n == 24 && (c->pc = mops_pcap_open(fd, hdr, c)) != NULL) {
+            c->fd = fd;
+            return 0;
+        }
+    }
+    FILE *fp = is_stdin ? stdin : fdopen(fd, "rb");
+    if (!fp) {
+        set_err(err, "%s: %s", name, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!is_stdin)
+        setvbuf(fp, NULL, _IOFBF, 1 << 20);
     if (be == MOPS_PCAPNG_SHB) {
         c->fp = fp;
         c->pcapng = true;
-        c->ng = mops_pcapng_open(fp, magic, 4, c);
+        c->ng = mops_pcapng_open(fp, hdr, 4, c);
         if (!c->ng) {
             snprintf(err, MOPS_CAP_ERRLEN, "%s", c->err); /* names the file already */
             return -1;
@@ -131,11 +165,8 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
     /* Anything else goes to libpcap, which knows every pcap variant and
      * says clearly what is wrong with a file that is none. */
     FILE *pf = fp;
-    if (is_stdin) {
-        pf = replay_stream(fp, magic, 4);
-    } else if (fseek(fp, 0, SEEK_SET) != 0) {
-        pf = replay_stream(fp, magic, 4);
-    }
+    if (is_stdin || fseek(fp, 0, SEEK_SET) != 0)
+        pf = replay_stream(fp, hdr, (size_t)n);
     if (!pf) {
         set_err(err, "%s: %s", name, strerror(errno));
         if (!is_stdin)
@@ -151,7 +182,6 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
         return -1;
     }
     /* The file's own precision: the nanosecond magic, else microseconds. */
-    bool nano = be == 0xa1b23c4du || be == 0x4d3cb2a1u;
     mops_cap_add_iface(c, mops_dlt_to_linktype(pcap_datalink(c->pcap)),
                        (uint32_t)pcap_snapshot(c->pcap), "", nano ? 9 : 6);
     return 0;
@@ -277,6 +307,7 @@ int mops_cap_open(const struct mops_cap_opts *o, struct mops_cap **out, char err
         set_err(err, "out of memory%s%s", "", "");
         return -1;
     }
+    c->fd = -1;
     if ((o->path ? open_file(c, o, err) : open_live(c, o, err)) < 0) {
         mops_cap_close(c);
         return -1;
@@ -298,9 +329,11 @@ int mops_cap_open(const struct mops_cap_opts *o, struct mops_cap **out, char err
                 return -1;
             }
         } else {
-            /* Check the expression now, against Ethernet, so that a typo is
-             * reported before reading; per-interface programs come later. */
-            if (mops_cap_check_filter(o->filter, 1, err) < 0) {
+            /* Check the expression now, so that a typo is reported before
+             * reading: against the file's link type (one, known now, as
+             * libpcap does), else against Ethernet; the per-interface
+             * programs come later. */
+            if (mops_cap_check_filter(o->filter, c->pc ? c->ifaces[0].linktype : 1, err) < 0) {
                 mops_cap_close(c);
                 return -1;
             }
@@ -337,18 +370,13 @@ static int next_pcap(struct mops_cap *c, struct mops_frame *f)
     return MOPS_CAP_ERROR;
 }
 
-int mops_cap_next(struct mops_cap *c, struct mops_frame *f)
+/* The readers of our own (pcap_read.c, pcapng_read.c), with the filter. */
+static int next_own(struct mops_cap *c, struct mops_frame *f, bool refill)
 {
     for (;;) {
         if (c->stop)
             return MOPS_CAP_END;
-        if (c->pcap) {
-            int rc = next_pcap(c, f);
-            if (rc == MOPS_CAP_FRAME)
-                c->frames++;
-            return rc;
-        }
-        int rc = mops_pcapng_next(c->ng, c, f);
+        int rc = c->pc ? mops_pcap_next(c->pc, c, f, refill) : mops_pcapng_next(c->ng, c, f);
         if (rc != MOPS_CAP_FRAME)
             return rc;
         c->seen++;
@@ -363,6 +391,32 @@ int mops_cap_next(struct mops_cap *c, struct mops_frame *f)
         c->frames++;
         return MOPS_CAP_FRAME;
     }
+}
+
+int mops_cap_next(struct mops_cap *c, struct mops_frame *f)
+{
+    if (c->stop)
+        return MOPS_CAP_END;
+    if (!c->pcap)
+        return next_own(c, f, true);
+    int rc = next_pcap(c, f);
+    if (rc == MOPS_CAP_FRAME)
+        c->frames++;
+    return rc;
+}
+
+int mops_cap_next_batch(struct mops_cap *c, struct mops_frame *f, unsigned max, unsigned *n)
+{
+    *n = 0;
+    int rc = mops_cap_next(c, &f[0]);
+    if (rc != MOPS_CAP_FRAME)
+        return rc;
+    *n = 1;
+    /* More only from what is read already; a stop at an error or the end
+     * is found again by the next call. */
+    while (c->pc && *n < max && next_own(c, &f[*n], false) == MOPS_CAP_FRAME)
+        (*n)++;
+    return MOPS_CAP_FRAME;
 }
 
 int mops_cap_loop(struct mops_cap *c, uint64_t count, mops_cap_cb cb, void *user)
@@ -429,6 +483,11 @@ void mops_cap_close(struct mops_cap *c)
         pcap_close(c->pcap); /* closes the FILE it was given */
     if (c->ng)
         mops_pcapng_close(c->ng);
+    if (c->pc) {
+        mops_pcap_close(c->pc);
+        if (c->fd != STDIN_FILENO)
+            close(c->fd);
+    }
     if (c->fp && c->fp != stdin && !c->pcap)
         fclose(c->fp);
     for (unsigned i = 0; i < c->n_progs; i++)

@@ -9,6 +9,7 @@
 #include "mops/capture.h"
 
 struct mops_pcapng_reader;
+struct mops_pcap_reader;
 
 struct mops_cap_prog {
     struct bpf_program prog;
@@ -17,9 +18,11 @@ struct mops_cap_prog {
 
 struct mops_cap {
     bool live;
-    pcap_t *pcap;                     /* pcap file or live; NULL for pcapng */
+    pcap_t *pcap;                     /* live, or a pcap file libpcap reads */
+    struct mops_pcap_reader *pc;      /* a pcap file read by pcap_read.c */
     struct mops_pcapng_reader *ng;    /* pcapng file */
-    FILE *fp;                         /* the stream under pcapng or the pcap file */
+    FILE *fp;                         /* the stream under pcapng */
+    int fd;                           /* under pc (-1: none of ours) */
     struct mops_cap_iface *ifaces;
     unsigned n_ifaces, cap_ifaces;
     /* BPF: on the pcap handle for pcap/live; per interface for pcapng. */
@@ -47,6 +50,17 @@ struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, siz
  * mops_cap_add_iface. Returns MOPS_CAP_FRAME, MOPS_CAP_END or MOPS_CAP_ERROR. */
 int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f);
 void mops_pcapng_close(struct mops_pcapng_reader *r);
+
+/* pcap_read.c */
+/* A reader for the pcap file whose 24-octet header was read from fd, or
+ * NULL if libpcap should read it (a variant not handled here). Adds the
+ * file's interface. */
+struct mops_pcap_reader *mops_pcap_open(int fd, const uint8_t hdr[24], struct mops_cap *c);
+/* The next record: MOPS_CAP_FRAME, MOPS_CAP_END or MOPS_CAP_ERROR. Without
+ * refill, only a record already read is returned (END otherwise), so that
+ * frames returned before stay valid. */
+int mops_pcap_next(struct mops_pcap_reader *r, struct mops_cap *c, struct mops_frame *f, bool refill);
+void mops_pcap_close(struct mops_pcap_reader *r);
 
 #define MOPS_PCAPNG_SHB 0x0A0D0D0Au
 #define MOPS_PCAPNG_BOM 0x1A2B3C4Du

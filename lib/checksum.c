@@ -2,6 +2,8 @@
  * UDPv5 (profile §6), both over the IPFF pseudo-header. */
 #include "mops/checksum.h"
 
+#include <string.h>
+
 #include "mops/proto.h"
 
 void mops_pseudo_header(uint8_t out[MOPS_PSEUDO_HDR_LEN], mops_addr_t src, mops_addr_t dst,
@@ -65,15 +67,32 @@ uint32_t mops_icmpv5_crc(mops_addr_t src, mops_addr_t dst, const uint8_t *msg, s
     return mops_crc32(crc, msg + head, len - head);
 }
 
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
+/* The one's complement sum in the host's byte order, eight octets a step
+ * into two 64-bit accumulators (RFC 1071 §2: the sum is the same in either
+ * order up to a final swap, and carries can wait until the fold); pieces
+ * must start at even offsets. Octet pairs one at a time were a tenth of a
+ * validator run (tests/bench). */
+static uint64_t sum_host(uint64_t sum, const uint8_t *p, size_t len)
 {
-    while (len >= 2) {
-        sum += (uint32_t)(p[0] << 8 | p[1]);
-        p += 2;
-        len -= 2;
+    uint64_t a = 0, b = 0, w, x;
+    for (; len >= 16; p += 16, len -= 16) {
+        memcpy(&w, p, 8);
+        memcpy(&x, p + 8, 8);
+        a += (w & 0xffffffffu) + (w >> 32);
+        b += (x & 0xffffffffu) + (x >> 32);
     }
-    if (len)
-        sum += (uint32_t)(p[0] << 8);
+    sum += a + b;
+    for (; len >= 2; p += 2, len -= 2) {
+        uint16_t h;
+        memcpy(&h, p, 2);
+        sum += h;
+    }
+    if (len) {
+        uint8_t last[2] = {p[0], 0};
+        uint16_t h;
+        memcpy(&h, last, 2);
+        sum += h;
+    }
     return sum;
 }
 
@@ -82,17 +101,21 @@ uint16_t mops_inet_checksum(mops_addr_t src, mops_addr_t dst, uint16_t proto, co
 {
     uint8_t ph[MOPS_PSEUDO_HDR_LEN];
     mops_pseudo_header(ph, src, dst, proto, (uint16_t)len);
-    uint32_t sum = sum16(0, ph, sizeof ph);
+    uint64_t sum = sum_host(0, ph, sizeof ph);
     /* csum_off is even for TCP (16) and UDPv5 (4), so the halves stay aligned. */
     if (csum_off + 2 <= len) {
-        sum = sum16(sum, seg, csum_off);
-        sum = sum16(sum, seg + csum_off + 2, len - csum_off - 2);
+        sum = sum_host(sum, seg, csum_off);
+        sum = sum_host(sum, seg + csum_off + 2, len - csum_off - 2);
     } else {
-        sum = sum16(sum, seg, len);
+        sum = sum_host(sum, seg, len);
     }
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)~sum;
+    uint16_t folded = (uint16_t)sum;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    folded = __builtin_bswap16(folded);
+#endif
+    return (uint16_t)~folded;
 }
 
 uint16_t mops_udpv5_checksum(mops_addr_t src, mops_addr_t dst, const uint8_t *dgram, size_t len)

@@ -4,20 +4,32 @@
 #ifndef MOPS_CLAIM_H
 #define MOPS_CLAIM_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* n zeroed octets (align: 0, or a power of two for aligned_alloc), written
  * now rather than as calloc's pages are first touched, so that the memory is
  * claimed at the start and the peak is the same for a short capture and a
  * long one. explicit_bzero, not memset: the compiler turns malloc + memset
- * into calloc. NULL when out of memory. */
+ * into calloc. Tables of 2 MiB and more ask for huge pages (where the
+ * kernel gives them on request, as Debian's does): their lookups land
+ * anywhere, and with 4 KiB pages most of them missed the TLB too
+ * (tests/bench). NULL when out of memory. */
 static inline void *mops_claim(size_t align, size_t n)
 {
+    const size_t huge = (size_t)2 << 20;
+    if (n >= huge)
+        align = huge;
     void *p = align ? aligned_alloc(align, (n + align - 1) / align * align) : malloc(n);
-    if (p)
-        explicit_bzero(p, n);
+    if (!p)
+        return NULL;
+    if (n >= huge)
+        madvise(p, (n + huge - 1) / huge * huge, MADV_HUGEPAGE); /* a hint: ignored where unsupported */
+    explicit_bzero(p, n);
     return p;
 }
 
@@ -26,6 +38,47 @@ static inline uint64_t mops_mix64(uint64_t h, uint64_t w)
 {
     h = (h ^ w) * 0x9e3779b97f4a7c15u;
     return h ^ (h >> 29);
+}
+
+/* Two words folded through one 64x64->128 multiply (as wyhash's mum):
+ * independent calls run side by side, where a chain of mops_mix64 waits on
+ * each step. */
+static inline uint64_t mops_fold128(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)(a ^ 0xa0761d6478bd642fu) * (b ^ 0xe7037ed1a0b428dbu);
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/* A hash of a key of n octets (a multiple of 8), pairs of words folded
+ * side by side; for the validator's tables. */
+static inline uint64_t mops_hash_words(const void *key, size_t n)
+{
+    const unsigned char *k = key;
+    uint64_t h = n, a, b;
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        memcpy(&a, k + i, 8);
+        memcpy(&b, k + i + 8, 8);
+        h += mops_fold128(a, b ^ i);
+    }
+    if (i < n) {
+        memcpy(&a, k + i, 8);
+        h += mops_fold128(a, i);
+    }
+    return h ^ h >> 32;
+}
+
+/* Two keys of n octets (a multiple of 8) compared a word at a time. */
+static inline bool mops_words_equal(const void *x, const void *y, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t u, v;
+        memcpy(&u, (const unsigned char *)x + i, 8);
+        memcpy(&v, (const unsigned char *)y + i, 8);
+        if (u != v)
+            return false;
+    }
+    return true;
 }
 
 #endif

@@ -79,8 +79,7 @@ void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const u
                        uint32_t caplen, uint32_t wirelen, struct mops_packet *pkt)
 {
     /* Reset only the scalar parts: the pools are valid up to their counts. */
-    memset(pkt, 0, offsetof(struct mops_packet, n_rt_addrs));
-    pkt->n_rt_addrs = 0;
+    memset(pkt, 0, offsetof(struct mops_packet, ext));
     pkt->frame = frame;
     pkt->caplen = caplen;
     pkt->wirelen = wirelen < caplen ? caplen : wirelen;
@@ -161,11 +160,16 @@ const char *mops_carrier_name(enum mops_carrier c)
 /* The header without Hops to Live, the first 64 octets after it and the
  * last 16, and the upper layer's checksum (which covers the rest): a key per
  * packet at a cost that does not grow with its length. */
+/* Up to 8 octets of the frame at i (fewer before `to`), zero-padded. */
+static uint64_t word_at(const struct mops_packet *pkt, uint32_t i, uint32_t to)
+{
+    uint64_t w = 0;
+    memcpy(&w, pkt->frame + i, to - i < 8 ? to - i : 8);
+    return w;
+}
+
 uint64_t mops_packet_content_key(const struct mops_packet *pkt)
 {
-    uint64_t h = mops_mix64(0x6d6f7073u, pkt->ip.src);
-    h = mops_mix64(h, pkt->ip.dst);
-    h = mops_mix64(h, (uint64_t)pkt->ip.proto << 32 | (uint64_t)pkt->ip.tos << 16 | pkt->ip.plen);
     uint32_t from = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN;
     uint32_t to = from + pkt->ip.plen;
     if (to > pkt->caplen)
@@ -174,17 +178,15 @@ uint64_t mops_packet_content_key(const struct mops_packet *pkt)
         to = from;
     uint32_t head_end = to - from > 64 ? from + 64 : to;
     uint32_t tail = to - head_end > 16 ? to - 16 : head_end;
-    uint64_t w;
-    for (uint32_t i = from; i < head_end; i += 8) {
-        w = 0;
-        memcpy(&w, pkt->frame + i, head_end - i < 8 ? head_end - i : 8);
-        h = mops_mix64(h, w);
-    }
-    for (uint32_t i = tail; i < to; i += 8) {
-        w = 0;
-        memcpy(&w, pkt->frame + i, to - i < 8 ? to - i : 8);
-        h = mops_mix64(h, w);
-    }
+    /* Pairs of words, each pair with its position, summed: the folds are
+     * independent of each other (tests/bench). */
+    uint64_t h = mops_fold128(pkt->ip.src, pkt->ip.dst ^ 0x6d6f7073u);
+    h += mops_fold128((uint64_t)pkt->ip.proto << 32 | (uint64_t)pkt->ip.tos << 16 | pkt->ip.plen, 1);
+    uint64_t k = 2;
+    for (uint32_t i = from; i < head_end; i += 16, k++)
+        h += mops_fold128(word_at(pkt, i, head_end), (i + 8 < head_end ? word_at(pkt, i + 8, head_end) : 0) ^ k << 56);
+    for (uint32_t i = tail; i < to; i += 16, k++)
+        h += mops_fold128(word_at(pkt, i, to), (i + 8 < to ? word_at(pkt, i + 8, to) : 0) ^ k << 56);
     /* With whether it verifies: a copy damaged in the middle keeps the
      * checksum but fails it, and is another packet. */
     if (pkt->layers & MOPS_L_TCP)

@@ -94,7 +94,10 @@ uint32_t mops_misbehaviour_parse(const char *name)
 
 void mops_packet_copy(struct mops_packet *dst, const struct mops_packet *src)
 {
-    memcpy(dst, src, offsetof(struct mops_packet, rt_addrs));
+    memcpy(dst, src, offsetof(struct mops_packet, ext));
+    memcpy(dst->ext, src->ext, src->n_ext * sizeof src->ext[0]);
+    memcpy(dst->options, src->options, src->n_options * sizeof src->options[0]);
+    memcpy(dst->problems, src->problems, src->n_problems * sizeof src->problems[0]);
     memcpy(dst->rt_addrs, src->rt_addrs, src->n_rt_addrs * sizeof src->rt_addrs[0]);
     if (src->icmp.kind == MOPS_ICMP_KIND_MIGRATE)
         memcpy(dst->pool.migrate, src->pool.migrate,

@@ -18,26 +18,12 @@ static struct vt_hdr *ent(const struct vt *t, uint32_t i)
  * multiple of 8 octets: vt_init refuses others); buckets are a power of two. */
 static uint32_t hash(const struct vt *t, const void *key)
 {
-    const unsigned char *k = key;
-    uint64_t h = 0, w;
-    for (size_t i = 0; i < t->ksz; i += 8) {
-        memcpy(&w, k + i, 8);
-        h = mops_mix64(h, w);
-    }
-    return (uint32_t)h & (t->n_buckets - 1);
+    return (uint32_t)mops_hash_words(key, t->ksz) & (t->n_buckets - 1);
 }
 
 static bool key_eq(const struct vt *t, const void *a, const void *b)
 {
-    const unsigned char *x = a, *y = b;
-    for (size_t i = 0; i < t->ksz; i += 8) {
-        uint64_t u, v;
-        memcpy(&u, x + i, 8);
-        memcpy(&v, y + i, 8);
-        if (u != v)
-            return false;
-    }
-    return true;
+    return mops_words_equal(a, b, t->ksz);
 }
 
 bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap)
@@ -68,15 +54,6 @@ void vt_free(struct vt *t)
     free(t->buckets);
     t->ents = NULL;
     t->buckets = NULL;
-}
-
-void vt_prefetch(const struct vt *t, const void *key, bool entry)
-{
-    const uint32_t *b = &t->buckets[hash(t, key)];
-    if (!entry)
-        __builtin_prefetch(b);
-    else if (*b != NIL)
-        __builtin_prefetch(ent(t, *b));
 }
 
 void *vt_find(const struct vt *t, const void *key)

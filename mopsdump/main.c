@@ -178,70 +178,94 @@ int main(int argc, char **argv)
     if (o.line_buffered)
         setvbuf(stdout, NULL, _IOLBF, 0);
 
-    static struct mops_packet pkt;
+    /* Frames come in batches where the source gives several at once (pcap
+     * files) and only the validator reads them: it loads the lookups of a
+     * batch together. Printing goes frame by frame. */
+    enum { BATCH = 16 };
+    static struct mops_frame frames[BATCH];
+    static struct mops_packet pkts[BATCH];
+    static struct mops_validator_input vin[BATCH];
+    unsigned batch = o.validate ? BATCH : 1;
     struct md_printer pr = {.o = &o, .out = stdout, .cap = cap};
     pr.clock.style = o.time_style;
     pr.clock.nano = o.nano;
-    struct mops_migrate_tracker *tracker = mops_migrate_tracker_new(TRACK_CAPACITY);
-    struct mops_frame f;
+    struct mops_migrate_tracker *tracker = printing ? mops_migrate_tracker_new(TRACK_CAPACITY) : NULL;
+    if (printing && !tracker) {
+        fprintf(stderr, "mopsdump: out of memory\n");
+        mops_cap_close(cap);
+        return 2;
+    }
     uint64_t n = 0;
     int status = 0;
-    for (;;) {
+    bool done = false;
+    while (!done) {
         if (stats_wanted) {
             stats_wanted = 0;
             struct mops_cap_stats st;
             mops_cap_stats(cap, &st);
             print_stats(&st);
         }
-        int got = mops_cap_next(cap, &f);
-        if (got == MOPS_CAP_TIMEOUT)
+        unsigned want = batch, got;
+        if (o.count && o.count - n < want)
+            want = (unsigned)(o.count - n);
+        int rc = mops_cap_next_batch(cap, frames, want, &got);
+        if (rc == MOPS_CAP_TIMEOUT)
             continue;
-        if (got == MOPS_CAP_END)
+        if (rc == MOPS_CAP_END)
             break;
-        if (got == MOPS_CAP_ERROR) {
+        if (rc == MOPS_CAP_ERROR) {
             fprintf(stderr, "mopsdump: %s\n", mops_cap_error(cap));
             status = 2;
             break;
         }
-        n++;
-        if (writing) {
-            int wr = md_writer_write(&w, &f);
-            if (wr < 0) {
-                fprintf(stderr, "mopsdump: %s\n", w.err);
-                status = 2;
-                break;
-            }
-            if (wr > 0)
-                break;
-        }
-        if (o.validate || printing || o.count_only)
-            mops_decode_frame(&o.settings, f.linktype, f.data, f.caplen, f.wirelen, &pkt);
-        if (o.count_only) {
-            n_ipff += pkt.status != MOPS_ST_NOT_IPFF;
-            n_flagged += pkt.status != MOPS_ST_NOT_IPFF && (pkt.status != MOPS_ST_OK || pkt.n_problems);
-        }
-        if (o.validate)
-            md_validate_frame(&mv, n, &f, &pkt);
-        if (printing) {
-            struct mops_track_result tr;
-            mops_migrate_track(tracker, &pkt, f.ifid, n, f.ts_ns, &tr);
-            mops_track_add_problem(&pkt, &tr);
-            if (!(o.ipff_only && pkt.status == MOPS_ST_NOT_IPFF)) {
-                if (o.json)
-                    md_format_json(&pr, n, &f, &pkt, &tr);
-                else
-                    md_format_text(&pr, n, &f, &pkt, &tr);
-                if (fwrite(pr.sb.s, 1, pr.sb.len, stdout) != pr.sb.len) {
-                    if (errno != EPIPE) {
-                        fprintf(stderr, "mopsdump: standard output: %s\n", strerror(errno));
-                        status = 2;
-                    }
+        unsigned n_vin = 0;
+        for (unsigned i = 0; i < got && !done; i++) {
+            const struct mops_frame *f = &frames[i];
+            struct mops_packet *pkt = &pkts[i];
+            n++;
+            if (writing) {
+                int wr = md_writer_write(&w, f);
+                if (wr < 0) {
+                    fprintf(stderr, "mopsdump: %s\n", w.err);
+                    status = 2;
+                }
+                if (wr != 0) {
+                    done = true;
                     break;
                 }
             }
+            if (o.validate || printing || o.count_only)
+                mops_decode_frame(&o.settings, f->linktype, f->data, f->caplen, f->wirelen, pkt);
+            if (o.count_only) {
+                n_ipff += pkt->status != MOPS_ST_NOT_IPFF;
+                n_flagged += pkt->status != MOPS_ST_NOT_IPFF && (pkt->status != MOPS_ST_OK || pkt->n_problems);
+            }
+            if (o.validate)
+                vin[n_vin++] = (struct mops_validator_input){n, f->ts_ns, f->ifid, pkt};
+            if (printing) {
+                struct mops_track_result tr;
+                mops_migrate_track(tracker, pkt, f->ifid, n, f->ts_ns, &tr);
+                mops_track_add_problem(pkt, &tr);
+                if (!(o.ipff_only && pkt->status == MOPS_ST_NOT_IPFF)) {
+                    if (o.json)
+                        md_format_json(&pr, n, f, pkt, &tr);
+                    else
+                        md_format_text(&pr, n, f, pkt, &tr);
+                    if (fwrite(pr.sb.s, 1, pr.sb.len, stdout) != pr.sb.len) {
+                        if (errno != EPIPE) {
+                            fprintf(stderr, "mopsdump: standard output: %s\n", strerror(errno));
+                            status = 2;
+                        }
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            if (o.count && n >= o.count)
+                done = true;
         }
-        if (o.count && n >= o.count)
-            break;
+        if (n_vin)
+            md_validate_frames(&mv, vin, n_vin);
     }
     if (o.count_only)
         printf("%llu packets, %llu IPFF, %llu flagged\n", (unsigned long long)n, (unsigned long long)n_ipff,

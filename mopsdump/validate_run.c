@@ -44,10 +44,10 @@ int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char
     return 0;
 }
 
-void md_validate_frame(struct md_validate *mv, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt)
+void md_validate_frames(struct md_validate *mv, const struct mops_validator_input *in, unsigned n)
 {
-    mv->last_ts = f->ts_ns;
-    mops_validator_packet(mv->v, n, f->ifid, f->ts_ns, pkt);
+    mv->last_ts = in[n - 1].ts_ns;
+    mops_validator_packets(mv->v, in, n);
 }
 
 int md_validate_close(struct md_validate *mv)

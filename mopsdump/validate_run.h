@@ -17,7 +17,8 @@ struct md_validate {
 };
 
 int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char *input);
-void md_validate_frame(struct md_validate *mv, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt);
+/* Frames in capture order (a batch: see mops_validator_packets). */
+void md_validate_frames(struct md_validate *mv, const struct mops_validator_input *in, unsigned n);
 /* Judges what is still due, writes the report and the summary; returns the
  * exit status: 0 clean, 1 an error-severity rule fired, 2 output failed. */
 int md_validate_close(struct md_validate *mv);

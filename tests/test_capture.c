@@ -2,6 +2,7 @@
  * pipe), interface ids and link types, BPF filters, and clear messages for
  * every kind of broken file, bad filter and unknown interface. */
 #include <fcntl.h>
+#include <pcap/pcap.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -322,6 +323,136 @@ static void expect_read_error(const char *p, int frames, const char *want)
 
 static void put32le(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
+/* A pcap file of two records, the second with the given lengths and only
+ * `data` octets of its data present; in the host's order or swapped. */
+static void write_crafted(const char *p, uint32_t magic, uint16_t minor, uint32_t snap, uint32_t linktype,
+                          uint32_t caplen, uint32_t len, uint32_t data, bool swap)
+{
+    static uint8_t buf[600000];
+    uint32_t w[] = {magic, 2u | (uint32_t)minor << 16, 0, 0, snap, linktype, 1700000000, 999999, 60, 60};
+    for (unsigned i = 0; i < 10; i++) {
+        uint32_t v = swap && i != 1 ? __builtin_bswap32(w[i]) : w[i];
+        if (swap && i == 1)
+            v = (uint32_t)__builtin_bswap16(2) | (uint32_t)__builtin_bswap16(minor) << 16;
+        put32le(buf + (i < 6 ? 4 * i : 24 + 4 * (i - 6)), v);
+    }
+    for (unsigned i = 0; i < 60; i++)
+        buf[40 + i] = (uint8_t)i;
+    uint32_t r[] = {1700000001, 5, caplen, len};
+    for (unsigned i = 0; i < 4; i++)
+        put32le(buf + 100 + 4 * i, swap ? __builtin_bswap32(r[i]) : r[i]);
+    for (uint32_t i = 0; i < data; i++)
+        buf[116 + i] = (uint8_t)(i * 7);
+    write_bytes(p, buf, 116 + data);
+}
+
+/* Our reader and libpcap 1.10 must agree on every file: frames (lengths,
+ * times, octets) and, for a damaged one, the message. */
+static void same_as_libpcap(const char *p)
+{
+    char perr[PCAP_ERRBUF_SIZE];
+    pcap_t *lp = pcap_open_offline_with_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO, perr);
+    struct mops_cap *c = open_file(p, NULL);
+    CHECK(lp != NULL && c != NULL);
+    if (!lp || !c) {
+        fprintf(stderr, "  %s: %s / %s\n", p, perr, err);
+        if (lp)
+            pcap_close(lp);
+        mops_cap_close(c);
+        return;
+    }
+    CHECK_EQ(mops_cap_iface(c, 0)->snaplen, (uint32_t)pcap_snapshot(lp));
+    CHECK_EQ(mops_cap_iface(c, 0)->linktype, mops_dlt_to_linktype(pcap_datalink(lp)));
+    struct pcap_pkthdr *h;
+    const u_char *d;
+    struct mops_frame f;
+    int lrc, rc, k = 0;
+    while ((lrc = pcap_next_ex(lp, &h, &d)) == 1) {
+        rc = mops_cap_next(c, &f);
+        CHECK_EQ(rc, MOPS_CAP_FRAME);
+        if (rc != MOPS_CAP_FRAME)
+            break;
+        CHECK_EQ(f.caplen, h->caplen);
+        CHECK_EQ(f.wirelen, h->len < h->caplen ? h->caplen : h->len);
+        CHECK_EQ(f.ts_ns, (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec);
+        CHECK(memcmp(f.data, d, f.caplen) == 0);
+        k++;
+    }
+    rc = mops_cap_next(c, &f);
+    CHECK_EQ(rc, lrc == -1 ? MOPS_CAP_ERROR : MOPS_CAP_END);
+    if (lrc == -1) {
+        char want[600];
+        snprintf(want, sizeof want, "%s: %s", p, pcap_geterr(lp));
+        CHECK_STR(mops_cap_error(c), want);
+    }
+    (void)k;
+    pcap_close(lp);
+    mops_cap_close(c);
+}
+
+static void test_pcap_reader(void)
+{
+    static const struct { uint32_t magic; uint16_t minor; uint32_t snap, lt, caplen, len, data; } v[] = {
+        {0xa1b2c3d4u, 4, 65535, 1, 200, 300, 200},       /* fine, micro */
+        {0xa1b23c4du, 4, 65535, 1, 200, 200, 200},       /* fine, nano */
+        {0xa1b2c3d4u, 4, 100, 1, 200, 200, 200},         /* cut to the snaplen */
+        {0xa1b2c3d4u, 4, 0, 1, 200, 150, 200},           /* snaplen 0, len < caplen */
+        {0xa1b2c3d4u, 4, 100, 1, 300000, 300000, 10},    /* bigger than the snaplen */
+        {0xa1b2c3d4u, 4, 300000, 1, 280000, 280000, 10}, /* bigger than the maximum */
+        {0xa1b2c3d4u, 4, 262144, 1, 262144, 262144, 262144},
+        {0xa1b2c3d4u, 4, 300000, 1, 200, 200, 50},       /* data cut */
+        {0xa1b2c3d4u, 4, 100, 1, 200, 200, 50},          /* cut before the snaplen */
+        {0xa1b2c3d4u, 4, 100, 1, 200, 200, 150},         /* cut after it */
+        {0xa1b2c3d4u, 4, 65535, 101, 60, 60, 60},        /* LINKTYPE_RAW */
+        {0xa1b2c3d4u, 3, 65535, 1, 60, 60, 60},          /* 2.3: libpcap's */
+        {0xa1b2c3d4u, 4, 65535, 100, 60, 60, 60},        /* a link type left to libpcap */
+    };
+    for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
+        for (int swap = 0; swap < 2; swap++) {
+            char name[32];
+            snprintf(name, sizeof name, "crafted%u%s.pcap", i, swap ? "s" : "");
+            write_crafted(path(name), v[i].magic, v[i].minor, v[i].snap, v[i].lt, v[i].caplen, v[i].len,
+                          v[i].data, swap);
+            same_as_libpcap(path(name));
+        }
+    /* A record header cut short. */
+    static uint8_t buf[1 << 20];
+    size_t n = read_bytes(path("a.pcap"), buf, sizeof buf);
+    memcpy(buf + n, "abcde", 5);
+    write_bytes(path("cuthdr.pcap"), buf, n + 5);
+    same_as_libpcap(path("cuthdr.pcap"));
+    same_as_libpcap(path("a.pcap"));
+
+    /* Batches: every frame of a batch is intact until the next call. */
+    struct mops_cap *c = open_file(path("a.pcap"), NULL), *ref = open_file(path("a.pcap"), NULL);
+    CHECK(c && ref);
+    if (!c || !ref)
+        return;
+    struct mops_frame fs[16], rf;
+    unsigned got, total = 0, biggest = 0;
+    while (mops_cap_next_batch(c, fs, 16, &got) == MOPS_CAP_FRAME) {
+        for (unsigned i = 0; i < got; i++) {
+            CHECK_EQ(mops_cap_next(ref, &rf), MOPS_CAP_FRAME);
+            CHECK_EQ(fs[i].caplen, rf.caplen);
+            CHECK(memcmp(fs[i].data, rf.data, rf.caplen) == 0);
+        }
+        total += got;
+        biggest = got > biggest ? got : biggest;
+    }
+    CHECK_EQ(total, 40);
+    CHECK_EQ(biggest, 16);
+    mops_cap_close(c);
+    mops_cap_close(ref);
+    /* With a filter, a batch holds only what passes it. */
+    c = open_file(path("mix.pcap"), "udp");
+    CHECK(c != NULL);
+    total = 0;
+    while (c && mops_cap_next_batch(c, fs, 16, &got) == MOPS_CAP_FRAME)
+        total += got;
+    CHECK_EQ(total, 10);
+    mops_cap_close(c);
+}
+
 static void test_broken_files(void)
 {
     static uint8_t buf[1 << 20];
@@ -493,6 +624,7 @@ int main(void)
     test_filters();
     test_stdin();
     test_broken_files();
+    test_pcap_reader();
     test_write_errors();
     test_live_errors();
     char cmd[128];

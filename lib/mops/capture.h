@@ -54,6 +54,11 @@ int mops_cap_open(const struct mops_cap_opts *o, struct mops_cap **out, char err
  * MOPS_CAP_ERROR with mops_cap_error() saying why. Frames read before an
  * error in the file were delivered. */
 int mops_cap_next(struct mops_cap *c, struct mops_frame *f);
+/* Up to max frames at once, all valid until the next call: as many as a
+ * pcap file's read buffer holds, else one. Returns as mops_cap_next, with
+ * *n frames when MOPS_CAP_FRAME. For consumers that overlap the work of
+ * several frames (the validator's prefetching). */
+int mops_cap_next_batch(struct mops_cap *c, struct mops_frame *f, unsigned max, unsigned *n);
 typedef int (*mops_cap_cb)(void *user, const struct mops_frame *f);
 /* Calls cb for up to count frames (0: all) until the end, a break, an error
  * (returns -1) or cb returning non-zero. Timeouts are skipped. */

@@ -30,6 +30,9 @@ struct mops_track_result {
     char mismatch[MOPS_PROBLEM_TEXT];
 };
 
+/* Sets r to "not a Migrate". */
+void mops_track_result_clear(struct mops_track_result *r);
+
 struct mops_migrate_tracker;
 
 /* Keeps up to `capacity` transactions; the oldest are forgotten first. */

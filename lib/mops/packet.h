@@ -257,12 +257,6 @@ struct mops_packet {
 
     struct mops_link link;
     struct mops_ipff_hdr ip;
-
-    uint8_t n_ext;
-    struct mops_ext ext[MOPS_MAX_EXT_HDRS];
-    uint16_t n_options;         /* stored */
-    uint16_t n_options_seen;    /* including any past MOPS_MAX_OPTIONS */
-    struct mops_option options[MOPS_MAX_OPTIONS];
     struct mops_recv_src recv_src;
 
     uint16_t l4_proto;          /* the Protocol after the extension chain */
@@ -272,11 +266,20 @@ struct mops_packet {
     struct mops_tcp tcp;
     struct mops_udp udp;
 
+    /* The counts of the pools below. The decoder resets everything up to
+     * here for each frame and the pools only up to their counts (a full
+     * reset was most of decoding's cost: tests/bench). */
+    uint8_t n_ext;
+    uint16_t n_options;         /* stored */
+    uint16_t n_options_seen;    /* including any past MOPS_MAX_OPTIONS */
     uint8_t n_problems;
     uint16_t n_problems_seen;
-    struct mops_problem problems[MOPS_MAX_PROBLEMS];
-
     uint16_t n_rt_addrs;
+
+    /* Pools: valid up to their counts. */
+    struct mops_ext ext[MOPS_MAX_EXT_HDRS];
+    struct mops_option options[MOPS_MAX_OPTIONS];
+    struct mops_problem problems[MOPS_MAX_PROBLEMS];
     mops_addr_t rt_addrs[MOPS_MAX_RT_ADDRS];
     union {
         struct mops_migrate_port migrate[MOPS_MAX_MIGRATE_PORTS];
