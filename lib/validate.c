@@ -97,7 +97,7 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
     v->tracker = mops_migrate_tracker_new(small_capacity(o));
     uint32_t big = v->o.capacity ? v->o.capacity : 65536, small = v->o.capacity ? v->o.capacity : 16384;
     bool ok = v->tracker && vc_init(&v->sightings, big) && vc_init(&v->where, small) &&
-              vset_init(&v->sessions, sizeof(struct v_sess), sizeof(struct v_sess_key), big) &&
+              vt_init(&v->sessions, sizeof(struct v_sess), sizeof(struct v_sess_key), big) &&
               vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), small) &&
               vt_init(&v->accepted, sizeof(struct v_accepted), sizeof(((struct v_accepted *)0)->k), small) &&
               vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), small) &&
@@ -120,7 +120,7 @@ void mops_validator_free(struct mops_validator *v)
     mops_migrate_tracker_free(v->tracker);
     vc_free(&v->sightings);
     vc_free(&v->where);
-    vset_free(&v->sessions);
+    vt_free(&v->sessions);
     vt_free(&v->txns);
     vt_free(&v->accepted);
     vt_free(&v->levels);
@@ -132,9 +132,10 @@ void mops_validator_free(struct mops_validator *v)
     free(v);
 }
 
-/* Starts loading what a packet's lookups will touch: its first sighting's
- * and its source's cache sets and its session's set. Returns its content
- * key (0 when it has none). */
+/* Starts loading what a packet's lookups will touch, in two stages: its
+ * first sighting's and its source's cache sets and its session's bucket,
+ * then (once the bucket is in) the session. load_sets returns the packet's
+ * content key (0 when it has none). */
 static uint64_t load_sets(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt)
 {
     if (pkt->status == MOPS_ST_NOT_IPFF || !(pkt->layers & MOPS_L_IPFF))
@@ -142,8 +143,14 @@ static uint64_t load_sets(const struct mops_validator *v, uint32_t ifid, const s
     uint64_t key = mops_packet_content_key(pkt);
     vc_prefetch(&v->sightings, key);
     vc_prefetch(&v->where, pkt->ip.src);
-    v_session_prefetch(v, ifid, pkt);
+    v_session_prefetch(v, ifid, pkt, false);
     return key;
+}
+
+static void load_entries(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt)
+{
+    if (pkt->status != MOPS_ST_NOT_IPFF && (pkt->layers & MOPS_L_IPFF))
+        v_session_prefetch(v, ifid, pkt, true);
 }
 
 static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
@@ -208,14 +215,16 @@ void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t if
 {
     /* Memory first: the tables this packet touches start loading while the
      * tracker works (tests/bench: these lookups are cache misses). */
-    validate_one(v, frame, ifid, ts, pkt, load_sets(v, ifid, pkt));
+    uint64_t key = load_sets(v, ifid, pkt);
+    load_entries(v, ifid, pkt);
+    validate_one(v, frame, ifid, ts, pkt, key);
 }
 
 void mops_validator_packets(struct mops_validator *v, const struct mops_validator_input *in, unsigned n)
 {
-    /* In groups: what all of a group's lookups touch is requested, then
-     * each is judged in order, so that their cache misses overlap instead
-     * of following each other (tests/bench). */
+    /* In groups: the first stage of all of a group's lookups, then the
+     * second, then each packet is judged in order, so that their cache
+     * misses overlap instead of following each other (tests/bench). */
     enum { GROUP = 16 };
     uint64_t keys[GROUP];
     for (unsigned at = 0; at < n; at += GROUP) {
@@ -223,6 +232,8 @@ void mops_validator_packets(struct mops_validator *v, const struct mops_validato
         const struct mops_validator_input *g = in + at;
         for (unsigned i = 0; i < m; i++)
             keys[i] = load_sets(v, g[i].ifid, g[i].pkt);
+        for (unsigned i = 0; i < m; i++)
+            load_entries(v, g[i].ifid, g[i].pkt);
         for (unsigned i = 0; i < m; i++)
             validate_one(v, g[i].frame, g[i].ifid, g[i].ts_ns, g[i].pkt, keys[i]);
     }

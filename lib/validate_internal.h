@@ -8,7 +8,6 @@
 #include "mops/migrate_track.h"
 #include "mops/validate.h"
 #include "vcache.h"
-#include "vset.h"
 #include "vtab.h"
 
 #define V_KEPT_PORTS 16
@@ -20,17 +19,15 @@ struct v_sess_key {
     uint16_t cport, sport, proto, pad;
 };
 
-/* One line (vset.h): key, the table's stamp, then the state. */
 struct v_sess {
+    struct vt_hdr h;
     struct v_sess_key k;
-    uint32_t stamp;
+    bool syn, synack, mc_syn, mc_synack, mc_ack, mc_judged;
+    bool c_nxt_known, s_wnd_known, stale_reported;
     uint32_t c_nxt;          /* the client's next sequence number, as seen here */
-    uint16_t s_wnd;          /* the server's last advertised window (unscaled) */
-    bool syn : 1, synack : 1, mc_syn : 1, mc_synack : 1, mc_ack : 1, mc_judged : 1;
-    bool c_nxt_known : 1, s_wnd_known : 1, stale_reported : 1;
+    uint32_t s_wnd;          /* the server's last advertised window */
     uint64_t moved_ts, moved_frame;  /* a success moved it away */
 };
-_Static_assert(sizeof(struct v_sess) == 64, "a session is one cache line");
 
 struct v_txn {
     struct vt_hdr h;
@@ -144,8 +141,7 @@ struct mops_validator {
     /* The first sighting of each packet (by content key: stamp, link) and the
      * link of each node (by address: last seen, link). */
     struct vcache sightings, where;
-    struct vset sessions;     /* TCP sessions per link */
-    struct vt txns, accepted, levels, level_by_trans, nat_addrs, flows;
+    struct vt sessions, txns, accepted, levels, level_by_trans, nat_addrs, flows;
     struct v_recent recent_mig[V_RECENT], recent_syn[V_RECENT];
     unsigned recent_mig_i, recent_syn_i;
     struct v_pending_ack pending[V_PENDING];
@@ -181,8 +177,9 @@ void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, con
 uint32_t v_link_of(const struct mops_validator *v, mops_addr_t a);
 const char *v_tuple(char *buf, size_t n, mops_addr_t a, uint16_t port);
 
-/* Starts loading the set of the session a TCP segment looks up first. */
-void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt);
+/* Starts loading the session a TCP segment looks up first: its bucket,
+ * then (entry: once the bucket is loaded) the entry it leads to. */
+void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, bool entry);
 void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                       const struct mops_packet *pkt, bool first);
 struct v_sess *v_session_find(struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t c, uint16_t cport,

@@ -30,7 +30,7 @@ struct v_sess *v_session_find(struct mops_validator *v, uint32_t ifid, uint16_t 
                               mops_addr_t s, uint16_t sport)
 {
     struct v_sess_key k = key_of(ifid, proto, c, cport, s, sport);
-    return vset_find(&v->sessions, &k, (uint32_t)v->packets);
+    return vt_find(&v->sessions, &k);
 }
 
 /* The session a segment looks up first (see v_session_packet): the
@@ -44,12 +44,12 @@ static struct v_sess_key first_key(uint32_t ifid, const struct mops_packet *pkt)
                : key_of(ifid, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, pkt->ip.src, t->sport);
 }
 
-void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt)
+void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, bool entry)
 {
     if (!(pkt->layers & MOPS_L_TCP))
         return;
     struct v_sess_key k = first_key(ifid, pkt);
-    vset_prefetch(&v->sessions, &k);
+    vt_prefetch(&v->sessions, &k, entry);
 }
 
 void v_session_move(struct mops_validator *v, struct v_sess *old, mops_addr_t c, uint16_t cport, uint64_t ts,
@@ -59,14 +59,11 @@ void v_session_move(struct mops_validator *v, struct v_sess *old, mops_addr_t c,
     struct v_sess copy = *old;
     old->moved_ts = ts;
     old->moved_frame = frame;
-    /* The old tuple just used, so that its set's other entry makes room. */
-    uint32_t now = (uint32_t)v->packets;
-    old->stamp = now ? now : 1;
-    struct v_sess *n = vset_get(&v->sessions, &k, now, NULL);
-    uint32_t stamp = n->stamp;
+    struct v_sess *n = vt_get(&v->sessions, &k, NULL);
+    struct vt_hdr h = n->h;
     *n = copy;
+    n->h = h;
     n->k = k;
-    n->stamp = stamp;
     n->moved_ts = 0;
     n->stale_reported = false;
 }
@@ -91,7 +88,7 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
     if (syn && !ack) {
         bool created;
         struct v_sess_key k = key_of(ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport);
-        s = vset_get(&v->sessions, &k, (uint32_t)v->packets, &created);
+        s = vt_get(&v->sessions, &k, &created);
         s->syn = true;
         s->mc_syn = t->mobile_capable;
         from_client = true;
@@ -111,7 +108,7 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
             from_client = t->dport < t->sport;
             struct v_sess_key k = from_client ? key_of(ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport)
                                               : key_of(ifid, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, pkt->ip.src, t->sport);
-            s = vset_get(&v->sessions, &k, (uint32_t)v->packets, NULL);
+            s = vt_add(&v->sessions, &k);
         }
     }
     if (from_client) {

@@ -56,6 +56,19 @@ void vt_free(struct vt *t)
     t->buckets = NULL;
 }
 
+void vt_prefetch(const struct vt *t, const void *key, bool entry)
+{
+    const uint32_t *b = &t->buckets[hash(t, key)];
+    if (!entry)
+        __builtin_prefetch(b);
+    else if (*b != NIL) {
+        /* An entry may straddle two lines. */
+        const unsigned char *e = (const unsigned char *)ent(t, *b);
+        __builtin_prefetch(e);
+        __builtin_prefetch(e + t->esz - 1);
+    }
+}
+
 void *vt_find(const struct vt *t, const void *key)
 {
     for (uint32_t i = t->buckets[hash(t, key)]; i != NIL; i = ent(t, i)->next)

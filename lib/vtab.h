@@ -28,6 +28,9 @@ struct vt {
 bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap);
 void vt_free(struct vt *t);
 void *vt_find(const struct vt *t, const void *key);
+/* Starts loading key's bucket, or (entry: once the bucket is loaded) the
+ * entry it leads to, to overlap cache misses with other work. */
+void vt_prefetch(const struct vt *t, const void *key, bool entry);
 /* A zeroed entry holding key, evicting the oldest when full. */
 void *vt_add(struct vt *t, const void *key);
 void *vt_get(struct vt *t, const void *key, bool *created);

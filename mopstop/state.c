@@ -153,8 +153,10 @@ static void migrate(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t 
                         x->c_nxt == (uint32_t)m->ports[j].seq) {
                         x->moves++;
                         x->bytes_at_move = x->bytes;
+                        mt_index_remove(&s->ses_index, i);
                         x->client = m->mobile;
                         x->cport = m->ports[j].mig_sport;
+                        mt_index_add(&s->ses_index, s->ses, i);
                     }
             }
     }
@@ -162,22 +164,11 @@ static void migrate(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t 
 
 static struct mt_session *session_of(struct mt_state *s, const struct mops_packet *pkt, bool *from_client)
 {
-    for (unsigned i = 0; i < MT_SESSIONS; i++) {
-        struct mt_session *x = &s->ses[i];
-        if (!x->used)
-            continue;
-        if (x->server == pkt->ip.dst && x->sport == pkt->tcp.dport && x->client == pkt->ip.src &&
-            x->cport == pkt->tcp.sport) {
-            *from_client = true;
-            return x;
-        }
-        if (x->server == pkt->ip.src && x->sport == pkt->tcp.sport && x->client == pkt->ip.dst &&
-            x->cport == pkt->tcp.dport) {
-            *from_client = false;
-            return x;
-        }
-    }
-    return NULL;
+    int i = mt_index_find(&s->ses_index, s->ses, pkt->ip.src, pkt->tcp.sport, pkt->ip.dst, pkt->tcp.dport);
+    *from_client = i >= 0;
+    if (i < 0)
+        i = mt_index_find(&s->ses_index, s->ses, pkt->ip.dst, pkt->tcp.dport, pkt->ip.src, pkt->tcp.sport);
+    return i >= 0 ? &s->ses[i] : NULL;
 }
 
 static void tcp(struct mt_state *s, uint64_t frame, uint64_t ts, const struct mops_packet *pkt)
@@ -192,10 +183,13 @@ static void tcp(struct mt_state *s, uint64_t frame, uint64_t ts, const struct mo
             if (s->ses[i].used && s->ses[i].server == pkt->ip.dst && s->ses[i].sport == t->dport &&
                 s->ses[i].isn == t->seq)
                 return;
-        x = &s->ses[s->ses_next++ % MT_SESSIONS];
+        unsigned row = s->ses_next++ % MT_SESSIONS;
+        mt_index_remove(&s->ses_index, row);
+        x = &s->ses[row];
         *x = (struct mt_session){.used = true, .first_ts_ns = ts, .syn_frame = frame, .client = pkt->ip.src,
                                  .server = pkt->ip.dst, .cport = t->sport, .sport = t->dport, .isn = t->seq,
                                  .c_nxt = t->seq + 1};
+        mt_index_add(&s->ses_index, s->ses, row);
         from_client = true;
     }
     if (!x)

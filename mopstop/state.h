@@ -13,9 +13,9 @@
 #include "mops/migrate_track.h"
 #include "mops/packet.h"
 #include "mops/validate.h"
+#include "session_index.h"
 
 #define MT_MIGRATIONS 1024
-#define MT_SESSIONS 1024
 #define MT_VIOLATIONS 512
 #define MT_RATE_SLOTS 40
 #define MT_KEPT_PORTS 16
@@ -65,6 +65,7 @@ struct mt_state {
     unsigned mig_next;
     struct mt_session ses[MT_SESSIONS];
     unsigned ses_next;
+    struct mt_session_index ses_index;   /* rows by tuple */
     struct mt_violation vio[MT_VIOLATIONS];
     unsigned vio_next;
     bool ended;                          /* the source is exhausted */
