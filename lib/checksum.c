@@ -99,9 +99,18 @@ static uint64_t sum_host(uint64_t sum, const uint8_t *p, size_t len)
 uint16_t mops_inet_checksum(mops_addr_t src, mops_addr_t dst, uint16_t proto, const uint8_t *seg,
                             size_t len, size_t csum_off)
 {
-    uint8_t ph[MOPS_PSEUDO_HDR_LEN];
-    mops_pseudo_header(ph, src, dst, proto, (uint16_t)len);
-    uint64_t sum = sum_host(0, ph, sizeof ph);
+    /* The pseudo-header (profile §6) summed from its two words and length
+     * as 16-bit fields, then brought to the host's order like the rest. */
+    uint64_t w0 = src & MOPS_ADDR_MASK, w1 = ((uint64_t)(proto & 0x3fff) << 50) | (dst & MOPS_ADDR_MASK);
+    uint32_t ph = (uint32_t)len;
+    for (int i = 0; i < 64; i += 16)
+        ph += (uint32_t)((w0 >> i) & 0xffff) + (uint32_t)((w1 >> i) & 0xffff);
+    while (ph >> 16)
+        ph = (ph & 0xffff) + (ph >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    ph = __builtin_bswap16((uint16_t)ph);
+#endif
+    uint64_t sum = ph;
     /* csum_off is even for TCP (16) and UDPv5 (4), so the halves stay aligned. */
     if (csum_off + 2 <= len) {
         sum = sum_host(sum, seg, csum_off);

@@ -213,8 +213,8 @@ static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid
 void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                            const struct mops_packet *pkt)
 {
-    /* Memory first: the tables this packet touches start loading while the
-     * tracker works (tests/bench: these lookups are cache misses). */
+    /* Alone, a packet's loads overlap only each other; a batch's overlap
+     * across packets (mops_validator_packets). */
     uint64_t key = load_sets(v, ifid, pkt);
     load_entries(v, ifid, pkt);
     validate_one(v, frame, ifid, ts, pkt, key);
