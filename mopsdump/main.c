@@ -10,6 +10,7 @@
 #include "mops/capture.h"
 #include "mops/decode.h"
 #include "mops/migrate_track.h"
+#include "mops/pipeline.h"
 
 #include "options.h"
 #include "validate_run.h"
@@ -180,18 +181,28 @@ int main(int argc, char **argv)
 
     /* Frames come in batches where the source gives several at once (pcap
      * files) and only the validator reads them: it loads the lookups of a
-     * batch together. Printing goes frame by frame. */
+     * batch together. Printing goes frame by frame. Validating a file, the
+     * reading and decoding run on a thread of their own meanwhile
+     * (lib/pipeline.c; not stdin, whose reads may wait for ever). */
     enum { BATCH = 16 };
     static struct mops_frame frames[BATCH];
     static struct mops_packet pkts[BATCH];
-    static struct mops_validator_input vin[BATCH];
+    static struct mops_validator_input vin[MOPS_PIPE_BATCH];
     unsigned batch = o.validate ? BATCH : 1;
+    struct mops_pipe *pipe = NULL;
+    if (o.validate && !mops_cap_is_live(cap) && strcmp(o.read_file, "-") != 0 &&
+        !(pipe = mops_pipe_start(cap, &o.settings, o.count))) {
+        fprintf(stderr, "mopsdump: out of memory\n");
+        mops_cap_close(cap);
+        return 2;
+    }
     struct md_printer pr = {.o = &o, .out = stdout, .cap = cap};
     pr.clock.style = o.time_style;
     pr.clock.nano = o.nano;
     struct mops_migrate_tracker *tracker = printing ? mops_migrate_tracker_new(TRACK_CAPACITY) : NULL;
     if (printing && !tracker) {
         fprintf(stderr, "mopsdump: out of memory\n");
+        mops_pipe_stop(pipe);
         mops_cap_close(cap);
         return 2;
     }
@@ -203,12 +214,27 @@ int main(int argc, char **argv)
             stats_wanted = 0;
             struct mops_cap_stats st;
             mops_cap_stats(cap, &st);
+            if (pipe)
+                mops_pipe_counts(pipe, &st.frames, &st.seen);
             print_stats(&st);
         }
-        unsigned want = batch, got;
-        if (o.count && o.count - n < want)
-            want = (unsigned)(o.count - n);
-        int rc = mops_cap_next_batch(cap, frames, want, &got);
+        const struct mops_frame *fr = frames;
+        struct mops_packet *pk = pkts;
+        unsigned got;
+        int rc;
+        if (pipe) {
+            const struct mops_pipe_batch *b = mops_pipe_next(pipe, &rc);
+            got = b ? b->n : 0;
+            if (b) {
+                fr = b->frames;
+                pk = b->pkts;
+            }
+        } else {
+            unsigned want = batch;
+            if (o.count && o.count - n < want)
+                want = (unsigned)(o.count - n);
+            rc = mops_cap_next_batch(cap, frames, want, &got);
+        }
         if (rc == MOPS_CAP_TIMEOUT)
             continue;
         if (rc == MOPS_CAP_END)
@@ -220,8 +246,8 @@ int main(int argc, char **argv)
         }
         unsigned n_vin = 0;
         for (unsigned i = 0; i < got && !done; i++) {
-            const struct mops_frame *f = &frames[i];
-            struct mops_packet *pkt = &pkts[i];
+            const struct mops_frame *f = &fr[i];
+            struct mops_packet *pkt = &pk[i];
             n++;
             if (writing) {
                 int wr = md_writer_write(&w, f);
@@ -234,7 +260,7 @@ int main(int argc, char **argv)
                     break;
                 }
             }
-            if (o.validate || printing || o.count_only)
+            if (!pipe && (o.validate || printing || o.count_only))
                 mops_decode_frame(&o.settings, f->linktype, f->data, f->caplen, f->wirelen, pkt);
             if (o.count_only) {
                 n_ipff += pkt->status != MOPS_ST_NOT_IPFF;
@@ -267,6 +293,7 @@ int main(int argc, char **argv)
         if (n_vin)
             md_validate_frames(&mv, vin, n_vin);
     }
+    mops_pipe_stop(pipe);
     if (o.count_only)
         printf("%llu packets, %llu IPFF, %llu flagged\n", (unsigned long long)n, (unsigned long long)n_ipff,
                (unsigned long long)n_flagged);

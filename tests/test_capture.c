@@ -9,6 +9,7 @@
 #include "mops/capture.h"
 #include "mops/decode.h"
 #include "mops/dump.h"
+#include "mops/pipeline.h"
 
 #include "check.h"
 #include "samples.h"
@@ -390,6 +391,84 @@ static void same_as_libpcap(const char *p)
     mops_cap_close(c);
 }
 
+/* Frames of `size` octets (IPFF samples padded), `count` of them. */
+static void write_big(const char *p, int count, uint32_t size)
+{
+    static uint8_t data[300000];
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 262144, "", 9};
+    struct mops_dump *d;
+    CHECK_EQ(mops_dump_open(p, MOPS_DUMP_PCAP, &eth, 1, &d, err), 0);
+    for (int k = 0; k < count; k++) {
+        struct mops_frame f = frame_of(k, 1, 0);
+        memset(data, k, size);
+        memcpy(data, f.data, f.caplen < size ? f.caplen : size);
+        f.data = data;
+        f.caplen = f.wirelen = size;
+        CHECK_EQ(mops_dump_write(d, &f), 0);
+    }
+    CHECK_EQ(mops_dump_close(d), 0);
+}
+
+/* The pipeline hands over what the capture gives, decoded, in order:
+ * compared with a plain read frame by frame. */
+static void pipe_matches(const char *p, uint64_t limit, int want_frames, int want_status, bool stop_early)
+{
+    struct mops_cap *c = open_file(p, NULL), *ref = open_file(p, NULL);
+    CHECK(c && ref);
+    if (!c || !ref)
+        return;
+    struct mops_pipe *pp = mops_pipe_start(c, NULL, limit);
+    CHECK(pp != NULL);
+    static struct mops_packet pkt;
+    const struct mops_pipe_batch *b;
+    int status, k = 0, batches = 0;
+    while ((b = mops_pipe_next(pp, &status)) != NULL) {
+        batches++;
+        for (unsigned i = 0; i < b->n; i++, k++) {
+            struct mops_frame rf;
+            CHECK_EQ(mops_cap_next(ref, &rf), MOPS_CAP_FRAME);
+            CHECK_EQ(b->frames[i].caplen, rf.caplen);
+            CHECK_EQ(b->frames[i].ts_ns, rf.ts_ns);
+            CHECK(memcmp(b->frames[i].data, rf.data, rf.caplen) == 0);
+            mops_decode_frame(NULL, rf.linktype, rf.data, rf.caplen, rf.wirelen, &pkt);
+            CHECK_EQ(b->pkts[i].status, pkt.status);
+            CHECK_EQ(b->pkts[i].layers, pkt.layers);
+            CHECK(b->pkts[i].frame == b->frames[i].data);
+        }
+        if (stop_early)
+            break;
+    }
+    if (!stop_early) {
+        CHECK_EQ(k, want_frames);
+        CHECK_EQ(status, want_status);
+        CHECK(mops_pipe_next(pp, &status) == NULL); /* the end stays the end */
+        CHECK_EQ(status, want_status);
+        uint64_t frames, seen;
+        mops_pipe_counts(pp, &frames, &seen);
+        CHECK_EQ(frames, (uint64_t)want_frames);
+    } else {
+        CHECK_EQ(batches, 1);
+    }
+    mops_pipe_stop(pp); /* joins the thread, even mid-file */
+    mops_cap_close(c);
+    mops_cap_close(ref);
+}
+
+static void test_pipeline(void)
+{
+    pipe_matches(path("a.pcap"), 0, 40, MOPS_CAP_END, false);
+    pipe_matches(path("a.pcap"), 7, 7, MOPS_CAP_END, false);
+    pipe_matches(path("m.pcapng"), 0, 30, MOPS_CAP_END, false);
+    pipe_matches(path("cut.pcap"), 0, 39, MOPS_CAP_ERROR, false);
+    /* Frames of 200 KB: five fill a slot's copies, the next waits for the
+     * next slot; 1,000 small ones: several full batches. */
+    write_big(path("big.pcap"), 23, 200000);
+    pipe_matches(path("big.pcap"), 0, 23, MOPS_CAP_END, false);
+    write_big(path("many.pcap"), 1000, 90);
+    pipe_matches(path("many.pcap"), 0, 1000, MOPS_CAP_END, false);
+    pipe_matches(path("many.pcap"), 0, 0, 0, true);
+}
+
 static void test_pcap_reader(void)
 {
     static const struct { uint32_t magic; uint16_t minor; uint32_t snap, lt, caplen, len, data; } v[] = {
@@ -625,6 +704,7 @@ int main(void)
     test_stdin();
     test_broken_files();
     test_pcap_reader();
+    test_pipeline();
     test_write_errors();
     test_live_errors();
     char cmd[128];
