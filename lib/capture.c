@@ -362,7 +362,7 @@ static int next_pcap(struct mops_cap *c, struct mops_frame *f)
     if (rc == 0)
         return MOPS_CAP_TIMEOUT;
     if (rc == PCAP_ERROR_BREAK)
-        return c->stop || !c->live ? MOPS_CAP_END : MOPS_CAP_TIMEOUT;
+        return mops_cap_stopped(c) || !c->live ? MOPS_CAP_END : MOPS_CAP_TIMEOUT;
     if (c->live)
         snprintf(c->err, sizeof c->err, "%s", pcap_geterr(c->pcap));
     else
@@ -374,7 +374,7 @@ static int next_pcap(struct mops_cap *c, struct mops_frame *f)
 static int next_own(struct mops_cap *c, struct mops_frame *f, bool refill)
 {
     for (;;) {
-        if (c->stop)
+        if (mops_cap_stopped(c))
             return MOPS_CAP_END;
         int rc = c->pc ? mops_pcap_next(c->pc, c, f, refill) : mops_pcapng_next(c->ng, c, f);
         if (rc != MOPS_CAP_FRAME)
@@ -395,7 +395,7 @@ static int next_own(struct mops_cap *c, struct mops_frame *f, bool refill)
 
 int mops_cap_next(struct mops_cap *c, struct mops_frame *f)
 {
-    if (c->stop)
+    if (mops_cap_stopped(c))
         return MOPS_CAP_END;
     if (!c->pcap)
         return next_own(c, f, true);
@@ -440,7 +440,7 @@ int mops_cap_loop(struct mops_cap *c, uint64_t count, mops_cap_cb cb, void *user
 
 void mops_cap_break(struct mops_cap *c)
 {
-    c->stop = 1;
+    __atomic_store_n(&c->stop, 1, __ATOMIC_RELAXED);
     if (c->pcap)
         pcap_breakloop(c->pcap);
 }

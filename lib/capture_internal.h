@@ -29,13 +29,21 @@ struct mops_cap {
     char *filter;
     struct mops_cap_prog *progs;      /* one per interface (pcapng) */
     unsigned n_progs;
-    volatile sig_atomic_t stop;
+    int stop;                         /* set from a signal handler or another thread:
+                                         only through mops_cap_stopped / mops_cap_break */
     uint64_t frames, seen;
     char err[MOPS_CAP_ERRLEN];
     char warn[MOPS_CAP_ERRLEN];
     char name[256];                   /* the file, for messages */
     bool pcapng;
 };
+
+/* mops_cap_break was called (a lock-free atomic: safe in a signal handler
+ * and seen by a reading thread, lib/pipeline.c). */
+static inline bool mops_cap_stopped(const struct mops_cap *c)
+{
+    return __atomic_load_n(&c->stop, __ATOMIC_RELAXED);
+}
 
 /* Adds an interface; returns its index or -1 (too many). */
 int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name,

@@ -91,7 +91,7 @@ static int fill(struct mops_pcap_reader *r, struct mops_cap *c, size_t n)
         size_t room = BUF_SIZE - r->end;
         ssize_t k = read(r->fd, r->buf + r->end, room < READ_SIZE ? room : READ_SIZE);
         if (k < 0 && errno == EINTR) {
-            if (c->stop)
+            if (mops_cap_stopped(c))
                 return 0;
             continue;
         }
@@ -166,7 +166,7 @@ int mops_pcap_next(struct mops_pcap_reader *r, struct mops_cap *c, struct mops_f
         if (caplen <= MAX_CAPLEN && fill(r, c, REC_HDR + caplen) < 0)
             return MOPS_CAP_ERROR;
     }
-    if (c->stop)
+    if (mops_cap_stopped(c))
         return MOPS_CAP_END;
     return record(r, c, f);
 }

@@ -301,7 +301,7 @@ static int process_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint3
 int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f)
 {
     for (;;) {
-        if (c->stop)
+        if (mops_cap_stopped(c))
             return MOPS_CAP_END;
         uint32_t type, n;
         int rc = next_block(r, c, &type, &n);

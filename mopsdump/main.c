@@ -26,9 +26,11 @@ static volatile sig_atomic_t stop_signal, stats_wanted;
 
 static void on_stop(int sig)
 {
+    int saved = errno; /* the interrupted code may be reading it */
     stop_signal = sig;
     if (cap)
         mops_cap_break(cap);
+    errno = saved;
 }
 
 static void on_usr1(int sig)
