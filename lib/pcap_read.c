@@ -34,9 +34,10 @@ static uint32_t u32(const struct mops_pcap_reader *r, const uint8_t *p)
     return r->swap ? __builtin_bswap32(v) : v;
 }
 
-/* libpcap's link types with a larger maximum snapshot (D-Bus, EBHSCR,
- * USBPcap) or a different DLT number stay with libpcap: these are the
- * ones decode_link.c knows. */
+/* The link types decode_link.c knows; their numbers are libpcap's DLT
+ * numbers too (or mapped by mops_dlt_to_linktype) and their maximum
+ * snapshot is libpcap's usual one. Others (D-Bus, USBPcap, ...) stay with
+ * libpcap. */
 static bool fast_linktype(uint32_t lt)
 {
     return lt == 0 || lt == 1 || lt == 12 || lt == 14 || lt == 101 || lt == 108 || lt == 113 ||
@@ -72,8 +73,8 @@ struct mops_pcap_reader *mops_pcap_open(int fd, const uint8_t hdr[24], struct mo
     r->fd = fd;
     r->swap = swap;
     r->nano = nano;
-    /* As libpcap: a snapshot length of 0 means its maximum. */
-    r->snaplen = snaplen ? snaplen : MAX_CAPLEN;
+    /* As libpcap, which keeps it in an int: 0 or "negative" means its maximum. */
+    r->snaplen = snaplen && snaplen <= INT32_MAX ? snaplen : MAX_CAPLEN;
     mops_cap_add_iface(c, mops_dlt_to_linktype((int)linktype), r->snaplen, "", nano ? 9 : 6);
     return r;
 }

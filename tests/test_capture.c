@@ -476,6 +476,8 @@ static void test_pcap_reader(void)
         {0xa1b23c4du, 4, 65535, 1, 200, 200, 200},       /* fine, nano */
         {0xa1b2c3d4u, 4, 100, 1, 200, 200, 200},         /* cut to the snaplen */
         {0xa1b2c3d4u, 4, 0, 1, 200, 150, 200},           /* snaplen 0, len < caplen */
+        {0xa1b2c3d4u, 4, 0xfffffff0u, 1, 60, 60, 60},    /* snaplen "negative" for libpcap */
+        {0xa1b2c3d4u, 4, 0x80000000u, 1, 300000, 300000, 10},
         {0xa1b2c3d4u, 4, 100, 1, 300000, 300000, 10},    /* bigger than the snaplen */
         {0xa1b2c3d4u, 4, 300000, 1, 280000, 280000, 10}, /* bigger than the maximum */
         {0xa1b2c3d4u, 4, 262144, 1, 262144, 262144, 262144},
