@@ -6,11 +6,18 @@
 
 #include "mops/proto.h"
 
+/* The pseudo-header's two 64-bit words (profile §6); a 32-bit length follows. */
+static void pseudo_words(mops_addr_t src, mops_addr_t dst, uint16_t proto, uint64_t *w0, uint64_t *w1)
+{
+    *w0 = src & MOPS_ADDR_MASK;
+    *w1 = ((uint64_t)(proto & 0x3fff) << 50) | (dst & MOPS_ADDR_MASK);
+}
+
 void mops_pseudo_header(uint8_t out[MOPS_PSEUDO_HDR_LEN], mops_addr_t src, mops_addr_t dst,
                         uint16_t proto, uint16_t len)
 {
-    uint64_t w0 = src & MOPS_ADDR_MASK;
-    uint64_t w1 = ((uint64_t)(proto & 0x3fff) << 50) | (dst & MOPS_ADDR_MASK);
+    uint64_t w0, w1;
+    pseudo_words(src, dst, proto, &w0, &w1);
     for (int i = 0; i < 8; i++) {
         out[i] = (uint8_t)(w0 >> (56 - 8 * i));
         out[8 + i] = (uint8_t)(w1 >> (56 - 8 * i));
@@ -96,21 +103,28 @@ static uint64_t sum_host(uint64_t sum, const uint8_t *p, size_t len)
     return sum;
 }
 
+/* A 16-bit sum between network order and sum_host's. */
+static uint16_t swap_to_host(uint16_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap16(v);
+#endif
+    return v;
+}
+
 uint16_t mops_inet_checksum(mops_addr_t src, mops_addr_t dst, uint16_t proto, const uint8_t *seg,
                             size_t len, size_t csum_off)
 {
-    /* The pseudo-header (profile §6) summed from its two words and length
-     * as 16-bit fields, then brought to the host's order like the rest. */
-    uint64_t w0 = src & MOPS_ADDR_MASK, w1 = ((uint64_t)(proto & 0x3fff) << 50) | (dst & MOPS_ADDR_MASK);
+    /* The pseudo-header summed from its two words and length as 16-bit
+     * fields, then brought to the host's order like the rest. */
+    uint64_t w0, w1;
+    pseudo_words(src, dst, proto, &w0, &w1);
     uint32_t ph = (uint32_t)len;
     for (int i = 0; i < 64; i += 16)
         ph += (uint32_t)((w0 >> i) & 0xffff) + (uint32_t)((w1 >> i) & 0xffff);
     while (ph >> 16)
         ph = (ph & 0xffff) + (ph >> 16);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    ph = __builtin_bswap16((uint16_t)ph);
-#endif
-    uint64_t sum = ph;
+    uint64_t sum = swap_to_host((uint16_t)ph);
     /* csum_off is even for TCP (16) and UDPv5 (4), so the halves stay aligned. */
     if (csum_off + 2 <= len) {
         sum = sum_host(sum, seg, csum_off);
@@ -120,11 +134,7 @@ uint16_t mops_inet_checksum(mops_addr_t src, mops_addr_t dst, uint16_t proto, co
     }
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
-    uint16_t folded = (uint16_t)sum;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    folded = __builtin_bswap16(folded);
-#endif
-    return (uint16_t)~folded;
+    return (uint16_t)~swap_to_host((uint16_t)sum);
 }
 
 uint16_t mops_udpv5_checksum(mops_addr_t src, mops_addr_t dst, const uint8_t *dgram, size_t len)

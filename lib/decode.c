@@ -157,9 +157,6 @@ const char *mops_carrier_name(enum mops_carrier c)
     return "?";
 }
 
-/* The header without Hops to Live, the first 64 octets after it and the
- * last 16, and the upper layer's checksum (which covers the rest): a key per
- * packet at a cost that does not grow with its length. */
 /* Up to 8 octets of the frame at i (fewer before `to`), zero-padded. */
 static uint64_t word_at(const struct mops_packet *pkt, uint32_t i, uint32_t to)
 {
@@ -168,6 +165,20 @@ static uint64_t word_at(const struct mops_packet *pkt, uint32_t i, uint32_t to)
     return w;
 }
 
+/* The frame's octets [from, to) as pairs of words, each pair folded with
+ * its position *k: the folds are independent of each other, and summed
+ * (tests/bench: a chain of mixes waited on each step). */
+static uint64_t fold_range(const struct mops_packet *pkt, uint32_t from, uint32_t to, uint64_t *k)
+{
+    uint64_t h = 0;
+    for (uint32_t i = from; i < to; i += 16, ++*k)
+        h += mops_fold128(word_at(pkt, i, to), (i + 8 < to ? word_at(pkt, i + 8, to) : 0) ^ *k << 56);
+    return h;
+}
+
+/* The header without Hops to Live, the first 64 octets after it and the
+ * last 16, and the upper layer's checksum (which covers the rest): a key per
+ * packet at a cost that does not grow with its length. */
 uint64_t mops_packet_content_key(const struct mops_packet *pkt)
 {
     uint32_t from = pkt->link.ipff_off + MOPS_IPFF_HDR_LEN;
@@ -178,15 +189,11 @@ uint64_t mops_packet_content_key(const struct mops_packet *pkt)
         to = from;
     uint32_t head_end = to - from > 64 ? from + 64 : to;
     uint32_t tail = to - head_end > 16 ? to - 16 : head_end;
-    /* Pairs of words, each pair with its position, summed: the folds are
-     * independent of each other (tests/bench). */
     uint64_t h = mops_fold128(pkt->ip.src, pkt->ip.dst ^ 0x6d6f7073u);
     h += mops_fold128((uint64_t)pkt->ip.proto << 32 | (uint64_t)pkt->ip.tos << 16 | pkt->ip.plen, 1);
     uint64_t k = 2;
-    for (uint32_t i = from; i < head_end; i += 16, k++)
-        h += mops_fold128(word_at(pkt, i, head_end), (i + 8 < head_end ? word_at(pkt, i + 8, head_end) : 0) ^ k << 56);
-    for (uint32_t i = tail; i < to; i += 16, k++)
-        h += mops_fold128(word_at(pkt, i, to), (i + 8 < to ? word_at(pkt, i + 8, to) : 0) ^ k << 56);
+    h += fold_range(pkt, from, head_end, &k);
+    h += fold_range(pkt, tail, to, &k);
     /* With whether it verifies: a copy damaged in the middle keeps the
      * checksum but fails it, and is another packet. */
     if (pkt->layers & MOPS_L_TCP)

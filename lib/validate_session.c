@@ -33,15 +33,29 @@ struct v_sess *v_session_find(struct mops_validator *v, uint32_t ifid, uint16_t 
     return vt_find(&v->sessions, &k);
 }
 
+/* The key of the session a segment belongs to, with its source as the
+ * client or (from_client false) its destination. */
+static struct v_sess_key key_for(uint32_t ifid, const struct mops_packet *pkt, bool from_client)
+{
+    const struct mops_tcp *t = &pkt->tcp;
+    return from_client ? key_of(ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport)
+                       : key_of(ifid, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, pkt->ip.src, t->sport);
+}
+
+/* The side with the lower port usually serves: a segment from the other
+ * side is looked up first as the client's. */
+static bool likely_from_client(const struct mops_tcp *t)
+{
+    return t->sport >= t->dport;
+}
+
 /* The session a segment looks up first (see v_session_packet): the
- * client's key for a SYN, else the side with the lower port serving. */
+ * client's key for a SYN, else by the ports. */
 static struct v_sess_key first_key(uint32_t ifid, const struct mops_packet *pkt)
 {
     const struct mops_tcp *t = &pkt->tcp;
     bool syn_only = (t->flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN;
-    return syn_only || t->sport >= t->dport
-               ? key_of(ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport)
-               : key_of(ifid, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, pkt->ip.src, t->sport);
+    return key_for(ifid, pkt, syn_only || likely_from_client(t));
 }
 
 void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, bool entry)
@@ -87,7 +101,7 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
     bool from_client;
     if (syn && !ack) {
         bool created;
-        struct v_sess_key k = key_of(ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport);
+        struct v_sess_key k = key_for(ifid, pkt, true);
         s = vt_get(&v->sessions, &k, &created);
         s->syn = true;
         s->mc_syn = t->mobile_capable;
@@ -95,19 +109,17 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
         if (t->mobile_capable && v->n_anycast_syn < 64)
             v->anycast_syn[v->n_anycast_syn++] = pkt->ip.dst;
     } else {
-        /* The side with the lower port usually serves: look that way first
-         * (one lookup instead of two for the server's segments). */
+        /* The likely way first (one lookup instead of two for most). */
         s = NULL;
         for (int pass = 0; pass < 2 && !s; pass++) {
-            from_client = (pass == 0) != (t->sport < t->dport);
-            s = from_client ? v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport)
-                            : v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, pkt->ip.src, t->sport);
+            from_client = (pass == 0) == likely_from_client(t);
+            struct v_sess_key k = key_for(ifid, pkt, from_client);
+            s = vt_find(&v->sessions, &k);
         }
         if (!s) {
             /* Joined mid-session: the side with the lower port serves. */
             from_client = t->dport < t->sport;
-            struct v_sess_key k = from_client ? key_of(ifid, MOPS_PROTO_TCP, pkt->ip.src, t->sport, pkt->ip.dst, t->dport)
-                                              : key_of(ifid, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, pkt->ip.src, t->sport);
+            struct v_sess_key k = key_for(ifid, pkt, from_client);
             s = vt_add(&v->sessions, &k);
         }
     }

@@ -367,7 +367,7 @@ static void same_as_libpcap(const char *p)
     struct pcap_pkthdr *h;
     const u_char *d;
     struct mops_frame f;
-    int lrc, rc, k = 0;
+    int lrc, rc;
     while ((lrc = pcap_next_ex(lp, &h, &d)) == 1) {
         rc = mops_cap_next(c, &f);
         CHECK_EQ(rc, MOPS_CAP_FRAME);
@@ -377,7 +377,6 @@ static void same_as_libpcap(const char *p)
         CHECK_EQ(f.wirelen, h->len < h->caplen ? h->caplen : h->len);
         CHECK_EQ(f.ts_ns, (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec);
         CHECK(memcmp(f.data, d, f.caplen) == 0);
-        k++;
     }
     rc = mops_cap_next(c, &f);
     CHECK_EQ(rc, lrc == -1 ? MOPS_CAP_ERROR : MOPS_CAP_END);
@@ -386,7 +385,6 @@ static void same_as_libpcap(const char *p)
         snprintf(want, sizeof want, "%s: %s", p, pcap_geterr(lp));
         CHECK_STR(mops_cap_error(c), want);
     }
-    (void)k;
     pcap_close(lp);
     mops_cap_close(c);
 }
