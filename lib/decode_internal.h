@@ -10,14 +10,6 @@ struct mops_dec {
     struct mops_packet *pkt;
 };
 
-#if defined(__GNUC__)
-#define MOPS_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#define MOPS_PRINTF(a, b)
-#endif
-
-void mops_problem_add(struct mops_packet *pkt, enum mops_problem_id id, uint32_t off,
-                      const char *fmt, ...) MOPS_PRINTF(4, 5);
 /* A reader came up short: "truncated" when the capture ended, else the
  * given malformed id, naming what was being read. */
 void mops_problem_short(struct mops_packet *pkt, const struct mops_rd *r,

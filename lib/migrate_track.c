@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "claim.h"
-#include "decode_internal.h"
+#include "mops/decode.h"
 #include "mops/addr.h"
 #include "mops/proto.h"
 

@@ -33,6 +33,17 @@ const char *mops_status_name(enum mops_status st);
 const char *mops_check_state_name(enum mops_check_state s);
 const char *mops_carrier_name(enum mops_carrier c);
 
+#if defined(__GNUC__)
+#define MOPS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define MOPS_PRINTF(a, b)
+#endif
+
+/* Adds a problem to a decoded packet (the decoders; the tracker, whose
+ * findings on a reply are the packet's problems too). */
+void mops_problem_add(struct mops_packet *pkt, enum mops_problem_id id, uint32_t off,
+                      const char *fmt, ...) MOPS_PRINTF(4, 5);
+
 /* The first problem with this id, or NULL. */
 const struct mops_problem *mops_packet_first_problem(const struct mops_packet *pkt,
                                                      enum mops_problem_id id);
