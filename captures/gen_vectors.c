@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mops/decode.h"
-#include "mops/dump.h"
+#include "mops/decode/decode.h"
+#include "mops/capture/dump.h"
 
 #include "samples.h"
 

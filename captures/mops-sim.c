@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mops/scenario.h"
+#include "mops/sim/scenario.h"
 
 static void row(const struct mops_natt_entry *e)
 {

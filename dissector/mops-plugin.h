@@ -6,11 +6,11 @@
 #include <epan/expert.h>
 #include <epan/packet.h>
 
-#include "mops/addr.h"
-#include "mops/fields.h"
-#include "mops/packet.h"
-#include "mops/problem.h"
-#include "mops/settings.h"
+#include "mops/core/addr.h"
+#include "mops/core/fields.h"
+#include "mops/core/packet.h"
+#include "mops/core/problem.h"
+#include "mops/core/settings.h"
 
 extern int proto_ipff, proto_icmpv5, proto_mops, proto_udpv5;
 /* hf ids by field id (mops/fields.def); -1 for fields Wireshark registers itself. */

@@ -6,8 +6,8 @@
 
 #include <epan/stats_tree.h>
 
-#include "mops/migrate_track.h"
-#include "mops/proto.h"
+#include "mops/track/migrate.h"
+#include "mops/core/proto.h"
 
 static const char *const MESSAGES = "MOPS messages";
 static const char *const MIGRATIONS = "Migrations";

@@ -9,10 +9,10 @@
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 
-#include "mops/decode.h"
+#include "mops/decode/decode.h"
 
-#include "mops/migrate_track.h"
-#include "mops/proto.h"
+#include "mops/track/migrate.h"
+#include "mops/core/proto.h"
 
 int proto_icmpv5 = -1, proto_mops = -1;
 int mops_tap = -1;

@@ -13,9 +13,9 @@
 #include <wiretap/wtap.h>
 #include <wsutil/pint.h>
 
-#include "mops/checksum.h"
-#include "mops/decode.h"
-#include "mops/proto.h"
+#include "mops/core/checksum.h"
+#include "mops/decode/decode.h"
+#include "mops/core/proto.h"
 
 int proto_ipff = -1;
 struct mops_settings mops_prefs;

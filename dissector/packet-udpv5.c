@@ -3,8 +3,8 @@
  * table. */
 #include "mops-plugin.h"
 
-#include "mops/decode.h"
-#include "mops/proto.h"
+#include "mops/decode/decode.h"
+#include "mops/core/proto.h"
 
 int proto_udpv5 = -1;
 static dissector_handle_t udpv5_handle, mc_handle, data_handle;

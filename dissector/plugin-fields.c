@@ -5,7 +5,7 @@
 #include <epan/address_types.h>
 #include <wsutil/pint.h>
 
-#include "mops/decode.h"
+#include "mops/decode/decode.h"
 
 int mops_hf[MOPS_F_COUNT];
 gint mops_ett[MOPS_F_COUNT];

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mops/capture.h"
-#include "mops/decode.h"
-#include "mops/migrate_track.h"
-#include "mops/pipeline.h"
+#include "mops/capture/capture.h"
+#include "mops/decode/decode.h"
+#include "mops/track/migrate.h"
+#include "mops/capture/pipeline.h"
 
 #include "options.h"
 #include "validate_run.h"
@@ -185,7 +185,7 @@ int main(int argc, char **argv)
      * files) and only the validator reads them: it loads the lookups of a
      * batch together. Printing goes frame by frame. Validating a file, the
      * reading and decoding run on a thread of their own meanwhile
-     * (lib/pipeline.c; not stdin, whose reads may wait for ever). */
+     * (lib/capture/pipeline.c; not stdin, whose reads may wait for ever). */
     enum { BATCH = 16 };
     static struct mops_frame frames[BATCH];
     static struct mops_packet pkts[BATCH];

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mops/settings.h"
-#include "mops/validate.h"
+#include "mops/core/settings.h"
+#include "mops/validate/validate.h"
 
 struct md_opts {
     const char *iface, *read_file, *write_file, *user;

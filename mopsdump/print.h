@@ -4,9 +4,9 @@
 
 #include <stdio.h>
 
-#include "mops/capture.h"
-#include "mops/decode.h"
-#include "mops/migrate_track.h"
+#include "mops/capture/capture.h"
+#include "mops/decode/decode.h"
+#include "mops/track/migrate.h"
 
 #include "options.h"
 #include "sbuf.h"

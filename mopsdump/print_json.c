@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mops/fields.h"
+#include "mops/core/fields.h"
 
 #include "json_tree.h"
 #include "print.h"

@@ -3,8 +3,8 @@
 #ifndef MOPSDUMP_VALIDATE_RUN_H
 #define MOPSDUMP_VALIDATE_RUN_H
 
-#include "mops/capture.h"
-#include "mops/validate.h"
+#include "mops/capture/capture.h"
+#include "mops/validate/validate.h"
 #include "options.h"
 
 struct md_validate {

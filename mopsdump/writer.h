@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "mops/capture.h"
-#include "mops/dump.h"
+#include "mops/capture/capture.h"
+#include "mops/capture/dump.h"
 
 #include "options.h"
 

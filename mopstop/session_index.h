@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "mops/addr.h"
+#include "mops/core/addr.h"
 
 #define MT_SESSIONS 1024
 #define MT_INDEX_BUCKETS 4096   /* a power of two, 4 per row */

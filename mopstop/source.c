@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mops/decode.h"
+#include "mops/decode/decode.h"
 
 static uint64_t mono_ns(void)
 {

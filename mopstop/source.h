@@ -7,7 +7,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "mops/capture.h"
+#include "mops/capture/capture.h"
 #include "state.h"
 
 struct mt_source {

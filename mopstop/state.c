@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "mops/proto.h"
+#include "mops/core/proto.h"
 
 #define SEC UINT64_C(1000000000)
 

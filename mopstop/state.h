@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "mops/migrate_track.h"
-#include "mops/packet.h"
-#include "mops/validate.h"
+#include "mops/track/migrate.h"
+#include "mops/core/packet.h"
+#include "mops/validate/validate.h"
 #include "session_index.h"
 
 #define MT_MIGRATIONS 1024

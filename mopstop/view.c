@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mops/proto.h"
+#include "mops/core/proto.h"
 
 #define SEC UINT64_C(1000000000)
 

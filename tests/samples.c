@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "mops/decode.h"
+#include "mops/decode/decode.h"
 
 #define A(f1, f2, f3, f4, f5) mops_addr_make(f1, f2, f3, f4, f5)
 

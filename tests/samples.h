@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "mops/build.h"
+#include "mops/build/build.h"
 
 int sample_count(void);
 const char *sample_name(int i);

@@ -1,5 +1,5 @@
 /* IPFF addresses: text forms, validity, classes, prefixes (ADDR §2, profile §2). */
-#include "mops/addr.h"
+#include "mops/core/addr.h"
 
 #include "check.h"
 

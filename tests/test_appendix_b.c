@@ -2,7 +2,7 @@
  * router and at the mobile node, value by value, equal the draft's, with
  * errata E2 (Router-A relays level 2) and E7 (Router-C's entry is
  * 192.168.1.1.1:1027 -> 172.16.0.0.1:2038). */
-#include "mops/scenario.h"
+#include "mops/sim/scenario.h"
 
 #include "check.h"
 

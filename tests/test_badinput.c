@@ -2,7 +2,7 @@
  * of issue 2 with the problem id and text it must produce. Frames are copied
  * into heap buffers of their exact length so that the sanitizer build proves
  * no read passes the end. */
-#include "mops/decode.h"
+#include "mops/decode/decode.h"
 
 #include "check.h"
 #include "samples.h"

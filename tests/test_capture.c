@@ -6,10 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mops/capture.h"
-#include "mops/decode.h"
-#include "mops/dump.h"
-#include "mops/pipeline.h"
+#include "mops/capture/capture.h"
+#include "mops/decode/decode.h"
+#include "mops/capture/dump.h"
+#include "mops/capture/pipeline.h"
 
 #include "check.h"
 #include "samples.h"

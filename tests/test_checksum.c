@@ -1,5 +1,5 @@
 /* CRC-32 (profile §5) and the one's-complement sums (profile §6). */
-#include "mops/checksum.h"
+#include "mops/core/checksum.h"
 
 #include "check.h"
 #include "profile_vectors.h"
@@ -7,7 +7,7 @@
 #define A(f1, f2, f3, f4, f5) mops_addr_make(f1, f2, f3, f4, f5)
 
 /* The sum as RFC 1071 defines it, an octet pair at a time: what the
- * word-wide one in lib/checksum.c must equal for every length. */
+ * word-wide one in lib/core/checksum.c must equal for every length. */
 static uint16_t reference_sum(mops_addr_t src, mops_addr_t dst, uint16_t proto, const uint8_t *seg, size_t len,
                               size_t csum_off)
 {

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mops/capture.h"
-#include "mops/decode.h"
+#include "mops/capture/capture.h"
+#include "mops/decode/decode.h"
 
 #include "check.h"
 #include "samples.h"

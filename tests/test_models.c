@@ -3,11 +3,11 @@
  * flapping discard, the 999 limit, Unique IDs; the NAT's interception and
  * restoration; level learning across three NATs; the mobile node's
  * retransmissions and dead sockets. */
-#include "mops/decode.h"
-#include "mops/model_dnat.h"
-#include "mops/model_nat.h"
-#include "mops/model_server.h"
-#include "mops/scenario.h"
+#include "mops/decode/decode.h"
+#include "mops/model/dnat.h"
+#include "mops/model/nat.h"
+#include "mops/model/server.h"
+#include "mops/sim/scenario.h"
 
 #include "check.h"
 

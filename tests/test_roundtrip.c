@@ -2,7 +2,7 @@
  * decode is clean, every checksum good, and the re-encoded packet identical.
  * Field checks for the multi-port messages, errors, echo, the extension
  * chain and TCP options. */
-#include "mops/decode.h"
+#include "mops/decode/decode.h"
 
 #include "check.h"
 #include "samples.h"

@@ -1,9 +1,9 @@
 /* Migrate transaction tracking: requests, exact retransmissions, replies
  * (success with every port, failed with a subset), orphan replies, a new
  * request after a reply, and forgetting the oldest when full. */
-#include "mops/build.h"
-#include "mops/decode.h"
-#include "mops/migrate_track.h"
+#include "mops/build/build.h"
+#include "mops/decode/decode.h"
+#include "mops/track/migrate.h"
 
 #include "check.h"
 

@@ -1,7 +1,7 @@
 /* Every vector of the wire profile, decoded field by field and encoded again
  * byte for byte, both from its decoded struct and from values written here. */
-#include "mops/build.h"
-#include "mops/decode.h"
+#include "mops/build/build.h"
+#include "mops/decode/decode.h"
 
 #include "check.h"
 #include "profile_vectors.h"

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "mops/capture.h"
-#include "mops/decode.h"
+#include "mops/capture/capture.h"
+#include "mops/decode/decode.h"
 
 static struct mops_packet pkt;
 

@@ -24,8 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mops/build.h"
-#include "mops/dump.h"
+#include "mops/build/build.h"
+#include "mops/capture/dump.h"
 
 #define A(f1, f2, f3, f4, f5) mops_addr_make(f1, f2, f3, f4, f5)
 #define MOPS_EVERY 50

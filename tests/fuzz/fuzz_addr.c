@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mops/addr.h"
+#include "mops/core/addr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mops/decode.h"
-#include "mops/settings.h"
+#include "mops/decode/decode.h"
+#include "mops/core/settings.h"
 
 static const uint32_t fuzz_linktypes[] = {
     MOPS_LINKTYPE_ETHERNET, MOPS_LINKTYPE_USER0, MOPS_LINKTYPE_SLL, MOPS_LINKTYPE_SLL2,

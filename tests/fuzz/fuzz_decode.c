@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "mops/build.h"
-#include "mops/migrate_track.h"
+#include "mops/build/build.h"
+#include "mops/track/migrate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mops/scenario.h"
-#include "mops/sim.h"
-#include "mops/validate.h"
+#include "mops/sim/scenario.h"
+#include "mops/sim/sim.h"
+#include "mops/validate/validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "mops/migrate_track.h"
-#include "mops/validate.h"
+#include "mops/track/migrate.h"
+#include "mops/validate/validate.h"
 
 #define BATCH 16
 

@@ -1,0 +1,46 @@
+/* A destination NAT / load balancer in front of a server (MOPS §5.1): it
+ * cannot judge a migrate itself, so it forwards it and remaps its own table
+ * only for what the server's reply confirms. */
+#ifndef MOPS_MODEL_DNAT_H
+#define MOPS_MODEL_DNAT_H
+
+#include "mops/model/mobile.h"
+
+#define MOPS_DNAT_SESSIONS 64
+#define MOPS_DNAT_PENDING 16
+
+struct mops_dnat_session {
+    bool used;
+    uint16_t proto;
+    mops_addr_t client;
+    uint16_t cport, vport;
+};
+
+struct mops_dnat_pending {
+    bool used;
+    uint16_t proto;
+    uint8_t code;              /* as forwarded */
+    mops_addr_t prev_addr, mig_addr;
+    unsigned n;
+    uint16_t prev_sport[MOPS_MN_PORTS], mig_sport[MOPS_MN_PORTS];
+};
+
+struct mops_dnat {
+    char name[MOPS_MODEL_NAME];
+    const struct mops_settings *st;
+    uint32_t bad;
+    mops_addr_t vip, backend;
+    bool force_atomic;         /* §5.1: "for simplicity" forward as atomic */
+    struct mops_dnat_session sessions[MOPS_DNAT_SESSIONS];
+    struct mops_dnat_pending pend[MOPS_DNAT_PENDING];
+    unsigned remapped, dropped;
+};
+
+void mops_dnat_init(struct mops_dnat *d, const struct mops_settings *st, const char *name, mops_addr_t vip,
+                    mops_addr_t backend, bool force_atomic, uint32_t bad);
+/* Returns true when the packet was the DNAT's to translate (or drop). */
+bool mops_dnat_input(struct mops_dnat *d, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out);
+const struct mops_dnat_session *mops_dnat_session(const struct mops_dnat *d, uint16_t proto, mops_addr_t client,
+                                                  uint16_t cport);
+
+#endif

@@ -1,0 +1,77 @@
+/* The mobile node of MOPS: mobile sockets, the NAT traversal table learned
+ * from NAT acks (MOPS §4.3, Appendix B), and Migrate on an address change
+ * with its retransmissions (MOPS §4.1). */
+#ifndef MOPS_MODEL_MOBILE_H
+#define MOPS_MODEL_MOBILE_H
+
+#include "mops/model/socket.h"
+
+#define MOPS_MN_SOCKS 32
+#define MOPS_NATT_ROWS 64
+#define MOPS_MN_PENDING 8
+#define MOPS_MN_PORTS 16
+
+/* A row of a NAT traversal table: what one NAT level translates. */
+struct mops_natt_entry {
+    uint16_t proto;
+    uint8_t level;
+    mops_addr_t orig_addr, trans_addr;
+    uint16_t orig_port, trans_port;
+};
+
+struct mops_mn_pending {
+    bool used;
+    mops_addr_t server;
+    uint16_t proto;
+    uint8_t code;
+    mops_addr_t prev_addr, mig_addr;
+    unsigned n;
+    uint16_t sock[MOPS_MN_PORTS];      /* socket index of each port entry */
+    uint16_t mig_sport[MOPS_MN_PORTS];
+    uint64_t sent_at;
+    unsigned resends;
+    uint32_t len;
+    uint8_t bytes[1024];               /* the request as sent: resent identical */
+};
+
+struct mops_mobile {
+    char name[MOPS_MODEL_NAME];
+    const struct mops_settings *st;
+    uint32_t bad;                      /* mops_misbehaviour bits */
+    uint64_t rng;
+    bool attached;
+    mops_addr_t addr;
+    bool atomic;                       /* send code 1 */
+    uint16_t next_mig_port;            /* 0: keep each socket's port */
+    struct mops_sock socks[MOPS_MN_SOCKS];
+    unsigned n_natt;
+    struct mops_natt_entry natt[MOPS_NATT_ROWS];
+    struct mops_mn_pending pend[MOPS_MN_PENDING];
+    unsigned migrations_ok, migrations_failed, resends;
+};
+
+void mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, const char *name,
+                      uint64_t seed, uint32_t bad);
+/* Takes an address. With open mobile sockets, this is a move: Migrates go
+ * out for them. */
+void mops_mobile_attach(struct mops_mobile *m, uint64_t now, mops_addr_t addr, struct mops_outbox *out);
+void mops_mobile_detach(struct mops_mobile *m);
+/* Opens a socket (TCP: sends the SYN, with MOBILE_CAPABLE when `mobile`).
+ * unique_id may be NULL. Returns its index, or -1. */
+int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mops_addr_t dst,
+                        uint16_t dport, uint16_t sport, const uint64_t *unique_id, bool mobile,
+                        struct mops_outbox *out);
+/* Sends a Migrate with the given fields, as an off-path attacker would. */
+void mops_mobile_inject(struct mops_mobile *m, mops_addr_t dst, uint8_t code, const struct mops_migrate *g,
+                        const struct mops_migrate_port *port, struct mops_outbox *out);
+void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops_outbox *out);
+void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt,
+                       struct mops_outbox *out);
+void mops_mobile_tick(struct mops_mobile *m, uint64_t now, struct mops_outbox *out);
+uint64_t mops_mobile_next_timer(const struct mops_mobile *m);
+/* Where a socket appears outside every NAT: the last row of its chain, or
+ * its own address and port. */
+void mops_mobile_outermost(const struct mops_mobile *m, const struct mops_sock *s,
+                           mops_addr_t *addr, uint16_t *port);
+
+#endif

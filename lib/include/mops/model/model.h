@@ -1,0 +1,87 @@
+/* What the reference models of MOPS share (MOPS §4, profile §7): packets
+ * out through an outbox, a seeded random source, misbehaviours to switch on.
+ * The models do no I/O: a packet in (decoded), packets out (encoded), a clock
+ * in nanoseconds. The simulator (sim.h) and later the validator drive them. */
+#ifndef MOPS_MODEL_H
+#define MOPS_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mops/build/build.h"
+#include "mops/core/packet.h"
+#include "mops/core/settings.h"
+
+#define MOPS_NS_PER_SEC UINT64_C(1000000000)
+#define MOPS_MIGRATE_RETX_NS (2 * MOPS_NS_PER_SEC) /* MOPS §4.1: resend after 2 s */
+#define MOPS_MIGRATE_MAX_RESENDS 3                  /* ... at most 3 times */
+#define MOPS_FLAP_NS (5 * MOPS_NS_PER_SEC)          /* §4.1: 5 s before a new attempt */
+#define MOPS_MODEL_NAME 32
+
+/* Packets a model sends, bare IPFF. */
+struct mops_outbox {
+    struct { uint8_t *data; uint32_t len; } *v;
+    unsigned n, cap;
+};
+void mops_outbox_add(struct mops_outbox *o, const uint8_t *data, uint32_t len);
+/* Finishes b (lengths, checksums) and adds its IPFF packet. */
+void mops_outbox_add_built(struct mops_outbox *o, struct mops_builder *b);
+/* Forwards a packet a model has rewritten (a NAT): one hop less, re-encoded
+ * with every length and checksum recomputed, or keeping *old_crc as its
+ * ICMPv5 CRC when given (a NAT that forgets to recompute). Dropped when its
+ * Hops to Live runs out. */
+void mops_outbox_forward(struct mops_outbox *o, const struct mops_settings *st, struct mops_packet *pkt,
+                         const uint32_t *old_crc);
+void mops_outbox_clear(struct mops_outbox *o);
+void mops_outbox_free(struct mops_outbox *o);
+
+/* What a model can be told to do wrong, so that captures with known
+ * violations exist for the validator. */
+enum mops_misbehaviour {
+    MOPS_BAD_ACCEPT_WRONG_SEQ = 1u << 0,   /* server: accept a port outside the window */
+    MOPS_BAD_REJECT_VALID_SEQ = 1u << 1,   /* server: refuse a valid port */
+    MOPS_BAD_NO_ROLLBACK = 1u << 2,        /* server: keep the good ports of a failed atomic migrate */
+    MOPS_BAD_ANSWER_FLAP = 1u << 3,        /* server: answer a migrate within the flapping window */
+    MOPS_BAD_REPLY_MISMATCH = 1u << 4,     /* server: change a field in its reply */
+    MOPS_BAD_ACCEPT_INVALID_ADDR = 1u << 5,/* server: accept an address with a field above 999 */
+    MOPS_BAD_NO_REPLY = 1u << 6,           /* server: never reply */
+    MOPS_BAD_STALE_TUPLE = 1u << 7,        /* server: go on sending to the old tuple */
+    MOPS_BAD_RETX_EARLY = 1u << 8,         /* mobile: resend after 0.5 s */
+    MOPS_BAD_RETX_EXCESS = 1u << 9,        /* mobile: resend 6 times */
+    MOPS_BAD_MIGRATE_NOT_MOBILE = 1u << 10,/* mobile: migrate a socket without MOBILE_CAPABLE */
+    MOPS_BAD_PREV_NOT_TRANSLATED = 1u << 11, /* mobile: previous = its own inside address behind NAT */
+    MOPS_BAD_NO_NATACK = 1u << 12,         /* NAT: send no NAT ack */
+    MOPS_BAD_REWRITE_PREV = 1u << 13,      /* NAT: rewrite the previous fields of a migrate */
+    MOPS_BAD_REWRITE_SEQ = 1u << 14,       /* NAT: change the sequence number of a migrate */
+    MOPS_BAD_NO_RESTORE = 1u << 15,        /* NAT: leave the migrated fields of the reply translated */
+    MOPS_BAD_WRONG_LEVEL = 1u << 16,       /* NAT: relay a learned level without adding 1 */
+    MOPS_BAD_NATACK_HTL = 1u << 17,        /* NAT: send NAT acks with Hops to Live 64 */
+    MOPS_BAD_TRANSLATE_TCP_SEQ = 1u << 18, /* NAT: shift TCP sequence numbers (ISN randomisation) */
+    MOPS_BAD_STALE_CRC = 1u << 19,         /* NAT: forward a rewritten migrate with its old CRC */
+    MOPS_BAD_REMAP_UNCONFIRMED = 1u << 20, /* destination NAT: remap ports the server refused */
+};
+const char *mops_misbehaviour_name(uint32_t bit);
+/* Returns the bit for a name ("accept-wrong-seq"), or 0. */
+uint32_t mops_misbehaviour_parse(const char *name);
+
+/* splitmix64: deterministic ports and ISNs from a scenario's seed. */
+static inline uint64_t mops_rng_next(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* A TCP sequence number lies in [rcv_nxt, rcv_nxt + wnd), modulo 2^32
+ * (profile §7). */
+static inline bool mops_seq_in_window(uint32_t seq, uint32_t rcv_nxt, uint32_t wnd)
+{
+    return (uint32_t)(seq - rcv_nxt) < wnd;
+}
+
+/* Copies a decoded packet (its scalars and the used part of its pools), so
+ * that a model can change fields and re-encode it with mops_build_packet. */
+void mops_packet_copy(struct mops_packet *dst, const struct mops_packet *src);
+
+#endif

@@ -1,0 +1,70 @@
+/* The server of MOPS: sessions with RCV.NXT / RCV.WND, the per-port check of
+ * a Migrate (window or Unique ID, profile §7), replies, atomic rollback,
+ * flapping suppression with cached replies (E6), and the received-source
+ * option (MOPS §3.2). With an anycast address, the Anycast Server
+ * Acknowledgement too (model_anycast.c, MOPS §4.2). */
+#ifndef MOPS_MODEL_SERVER_H
+#define MOPS_MODEL_SERVER_H
+
+#include "mops/model/socket.h"
+
+#define MOPS_SRV_SOCKS 64
+#define MOPS_SRV_LISTEN 8
+#define MOPS_SRV_HISTORY 32
+
+struct mops_listen {
+    uint16_t proto, port;
+    bool unique_required;      /* the application demands its Unique ID */
+    uint64_t unique_id;
+    uint32_t respond;          /* octets sent back for each request received */
+    uint32_t push;             /* octets sent unasked on every open session ... */
+    uint64_t push_every_ns;    /* ... this often (0: never) */
+};
+
+/* A migrate the server accepted, kept 5 s: for flapping and E6. */
+struct mops_srv_accepted {
+    bool used;
+    uint64_t at;
+    uint16_t proto;
+    mops_addr_t prev_addr, req_src;
+    uint16_t prev_sport[MOPS_SRV_SOCKS];
+    unsigned n;
+    uint32_t req_len, reply_len;
+    uint8_t req[1024], reply[1024];
+};
+
+struct mops_server {
+    char name[MOPS_MODEL_NAME];
+    const struct mops_settings *st;
+    uint32_t bad;
+    uint64_t rng;
+    mops_addr_t addr;
+    mops_addr_t anycast;       /* 0: none */
+    uint32_t rcv_wnd;
+    unsigned n_listen;
+    struct mops_listen listen[MOPS_SRV_LISTEN];
+    struct mops_sock socks[MOPS_SRV_SOCKS];
+    struct mops_sock stale[MOPS_SRV_SOCKS]; /* misbehaviour stale-tuple: the old tuples */
+    struct mops_srv_accepted hist[MOPS_SRV_HISTORY];
+    unsigned accepted, refused, flaps_discarded, cached_replies;
+    uint64_t next_push;        /* UINT64_MAX: nothing to push */
+};
+
+void mops_server_init(struct mops_server *s, const struct mops_settings *st, const char *name,
+                      mops_addr_t addr, uint64_t seed, uint32_t bad);
+int mops_server_listen(struct mops_server *s, const struct mops_listen *l);
+void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
+                       struct mops_outbox *out);
+/* Server-initiated data (listeners with push): what the timer sends. */
+void mops_server_tick(struct mops_server *s, uint64_t now, struct mops_outbox *out);
+uint64_t mops_server_next_timer(const struct mops_server *s);
+/* The session socket whose peer is raddr:rport on lport, or NULL. */
+struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr,
+                                   uint16_t rport, uint16_t lport);
+
+/* model_anycast.c: the Anycast Server Acknowledgement for a MOBILE_CAPABLE
+ * SYN to the anycast address. */
+void mops_anycast_ack(const struct mops_settings *st, mops_addr_t anycast, mops_addr_t unicast,
+                      const struct mops_packet *syn, struct mops_outbox *out);
+
+#endif

@@ -1,0 +1,335 @@
+/* The mobile node (MOPS §3, §4.1, §4.3, Appendix A and B). */
+#include "mops/model/mobile.h"
+
+#include "mops/decode/decode.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct mops_builder b;
+
+void mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, const char *name,
+                      uint64_t seed, uint32_t bad)
+{
+    memset(m, 0, sizeof *m);
+    snprintf(m->name, sizeof m->name, "%s", name);
+    m->st = st;
+    m->rng = seed;
+    m->bad = bad;
+}
+
+int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mops_addr_t dst,
+                        uint16_t dport, uint16_t sport, const uint64_t *unique_id, bool mobile,
+                        struct mops_outbox *out)
+{
+    (void)now;
+    struct mops_sock *s = mops_sock_alloc(m->socks, MOPS_MN_SOCKS);
+    if (!s || !m->attached)
+        return -1;
+    s->proto = proto;
+    s->laddr = m->addr;
+    s->lport = sport;
+    s->raddr = dst;
+    s->rport = dport;
+    s->rcv_wnd = 65535;
+    s->mobile = mobile;
+    if (unique_id) {
+        s->unique_id = *unique_id;
+        s->has_unique_id = true;
+    }
+    if (proto == MOPS_PROTO_TCP) {
+        s->snd_nxt = (uint32_t)mops_rng_next(&m->rng);
+        s->state = MOPS_SOCK_SYN_SENT;
+        mops_sock_send_tcp(m->st, s, MOPS_TCP_SYN, 0, mobile, NULL, out); /* MOPS §3.1 */
+    } else {
+        s->state = MOPS_SOCK_OPEN;
+    }
+    return (int)(s - m->socks);
+}
+
+void mops_mobile_inject(struct mops_mobile *m, mops_addr_t dst, uint8_t code, const struct mops_migrate *g,
+                        const struct mops_migrate_port *port, struct mops_outbox *out)
+{
+    if (!m->attached)
+        return;
+    mops_build_init(&b, m->st);
+    struct mops_ipff_hdr h = {.src = m->addr, .dst = dst, .htl = 64};
+    mops_build_ipff(&b, &h);
+    mops_build_migrate(&b, code, g, port, 1);
+    mops_outbox_add_built(out, &b);
+}
+
+void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops_outbox *out)
+{
+    if (sock < 0 || sock >= MOPS_MN_SOCKS || !m->attached)
+        return;
+    struct mops_sock *s = &m->socks[sock];
+    if (s->state != MOPS_SOCK_OPEN)
+        return;
+    if (s->proto == MOPS_PROTO_TCP)
+        mops_sock_send_tcp(m->st, s, MOPS_TCP_ACK | MOPS_TCP_PSH, len, false, NULL, out);
+    else
+        mops_sock_send_udp(m->st, s, len, NULL, out);
+}
+
+/* Appendix B: a chain of rows, level 1 from the socket's own address, each
+ * next level's original being the previous level's translation. */
+void mops_mobile_outermost(const struct mops_mobile *m, const struct mops_sock *s,
+                           mops_addr_t *addr, uint16_t *port)
+{
+    mops_addr_t a = s->laddr;
+    uint16_t p = s->lport;
+    for (uint8_t level = 1; level < 16; level++) {
+        bool found = false;
+        for (unsigned i = 0; i < m->n_natt && !found; i++) {
+            const struct mops_natt_entry *e = &m->natt[i];
+            if (e->level == level && e->proto == s->proto && e->orig_addr == a && e->orig_port == p) {
+                a = e->trans_addr;
+                p = e->trans_port;
+                found = true;
+            }
+        }
+        if (!found)
+            break;
+    }
+    *addr = a;
+    *port = p;
+}
+
+static void learn(struct mops_mobile *m, const struct mops_packet *pkt)
+{
+    const struct mops_nat_ack *a = &pkt->icmp.u.natack;
+    for (unsigned k = 0; k < a->n_decoded; k++) {
+        struct mops_natt_entry e = {a->proto, a->level, a->orig_addr, a->trans_addr,
+                                    pkt->pool.natack[k].orig_port, pkt->pool.natack[k].trans_port};
+        unsigned i = 0;
+        for (; i < m->n_natt; i++) {
+            struct mops_natt_entry *x = &m->natt[i];
+            if (x->proto == e.proto && x->level == e.level && x->orig_addr == e.orig_addr &&
+                x->orig_port == e.orig_port)
+                break;
+        }
+        if (i == m->n_natt) {
+            if (m->n_natt == MOPS_NATT_ROWS)
+                continue;
+            m->n_natt++;
+        }
+        m->natt[i] = e;
+    }
+}
+
+static bool group_has_room(const struct mops_mn_pending *p) { return p->n < MOPS_MN_PORTS; }
+
+static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbox *out)
+{
+    /* A new move supersedes the migrates of the last one still unanswered. */
+    for (unsigned k = 0; k < MOPS_MN_PENDING; k++)
+        m->pend[k].used = false;
+    struct mops_mn_pending groups[MOPS_MN_PENDING];
+    unsigned ng = 0;
+    struct mops_migrate_port ports[MOPS_MN_PENDING][MOPS_MN_PORTS];
+    for (unsigned i = 0; i < MOPS_MN_SOCKS; i++) {
+        struct mops_sock *s = &m->socks[i];
+        if (s->state != MOPS_SOCK_OPEN || (!s->mobile && !(m->bad & MOPS_BAD_MIGRATE_NOT_MOBILE)))
+            continue;
+        mops_addr_t prev;
+        uint16_t prev_port;
+        if (m->bad & MOPS_BAD_PREV_NOT_TRANSLATED)
+            prev = s->laddr, prev_port = s->lport;
+        else /* MOPS §4.1: behind NAT, the translated values */
+            mops_mobile_outermost(m, s, &prev, &prev_port);
+        mops_addr_t server = s->unicast ? s->unicast : s->raddr;
+        unsigned g = 0;
+        for (; g < ng; g++)
+            if (groups[g].server == server && groups[g].proto == s->proto &&
+                groups[g].prev_addr == prev && group_has_room(&groups[g]))
+                break;
+        if (g == ng) {
+            if (ng == MOPS_MN_PENDING)
+                continue;
+            memset(&groups[ng], 0, sizeof groups[ng]);
+            groups[ng].server = server;
+            groups[ng].proto = s->proto;
+            groups[ng].prev_addr = prev;
+            groups[ng].mig_addr = m->addr;
+            groups[ng].code = m->atomic ? MOPS_MIGRATE_CODE_ATOMIC : MOPS_MIGRATE_CODE_MIGRATE;
+            ng++;
+        }
+        struct mops_mn_pending *p = &groups[g];
+        uint16_t mig_port = m->next_mig_port ? m->next_mig_port++ : s->lport;
+        /* The sequence: SND.NXT for TCP, the Unique ID when the application has one. */
+        uint64_t seq = s->has_unique_id ? s->unique_id : s->snd_nxt;
+        ports[g][p->n] = (struct mops_migrate_port){prev_port, mig_port, s->rport, s->rport, seq};
+        p->sock[p->n] = (uint16_t)i;
+        p->mig_sport[p->n] = mig_port;
+        p->n++;
+    }
+    for (unsigned g = 0; g < ng; g++) {
+        unsigned slot = 0;
+        while (slot < MOPS_MN_PENDING && m->pend[slot].used)
+            slot++;
+        if (slot == MOPS_MN_PENDING)
+            break;
+        struct mops_mn_pending *p = &m->pend[slot];
+        *p = groups[g];
+        p->used = true;
+        p->sent_at = now;
+        mops_build_init(&b, m->st);
+        struct mops_ipff_hdr h = {.src = m->addr, .dst = p->server, .htl = 64};
+        mops_build_ipff(&b, &h);
+        struct mops_migrate mg = {.version = MOPS_MOPS_VERSION, .proto = p->proto,
+                                  .prev_addr = p->prev_addr, .n_ports = (uint16_t)p->n,
+                                  .mig_addr = p->mig_addr};
+        mops_build_migrate(&b, p->code, &mg, ports[g], p->n);
+        mops_build_finish(&b);
+        const uint8_t *bytes = mops_build_data(&b, &p->len);
+        if (p->len > sizeof p->bytes) {
+            p->used = false;
+            continue;
+        }
+        memcpy(p->bytes, bytes, p->len);
+        mops_outbox_add(out, p->bytes, p->len);
+    }
+}
+
+void mops_mobile_attach(struct mops_mobile *m, uint64_t now, mops_addr_t addr, struct mops_outbox *out)
+{
+    bool moved = m->addr && m->addr != addr;
+    m->addr = addr;
+    m->attached = true;
+    if (moved)
+        send_migrates(m, now, out);
+}
+
+void mops_mobile_detach(struct mops_mobile *m) { m->attached = false; }
+
+static struct mops_sock *find_sock(struct mops_mobile *m, const struct mops_packet *pkt, uint16_t sport,
+                                   uint16_t dport)
+{
+    for (unsigned i = 0; i < MOPS_MN_SOCKS; i++) {
+        struct mops_sock *s = &m->socks[i];
+        if (s->state != MOPS_SOCK_FREE && s->state != MOPS_SOCK_DEAD && s->proto == pkt->l4_proto &&
+            s->lport == dport && s->rport == sport &&
+            (s->raddr == pkt->ip.src || s->unicast == pkt->ip.src))
+            return s;
+    }
+    return NULL;
+}
+
+static void migrate_reply(struct mops_mobile *m, const struct mops_packet *pkt)
+{
+    const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    for (unsigned k = 0; k < MOPS_MN_PENDING; k++) {
+        struct mops_mn_pending *p = &m->pend[k];
+        if (!p->used || p->proto != g->proto || p->prev_addr != g->prev_addr || p->mig_addr != g->mig_addr)
+            continue;
+        bool success = pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS;
+        for (unsigned i = 0; i < p->n; i++) {
+            bool failed = !success && p->code == MOPS_MIGRATE_CODE_ATOMIC;
+            for (unsigned j = 0; !success && !failed && j < g->n_decoded; j++)
+                failed = pkt->pool.migrate[j].mig_sport == p->mig_sport[i];
+            struct mops_sock *s = &m->socks[p->sock[i]];
+            if (failed) {
+                s->state = MOPS_SOCK_DEAD; /* the application sees an error, as on a reset */
+            } else {
+                s->laddr = m->addr;
+                s->lport = p->mig_sport[i];
+                if (s->unicast)
+                    s->raddr = s->unicast;
+                s->moves++;
+            }
+        }
+        if (success)
+            m->migrations_ok++;
+        else
+            m->migrations_failed++;
+        p->used = false;
+        return;
+    }
+}
+
+void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt,
+                       struct mops_outbox *out)
+{
+    (void)now;
+    if (!m->attached || pkt->status != MOPS_ST_OK || pkt->ip.dst != m->addr || mops_packet_checksum_bad(pkt))
+        return;
+    if (pkt->layers & MOPS_L_TCP) {
+        struct mops_sock *s = find_sock(m, pkt, pkt->tcp.sport, pkt->tcp.dport);
+        if (!s)
+            return;
+        if (s->state == MOPS_SOCK_SYN_SENT && (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) ==
+                                                  (MOPS_TCP_SYN | MOPS_TCP_ACK)) {
+            mops_sock_take_tcp(s, pkt);
+            s->mobile = pkt->tcp.mobile_capable;
+            s->state = MOPS_SOCK_OPEN;
+            /* E1: the third ACK carries MOBILE_CAPABLE too. */
+            mops_sock_send_tcp(m->st, s, MOPS_TCP_ACK, 0, s->mobile, NULL, out);
+        } else if (s->state == MOPS_SOCK_OPEN) {
+            mops_sock_take_tcp(s, pkt);
+        }
+        return;
+    }
+    if (pkt->layers & MOPS_L_UDP) {
+        struct mops_sock *s = find_sock(m, pkt, pkt->udp.sport, pkt->udp.dport);
+        if (s)
+            s->bytes_in += pkt->udp.payload_len;
+        return;
+    }
+    if (!(pkt->layers & MOPS_L_MOPS))
+        return;
+    const struct mops_icmp *ic = &pkt->icmp;
+    if (ic->kind == MOPS_ICMP_KIND_NAT_ACK) {
+        learn(m, pkt);
+    } else if (ic->kind == MOPS_ICMP_KIND_ANYCAST_ACK) {
+        const struct mops_anycast_ack *a = &ic->u.anycast;
+        for (unsigned i = 0; i < MOPS_MN_SOCKS; i++) {
+            struct mops_sock *s = &m->socks[i];
+            mops_addr_t oa;
+            uint16_t op;
+            mops_mobile_outermost(m, s, &oa, &op);
+            if (s->state != MOPS_SOCK_FREE && s->proto == a->proto && s->raddr == a->anycast_addr &&
+                s->rport == a->dport && (s->lport == a->sport || op == a->sport))
+                s->unicast = a->unicast_addr;
+        }
+    } else if (ic->kind == MOPS_ICMP_KIND_MIGRATE &&
+               (ic->code == MOPS_MIGRATE_CODE_SUCCESS || ic->code == MOPS_MIGRATE_CODE_FAILED)) {
+        migrate_reply(m, pkt);
+    }
+}
+
+static uint64_t interval(const struct mops_mobile *m)
+{
+    return (m->bad & MOPS_BAD_RETX_EARLY) ? MOPS_NS_PER_SEC / 2 : MOPS_MIGRATE_RETX_NS;
+}
+
+void mops_mobile_tick(struct mops_mobile *m, uint64_t now, struct mops_outbox *out)
+{
+    unsigned max = (m->bad & MOPS_BAD_RETX_EXCESS) ? 6 : MOPS_MIGRATE_MAX_RESENDS;
+    for (unsigned k = 0; k < MOPS_MN_PENDING; k++) {
+        struct mops_mn_pending *p = &m->pend[k];
+        if (!p->used || now < p->sent_at + interval(m))
+            continue;
+        if (p->resends < max) { /* MOPS §4.1: resend, identical */
+            p->resends++;
+            m->resends++;
+            p->sent_at = now;
+            if (m->attached)
+                mops_outbox_add(out, p->bytes, p->len);
+        } else { /* then the sockets are dead */
+            for (unsigned i = 0; i < p->n; i++)
+                m->socks[p->sock[i]].state = MOPS_SOCK_DEAD;
+            m->migrations_failed++;
+            p->used = false;
+        }
+    }
+}
+
+uint64_t mops_mobile_next_timer(const struct mops_mobile *m)
+{
+    uint64_t t = UINT64_MAX;
+    for (unsigned k = 0; k < MOPS_MN_PENDING; k++)
+        if (m->pend[k].used && m->pend[k].sent_at + interval(m) < t)
+            t = m->pend[k].sent_at + interval(m);
+    return t;
+}

@@ -1,0 +1,108 @@
+/* The outbox, misbehaviour names and packet copies of mops/model.h. */
+#include "mops/model/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mops_outbox_add(struct mops_outbox *o, const uint8_t *data, uint32_t len)
+{
+    if (o->n == o->cap) {
+        unsigned cap = o->cap ? o->cap * 2 : 8;
+        void *v = realloc(o->v, cap * sizeof *o->v);
+        if (!v) {
+            fprintf(stderr, "mops: out of memory\n");
+            abort();
+        }
+        o->v = v;
+        o->cap = cap;
+    }
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy) {
+        fprintf(stderr, "mops: out of memory\n");
+        abort();
+    }
+    memcpy(copy, data, len);
+    o->v[o->n].data = copy;
+    o->v[o->n].len = len;
+    o->n++;
+}
+
+void mops_outbox_add_built(struct mops_outbox *o, struct mops_builder *b)
+{
+    if (!b->finished)
+        mops_build_finish(b);
+    uint32_t len;
+    const uint8_t *p = mops_build_data(b, &len);
+    if (!b->overflow)
+        mops_outbox_add(o, p, len);
+}
+
+void mops_outbox_forward(struct mops_outbox *o, const struct mops_settings *st, struct mops_packet *pkt,
+                         const uint32_t *old_crc)
+{
+    static struct mops_builder b;
+    if (pkt->ip.htl <= 1)
+        return;
+    pkt->ip.htl--;
+    mops_build_init(&b, st);
+    if (mops_build_packet(&b, pkt) < 0)
+        return;
+    if (old_crc)
+        mops_build_set_checksum(&b, *old_crc);
+    mops_outbox_add_built(o, &b);
+}
+
+void mops_outbox_clear(struct mops_outbox *o)
+{
+    for (unsigned i = 0; i < o->n; i++)
+        free(o->v[i].data);
+    o->n = 0;
+}
+
+void mops_outbox_free(struct mops_outbox *o)
+{
+    mops_outbox_clear(o);
+    free(o->v);
+    o->v = NULL;
+    o->cap = 0;
+}
+
+static const char *const bad_names[] = {
+    "accept-wrong-seq", "reject-valid-seq", "no-rollback", "answer-flap", "reply-mismatch",
+    "accept-invalid-addr", "no-reply", "stale-tuple", "retx-early", "retx-excess",
+    "migrate-not-mobile", "prev-not-translated", "no-natack", "rewrite-prev", "rewrite-seq",
+    "no-restore", "wrong-level", "natack-htl", "translate-tcp-seq", "stale-crc",
+    "remap-unconfirmed",
+};
+
+const char *mops_misbehaviour_name(uint32_t bit)
+{
+    for (unsigned i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++)
+        if (bit == 1u << i)
+            return bad_names[i];
+    return NULL;
+}
+
+uint32_t mops_misbehaviour_parse(const char *name)
+{
+    for (unsigned i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++)
+        if (strcmp(name, bad_names[i]) == 0)
+            return 1u << i;
+    return 0;
+}
+
+void mops_packet_copy(struct mops_packet *dst, const struct mops_packet *src)
+{
+    memcpy(dst, src, offsetof(struct mops_packet, ext));
+    memcpy(dst->ext, src->ext, src->n_ext * sizeof src->ext[0]);
+    memcpy(dst->options, src->options, src->n_options * sizeof src->options[0]);
+    memcpy(dst->problems, src->problems, src->n_problems * sizeof src->problems[0]);
+    memcpy(dst->rt_addrs, src->rt_addrs, src->n_rt_addrs * sizeof src->rt_addrs[0]);
+    if (src->icmp.kind == MOPS_ICMP_KIND_MIGRATE)
+        memcpy(dst->pool.migrate, src->pool.migrate,
+               src->icmp.u.migrate.n_decoded * sizeof src->pool.migrate[0]);
+    else if (src->icmp.kind == MOPS_ICMP_KIND_NAT_ACK)
+        memcpy(dst->pool.natack, src->pool.natack,
+               src->icmp.u.natack.n_decoded * sizeof src->pool.natack[0]);
+}

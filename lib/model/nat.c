@@ -1,0 +1,272 @@
+/* The source NAT (MOPS §4.3, §7, Appendix B, errata E2 and E7). */
+#include "mops/model/nat.h"
+
+#include <stdio.h>
+
+#include "mops/decode/decode.h"
+#include <string.h>
+
+#define SEQ_SHIFT 0x10000u /* misbehaviour translate-tcp-seq */
+
+static struct mops_builder b;
+static struct mops_packet scratch;
+
+void mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char *name,
+                   mops_addr_t outside, mops_addr_t inside_addr, const struct mops_prefix *inside,
+                   uint16_t first_port, uint32_t bad)
+{
+    memset(n, 0, sizeof *n);
+    snprintf(n->name, sizeof n->name, "%s", name);
+    n->st = st;
+    n->outside = outside;
+    n->inside_addr = inside_addr;
+    n->inside = *inside;
+    n->next_port = first_port;
+    n->bad = bad;
+}
+
+const struct mops_nat_map *mops_nat_lookup(const struct mops_nat *n, uint16_t proto, mops_addr_t in_addr,
+                                           uint16_t in_port)
+{
+    for (unsigned i = 0; i < MOPS_NAT_MAPS; i++) {
+        const struct mops_nat_map *m = &n->maps[i];
+        if (m->used && m->proto == proto && m->in_addr == in_addr && m->in_port == in_port)
+            return m;
+    }
+    return NULL;
+}
+
+static struct mops_nat_map *map_for(struct mops_nat *n, uint16_t proto, mops_addr_t in_addr, uint16_t in_port)
+{
+    struct mops_nat_map *m = (struct mops_nat_map *)mops_nat_lookup(n, proto, in_addr, in_port);
+    if (m)
+        return m;
+    for (unsigned i = 0; i < MOPS_NAT_MAPS; i++) {
+        m = &n->maps[i];
+        if (m->used)
+            continue;
+        memset(m, 0, sizeof *m);
+        m->used = true;
+        m->proto = proto;
+        m->in_addr = in_addr;
+        m->in_port = in_port;
+        m->out_port = n->next_port++;
+        m->levels[0] = (struct mops_natt_entry){proto, 1, in_addr, n->outside, in_port, m->out_port};
+        m->n_levels = 1;
+        return m;
+    }
+    return NULL;
+}
+
+static struct mops_nat_map *map_by_out(struct mops_nat *n, uint16_t proto, uint16_t out_port)
+{
+    for (unsigned i = 0; i < MOPS_NAT_MAPS; i++)
+        if (n->maps[i].used && n->maps[i].proto == proto && n->maps[i].out_port == out_port)
+            return &n->maps[i];
+    return NULL;
+}
+
+/* A NAT ack to an inside host: level, one address pair, n port pairs. */
+static void send_natack(struct mops_nat *n, mops_addr_t to, uint8_t level, uint16_t proto,
+                        mops_addr_t orig, mops_addr_t trans, const struct mops_nat_port *ports,
+                        unsigned count, struct mops_outbox *out)
+{
+    if ((n->bad & MOPS_BAD_NO_NATACK) || !count)
+        return;
+    mops_build_init(&b, n->st);
+    /* MOPS §4.3: sent with Hops to Live 1. */
+    struct mops_ipff_hdr h = {.src = n->inside_addr, .dst = to,
+                              .htl = (n->bad & MOPS_BAD_NATACK_HTL) ? 64 : MOPS_NATACK_HTL};
+    mops_build_ipff(&b, &h);
+    struct mops_nat_ack a = {.version = MOPS_MOPS_VERSION, .level = level, .proto = proto,
+                             .orig_addr = orig, .n_ports = (uint16_t)count, .trans_addr = trans};
+    mops_build_nat_ack(&b, &a, ports, count);
+    mops_outbox_add_built(out, &b);
+    n->natacks_sent++;
+}
+
+static void intercept_migrate(struct mops_nat *n, const struct mops_packet *pkt, struct mops_outbox *out)
+{
+    mops_packet_copy(&scratch, pkt);
+    struct mops_migrate *g = &scratch.icmp.u.migrate;
+    struct mops_migrate_port *ports = scratch.pool.migrate;
+    unsigned count = g->n_decoded < MOPS_MN_PORTS ? g->n_decoded : MOPS_MN_PORTS;
+    struct mops_nat_intercept *x = NULL;
+    for (unsigned i = 0; i < MOPS_NAT_INTERCEPTS && !x; i++)
+        if (!n->icpt[i].used)
+            x = &n->icpt[i];
+    if (!x)
+        x = &n->icpt[n->migrates_intercepted % MOPS_NAT_INTERCEPTS];
+    memset(x, 0, sizeof *x);
+    x->used = true;
+    x->proto = g->proto;
+    x->prev_addr = g->prev_addr;
+    x->in_mig_addr = g->mig_addr;
+    x->client = pkt->ip.src;
+    struct mops_nat_port acked[MOPS_MN_PORTS];
+    for (unsigned i = 0; i < count; i++) {
+        /* MOPS §7: as for a new session: a mapping, and firewall state. */
+        struct mops_nat_map *m = map_for(n, g->proto, g->mig_addr, ports[i].mig_sport);
+        if (!m)
+            return;
+        m->mobile = true;
+        x->in_mig_sport[i] = ports[i].mig_sport;
+        x->out_mig_sport[i] = m->out_port;
+        acked[i] = (struct mops_nat_port){ports[i].mig_sport, m->out_port};
+        /* Only the migrated fields change; previous fields and sequence stay. */
+        ports[i].mig_sport = m->out_port;
+        if (n->bad & MOPS_BAD_REWRITE_PREV)
+            ports[i].prev_sport = m->out_port;
+        if (n->bad & MOPS_BAD_REWRITE_SEQ)
+            ports[i].seq++;
+    }
+    x->n = count;
+    if (n->bad & MOPS_BAD_REWRITE_PREV)
+        g->prev_addr = n->outside;
+    g->mig_addr = n->outside;
+    scratch.ip.src = n->outside;
+    n->migrates_intercepted++;
+    send_natack(n, pkt->ip.src, 1, x->proto, x->in_mig_addr, n->outside, acked, count, out);
+    uint32_t old_crc = pkt->icmp.crc;
+    mops_outbox_forward(out, n->st, &scratch, (n->bad & MOPS_BAD_STALE_CRC) ? &old_crc : NULL);
+}
+
+static bool from_inside(struct mops_nat *n, const struct mops_packet *pkt, struct mops_outbox *out)
+{
+    if (mops_prefix_match(&n->inside, pkt->ip.dst) || pkt->ip.dst == n->inside_addr)
+        return false; /* inside to inside: not ours to translate */
+    if (pkt->layers & (MOPS_L_TCP | MOPS_L_UDP)) {
+        bool tcp = pkt->layers & MOPS_L_TCP;
+        uint16_t sport = tcp ? pkt->tcp.sport : pkt->udp.sport;
+        bool fresh = !mops_nat_lookup(n, pkt->l4_proto, pkt->ip.src, sport);
+        struct mops_nat_map *m = map_for(n, pkt->l4_proto, pkt->ip.src, sport);
+        if (!m)
+            return true;
+        mops_packet_copy(&scratch, pkt);
+        scratch.ip.src = n->outside;
+        if (tcp) {
+            scratch.tcp.sport = m->out_port;
+            if (n->bad & MOPS_BAD_TRANSLATE_TCP_SEQ)
+                scratch.tcp.seq += SEQ_SHIFT;
+        } else {
+            scratch.udp.sport = m->out_port;
+        }
+        /* MOPS §4.3: a mapping for a MOBILE_CAPABLE SYN gets a NAT ack. */
+        if (fresh && tcp && (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN &&
+            pkt->tcp.mobile_capable) {
+            m->mobile = true;
+            struct mops_nat_port p = {sport, m->out_port};
+            send_natack(n, pkt->ip.src, 1, pkt->l4_proto, pkt->ip.src, n->outside, &p, 1, out);
+        }
+        mops_outbox_forward(out, n->st, &scratch, NULL);
+        return true;
+    }
+    if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
+        pkt->icmp.code <= MOPS_MIGRATE_CODE_ATOMIC) {
+        intercept_migrate(n, pkt, out);
+        return true;
+    }
+    if (pkt->layers & MOPS_L_ICMP) { /* other ICMPv5 leaves under the outside address */
+        mops_packet_copy(&scratch, pkt);
+        scratch.ip.src = n->outside;
+        mops_outbox_forward(out, n->st, &scratch, NULL);
+        return true;
+    }
+    return false;
+}
+
+/* Appendix B: an upstream NAT's ack names, as its original, the top of one
+ * of our chains: one level more to learn, and to tell the inside host. */
+static void learn_level(struct mops_nat *n, const struct mops_packet *pkt, struct mops_outbox *out)
+{
+    const struct mops_nat_ack *a = &pkt->icmp.u.natack;
+    /* E2: the relayed level is the learned one, upstream level + 1. */
+    uint8_t level = (uint8_t)((n->bad & MOPS_BAD_WRONG_LEVEL) ? a->level : a->level + 1);
+    for (unsigned i = 0; i < MOPS_NAT_MAPS; i++) {
+        struct mops_nat_map *m = &n->maps[i];
+        if (!m->used || m->proto != a->proto)
+            continue;
+        const struct mops_natt_entry *top = &m->levels[m->n_levels - 1];
+        for (unsigned k = 0; k < a->n_decoded; k++) {
+            const struct mops_nat_port *p = &pkt->pool.natack[k];
+            if (top->trans_addr != a->orig_addr || top->trans_port != p->orig_port)
+                continue;
+            struct mops_natt_entry e = {a->proto, (uint8_t)(a->level + 1), a->orig_addr, a->trans_addr,
+                                        p->orig_port, p->trans_port};
+            if (m->n_levels < MOPS_NAT_LEVELS)
+                m->levels[m->n_levels++] = e;
+            struct mops_nat_port rp = {p->orig_port, p->trans_port};
+            send_natack(n, m->in_addr, level, a->proto, a->orig_addr, a->trans_addr, &rp, 1, out);
+        }
+    }
+}
+
+static void restore_reply(struct mops_nat *n, const struct mops_packet *pkt, struct mops_outbox *out)
+{
+    const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    for (unsigned i = 0; i < MOPS_NAT_INTERCEPTS; i++) {
+        struct mops_nat_intercept *x = &n->icpt[i];
+        if (!x->used || x->proto != g->proto || x->prev_addr != g->prev_addr)
+            continue;
+        mops_packet_copy(&scratch, pkt);
+        bool all = true;
+        for (unsigned k = 0; k < g->n_decoded && all; k++) {
+            unsigned j = 0;
+            while (j < x->n && x->out_mig_sport[j] != pkt->pool.migrate[k].mig_sport)
+                j++;
+            if (j == x->n)
+                all = false;
+            else if (!(n->bad & MOPS_BAD_NO_RESTORE))
+                scratch.pool.migrate[k].mig_sport = x->in_mig_sport[j];
+        }
+        if (!all)
+            continue;
+        /* MOPS §7: the reply carries back what the mobile node sent. */
+        if (!(n->bad & MOPS_BAD_NO_RESTORE))
+            scratch.icmp.u.migrate.mig_addr = x->in_mig_addr;
+        scratch.ip.dst = x->client;
+        mops_outbox_forward(out, n->st, &scratch, NULL);
+        return;
+    }
+}
+
+static bool from_outside(struct mops_nat *n, const struct mops_packet *pkt, struct mops_outbox *out)
+{
+    if (pkt->ip.dst != n->outside)
+        return false;
+    if (pkt->layers & (MOPS_L_TCP | MOPS_L_UDP)) {
+        bool tcp = pkt->layers & MOPS_L_TCP;
+        struct mops_nat_map *m = map_by_out(n, pkt->l4_proto, tcp ? pkt->tcp.dport : pkt->udp.dport);
+        if (!m)
+            return true; /* no mapping, no firewall state: dropped */
+        mops_packet_copy(&scratch, pkt);
+        scratch.ip.dst = m->in_addr;
+        if (tcp) {
+            scratch.tcp.dport = m->in_port;
+            if (n->bad & MOPS_BAD_TRANSLATE_TCP_SEQ)
+                scratch.tcp.ack -= SEQ_SHIFT;
+        } else {
+            scratch.udp.dport = m->in_port;
+        }
+        mops_outbox_forward(out, n->st, &scratch, NULL);
+        return true;
+    }
+    if (pkt->layers & MOPS_L_MOPS) {
+        if (pkt->icmp.kind == MOPS_ICMP_KIND_NAT_ACK)
+            learn_level(n, pkt, out);
+        else if (pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE && pkt->icmp.code >= MOPS_MIGRATE_CODE_SUCCESS)
+            restore_reply(n, pkt, out);
+    }
+    return true;
+}
+
+bool mops_nat_input(struct mops_nat *n, uint64_t now, bool inside, const struct mops_packet *pkt,
+                    struct mops_outbox *out)
+{
+    (void)now;
+    /* A NAT drops what it cannot parse, and checks a checksum before it
+     * rewrites (and so recomputes) it. */
+    if (pkt->status != MOPS_ST_OK || mops_packet_checksum_bad(pkt))
+        return true;
+    return inside ? from_inside(n, pkt, out) : from_outside(n, pkt, out);
+}

@@ -1,0 +1,306 @@
+/* The server (MOPS §3.2, §4.1, profile §7, E6). */
+#include "mops/model/server.h"
+
+#include <stdio.h>
+
+#include "mops/decode/decode.h"
+#include <string.h>
+
+static struct mops_builder b;
+
+static struct mops_sock *reply_sock(struct mops_server *s, struct mops_sock *k);
+
+void mops_server_init(struct mops_server *s, const struct mops_settings *st, const char *name,
+                      mops_addr_t addr, uint64_t seed, uint32_t bad)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    s->st = st;
+    s->addr = addr;
+    s->rng = seed;
+    s->bad = bad;
+    s->rcv_wnd = 65535;
+    s->next_push = UINT64_MAX;
+}
+
+int mops_server_listen(struct mops_server *s, const struct mops_listen *l)
+{
+    if (s->n_listen == MOPS_SRV_LISTEN)
+        return -1;
+    s->listen[s->n_listen++] = *l;
+    if (l->push && l->push_every_ns && l->push_every_ns < s->next_push)
+        s->next_push = l->push_every_ns;
+    return 0;
+}
+
+void mops_server_tick(struct mops_server *s, uint64_t now, struct mops_outbox *out)
+{
+    if (now < s->next_push)
+        return;
+    uint64_t every = UINT64_MAX;
+    for (unsigned i = 0; i < s->n_listen; i++) {
+        const struct mops_listen *l = &s->listen[i];
+        if (!l->push || !l->push_every_ns)
+            continue;
+        if (l->push_every_ns < every)
+            every = l->push_every_ns;
+        for (unsigned k = 0; k < MOPS_SRV_SOCKS; k++) {
+            struct mops_sock *so = &s->socks[k];
+            if (so->state != MOPS_SOCK_OPEN || so->proto != l->proto || so->lport != l->port)
+                continue;
+            struct mops_sock *to = reply_sock(s, so);
+            if (so->proto == MOPS_PROTO_TCP) {
+                mops_sock_send_tcp(s->st, to, MOPS_TCP_ACK | MOPS_TCP_PSH, l->push, false, NULL, out);
+                so->snd_nxt = to->snd_nxt;
+            } else {
+                mops_sock_send_udp(s->st, to, l->push, NULL, out);
+            }
+        }
+    }
+    s->next_push = every == UINT64_MAX ? UINT64_MAX : now + every;
+}
+
+uint64_t mops_server_next_timer(const struct mops_server *s) { return s->next_push; }
+
+static const struct mops_listen *listener(const struct mops_server *s, uint16_t proto, uint16_t port)
+{
+    for (unsigned i = 0; i < s->n_listen; i++)
+        if (s->listen[i].proto == proto && s->listen[i].port == port)
+            return &s->listen[i];
+    return NULL;
+}
+
+struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr,
+                                   uint16_t rport, uint16_t lport)
+{
+    for (unsigned i = 0; i < MOPS_SRV_SOCKS; i++) {
+        struct mops_sock *k = &s->socks[i];
+        if (k->state != MOPS_SOCK_FREE && k->state != MOPS_SOCK_DEAD && k->proto == proto &&
+            k->raddr == raddr && k->rport == rport && k->lport == lport)
+            return k;
+    }
+    return NULL;
+}
+
+/* What the server sends back: on the session's tuple, or, when told to
+ * misbehave, still on the tuple it had before the move. */
+static struct mops_sock *reply_sock(struct mops_server *s, struct mops_sock *k)
+{
+    struct mops_sock *old = &s->stale[k - s->socks];
+    if ((s->bad & MOPS_BAD_STALE_TUPLE) && old->state == MOPS_SOCK_OPEN) {
+        old->snd_nxt = k->snd_nxt;
+        old->rcv_nxt = k->rcv_nxt;
+        return old;
+    }
+    return k;
+}
+
+static void tcp_input(struct mops_server *s, const struct mops_packet *pkt, struct mops_outbox *out)
+{
+    const struct mops_tcp *t = &pkt->tcp;
+    struct mops_sock *k = mops_server_find(s, MOPS_PROTO_TCP, pkt->ip.src, t->sport, t->dport);
+    const struct mops_listen *l = listener(s, MOPS_PROTO_TCP, t->dport);
+    if (!k && (t->flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN && l) {
+        k = mops_sock_alloc(s->socks, MOPS_SRV_SOCKS);
+        if (!k)
+            return;
+        k->proto = MOPS_PROTO_TCP;
+        k->laddr = pkt->ip.dst;
+        k->lport = t->dport;
+        k->raddr = pkt->ip.src;
+        k->rport = t->sport;
+        k->rcv_wnd = s->rcv_wnd;
+        k->mobile = t->mobile_capable;
+        k->snd_nxt = (uint32_t)mops_rng_next(&s->rng);
+        mops_sock_take_tcp(k, pkt);
+        k->state = MOPS_SOCK_SYN_RCVD;
+        /* MOPS §3.2: tell the client where its SYN came from. */
+        struct mops_recv_src rs = {.present = true, .port = t->sport, .addr = pkt->ip.src};
+        mops_sock_send_tcp(s->st, k, MOPS_TCP_SYN | MOPS_TCP_ACK, 0, k->mobile, k->mobile ? &rs : NULL, out);
+        if (k->mobile && s->anycast && pkt->ip.dst == s->anycast)
+            mops_anycast_ack(s->st, s->anycast, s->addr, pkt, out);
+        return;
+    }
+    if (!k)
+        return;
+    if (k->state == MOPS_SOCK_SYN_RCVD && (t->flags & MOPS_TCP_ACK))
+        k->state = MOPS_SOCK_OPEN;
+    uint32_t n = mops_sock_take_tcp(k, pkt);
+    if (n && l && l->respond) {
+        struct mops_sock *to = reply_sock(s, k);
+        mops_sock_send_tcp(s->st, to, MOPS_TCP_ACK | MOPS_TCP_PSH, l->respond, false, NULL, out);
+        k->snd_nxt = to->snd_nxt;
+    }
+}
+
+static void udp_input(struct mops_server *s, const struct mops_packet *pkt, struct mops_outbox *out)
+{
+    const struct mops_udp *u = &pkt->udp;
+    const struct mops_listen *l = listener(s, MOPS_PROTO_UDPV5, u->dport);
+    struct mops_sock *k = mops_server_find(s, MOPS_PROTO_UDPV5, pkt->ip.src, u->sport, u->dport);
+    if (!k) {
+        if (!l || !(k = mops_sock_alloc(s->socks, MOPS_SRV_SOCKS)))
+            return;
+        k->proto = MOPS_PROTO_UDPV5;
+        k->laddr = pkt->ip.dst;
+        k->lport = u->dport;
+        k->raddr = pkt->ip.src;
+        k->rport = u->sport;
+        k->mobile = true;
+        k->state = MOPS_SOCK_OPEN;
+        k->recv_src_left = 3; /* MOPS §3.2: "several packets" for UDP */
+    }
+    k->bytes_in += u->payload_len;
+    if (l && l->respond) {
+        struct mops_recv_src rs = {.present = true, .port = u->sport, .addr = pkt->ip.src};
+        struct mops_sock *to = reply_sock(s, k);
+        mops_sock_send_udp(s->st, to, l->respond, k->recv_src_left ? &rs : NULL, out);
+        if (k->recv_src_left)
+            k->recv_src_left--;
+    }
+}
+
+/* A migrate's ICMPv5 message, for comparing a request with one accepted. */
+static const uint8_t *message(const struct mops_packet *pkt, uint32_t *len)
+{
+    *len = pkt->icmp.len;
+    return pkt->frame + pkt->icmp.off;
+}
+
+static bool port_ok(struct mops_server *s, const struct mops_migrate *g, const struct mops_migrate_port *p,
+                    struct mops_sock **sock)
+{
+    *sock = mops_server_find(s, g->proto, g->prev_addr, p->prev_sport, p->prev_dport);
+    if (!*sock || (*sock)->state != MOPS_SOCK_OPEN)
+        return false;
+    if (s->bad & MOPS_BAD_REJECT_VALID_SEQ)
+        return false;
+    if (s->bad & MOPS_BAD_ACCEPT_WRONG_SEQ)
+        return true;
+    const struct mops_listen *l = listener(s, g->proto, p->prev_dport);
+    /* profile §7: a Unique ID when the application demands one (always for
+     * UDP), else the sequence number within the receive window. */
+    if ((l && l->unique_required) || g->proto != MOPS_PROTO_TCP)
+        return l && l->unique_required && p->seq == l->unique_id;
+    return p->seq >> 32 == 0 && mops_seq_in_window((uint32_t)p->seq, (*sock)->rcv_nxt, (*sock)->rcv_wnd);
+}
+
+static void migrate_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
+                          struct mops_outbox *out)
+{
+    const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    const struct mops_migrate_port *ports = pkt->pool.migrate;
+    unsigned n = g->n_decoded;
+    if (!n || n > MOPS_SRV_SOCKS)
+        return;
+    uint32_t mlen;
+    const uint8_t *msg = message(pkt, &mlen);
+    for (unsigned h = 0; h < MOPS_SRV_HISTORY; h++) {
+        struct mops_srv_accepted *a = &s->hist[h];
+        if (!a->used || now - a->at >= MOPS_FLAP_NS)
+            continue;
+        /* E6: the very request accepted before, resent after a lost reply:
+         * the same reply again. */
+        if (a->req_src == pkt->ip.src && a->req_len == mlen && memcmp(a->req + 4, msg + 4, mlen - 4) == 0) {
+            if (a->reply_len) /* none when told never to reply */
+                mops_outbox_add(out, a->reply, a->reply_len);
+            s->cached_replies++;
+            return;
+        }
+        /* MOPS §4.1: the same previous address and port again within 5 s. */
+        for (unsigned i = 0; i < n && !(s->bad & MOPS_BAD_ANSWER_FLAP); i++)
+            for (unsigned j = 0; j < a->n; j++)
+                if (a->proto == g->proto && a->prev_addr == g->prev_addr &&
+                    a->prev_sport[j] == ports[i].prev_sport) {
+                    s->flaps_discarded++;
+                    return;
+                }
+    }
+    bool atomic = pkt->icmp.code == MOPS_MIGRATE_CODE_ATOMIC;
+    /* MOPS §4.1: the 999 field limit. */
+    bool bad_addr = (!mops_addr_valid(g->prev_addr) || !mops_addr_valid(g->mig_addr)) &&
+                    !(s->bad & MOPS_BAD_ACCEPT_INVALID_ADDR);
+    bool ok[MOPS_SRV_SOCKS];
+    struct mops_sock *socks[MOPS_SRV_SOCKS];
+    unsigned n_ok = 0;
+    for (unsigned i = 0; i < n; i++) {
+        ok[i] = !bad_addr && port_ok(s, g, &ports[i], &socks[i]);
+        n_ok += ok[i];
+    }
+    bool all = n_ok == n;
+    bool remap = all || !atomic || (s->bad & MOPS_BAD_NO_ROLLBACK);
+    struct mops_srv_accepted *a = NULL;
+    if (remap && n_ok) {
+        unsigned h = 0, oldest = 0;
+        for (; h < MOPS_SRV_HISTORY && s->hist[h].used; h++)
+            if (s->hist[h].at < s->hist[oldest].at)
+                oldest = h;
+        a = &s->hist[h < MOPS_SRV_HISTORY ? h : oldest];
+        memset(a, 0, sizeof *a);
+        a->used = true;
+        a->at = now;
+        a->proto = g->proto;
+        a->prev_addr = g->prev_addr;
+        a->req_src = pkt->ip.src;
+        if (mlen <= sizeof a->req) {
+            a->req_len = mlen;
+            memcpy(a->req, msg, mlen);
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (!ok[i] || !remap)
+            continue;
+        struct mops_sock *k = socks[i];
+        if (s->bad & MOPS_BAD_STALE_TUPLE)
+            s->stale[k - s->socks] = *k;
+        k->raddr = g->mig_addr;
+        k->rport = ports[i].mig_sport;
+        k->laddr = pkt->ip.dst; /* anycast: the session goes on at the unicast address */
+        k->moves++;
+        a->prev_sport[a->n++] = ports[i].prev_sport;
+    }
+    if (all)
+        s->accepted++;
+    else
+        s->refused++;
+    if (s->bad & MOPS_BAD_NO_REPLY)
+        return;
+    /* profile §7: success echoes the request; failed lists the failed ports,
+     * all of them for an atomic request. */
+    struct mops_migrate_port reply_ports[MOPS_SRV_SOCKS];
+    unsigned rn = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (all || atomic || !ok[i])
+            reply_ports[rn++] = ports[i];
+    struct mops_migrate rg = *g;
+    rg.n_ports = (uint16_t)rn;
+    if (s->bad & MOPS_BAD_REPLY_MISMATCH)
+        reply_ports[0].mig_sport++;
+    mops_build_init(&b, s->st);
+    struct mops_ipff_hdr h = {.src = pkt->ip.dst, .dst = pkt->ip.src, .htl = 64};
+    mops_build_ipff(&b, &h);
+    mops_build_migrate(&b, all ? MOPS_MIGRATE_CODE_SUCCESS : MOPS_MIGRATE_CODE_FAILED, &rg, reply_ports, rn);
+    mops_build_finish(&b);
+    uint32_t len;
+    const uint8_t *reply = mops_build_data(&b, &len);
+    if (a && len <= sizeof a->reply) {
+        a->reply_len = len;
+        memcpy(a->reply, reply, len);
+    }
+    mops_outbox_add(out, reply, len);
+}
+
+void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
+                       struct mops_outbox *out)
+{
+    if (pkt->status != MOPS_ST_OK || (pkt->ip.dst != s->addr && (!s->anycast || pkt->ip.dst != s->anycast)) ||
+        mops_packet_checksum_bad(pkt))
+        return;
+    if (pkt->layers & MOPS_L_TCP)
+        tcp_input(s, pkt, out);
+    else if (pkt->layers & MOPS_L_UDP)
+        udp_input(s, pkt, out);
+    else if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
+             pkt->icmp.code <= MOPS_MIGRATE_CODE_ATOMIC)
+        migrate_input(s, now, pkt, out);
+}

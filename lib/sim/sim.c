@@ -1,0 +1,462 @@
+/* The simulator's engine: an event heap on a virtual clock, routing,
+ * delivery to the models, timers, and the capture (one pcapng interface per
+ * link, each frame as Ethernet, written when it is sent). */
+#include "mops/sim/sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mops/decode/decode.h"
+
+enum { EV_DELIVER, EV_ACTION, EV_TIMER };
+
+struct mops_sim_event {
+    uint64_t at, seq;
+    int type, node, iface;
+    uint8_t *data;
+    uint32_t len;
+    struct mops_sim_action action;
+};
+
+static struct mops_packet pkt;
+static struct mops_outbox out;
+
+void mops_sim_init(struct mops_sim *s, const struct mops_settings *st, uint64_t seed)
+{
+    memset(s, 0, sizeof *s);
+    s->st = st ? *st : mops_settings_default;
+    s->rng = seed;
+    for (unsigned i = 0; i < 64; i++)
+        s->sock_of_label[i] = -1;
+}
+
+void mops_sim_free(struct mops_sim *s)
+{
+    for (unsigned i = 0; i < s->n_heap; i++)
+        free(s->heap[i].data);
+    free(s->heap);
+    for (unsigned i = 0; i < s->n_nodes; i++)
+        free(s->nodes[i].m.mobile); /* the union's one allocation */
+    if (s->capture)
+        mops_dump_close(s->capture);
+    mops_outbox_free(&out);
+    memset(s, 0, sizeof *s);
+}
+
+/* --- the event heap, ordered by time then by the order of scheduling --- */
+static bool before(const struct mops_sim_event *a, const struct mops_sim_event *b)
+{
+    return a->at < b->at || (a->at == b->at && a->seq < b->seq);
+}
+
+static void push(struct mops_sim *s, struct mops_sim_event e)
+{
+    if (s->n_heap == s->cap_heap) {
+        unsigned cap = s->cap_heap ? s->cap_heap * 2 : 64;
+        struct mops_sim_event *h = realloc(s->heap, cap * sizeof *h);
+        if (!h) {
+            fprintf(stderr, "mops-sim: out of memory\n");
+            abort();
+        }
+        s->heap = h;
+        s->cap_heap = cap;
+    }
+    e.seq = s->seq++;
+    unsigned i = s->n_heap++;
+    while (i && before(&e, &s->heap[(i - 1) / 2])) {
+        s->heap[i] = s->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    s->heap[i] = e;
+}
+
+static struct mops_sim_event pop(struct mops_sim *s)
+{
+    struct mops_sim_event top = s->heap[0], last = s->heap[--s->n_heap];
+    unsigned i = 0;
+    for (;;) {
+        unsigned c = 2 * i + 1;
+        if (c >= s->n_heap)
+            break;
+        if (c + 1 < s->n_heap && before(&s->heap[c + 1], &s->heap[c]))
+            c++;
+        if (!before(&s->heap[c], &last))
+            break;
+        s->heap[i] = s->heap[c];
+        i = c;
+    }
+    if (s->n_heap)
+        s->heap[i] = last;
+    return top;
+}
+
+/* --- topology --- */
+int mops_sim_add_link(struct mops_sim *s, const char *name, uint64_t delay_ns)
+{
+    if (s->n_links == MOPS_SIM_LINKS)
+        return -1;
+    struct mops_sim_link *l = &s->links[s->n_links];
+    snprintf(l->name, sizeof l->name, "%s", name);
+    l->delay_ns = delay_ns;
+    return (int)s->n_links++;
+}
+
+int mops_sim_add_drop(struct mops_sim *s, int link, const struct mops_sim_drop *d)
+{
+    struct mops_sim_link *l = &s->links[link];
+    if (l->n_drops == MOPS_SIM_DROPS)
+        return -1;
+    l->drops[l->n_drops++] = *d;
+    return 0;
+}
+
+int mops_sim_add_node(struct mops_sim *s, const char *name, enum mops_sim_role role)
+{
+    if (s->n_nodes == MOPS_SIM_NODES)
+        return -1;
+    struct mops_sim_node *n = &s->nodes[s->n_nodes];
+    memset(n, 0, sizeof *n);
+    snprintf(n->name, sizeof n->name, "%s", name);
+    n->role = role;
+    n->timer_at = UINT64_MAX;
+    size_t size = role == MOPS_SIM_MOBILE ? sizeof(struct mops_mobile)
+                : role == MOPS_SIM_SERVER ? sizeof(struct mops_server)
+                : role == MOPS_SIM_NAT ? sizeof(struct mops_nat)
+                : role == MOPS_SIM_DNAT ? sizeof(struct mops_dnat) : 1;
+    n->m.mobile = calloc(1, size);
+    if (!n->m.mobile)
+        return -1;
+    return (int)s->n_nodes++;
+}
+
+int mops_sim_add_iface(struct mops_sim *s, int node, int link, mops_addr_t addr, unsigned plen)
+{
+    struct mops_sim_node *n = &s->nodes[node];
+    if (n->n_ifs == MOPS_SIM_IFACES)
+        return -1;
+    struct mops_sim_iface *i = &n->ifs[n->n_ifs];
+    i->link = link;
+    i->addr = addr;
+    i->plen = plen;
+    /* A locally administered MAC naming the node and the interface. */
+    uint8_t mac[6] = {0x02, 0x00, 0x5e, 0x00, (uint8_t)node, (uint8_t)n->n_ifs};
+    memcpy(i->mac, mac, 6);
+    return (int)n->n_ifs++;
+}
+
+int mops_sim_add_route(struct mops_sim *s, int node, const struct mops_prefix *dst, mops_addr_t via)
+{
+    struct mops_sim_node *n = &s->nodes[node];
+    if (n->n_routes == MOPS_SIM_ROUTES)
+        return -1;
+    n->routes[n->n_routes++] = (struct mops_sim_route){*dst, via};
+    return 0;
+}
+
+int mops_sim_find_node(const struct mops_sim *s, const char *name)
+{
+    for (unsigned i = 0; i < s->n_nodes; i++)
+        if (strcmp(s->nodes[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int mops_sim_find_link(const struct mops_sim *s, const char *name)
+{
+    for (unsigned i = 0; i < s->n_links; i++)
+        if (strcmp(s->links[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int mops_sim_capture(struct mops_sim *s, const char *path)
+{
+    struct mops_cap_iface ifs[MOPS_SIM_LINKS];
+    for (unsigned i = 0; i < s->n_links; i++) {
+        memset(&ifs[i], 0, sizeof ifs[i]);
+        ifs[i].linktype = 1; /* Ethernet */
+        ifs[i].snaplen = 262144;
+        snprintf(ifs[i].name, sizeof ifs[i].name, "%s", s->links[i].name);
+    }
+    char err[MOPS_CAP_ERRLEN];
+    if (mops_dump_open(path, MOPS_DUMP_PCAPNG, ifs, s->n_links, &s->capture, err) < 0) {
+        snprintf(s->err, sizeof s->err, "%.250s", err);
+        return -1;
+    }
+    return 0;
+}
+
+int mops_sim_close_capture(struct mops_sim *s)
+{
+    int rc = mops_dump_close(s->capture);
+    s->capture = NULL;
+    return rc;
+}
+
+void mops_sim_schedule(struct mops_sim *s, uint64_t at, const struct mops_sim_action *a)
+{
+    struct mops_sim_event e = {.at = at, .type = EV_ACTION, .node = a->node, .action = *a};
+    push(s, e);
+}
+
+/* --- sending --- */
+
+/* The route to dst: the longest prefix among the connected networks and the
+ * static routes. Returns the interface, and the next hop in *hop. */
+static int route(const struct mops_sim_node *n, mops_addr_t dst, mops_addr_t *hop)
+{
+    int best = -1, best_len = -1;
+    for (unsigned i = 0; i < n->n_ifs; i++) {
+        const struct mops_sim_iface *f = &n->ifs[i];
+        struct mops_prefix p = {f->addr & mops_prefix_mask(f->plen), f->plen};
+        if (f->link >= 0 && mops_prefix_match(&p, dst) && (int)f->plen > best_len) {
+            best = (int)i;
+            best_len = (int)f->plen;
+            *hop = dst;
+        }
+    }
+    for (unsigned r = 0; r < n->n_routes; r++) {
+        const struct mops_sim_route *rt = &n->routes[r];
+        if (!mops_prefix_match(&rt->dst, dst) || (int)rt->dst.len <= best_len)
+            continue;
+        for (unsigned i = 0; i < n->n_ifs; i++) {
+            const struct mops_sim_iface *f = &n->ifs[i];
+            struct mops_prefix p = {f->addr & mops_prefix_mask(f->plen), f->plen};
+            if (f->link >= 0 && mops_prefix_match(&p, rt->via)) {
+                best = (int)i;
+                best_len = (int)rt->dst.len;
+                *hop = rt->via;
+            }
+        }
+    }
+    return best;
+}
+
+static enum mops_sim_match kind_of(const struct mops_packet *p)
+{
+    if ((p->layers & MOPS_L_MOPS) && p->icmp.kind == MOPS_ICMP_KIND_MIGRATE)
+        return p->icmp.code >= MOPS_MIGRATE_CODE_SUCCESS ? MOPS_SIM_MIGRATE_REPLY : MOPS_SIM_MIGRATE_REQUEST;
+    if ((p->layers & MOPS_L_MOPS) && p->icmp.kind == MOPS_ICMP_KIND_NAT_ACK)
+        return MOPS_SIM_NAT_ACK;
+    if ((p->layers & MOPS_L_TCP) && p->tcp.payload_len)
+        return MOPS_SIM_TCP_DATA;
+    return MOPS_SIM_ANY;
+}
+
+static bool dropped(struct mops_sim_link *l, const uint8_t *data, uint32_t len, const struct mops_settings *st)
+{
+    if (!l->n_drops)
+        return false;
+    static struct mops_packet p;
+    mops_decode_frame(st, MOPS_LINKTYPE_USER0, data, len, len, &p);
+    enum mops_sim_match k = kind_of(&p);
+    for (unsigned i = 0; i < l->n_drops; i++) {
+        struct mops_sim_drop *d = &l->drops[i];
+        if (d->match != MOPS_SIM_ANY && d->match != k)
+            continue;
+        if (d->skip) {
+            d->skip--;
+            continue;
+        }
+        if (d->count) {
+            d->count--;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t len)
+{
+    struct mops_sim_node *n = &s->nodes[node];
+    if (len < MOPS_IPFF_HDR_LEN)
+        return;
+    mops_addr_t dst = (((uint64_t)data[8] << 56 | (uint64_t)data[9] << 48 | (uint64_t)data[10] << 40 |
+                        (uint64_t)data[11] << 32 | (uint64_t)data[12] << 24 | (uint64_t)data[13] << 16 |
+                        (uint64_t)data[14] << 8 | data[15]) & MOPS_ADDR_MASK);
+    mops_addr_t hop = 0;
+    int ifi = route(n, dst, &hop);
+    if (ifi < 0) {
+        s->frames_unroutable++;
+        return;
+    }
+    const struct mops_sim_iface *from = &n->ifs[ifi];
+    /* The receiver: the node on that link whose address is the next hop. */
+    int to_node = -1, to_if = -1;
+    for (unsigned k = 0; k < s->n_nodes && to_node < 0; k++)
+        for (unsigned i = 0; i < s->nodes[k].n_ifs; i++)
+            if (s->nodes[k].ifs[i].link == from->link && s->nodes[k].ifs[i].addr == hop) {
+                to_node = (int)k;
+                to_if = (int)i;
+                break;
+            }
+    if (to_node == node) {
+        /* The next hop is the sender itself (a gateway naming its own
+         * address): a loop with no link to bound it. */
+        s->frames_unroutable++;
+        return;
+    }
+    uint8_t frame[14 + 65536 + 20];
+    static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    memcpy(frame, to_node >= 0 ? s->nodes[to_node].ifs[to_if].mac : broadcast, 6);
+    memcpy(frame + 6, from->mac, 6);
+    frame[12] = (uint8_t)(s->st.ethertype >> 8);
+    frame[13] = (uint8_t)s->st.ethertype;
+    memcpy(frame + 14, data, len);
+    s->frames_sent++;
+    if (s->capture) {
+        struct mops_frame f = {.ts_ns = MOPS_SIM_T0 + s->now, .caplen = len + 14, .wirelen = len + 14,
+                               .linktype = 1, .ifid = (uint32_t)from->link, .data = frame};
+        mops_dump_write(s->capture, &f);
+    }
+    struct mops_sim_link *l = &s->links[from->link];
+    bool lost = l->loss_ppm && mops_rng_next(&s->rng) % 1000000u < l->loss_ppm;
+    if (to_node < 0 || lost || dropped(l, data, len, &s->st)) {
+        s->frames_dropped++;
+        return;
+    }
+    struct mops_sim_event e = {.at = s->now + l->delay_ns, .type = EV_DELIVER, .node = to_node,
+                               .iface = to_if, .len = len};
+    e.data = malloc(len);
+    if (!e.data)
+        abort();
+    memcpy(e.data, data, len);
+    push(s, e);
+}
+
+static void flush_out(struct mops_sim *s, int node)
+{
+    for (unsigned i = 0; i < out.n; i++)
+        transmit(s, node, out.v[i].data, out.v[i].len);
+    mops_outbox_clear(&out);
+}
+
+static void schedule_timer(struct mops_sim *s, int node)
+{
+    struct mops_sim_node *n = &s->nodes[node];
+    if (n->role != MOPS_SIM_MOBILE && n->role != MOPS_SIM_SERVER)
+        return;
+    uint64_t t = n->role == MOPS_SIM_MOBILE ? mops_mobile_next_timer(n->m.mobile)
+                                            : mops_server_next_timer(n->m.server);
+    if (t != UINT64_MAX && t != n->timer_at) {
+        n->timer_at = t;
+        push(s, (struct mops_sim_event){.at = t < s->now ? s->now : t, .type = EV_TIMER, .node = node});
+    }
+}
+
+static bool own_address(const struct mops_sim_node *n, mops_addr_t a)
+{
+    for (unsigned i = 0; i < n->n_ifs; i++)
+        if (n->ifs[i].addr == a && n->ifs[i].link >= 0)
+            return true;
+    return false;
+}
+
+static void deliver(struct mops_sim *s, struct mops_sim_event *e)
+{
+    struct mops_sim_node *n = &s->nodes[e->node];
+    if (n->ifs[e->iface].link < 0)
+        return; /* detached on the way */
+    mops_decode_frame(&s->st, MOPS_LINKTYPE_USER0, e->data, e->len, e->len, &pkt);
+    s->frames_delivered++;
+    mops_addr_t self = n->ifs[e->iface].addr;
+    switch (n->role) {
+    case MOPS_SIM_MOBILE:
+        mops_mobile_input(n->m.mobile, s->now, &pkt, &out);
+        break;
+    case MOPS_SIM_SERVER:
+        mops_server_input(n->m.server, s->now, &pkt, &out);
+        break;
+    case MOPS_SIM_NAT:
+        if (!mops_nat_input(n->m.nat, s->now, e->iface == n->nat_inside, &pkt, &out) && !own_address(n, pkt.ip.dst))
+            mops_router_forward(&s->st, self, &pkt, &out);
+        break;
+    case MOPS_SIM_DNAT:
+        if (!mops_dnat_input(n->m.dnat, s->now, &pkt, &out) && !own_address(n, pkt.ip.dst))
+            mops_router_forward(&s->st, self, &pkt, &out);
+        break;
+    case MOPS_SIM_ROUTER:
+        if (!own_address(n, pkt.ip.dst))
+            mops_router_forward(&s->st, self, &pkt, &out);
+        break;
+    }
+    flush_out(s, e->node);
+    schedule_timer(s, e->node);
+}
+
+static void act(struct mops_sim *s, const struct mops_sim_action *a)
+{
+    struct mops_sim_node *n = &s->nodes[a->node];
+    if (n->role != MOPS_SIM_MOBILE)
+        return;
+    struct mops_mobile *m = n->m.mobile;
+    switch (a->kind) {
+    case MOPS_SIM_CONNECT: {
+        int k = mops_mobile_connect(m, s->now, a->proto, a->dst, a->dport, a->sport,
+                                    a->has_unique_id ? &a->unique_id : NULL, !a->plain, &out);
+        if (a->sock_label >= 0 && a->sock_label < 64)
+            s->sock_of_label[a->sock_label] = k;
+        break;
+    }
+    case MOPS_SIM_SEND:
+        if (a->sock_label >= 0 && a->sock_label < 64)
+            mops_mobile_send(m, s->sock_of_label[a->sock_label], a->bytes, &out);
+        break;
+    case MOPS_SIM_INJECT:
+        mops_mobile_inject(m, a->dst, a->code, &a->migrate, &a->port, &out);
+        break;
+    case MOPS_SIM_DETACH:
+        n->ifs[0].link = -1;
+        mops_mobile_detach(m);
+        break;
+    case MOPS_SIM_ATTACH: {
+        n->ifs[0].link = a->link;
+        n->ifs[0].addr = a->addr;
+        n->ifs[0].plen = a->plen;
+        n->n_routes = 0;
+        struct mops_prefix all = {0, 0};
+        mops_sim_add_route(s, a->node, &all, a->gw);
+        mops_mobile_attach(m, s->now, a->addr, &out);
+        break;
+    }
+    }
+    flush_out(s, a->node);
+    schedule_timer(s, a->node);
+}
+
+int mops_sim_run(struct mops_sim *s, uint64_t until)
+{
+    for (unsigned i = 0; i < s->n_nodes; i++)
+        if (s->nodes[i].timer_at == UINT64_MAX)
+            schedule_timer(s, (int)i);
+    while (s->n_heap && s->heap[0].at <= until) {
+        struct mops_sim_event e = pop(s);
+        s->now = e.at;
+        switch (e.type) {
+        case EV_DELIVER:
+            deliver(s, &e);
+            break;
+        case EV_ACTION:
+            act(s, &e.action);
+            break;
+        case EV_TIMER: {
+            struct mops_sim_node *n = &s->nodes[e.node];
+            if (n->timer_at != e.at)
+                break; /* superseded */
+            n->timer_at = UINT64_MAX;
+            if (n->role == MOPS_SIM_MOBILE)
+                mops_mobile_tick(n->m.mobile, s->now, &out);
+            else
+                mops_server_tick(n->m.server, s->now, &out);
+            flush_out(s, e.node);
+            schedule_timer(s, e.node);
+            break;
+        }
+        }
+        free(e.data);
+    }
+    if (s->now < until && until != UINT64_MAX)
+        s->now = until;
+    return 0;
+}

@@ -1,0 +1,203 @@
+/* The validator's state, shared by its parts: validate.c (dispatch, first
+ * sightings, findings), validate_session.c (TCP sessions), validate_migrate.c
+ * (Migrate transactions and the server's judgement), validate_nat.c (NAT
+ * crossings, NAT ack chains, received source, anycast), validate_report.c. */
+#ifndef MOPS_VALIDATE_INTERNAL_H
+#define MOPS_VALIDATE_INTERNAL_H
+
+#include "mops/track/migrate.h"
+#include "mops/validate/validate.h"
+#include "vcache.h"
+#include "vtab.h"
+
+#define V_KEPT_PORTS 16
+#define V_SEC UINT64_C(1000000000)
+
+struct v_sess_key {
+    mops_addr_t c, s;       /* client (SYN sender) and server */
+    uint32_t ifid;
+    uint16_t cport, sport, proto, pad;
+};
+
+struct v_sess {
+    struct vt_hdr h;
+    struct v_sess_key k;
+    bool syn, synack, mc_syn, mc_synack, mc_ack, mc_judged;
+    bool c_nxt_known, s_wnd_known, stale_reported;
+    uint32_t c_nxt;          /* the client's next sequence number, as seen here */
+    uint32_t s_wnd;          /* the server's last advertised window */
+    uint64_t moved_ts, moved_frame;  /* a success moved it away */
+};
+
+struct v_txn {
+    struct vt_hdr h;
+    struct { uint64_t first_frame; uint32_t ifid, pad; } k;
+    mops_addr_t client, server, prev, mig;
+    uint16_t proto, n_ports;
+    uint8_t code;
+    uint8_t n_kept;
+    struct mops_migrate_port ports[V_KEPT_PORTS];
+    int8_t expect[V_KEPT_PORTS];      /* -1 unknown, 0 refuse, 1 accept */
+    char reason[V_KEPT_PORTS][64];    /* why, for the finding */
+    bool server_link, client_link, replied, excess_reported, judged;
+    uint64_t flap_since;               /* when the server accepted a port it names (0: never) */
+    uint64_t first_ts, last_ts, reply_frame, reply_ts;
+    unsigned sendings;
+    uint8_t reply_code;
+    uint32_t record;                  /* index in migrations + 1 (client link), or 0 */
+};
+
+/* A port the server accepted, for the flapping rule. */
+struct v_accepted {
+    struct vt_hdr h;
+    struct { mops_addr_t server, prev; uint32_t ifid; uint16_t prev_sport, proto; } k;
+    uint64_t ts;
+};
+
+/* One level of a NAT chain as a node learned it from a NAT ack. */
+struct v_level {
+    struct vt_hdr h;
+    struct { mops_addr_t receiver, orig; uint16_t orig_port, proto; uint32_t pad; } k;
+    mops_addr_t trans;
+    uint16_t trans_port;
+    uint8_t level;
+    bool bad;               /* NAT-LEVEL was found on it */
+    uint64_t frame, ts;
+};
+
+/* Indexes of the levels: which level translates to a tuple, for a
+ * receiver (so that level n finds level n - 1), and the addresses NATs
+ * translate to (level 1 acks whose translation is not their receiver). */
+struct v_level_by_trans {
+    struct vt_hdr h;
+    struct { mops_addr_t receiver, trans; uint16_t trans_port, proto; uint32_t pad; } k;
+    mops_addr_t orig;
+    uint16_t orig_port;
+};
+
+struct v_nat_addr {
+    struct vt_hdr h;
+    mops_addr_t addr;
+};
+
+/* A NAT ack a crossing calls for, not yet seen. */
+struct v_pending_ack {
+    bool used, done;
+    mops_addr_t inner, outer;
+    uint16_t inner_port, outer_port, proto;
+    uint64_t due_ts, frame;
+    char what[16];          /* "SYN", "Migrate" */
+};
+
+/* A recent first sending, for pairing the same packet across a NAT. */
+struct v_recent {
+    bool used;
+    uint32_t ifid;
+    uint64_t ts, frame;
+    mops_addr_t src, dst, prev, mig;
+    uint16_t sport, dport, proto, n_ports, prev_sport, mig_sport, window;
+    uint64_t seq;
+    bool mc;
+};
+
+/* A NAT ack seen, for the crossings that call for it (it may come first). */
+struct v_seen_ack {
+    bool used;
+    mops_addr_t receiver, orig, trans;
+    uint16_t orig_port, trans_port;
+    uint64_t ts, frame;
+};
+
+/* A tuple the server refused to migrate to: it must not send there. */
+struct v_refused {
+    bool used, atomic, reported;
+    uint32_t ifid;
+    mops_addr_t server, mig;
+    uint16_t mig_sport;
+    uint64_t frame, ts;
+};
+
+#define V_RECENT 64
+#define V_MIGRATIONS 4096  /* records in the report; the totals count all */
+#define V_PENDING 256
+#define V_ACKS 256
+
+struct v_migration {          /* the report's migrations[] */
+    uint64_t request_frame, reply_frame;
+    int reply_code;           /* -1 none */
+    mops_addr_t prev, mig;
+    uint16_t proto, n_ports, prev_sport, mig_sport, prev_dport;
+    unsigned retransmissions;
+    uint64_t latency_ns;
+    const char *outcome;      /* succeeded, failed, unanswered */
+};
+
+struct mops_validator {
+    struct mops_validate_opts o;
+    mops_violation_cb cb;
+    void *ctx;
+    struct mops_migrate_tracker *tracker;
+    struct mops_validator_seen last;
+    /* The first sighting of each packet (by content key: stamp, link) and the
+     * link of each node (by address: last seen, link). */
+    struct vcache sightings, where;
+    struct vt sessions, txns, accepted, levels, level_by_trans, nat_addrs, flows;
+    struct v_recent recent_mig[V_RECENT], recent_syn[V_RECENT];
+    unsigned recent_mig_i, recent_syn_i;
+    struct v_pending_ack pending[V_PENDING];
+    unsigned pending_i;
+    uint64_t pending_next_due;              /* the earliest due_ts not done (0: none) */
+    struct v_seen_ack acks[V_ACKS];
+    struct v_refused refused[V_RECENT];
+    struct v_recent mismatches[V_RECENT];   /* reply mismatches reported, by server and previous address */
+    unsigned mismatches_i;
+    unsigned refused_i;
+    unsigned acks_i;
+    uint64_t packets, first_ts, last_ts;
+    bool translated;          /* the current Migrate is a NAT's rewrite of one seen before */
+    uint64_t nat_rewrite_ts;  /* the last NAT-REWRITE: mismatches downstream of it are its echo */
+    mops_addr_t anycast_syn[64];
+    unsigned n_anycast_syn;
+    /* findings */
+    struct mops_violation *found;
+    size_t n_found, cap_found;
+    unsigned long count[MOPS_R_COUNT], by_sev[3], suppressed;
+    /* migrations seen from the mobile node's link: the last V_MIGRATIONS
+     * records in a ring claimed at the start (memory does not grow with the
+     * capture), and totals over all of them */
+    struct v_migration *mig;
+    size_t n_mig;             /* records made; slot = (n - 1) % V_MIGRATIONS */
+    unsigned long mig_ok, mig_failed;
+};
+
+/* Reports a finding (filtered, rate-limited per rule and flow). */
+void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, const char *flow, const char *expected,
+            const char *actual, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+/* The link of a node, or UINT32_MAX when none of its packets was seen. */
+uint32_t v_link_of(const struct mops_validator *v, mops_addr_t a);
+const char *v_tuple(char *buf, size_t n, mops_addr_t a, uint16_t port);
+
+/* Starts loading the session a TCP segment looks up first: its bucket,
+ * then (entry: once the bucket is loaded) the entry it leads to. */
+void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, bool entry);
+void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
+                      const struct mops_packet *pkt, bool first);
+struct v_sess *v_session_find(struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t c, uint16_t cport,
+                              mops_addr_t s, uint16_t sport);
+void v_session_move(struct mops_validator *v, struct v_sess *old, mops_addr_t c, uint16_t cport, uint64_t ts,
+                    uint64_t frame);
+
+void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
+                      const struct mops_packet *pkt, const struct mops_track_result *tr, bool first);
+void v_migrate_finish(struct mops_validator *v, uint64_t end_ns);
+
+void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
+                  const struct mops_packet *pkt, const struct mops_track_result *tr, bool first);
+void v_nat_finish(struct mops_validator *v, uint64_t end_ns);
+/* A receiver of NAT acks that is itself some NAT's translation. */
+bool v_is_nat(const struct mops_validator *v, mops_addr_t a);
+/* The outermost translation a mobile learned for its tuple, or false. */
+bool v_chain_outermost(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto, mops_addr_t *out,
+                       uint16_t *out_port, bool *bad);
+
+#endif
