@@ -13,6 +13,7 @@
 
 #include "mops/track/migrate.h"
 #include "mops/core/proto.h"
+#include "mops/core/timers.h"
 
 int proto_icmpv5 = -1, proto_mops = -1;
 int mops_tap = -1;
@@ -111,7 +112,7 @@ static struct frame_note *first_pass(packet_info *pinfo, const struct mops_packe
     const struct mops_icmp *m = &pkt->icmp;
     if (m->kind == MOPS_ICMP_KIND_MIGRATE) {
         mops_migrate_track(tracker, pkt, pinfo->rec->rec_header.packet_header.interface_id, pinfo->num,
-                           (guint64)pinfo->abs_ts.secs * 1000000000u + (guint64)pinfo->abs_ts.nsecs, &n->track);
+                           (guint64)pinfo->abs_ts.secs * MOPS_NS_PER_SEC + (guint64)pinfo->abs_ts.nsecs, &n->track);
         /* A request's response is the first reply to it; a retransmission's
          * reply is to the retransmission. */
         if (n->track.kind == MOPS_TRACK_REPLY &&
@@ -193,8 +194,8 @@ static void migrate_tree(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const
         proto_item_set_generated(it);
         nstime_t d;
         nstime_set_zero(&d);
-        d.secs = (time_t)(n->track.delta_ns / 1000000000u);
-        d.nsecs = (int)(n->track.delta_ns % 1000000000u);
+        d.secs = (time_t)(n->track.delta_ns / MOPS_NS_PER_SEC);
+        d.nsecs = (int)(n->track.delta_ns % MOPS_NS_PER_SEC);
         it = proto_tree_add_time(t, mops_hf[MOPS_F_MOPS_MIGRATE_TIME], tvb, 0, 0, &d);
         proto_item_set_generated(it);
         col_append_fstr(pinfo->cinfo, COL_INFO, " [reply to #%u]", (guint32)n->track.last_frame);

@@ -5,6 +5,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "mops/core/timers.h"
+
 #include "print.h"
 
 static void addr(struct sbuf *sb, mops_addr_t a)
@@ -178,7 +180,7 @@ static void migrate_port(struct sbuf *sb, const struct mops_migrate_port *pt, ui
 
 static void delta(struct sbuf *sb, uint64_t ns)
 {
-    if (ns < 1000000000u)
+    if (ns < MOPS_NS_PER_SEC)
         sb_printf(sb, "%.1f ms", (double)ns / 1e6);
     else
         sb_printf(sb, "%.3f s", (double)ns / 1e9);

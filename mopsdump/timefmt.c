@@ -6,15 +6,17 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "mops/core/timers.h"
+
 static size_t frac(uint64_t ns, bool nano, char *buf, size_t len)
 {
-    return nano ? (size_t)snprintf(buf, len, "%09u", (unsigned)(ns % 1000000000u))
-                : (size_t)snprintf(buf, len, "%06u", (unsigned)(ns % 1000000000u / 1000u));
+    return nano ? (size_t)snprintf(buf, len, "%09u", (unsigned)(ns % MOPS_NS_PER_SEC))
+                : (size_t)snprintf(buf, len, "%06u", (unsigned)(ns % MOPS_NS_PER_SEC / 1000u));
 }
 
 static size_t delta(uint64_t d, bool nano, char *buf, size_t len)
 {
-    uint64_t s = d / 1000000000u;
+    uint64_t s = d / MOPS_NS_PER_SEC;
     size_t n = (size_t)snprintf(buf, len, "%02u:%02u:%02u.", (unsigned)(s / 3600),
                                 (unsigned)(s / 60 % 60), (unsigned)(s % 60));
     return n + frac(d, nano, buf + n, len - n);
@@ -27,7 +29,7 @@ size_t md_time_format(struct md_clock *c, uint64_t ts_ns, char *buf, size_t len)
         c->first_ns = c->prev_ns = ts_ns;
     }
     size_t n = 0;
-    time_t sec = (time_t)(ts_ns / 1000000000u);
+    time_t sec = (time_t)(ts_ns / MOPS_NS_PER_SEC);
     struct tm tm;
     switch (c->style) {
     case 1:
@@ -64,8 +66,8 @@ size_t md_time_format(struct md_clock *c, uint64_t ts_ns, char *buf, size_t len)
 
 size_t md_time_epoch(uint64_t ts_ns, int digits, char *buf, size_t len)
 {
-    unsigned long long sec = ts_ns / 1000000000u;
-    unsigned long long f = ts_ns % 1000000000u;
+    unsigned long long sec = ts_ns / MOPS_NS_PER_SEC;
+    unsigned long long f = ts_ns % MOPS_NS_PER_SEC;
     if (digits <= 0)
         return (size_t)snprintf(buf, len, "%llu", sec);
     for (int i = digits; i < 9; i++)

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mops/core/timers.h"
+
 #include "source.h"
 #include "state.h"
 #include "ui.h"
@@ -48,7 +50,7 @@ static uint64_t wall_ns(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+    return (uint64_t)t.tv_sec * MOPS_NS_PER_SEC + (uint64_t)t.tv_nsec;
 }
 
 static int batch(struct mt_state *st, struct mt_source *src, double interval, bool json, long count)

@@ -5,17 +5,18 @@
 #include <time.h>
 
 #include "mops/decode/decode.h"
+#include "mops/core/timers.h"
 
 static uint64_t mono_ns(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+    return (uint64_t)t.tv_sec * MOPS_NS_PER_SEC + (uint64_t)t.tv_nsec;
 }
 
 static void sleep_ns(uint64_t ns)
 {
-    struct timespec t = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    struct timespec t = {(time_t)(ns / MOPS_NS_PER_SEC), (long)(ns % MOPS_NS_PER_SEC)};
     nanosleep(&t, NULL);
 }
 

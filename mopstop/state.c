@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "mops/core/proto.h"
-
-#define SEC UINT64_C(1000000000)
+#include "mops/core/timers.h"
 
 static void on_violation(void *ctx, const struct mops_violation *v)
 {
@@ -45,7 +44,7 @@ const char *mt_mig_state_name(enum mt_mig_state st)
 
 static void count_rate(struct mt_state *s, uint64_t ts, uint32_t len, bool ipff)
 {
-    uint64_t sec = ts / SEC;
+    uint64_t sec = ts / MOPS_NS_PER_SEC;
     struct mt_rate_slot *r = &s->rate[sec % MT_RATE_SLOTS];
     if (r->sec != sec)
         *r = (struct mt_rate_slot){.sec = sec};
@@ -56,7 +55,7 @@ static void count_rate(struct mt_state *s, uint64_t ts, uint32_t len, bool ipff)
 
 void mt_state_rate(const struct mt_state *s, unsigned seconds, double *pps, double *ipff_ps, double *bps)
 {
-    uint64_t now = s->now_ns / SEC, p = 0, i = 0, b = 0;
+    uint64_t now = s->now_ns / MOPS_NS_PER_SEC, p = 0, i = 0, b = 0;
     /* Whole seconds before the current one, as iftop's windows. */
     for (unsigned k = 1; k <= seconds && k <= now; k++) {
         const struct mt_rate_slot *r = &s->rate[(now - k) % MT_RATE_SLOTS];
@@ -100,7 +99,7 @@ static void migrate(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t 
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
     if (tr->kind == MOPS_TRACK_REQUEST) {
         struct mt_migration *seen = find_migration(s, pkt);
-        if (!first || (seen && ts - seen->ts_ns < SEC / 10))
+        if (!first || (seen && ts - seen->ts_ns < MOPS_NS_PER_SEC / 10))
             return; /* a NAT's rewrite, or the next link's copy: the same transaction */
         struct mt_migration *m = &s->mig[s->mig_next++ % MT_MIGRATIONS];
         memset(m, 0, sizeof *m);
@@ -228,7 +227,7 @@ void mt_state_tick(struct mt_state *s, uint64_t now_ns)
         s->now_ns = now_ns;
     for (unsigned i = 0; i < MT_MIGRATIONS; i++) {
         struct mt_migration *m = &s->mig[i];
-        if (m->used && m->state == MT_PENDING && s->now_ns - m->last_ts_ns > MT_UNANSWERED_NS) {
+        if (m->used && m->state == MT_PENDING && s->now_ns - m->last_ts_ns > MOPS_MIGRATE_LIFE_NS) {
             s->outcome[MT_PENDING]--;
             s->outcome[MT_UNANSWERED]++;
             m->state = MT_UNANSWERED;
@@ -242,7 +241,7 @@ void mt_state_finish(struct mt_state *s)
      * sending, MOPS §4.1) is unanswered. */
     for (unsigned i = 0; i < MT_MIGRATIONS; i++) {
         struct mt_migration *m = &s->mig[i];
-        if (m->used && m->state == MT_PENDING && s->now_ns - m->ts_ns >= 2 * SEC) {
+        if (m->used && m->state == MT_PENDING && s->now_ns - m->ts_ns >= MOPS_MIGRATE_RETX_NS) {
             s->outcome[MT_PENDING]--;
             s->outcome[MT_UNANSWERED]++;
             m->state = MT_UNANSWERED;

@@ -13,13 +13,13 @@
 #include "mops/track/migrate.h"
 #include "mops/core/packet.h"
 #include "mops/validate/validate.h"
+#include "mops/core/timers.h"
 #include "session_index.h"
 
 #define MT_MIGRATIONS 1024
 #define MT_VIOLATIONS 512
 #define MT_RATE_SLOTS 40
 #define MT_KEPT_PORTS 16
-#define MT_UNANSWERED_NS (10 * UINT64_C(1000000000)) /* 2 s × (1 + 3 resends), and a margin */
 
 enum mt_mig_state { MT_PENDING, MT_SUCCEEDED, MT_FAILED, MT_UNANSWERED };
 

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "mops/core/timers.h"
+
 #include "view.h"
 
 #define MIN_COLS 80
@@ -39,7 +41,7 @@ static uint64_t wall_ns(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+    return (uint64_t)t.tv_sec * MOPS_NS_PER_SEC + (uint64_t)t.tv_nsec;
 }
 
 static int order_of(const struct ui *u, const char *key)

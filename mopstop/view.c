@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "mops/core/proto.h"
-
-#define SEC UINT64_C(1000000000)
+#include "mops/core/timers.h"
 
 const char *mt_pane_title(enum mt_pane p)
 {
@@ -45,8 +44,8 @@ static char *tuple(char *buf, size_t n, mops_addr_t a, uint16_t port)
 static char *rel_time(char *buf, size_t n, const struct mt_state *s, uint64_t ts)
 {
     uint64_t d = ts >= s->first_ts_ns ? ts - s->first_ts_ns : 0;
-    snprintf(buf, n, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64, d / SEC / 3600, d / SEC / 60 % 60,
-             d / SEC % 60, d % SEC / 1000000);
+    snprintf(buf, n, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64, d / MOPS_NS_PER_SEC / 3600, d / MOPS_NS_PER_SEC / 60 % 60,
+             d / MOPS_NS_PER_SEC % 60, d % MOPS_NS_PER_SEC / 1000000);
     return buf;
 }
 

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mops/core/timers.h"
+
 #include "internal.h"
 
 #define MAX_IFACES 65536
@@ -349,7 +351,7 @@ static int next_pcap(struct mops_cap *c, struct mops_frame *f)
     const u_char *data;
     int rc = pcap_next_ex(c->pcap, &h, &data);
     if (rc == 1) {
-        f->ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec *
+        f->ts_ns = (uint64_t)h->ts.tv_sec * MOPS_NS_PER_SEC + (uint64_t)h->ts.tv_usec *
                    (pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO ? 1u : 1000u);
         f->caplen = h->caplen;
         f->wirelen = h->len < h->caplen ? h->caplen : h->len;

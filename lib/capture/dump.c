@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mops/capture/dump.h"
+#include "mops/core/timers.h"
 
 struct mops_dump {
     enum mops_dump_format fmt;
@@ -171,8 +172,8 @@ int mops_dump_write(struct mops_dump *d, const struct mops_frame *f)
             return -1;
         }
         struct pcap_pkthdr h;
-        h.ts.tv_sec = (time_t)(f->ts_ns / 1000000000u);
-        h.ts.tv_usec = (suseconds_t)(f->ts_ns % 1000000000u / 1000u);
+        h.ts.tv_sec = (time_t)(f->ts_ns / MOPS_NS_PER_SEC);
+        h.ts.tv_usec = (suseconds_t)(f->ts_ns % MOPS_NS_PER_SEC / 1000u);
         h.caplen = f->caplen;
         h.len = f->wirelen;
         pcap_dump((u_char *)d->dumper, &h, f->data);

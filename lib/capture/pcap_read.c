@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mops/core/timers.h"
+
 #include "internal.h"
 
 #define BUF_SIZE (640u << 10)     /* holds the largest record and a read */
@@ -144,7 +146,7 @@ static int record(struct mops_pcap_reader *r, struct mops_cap *c, struct mops_fr
         return truncated(c, "captured", got < keep ? keep : caplen, got);
     }
     uint64_t sec = u32(r, h), frac = u32(r, h + 4);
-    f->ts_ns = sec * 1000000000u + frac * (r->nano ? 1u : 1000u);
+    f->ts_ns = sec * MOPS_NS_PER_SEC + frac * (r->nano ? 1u : 1000u);
     f->caplen = keep;
     f->wirelen = len < keep ? keep : len;
     f->linktype = c->ifaces[0].linktype;

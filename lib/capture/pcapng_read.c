@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mops/core/timers.h"
+
 #include "internal.h"
 
 #define BT_IDB 1u
@@ -204,8 +206,8 @@ static int add_iface(struct mops_pcapng_reader *r, struct mops_cap *c, const uin
 static uint64_t to_ns(const struct ng_iface *i, uint64_t t)
 {
     uint64_t sec = t / i->units_per_sec, frac = t % i->units_per_sec;
-    uint64_t ns = (uint64_t)((unsigned __int128)frac * 1000000000u / i->units_per_sec);
-    return (sec + (uint64_t)i->offset_sec) * 1000000000u + ns;
+    uint64_t ns = (uint64_t)((unsigned __int128)frac * MOPS_NS_PER_SEC / i->units_per_sec);
+    return (sec + (uint64_t)i->offset_sec) * MOPS_NS_PER_SEC + ns;
 }
 
 static int packet(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f,

@@ -10,6 +10,7 @@
 
 #include "mops/capture/capture.h"
 #include "mops/decode/decode.h"
+#include "mops/core/timers.h"
 
 static struct mops_packet pkt;
 
@@ -152,13 +153,13 @@ static void print_tcp(void)
 
 static void print_packet(uint64_t n, const struct mops_frame *f)
 {
-    time_t sec = (time_t)(f->ts_ns / 1000000000u);
+    time_t sec = (time_t)(f->ts_ns / MOPS_NS_PER_SEC);
     struct tm tm;
     gmtime_r(&sec, &tm);
     char ts[32];
     strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
     printf("frame %" PRIu64 ": %s.%09u UTC, %u of %u octets, link type %s, interface %u: %s\n", n,
-           ts, (unsigned)(f->ts_ns % 1000000000u), f->caplen, f->wirelen,
+           ts, (unsigned)(f->ts_ns % MOPS_NS_PER_SEC), f->caplen, f->wirelen,
            mops_linktype_name(f->linktype) ? mops_linktype_name(f->linktype) : "unsupported",
            f->ifid, mops_status_name(pkt.status));
     if (pkt.layers & MOPS_L_LINK)

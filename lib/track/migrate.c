@@ -11,12 +11,9 @@
 #include "mops/decode/decode.h"
 #include "mops/core/addr.h"
 #include "mops/core/proto.h"
+#include "mops/core/timers.h"
 
 #define TRACK_PORTS 16 /* ports kept per request for matching failed replies */
-/* An identical request within this long of its last sending is a resend,
- * even after a reply was seen: the reply may have been lost beyond the
- * capture point (MOPS §4.1: three resends 2 s apart). */
-#define RESEND_WINDOW_NS UINT64_C(10000000000)
 #define NIL UINT32_MAX
 
 struct txn {
@@ -197,7 +194,7 @@ void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet
             x->ifid != ifid)
             continue;
         if (!reply && x->mig_addr == g->mig_addr && x->code == pkt->icmp.code && x->ports_hash == h &&
-            x->n_ports == g->n_ports && ts_ns - x->last_ts <= RESEND_WINDOW_NS) {
+            x->n_ports == g->n_ports && ts_ns - x->last_ts <= MOPS_MIGRATE_LIFE_NS) {
             out->kind = MOPS_TRACK_RETRANSMISSION;
             out->first_frame = x->first_frame;
             out->last_frame = x->last_frame;

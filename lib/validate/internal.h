@@ -7,11 +7,11 @@
 
 #include "mops/track/migrate.h"
 #include "mops/validate/validate.h"
+#include "mops/core/timers.h"
 #include "vcache.h"
 #include "vtab.h"
 
 #define V_KEPT_PORTS 16
-#define V_SEC UINT64_C(1000000000)
 
 struct v_sess_key {
     mops_addr_t c, s;       /* client (SYN sender) and server */

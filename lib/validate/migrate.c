@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mops/core/timers.h"
+
 #include "internal.h"
 
-#define RETX_MIN_NS (V_SEC * 19 / 10) /* 2 s, less a margin for capture timing */
-#define FLAP_NS (5 * V_SEC)
+#define RETX_MIN_NS (MOPS_MIGRATE_RETX_NS - MOPS_NS_PER_SEC / 10) /* less a margin for capture timing */
 
 static struct v_txn *txn_find(struct mops_validator *v, uint64_t first_frame, uint32_t ifid)
 {
@@ -107,7 +108,7 @@ static void predict(struct mops_validator *v, struct v_txn *x, uint64_t frame, u
         k.prev_sport = x->ports[i].prev_sport;
         k.proto = x->proto;
         struct v_accepted *a = vt_find(&v->accepted, &k);
-        if (a && ts - a->ts < FLAP_NS)
+        if (a && ts - a->ts < MOPS_FLAP_NS)
             x->flap_since = a->ts;
     }
 }
@@ -203,7 +204,7 @@ static void judge_reply(struct mops_validator *v, struct v_txn *x, uint64_t fram
     bool success = pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS;
     /* Discarded while the last sending is within 5 s of the acceptance;
      * a resend after that may be answered (MOPS §4.1). */
-    if (x->flap_since && x->last_ts - x->flap_since < FLAP_NS) {
+    if (x->flap_since && x->last_ts - x->flap_since < MOPS_FLAP_NS) {
         snprintf(act, sizeof act, "migration %s, frame %llu", success ? "success" : "failed",
                  (unsigned long long)frame);
         v_emit(v, MOPS_R_MIG_FLAP_ANSWERED, frame, ts, flow, "discarded silently (flapping, < 5 s)", act,
@@ -268,7 +269,7 @@ static bool mismatch_seen(struct mops_validator *v, const struct v_txn *x, uint6
 {
     for (unsigned i = 0; i < V_RECENT; i++) {
         struct v_recent *r = &v->mismatches[i];
-        if (r->used && r->dst == x->server && r->prev == x->prev && ts - r->ts < 10 * V_SEC) {
+        if (r->used && r->dst == x->server && r->prev == x->prev && ts - r->ts < MOPS_MIGRATE_LIFE_NS) {
             r->ts = ts;
             return true;
         }
@@ -297,7 +298,7 @@ void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
     /* Judged where it first shows: on the server's link it is the server's
      * doing, further down a NAT's that failed to restore the reply; once per
      * transaction, and not as the echo of a NAT-REWRITE already reported. */
-    if (tr->mismatch[0] && !mismatch_seen(v, x, ts) && (!v->nat_rewrite_ts || ts - v->nat_rewrite_ts > 10 * V_SEC))
+    if (tr->mismatch[0] && !mismatch_seen(v, x, ts) && (!v->nat_rewrite_ts || ts - v->nat_rewrite_ts > MOPS_MIGRATE_LIFE_NS))
         v_emit(v, MOPS_P_MIG_REPLY_MISMATCH, frame, ts, flow, "the request's fields echoed", tr->mismatch,
                "%s%s", x->server_link ? "" : "a NAT left the reply unrestored: ", tr->mismatch);
     if (tr->replies != 1)
@@ -324,7 +325,7 @@ void v_migrate_finish(struct mops_validator *v, uint64_t end_ns)
 {
     for (uint32_t i = 0; i < v->txns.cap; i++) {
         struct v_txn *x = vt_at(&v->txns, i);
-        if (!x || !x->server_link || x->replied || x->flap_since || x->judged || end_ns - x->first_ts < 2 * V_SEC)
+        if (!x || !x->server_link || x->replied || x->flap_since || x->judged || end_ns - x->first_ts < MOPS_MIGRATE_RETX_NS)
             continue;
         x->judged = true;
         char flow[120], act[96];

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mops/core/timers.h"
+
 #include "internal.h"
 
-#define PAIR_NS (V_SEC / 20)   /* the same packet on the next link */
-#define ACK_DUE_NS V_SEC       /* a NAT ack follows its crossing within this */
+#define PAIR_NS (MOPS_NS_PER_SEC / 20)   /* the same packet on the next link */
+#define ACK_DUE_NS MOPS_NS_PER_SEC       /* a NAT ack follows its crossing within this */
 
 static void expect_ack(struct mops_validator *v, const char *what, mops_addr_t inner, uint16_t inner_port,
                        mops_addr_t outer, uint16_t outer_port, uint16_t proto, uint64_t ts, uint64_t frame)

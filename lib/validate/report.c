@@ -3,16 +3,18 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "mops/core/timers.h"
+
 #include "internal.h"
 
 static json_t *iso_time(uint64_t ns)
 {
-    time_t s = (time_t)(ns / V_SEC);
+    time_t s = (time_t)(ns / MOPS_NS_PER_SEC);
     struct tm tm;
     char buf[40];
     gmtime_r(&s, &tm);
     size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, sizeof buf - n, ".%06uZ", (unsigned)(ns % V_SEC / 1000));
+    snprintf(buf + n, sizeof buf - n, ".%06uZ", (unsigned)(ns % MOPS_NS_PER_SEC / 1000));
     return json_string(buf);
 }
 

@@ -9,9 +9,10 @@
 
 #include "mops/decode/decode.h"
 #include "mops/core/claim.h"
+#include "mops/core/timers.h"
 #include "internal.h"
 
-#define SIGHT_WINDOW_NS (V_SEC / 2)
+#define SIGHT_WINDOW_NS (MOPS_NS_PER_SEC / 2)
 
 const char *v_tuple(char *buf, size_t n, mops_addr_t a, uint16_t port)
 {

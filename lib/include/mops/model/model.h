@@ -11,11 +11,8 @@
 #include "mops/build/build.h"
 #include "mops/core/packet.h"
 #include "mops/core/settings.h"
+#include "mops/core/timers.h"
 
-#define MOPS_NS_PER_SEC UINT64_C(1000000000)
-#define MOPS_MIGRATE_RETX_NS (2 * MOPS_NS_PER_SEC) /* MOPS §4.1: resend after 2 s */
-#define MOPS_MIGRATE_MAX_RESENDS 3                  /* ... at most 3 times */
-#define MOPS_FLAP_NS (5 * MOPS_NS_PER_SEC)          /* §4.1: 5 s before a new attempt */
 #define MOPS_MODEL_NAME 32
 
 /* Packets a model sends, bare IPFF. */
