@@ -6,6 +6,8 @@
 
 #include "mops/core/proto.h"
 
+#include "crc32_table.h"
+
 /* The pseudo-header's two 64-bit words (profile §6); a 32-bit length follows. */
 static void pseudo_words(mops_addr_t src, mops_addr_t dst, uint16_t proto, uint64_t *w0, uint64_t *w1)
 {
@@ -28,28 +30,8 @@ void mops_pseudo_header(uint8_t out[MOPS_PSEUDO_HDR_LEN], mops_addr_t src, mops_
     out[19] = (uint8_t)len;
 }
 
-/* Slice-by-4 tables, built once on first use. */
-static uint32_t crc_table[4][256];
-static int crc_ready;
-
-static void crc_init(void)
-{
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++)
-            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        crc_table[0][i] = c;
-    }
-    for (uint32_t i = 0; i < 256; i++)
-        for (int t = 1; t < 4; t++)
-            crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xff];
-    __atomic_store_n(&crc_ready, 1, __ATOMIC_RELEASE);
-}
-
 uint32_t mops_crc32(uint32_t crc, const uint8_t *p, size_t len)
 {
-    if (!__atomic_load_n(&crc_ready, __ATOMIC_ACQUIRE))
-        crc_init();
     crc = ~crc;
     while (len >= 4) {
         crc ^= (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

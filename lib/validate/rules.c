@@ -49,19 +49,20 @@ static const struct mops_rule_info protocol_rules[MOPS_R_COUNT - MOPS_P_COUNT] =
 #undef R
 };
 
+/* Packet-level rules are the decoder's problems, from the same list. */
+static const struct mops_rule_info packet_rules[MOPS_P_COUNT] = {
+#define P(e, id, sev, kind, group, summary, cite) [MOPS_P_##e] = {id, MOPS_SEV_##sev, cite, summary},
+#include "mops/core/problems.def"
+#undef P
+};
+
 const struct mops_rule_info *mops_rule_info(int rule)
 {
-    static struct mops_rule_info packet_rules[MOPS_P_COUNT];
     if (rule < 0 || rule >= MOPS_R_COUNT)
         return NULL;
     if (rule >= MOPS_P_COUNT)
         return &protocol_rules[rule - MOPS_P_COUNT];
-    struct mops_rule_info *r = &packet_rules[rule];
-    if (!r->id) {
-        const struct mops_problem_info *p = mops_problem_info((enum mops_problem_id)rule);
-        *r = (struct mops_rule_info){p->id, p->severity, p->cite, p->summary};
-    }
-    return r;
+    return &packet_rules[rule];
 }
 
 int mops_rule_parse(const char *id)
