@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct mops_packet scratch;
 
 void mops_dnat_init(struct mops_dnat *d, const struct mops_settings *st, const char *name, mops_addr_t vip,
                     mops_addr_t backend, bool force_atomic, uint32_t bad)
@@ -31,8 +30,9 @@ const struct mops_dnat_session *mops_dnat_session(const struct mops_dnat *d, uin
 
 static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, struct mops_outbox *out)
 {
-    mops_packet_copy(&scratch, pkt);
-    scratch.ip.dst = d->backend;
+    struct mops_packet *scratch = mops_outbox_scratch(out);
+    mops_packet_copy(scratch, pkt);
+    scratch->ip.dst = d->backend;
     if (pkt->layers & (MOPS_L_TCP | MOPS_L_UDP)) {
         bool tcp = pkt->layers & MOPS_L_TCP;
         uint16_t cport = tcp ? pkt->tcp.sport : pkt->udp.sport;
@@ -50,7 +50,7 @@ static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, stru
                     break;
                 }
         }
-        mops_outbox_forward(out, d->st, &scratch, NULL);
+        mops_outbox_forward(out, d->st, scratch, NULL);
         return;
     }
     if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
@@ -72,8 +72,8 @@ static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, stru
             p->prev_sport[p->n] = pkt->pool.migrate[i].prev_sport;
             p->mig_sport[p->n++] = pkt->pool.migrate[i].mig_sport;
         }
-        scratch.icmp.code = p->code;
-        mops_outbox_forward(out, d->st, &scratch, NULL);
+        scratch->icmp.code = p->code;
+        mops_outbox_forward(out, d->st, scratch, NULL);
     }
 }
 
@@ -91,8 +91,9 @@ static void remap(struct mops_dnat *d, const struct mops_dnat_pending *p, unsign
 
 static void from_server(struct mops_dnat *d, const struct mops_packet *pkt, struct mops_outbox *out)
 {
-    mops_packet_copy(&scratch, pkt);
-    scratch.ip.src = d->vip;
+    struct mops_packet *scratch = mops_outbox_scratch(out);
+    mops_packet_copy(scratch, pkt);
+    scratch->ip.src = d->vip;
     if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
         pkt->icmp.code >= MOPS_MIGRATE_CODE_SUCCESS) {
         const struct mops_migrate *g = &pkt->icmp.u.migrate;
@@ -115,7 +116,7 @@ static void from_server(struct mops_dnat *d, const struct mops_packet *pkt, stru
             break;
         }
     }
-    mops_outbox_forward(out, d->st, &scratch, NULL);
+    mops_outbox_forward(out, d->st, scratch, NULL);
 }
 
 bool mops_dnat_input(struct mops_dnat *d, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out)

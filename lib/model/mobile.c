@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct mops_builder b;
 
 void mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, const char *name,
                       uint64_t seed, uint32_t bad)
@@ -52,11 +51,11 @@ void mops_mobile_inject(struct mops_mobile *m, mops_addr_t dst, uint8_t code, co
 {
     if (!m->attached)
         return;
-    mops_build_init(&b, m->st);
+    struct mops_builder *b = mops_outbox_builder(out, m->st);
     struct mops_ipff_hdr h = {.src = m->addr, .dst = dst, .htl = 64};
-    mops_build_ipff(&b, &h);
-    mops_build_migrate(&b, code, g, port, 1);
-    mops_outbox_add_built(out, &b);
+    mops_build_ipff(b, &h);
+    mops_build_migrate(b, code, g, port, 1);
+    mops_outbox_add_built(out, b);
 }
 
 void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops_outbox *out)
@@ -174,15 +173,15 @@ static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbo
         *p = groups[g];
         p->used = true;
         p->sent_at = now;
-        mops_build_init(&b, m->st);
+        struct mops_builder *b = mops_outbox_builder(out, m->st);
         struct mops_ipff_hdr h = {.src = m->addr, .dst = p->server, .htl = 64};
-        mops_build_ipff(&b, &h);
+        mops_build_ipff(b, &h);
         struct mops_migrate mg = {.version = MOPS_MOPS_VERSION, .proto = p->proto,
                                   .prev_addr = p->prev_addr, .n_ports = (uint16_t)p->n,
                                   .mig_addr = p->mig_addr};
-        mops_build_migrate(&b, p->code, &mg, ports[g], p->n);
-        mops_build_finish(&b);
-        const uint8_t *bytes = mops_build_data(&b, &p->len);
+        mops_build_migrate(b, p->code, &mg, ports[g], p->n);
+        mops_build_finish(b);
+        const uint8_t *bytes = mops_build_data(b, &p->len);
         if (p->len > sizeof p->bytes) {
             p->used = false;
             continue;

@@ -5,6 +5,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct mops_outbox_work {
+    struct mops_builder b;     /* what the models build in */
+    struct mops_builder fwd;   /* what mops_outbox_forward re-encodes in */
+    struct mops_packet scratch;
+    uint8_t payload[MOPS_OUTBOX_PAYLOAD];
+};
+
+static struct mops_outbox_work *work(struct mops_outbox *o)
+{
+    if (!o->work && !(o->work = calloc(1, sizeof *o->work))) {
+        fprintf(stderr, "mops: out of memory\n");
+        abort();
+    }
+    return o->work;
+}
+
+struct mops_builder *mops_outbox_builder(struct mops_outbox *o, const struct mops_settings *st)
+{
+    struct mops_builder *b = &work(o)->b;
+    mops_build_init(b, st);
+    return b;
+}
+
+struct mops_packet *mops_outbox_scratch(struct mops_outbox *o) { return &work(o)->scratch; }
+
+uint8_t *mops_outbox_payload(struct mops_outbox *o) { return work(o)->payload; }
+
 void mops_outbox_add(struct mops_outbox *o, const uint8_t *data, uint32_t len)
 {
     if (o->n == o->cap) {
@@ -41,16 +68,16 @@ void mops_outbox_add_built(struct mops_outbox *o, struct mops_builder *b)
 void mops_outbox_forward(struct mops_outbox *o, const struct mops_settings *st, struct mops_packet *pkt,
                          const uint32_t *old_crc)
 {
-    static struct mops_builder b;
     if (pkt->ip.htl <= 1)
         return;
     pkt->ip.htl--;
-    mops_build_init(&b, st);
-    if (mops_build_packet(&b, pkt) < 0)
+    struct mops_builder *b = &work(o)->fwd;
+    mops_build_init(b, st);
+    if (mops_build_packet(b, pkt) < 0)
         return;
     if (old_crc)
-        mops_build_set_checksum(&b, *old_crc);
-    mops_outbox_add_built(o, &b);
+        mops_build_set_checksum(b, *old_crc);
+    mops_outbox_add_built(o, b);
 }
 
 void mops_outbox_clear(struct mops_outbox *o)
@@ -64,7 +91,9 @@ void mops_outbox_free(struct mops_outbox *o)
 {
     mops_outbox_clear(o);
     free(o->v);
+    free(o->work);
     o->v = NULL;
+    o->work = NULL;
     o->cap = 0;
 }
 

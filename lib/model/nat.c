@@ -8,8 +8,6 @@
 
 #define SEQ_SHIFT 0x10000u /* misbehaviour translate-tcp-seq */
 
-static struct mops_builder b;
-static struct mops_packet scratch;
 
 void mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char *name,
                    mops_addr_t outside, mops_addr_t inside_addr, const struct mops_prefix *inside,
@@ -73,23 +71,24 @@ static void send_natack(struct mops_nat *n, mops_addr_t to, uint8_t level, uint1
 {
     if ((n->bad & MOPS_BAD_NO_NATACK) || !count)
         return;
-    mops_build_init(&b, n->st);
+    struct mops_builder *b = mops_outbox_builder(out, n->st);
     /* MOPS §4.3: sent with Hops to Live 1. */
     struct mops_ipff_hdr h = {.src = n->inside_addr, .dst = to,
                               .htl = (n->bad & MOPS_BAD_NATACK_HTL) ? 64 : MOPS_NATACK_HTL};
-    mops_build_ipff(&b, &h);
+    mops_build_ipff(b, &h);
     struct mops_nat_ack a = {.version = MOPS_MOPS_VERSION, .level = level, .proto = proto,
                              .orig_addr = orig, .n_ports = (uint16_t)count, .trans_addr = trans};
-    mops_build_nat_ack(&b, &a, ports, count);
-    mops_outbox_add_built(out, &b);
+    mops_build_nat_ack(b, &a, ports, count);
+    mops_outbox_add_built(out, b);
     n->natacks_sent++;
 }
 
 static void intercept_migrate(struct mops_nat *n, const struct mops_packet *pkt, struct mops_outbox *out)
 {
-    mops_packet_copy(&scratch, pkt);
-    struct mops_migrate *g = &scratch.icmp.u.migrate;
-    struct mops_migrate_port *ports = scratch.pool.migrate;
+    struct mops_packet *scratch = mops_outbox_scratch(out);
+    mops_packet_copy(scratch, pkt);
+    struct mops_migrate *g = &scratch->icmp.u.migrate;
+    struct mops_migrate_port *ports = scratch->pool.migrate;
     unsigned count = g->n_decoded < MOPS_MN_PORTS ? g->n_decoded : MOPS_MN_PORTS;
     struct mops_nat_intercept *x = NULL;
     for (unsigned i = 0; i < MOPS_NAT_INTERCEPTS && !x; i++)
@@ -124,11 +123,11 @@ static void intercept_migrate(struct mops_nat *n, const struct mops_packet *pkt,
     if (n->bad & MOPS_BAD_REWRITE_PREV)
         g->prev_addr = n->outside;
     g->mig_addr = n->outside;
-    scratch.ip.src = n->outside;
+    scratch->ip.src = n->outside;
     n->migrates_intercepted++;
     send_natack(n, pkt->ip.src, 1, x->proto, x->in_mig_addr, n->outside, acked, count, out);
     uint32_t old_crc = pkt->icmp.crc;
-    mops_outbox_forward(out, n->st, &scratch, (n->bad & MOPS_BAD_STALE_CRC) ? &old_crc : NULL);
+    mops_outbox_forward(out, n->st, scratch, (n->bad & MOPS_BAD_STALE_CRC) ? &old_crc : NULL);
 }
 
 static bool from_inside(struct mops_nat *n, const struct mops_packet *pkt, struct mops_outbox *out)
@@ -142,14 +141,15 @@ static bool from_inside(struct mops_nat *n, const struct mops_packet *pkt, struc
         struct mops_nat_map *m = map_for(n, pkt->l4_proto, pkt->ip.src, sport);
         if (!m)
             return true;
-        mops_packet_copy(&scratch, pkt);
-        scratch.ip.src = n->outside;
+        struct mops_packet *scratch = mops_outbox_scratch(out);
+        mops_packet_copy(scratch, pkt);
+        scratch->ip.src = n->outside;
         if (tcp) {
-            scratch.tcp.sport = m->out_port;
+            scratch->tcp.sport = m->out_port;
             if (n->bad & MOPS_BAD_TRANSLATE_TCP_SEQ)
-                scratch.tcp.seq += SEQ_SHIFT;
+                scratch->tcp.seq += SEQ_SHIFT;
         } else {
-            scratch.udp.sport = m->out_port;
+            scratch->udp.sport = m->out_port;
         }
         /* MOPS §4.3: a mapping for a MOBILE_CAPABLE SYN gets a NAT ack. */
         if (fresh && tcp && (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN &&
@@ -158,7 +158,7 @@ static bool from_inside(struct mops_nat *n, const struct mops_packet *pkt, struc
             struct mops_nat_port p = {sport, m->out_port};
             send_natack(n, pkt->ip.src, 1, pkt->l4_proto, pkt->ip.src, n->outside, &p, 1, out);
         }
-        mops_outbox_forward(out, n->st, &scratch, NULL);
+        mops_outbox_forward(out, n->st, scratch, NULL);
         return true;
     }
     if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
@@ -167,9 +167,10 @@ static bool from_inside(struct mops_nat *n, const struct mops_packet *pkt, struc
         return true;
     }
     if (pkt->layers & MOPS_L_ICMP) { /* other ICMPv5 leaves under the outside address */
-        mops_packet_copy(&scratch, pkt);
-        scratch.ip.src = n->outside;
-        mops_outbox_forward(out, n->st, &scratch, NULL);
+        struct mops_packet *scratch = mops_outbox_scratch(out);
+        mops_packet_copy(scratch, pkt);
+        scratch->ip.src = n->outside;
+        mops_outbox_forward(out, n->st, scratch, NULL);
         return true;
     }
     return false;
@@ -208,7 +209,8 @@ static void restore_reply(struct mops_nat *n, const struct mops_packet *pkt, str
         struct mops_nat_intercept *x = &n->icpt[i];
         if (!x->used || x->proto != g->proto || x->prev_addr != g->prev_addr)
             continue;
-        mops_packet_copy(&scratch, pkt);
+        struct mops_packet *scratch = mops_outbox_scratch(out);
+        mops_packet_copy(scratch, pkt);
         bool all = true;
         for (unsigned k = 0; k < g->n_decoded && all; k++) {
             unsigned j = 0;
@@ -217,15 +219,15 @@ static void restore_reply(struct mops_nat *n, const struct mops_packet *pkt, str
             if (j == x->n)
                 all = false;
             else if (!(n->bad & MOPS_BAD_NO_RESTORE))
-                scratch.pool.migrate[k].mig_sport = x->in_mig_sport[j];
+                scratch->pool.migrate[k].mig_sport = x->in_mig_sport[j];
         }
         if (!all)
             continue;
         /* MOPS §7: the reply carries back what the mobile node sent. */
         if (!(n->bad & MOPS_BAD_NO_RESTORE))
-            scratch.icmp.u.migrate.mig_addr = x->in_mig_addr;
-        scratch.ip.dst = x->client;
-        mops_outbox_forward(out, n->st, &scratch, NULL);
+            scratch->icmp.u.migrate.mig_addr = x->in_mig_addr;
+        scratch->ip.dst = x->client;
+        mops_outbox_forward(out, n->st, scratch, NULL);
         return;
     }
 }
@@ -239,16 +241,17 @@ static bool from_outside(struct mops_nat *n, const struct mops_packet *pkt, stru
         struct mops_nat_map *m = map_by_out(n, pkt->l4_proto, tcp ? pkt->tcp.dport : pkt->udp.dport);
         if (!m)
             return true; /* no mapping, no firewall state: dropped */
-        mops_packet_copy(&scratch, pkt);
-        scratch.ip.dst = m->in_addr;
+        struct mops_packet *scratch = mops_outbox_scratch(out);
+        mops_packet_copy(scratch, pkt);
+        scratch->ip.dst = m->in_addr;
         if (tcp) {
-            scratch.tcp.dport = m->in_port;
+            scratch->tcp.dport = m->in_port;
             if (n->bad & MOPS_BAD_TRANSLATE_TCP_SEQ)
-                scratch.tcp.ack -= SEQ_SHIFT;
+                scratch->tcp.ack -= SEQ_SHIFT;
         } else {
-            scratch.udp.dport = m->in_port;
+            scratch->udp.dport = m->in_port;
         }
-        mops_outbox_forward(out, n->st, &scratch, NULL);
+        mops_outbox_forward(out, n->st, scratch, NULL);
         return true;
     }
     if (pkt->layers & MOPS_L_MOPS) {

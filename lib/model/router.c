@@ -10,12 +10,11 @@ void mops_router_forward(const struct mops_settings *st, mops_addr_t self, const
     if (pkt->status != MOPS_ST_OK || len > pkt->caplen - pkt->link.ipff_off)
         return;
     if (pkt->ip.htl <= 1) {
-        static struct mops_builder b;
-        mops_build_init(&b, st);
+        struct mops_builder *b = mops_outbox_builder(out, st);
         struct mops_ipff_hdr h = {.src = self, .dst = pkt->ip.src, .htl = 64};
-        mops_build_ipff(&b, &h);
-        mops_build_icmp_error(&b, MOPS_ICMP_HOPS_EXCEEDED, 0, 0, 0, ip, len);
-        mops_outbox_add_built(out, &b);
+        mops_build_ipff(b, &h);
+        mops_build_icmp_error(b, MOPS_ICMP_HOPS_EXCEEDED, 0, 0, 0, ip, len);
+        mops_outbox_add_built(out, b);
         return;
     }
     mops_outbox_add(out, ip, len);

@@ -6,7 +6,6 @@
 #include "mops/decode/decode.h"
 #include <string.h>
 
-static struct mops_builder b;
 
 static struct mops_sock *reply_sock(struct mops_server *s, struct mops_sock *k);
 
@@ -276,13 +275,13 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
     rg.n_ports = (uint16_t)rn;
     if (s->bad & MOPS_BAD_REPLY_MISMATCH)
         reply_ports[0].mig_sport++;
-    mops_build_init(&b, s->st);
+    struct mops_builder *b = mops_outbox_builder(out, s->st);
     struct mops_ipff_hdr h = {.src = pkt->ip.dst, .dst = pkt->ip.src, .htl = 64};
-    mops_build_ipff(&b, &h);
-    mops_build_migrate(&b, all ? MOPS_MIGRATE_CODE_SUCCESS : MOPS_MIGRATE_CODE_FAILED, &rg, reply_ports, rn);
-    mops_build_finish(&b);
+    mops_build_ipff(b, &h);
+    mops_build_migrate(b, all ? MOPS_MIGRATE_CODE_SUCCESS : MOPS_MIGRATE_CODE_FAILED, &rg, reply_ports, rn);
+    mops_build_finish(b);
     uint32_t len;
-    const uint8_t *reply = mops_build_data(&b, &len);
+    const uint8_t *reply = mops_build_data(b, &len);
     if (a && len <= sizeof a->reply) {
         a->reply_len = len;
         memcpy(a->reply, reply, len);

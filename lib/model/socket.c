@@ -11,29 +11,29 @@ static void payload(uint8_t *dst, uint32_t n)
         dst[i] = pattern[i % (sizeof pattern - 1)];
 }
 
-static struct mops_builder b;
-static uint8_t data[65536];
-
-static void begin(const struct mops_settings *st, const struct mops_sock *s, const struct mops_recv_src *rs)
+static struct mops_builder *begin(const struct mops_settings *st, const struct mops_sock *s,
+                                  const struct mops_recv_src *rs, struct mops_outbox *out)
 {
-    mops_build_init(&b, st);
+    struct mops_builder *b = mops_outbox_builder(out, st);
     struct mops_ipff_hdr h = {.src = s->laddr, .dst = s->raddr, .htl = 64};
-    mops_build_ipff(&b, &h);
+    mops_build_ipff(b, &h);
     if (rs) {
         struct mops_opt_spec o;
         uint8_t od[10];
         mops_opt_recv_src(st, &o, od, rs->port, rs->addr);
-        mops_build_opts_header(&b, MOPS_PROTO_DSTOPTS, &o, 1);
+        mops_build_opts_header(b, MOPS_PROTO_DSTOPTS, &o, 1);
     }
+    return b;
 }
 
 void mops_sock_send_tcp(const struct mops_settings *st, struct mops_sock *s, uint8_t flags,
                         uint32_t payload_len, bool mobile, const struct mops_recv_src *rs,
                         struct mops_outbox *out)
 {
-    if (payload_len > sizeof data - 512)
-        payload_len = sizeof data - 512;
-    begin(st, s, rs);
+    if (payload_len > MOPS_OUTBOX_PAYLOAD - 512)
+        payload_len = MOPS_OUTBOX_PAYLOAD - 512;
+    struct mops_builder *b = begin(st, s, rs, out);
+    uint8_t *data = mops_outbox_payload(out);
     struct mops_tcp t = {.sport = s->lport, .dport = s->rport, .seq = s->snd_nxt,
                          .ack = (flags & MOPS_TCP_ACK) ? s->rcv_nxt : 0, .flags = flags,
                          .window = (uint16_t)(s->rcv_wnd > 65535 ? 65535 : s->rcv_wnd)};
@@ -43,8 +43,8 @@ void mops_sock_send_tcp(const struct mops_settings *st, struct mops_sock *s, uin
         t.opts[t.n_opts++].kind = MOPS_TCPOPT_NOP;
     }
     payload(data, payload_len);
-    mops_build_tcp(&b, &t, data, payload_len);
-    mops_outbox_add_built(out, &b);
+    mops_build_tcp(b, &t, data, payload_len);
+    mops_outbox_add_built(out, b);
     s->snd_nxt += payload_len + ((flags & MOPS_TCP_SYN) ? 1 : 0) + ((flags & MOPS_TCP_FIN) ? 1 : 0);
     s->bytes_out += payload_len;
 }
@@ -52,12 +52,13 @@ void mops_sock_send_tcp(const struct mops_settings *st, struct mops_sock *s, uin
 void mops_sock_send_udp(const struct mops_settings *st, struct mops_sock *s, uint32_t payload_len,
                         const struct mops_recv_src *rs, struct mops_outbox *out)
 {
-    if (payload_len > sizeof data - 512)
-        payload_len = sizeof data - 512;
-    begin(st, s, rs);
+    if (payload_len > MOPS_OUTBOX_PAYLOAD - 512)
+        payload_len = MOPS_OUTBOX_PAYLOAD - 512;
+    struct mops_builder *b = begin(st, s, rs, out);
+    uint8_t *data = mops_outbox_payload(out);
     payload(data, payload_len);
-    mops_build_udpv5(&b, s->lport, s->rport, data, payload_len);
-    mops_outbox_add_built(out, &b);
+    mops_build_udpv5(b, s->lport, s->rport, data, payload_len);
+    mops_outbox_add_built(out, b);
     s->bytes_out += payload_len;
 }
 

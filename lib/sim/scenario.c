@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct ctx {
@@ -518,17 +519,24 @@ int mops_scenario_load(const char *path, struct mops_sim *s, struct mops_scenari
         snprintf(err, 512, "%s: cannot open", path);
         return -1;
     }
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf, f);
+    enum { MAX = 1 << 20 };
+    char *buf = malloc(MAX);
+    if (!buf) {
+        fclose(f);
+        snprintf(err, 512, "%s: out of memory", path);
+        return -1;
+    }
+    size_t n = fread(buf, 1, MAX, f);
     fclose(f);
-    if (n == sizeof buf) {
-        snprintf(err, 512, "%s: larger than 1 MiB", path);
-        return -1;
-    }
+    int rc = 0;
     char inner[512];
-    if (mops_scenario_load_text(buf, n, s, info, inner) < 0) {
+    if (n == MAX) {
+        snprintf(err, 512, "%s: larger than 1 MiB", path);
+        rc = -1;
+    } else if (mops_scenario_load_text(buf, n, s, info, inner) < 0) {
         snprintf(err, 512, "%.200s: %.300s", path, inner);
-        return -1;
+        rc = -1;
     }
-    return 0;
+    free(buf);
+    return rc;
 }

@@ -19,9 +19,6 @@ struct mops_sim_event {
     struct mops_sim_action action;
 };
 
-static struct mops_packet pkt;
-static struct mops_outbox out;
-
 void mops_sim_init(struct mops_sim *s, const struct mops_settings *st, uint64_t seed)
 {
     memset(s, 0, sizeof *s);
@@ -29,6 +26,12 @@ void mops_sim_init(struct mops_sim *s, const struct mops_settings *st, uint64_t 
     s->rng = seed;
     for (unsigned i = 0; i < 64; i++)
         s->sock_of_label[i] = -1;
+    s->pkt = calloc(1, sizeof *s->pkt);
+    s->drop_pkt = calloc(1, sizeof *s->drop_pkt);
+    if (!s->pkt || !s->drop_pkt) {
+        fprintf(stderr, "mops-sim: out of memory\n");
+        abort();
+    }
 }
 
 void mops_sim_free(struct mops_sim *s)
@@ -40,7 +43,9 @@ void mops_sim_free(struct mops_sim *s)
         free(s->nodes[i].m.mobile); /* the union's one allocation */
     if (s->capture)
         mops_dump_close(s->capture);
-    mops_outbox_free(&out);
+    mops_outbox_free(&s->out);
+    free(s->pkt);
+    free(s->drop_pkt);
     memset(s, 0, sizeof *s);
 }
 
@@ -244,13 +249,13 @@ static enum mops_sim_match kind_of(const struct mops_packet *p)
     return MOPS_SIM_ANY;
 }
 
-static bool dropped(struct mops_sim_link *l, const uint8_t *data, uint32_t len, const struct mops_settings *st)
+static bool dropped(struct mops_sim_link *l, const uint8_t *data, uint32_t len, const struct mops_settings *st,
+                    struct mops_packet *p)
 {
     if (!l->n_drops)
         return false;
-    static struct mops_packet p;
-    mops_decode_frame(st, MOPS_LINKTYPE_USER0, data, len, len, &p);
-    enum mops_sim_match k = kind_of(&p);
+    mops_decode_frame(st, MOPS_LINKTYPE_USER0, data, len, len, p);
+    enum mops_sim_match k = kind_of(p);
     for (unsigned i = 0; i < l->n_drops; i++) {
         struct mops_sim_drop *d = &l->drops[i];
         if (d->match != MOPS_SIM_ANY && d->match != k)
@@ -312,7 +317,7 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
     }
     struct mops_sim_link *l = &s->links[from->link];
     bool lost = l->loss_ppm && mops_rng_next(&s->rng) % 1000000u < l->loss_ppm;
-    if (to_node < 0 || lost || dropped(l, data, len, &s->st)) {
+    if (to_node < 0 || lost || dropped(l, data, len, &s->st, s->drop_pkt)) {
         s->frames_dropped++;
         return;
     }
@@ -327,9 +332,9 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
 
 static void flush_out(struct mops_sim *s, int node)
 {
-    for (unsigned i = 0; i < out.n; i++)
-        transmit(s, node, out.v[i].data, out.v[i].len);
-    mops_outbox_clear(&out);
+    for (unsigned i = 0; i < s->out.n; i++)
+        transmit(s, node, s->out.v[i].data, s->out.v[i].len);
+    mops_outbox_clear(&s->out);
 }
 
 static void schedule_timer(struct mops_sim *s, int node)
@@ -358,27 +363,27 @@ static void deliver(struct mops_sim *s, struct mops_sim_event *e)
     struct mops_sim_node *n = &s->nodes[e->node];
     if (n->ifs[e->iface].link < 0)
         return; /* detached on the way */
-    mops_decode_frame(&s->st, MOPS_LINKTYPE_USER0, e->data, e->len, e->len, &pkt);
+    mops_decode_frame(&s->st, MOPS_LINKTYPE_USER0, e->data, e->len, e->len, s->pkt);
     s->frames_delivered++;
     mops_addr_t self = n->ifs[e->iface].addr;
     switch (n->role) {
     case MOPS_SIM_MOBILE:
-        mops_mobile_input(n->m.mobile, s->now, &pkt, &out);
+        mops_mobile_input(n->m.mobile, s->now, s->pkt, &s->out);
         break;
     case MOPS_SIM_SERVER:
-        mops_server_input(n->m.server, s->now, &pkt, &out);
+        mops_server_input(n->m.server, s->now, s->pkt, &s->out);
         break;
     case MOPS_SIM_NAT:
-        if (!mops_nat_input(n->m.nat, s->now, e->iface == n->nat_inside, &pkt, &out) && !own_address(n, pkt.ip.dst))
-            mops_router_forward(&s->st, self, &pkt, &out);
+        if (!mops_nat_input(n->m.nat, s->now, e->iface == n->nat_inside, s->pkt, &s->out) && !own_address(n, s->pkt->ip.dst))
+            mops_router_forward(&s->st, self, s->pkt, &s->out);
         break;
     case MOPS_SIM_DNAT:
-        if (!mops_dnat_input(n->m.dnat, s->now, &pkt, &out) && !own_address(n, pkt.ip.dst))
-            mops_router_forward(&s->st, self, &pkt, &out);
+        if (!mops_dnat_input(n->m.dnat, s->now, s->pkt, &s->out) && !own_address(n, s->pkt->ip.dst))
+            mops_router_forward(&s->st, self, s->pkt, &s->out);
         break;
     case MOPS_SIM_ROUTER:
-        if (!own_address(n, pkt.ip.dst))
-            mops_router_forward(&s->st, self, &pkt, &out);
+        if (!own_address(n, s->pkt->ip.dst))
+            mops_router_forward(&s->st, self, s->pkt, &s->out);
         break;
     }
     flush_out(s, e->node);
@@ -394,17 +399,17 @@ static void act(struct mops_sim *s, const struct mops_sim_action *a)
     switch (a->kind) {
     case MOPS_SIM_CONNECT: {
         int k = mops_mobile_connect(m, s->now, a->proto, a->dst, a->dport, a->sport,
-                                    a->has_unique_id ? &a->unique_id : NULL, !a->plain, &out);
+                                    a->has_unique_id ? &a->unique_id : NULL, !a->plain, &s->out);
         if (a->sock_label >= 0 && a->sock_label < 64)
             s->sock_of_label[a->sock_label] = k;
         break;
     }
     case MOPS_SIM_SEND:
         if (a->sock_label >= 0 && a->sock_label < 64)
-            mops_mobile_send(m, s->sock_of_label[a->sock_label], a->bytes, &out);
+            mops_mobile_send(m, s->sock_of_label[a->sock_label], a->bytes, &s->out);
         break;
     case MOPS_SIM_INJECT:
-        mops_mobile_inject(m, a->dst, a->code, &a->migrate, &a->port, &out);
+        mops_mobile_inject(m, a->dst, a->code, &a->migrate, &a->port, &s->out);
         break;
     case MOPS_SIM_DETACH:
         n->ifs[0].link = -1;
@@ -417,7 +422,7 @@ static void act(struct mops_sim *s, const struct mops_sim_action *a)
         n->n_routes = 0;
         struct mops_prefix all = {0, 0};
         mops_sim_add_route(s, a->node, &all, a->gw);
-        mops_mobile_attach(m, s->now, a->addr, &out);
+        mops_mobile_attach(m, s->now, a->addr, &s->out);
         break;
     }
     }
@@ -446,9 +451,9 @@ int mops_sim_run(struct mops_sim *s, uint64_t until)
                 break; /* superseded */
             n->timer_at = UINT64_MAX;
             if (n->role == MOPS_SIM_MOBILE)
-                mops_mobile_tick(n->m.mobile, s->now, &out);
+                mops_mobile_tick(n->m.mobile, s->now, &s->out);
             else
-                mops_server_tick(n->m.server, s->now, &out);
+                mops_server_tick(n->m.server, s->now, &s->out);
             flush_out(s, e.node);
             schedule_timer(s, e.node);
             break;

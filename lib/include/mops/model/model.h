@@ -15,11 +15,23 @@
 
 #define MOPS_MODEL_NAME 32
 
-/* Packets a model sends, bare IPFF. */
+/* Packets a model sends, bare IPFF. The outbox also holds the work space
+ * the models build in (claimed on first use), so that the models keep no
+ * state of their own outside their instances: one outbox per thread. */
+struct mops_outbox_work;
 struct mops_outbox {
     struct { uint8_t *data; uint32_t len; } *v;
     unsigned n, cap;
+    struct mops_outbox_work *work;
 };
+/* The outbox's builder, initialised for st; the packet built is sent with
+ * mops_outbox_add_built before the builder is asked for again. */
+struct mops_builder *mops_outbox_builder(struct mops_outbox *o, const struct mops_settings *st);
+/* A packet to copy a received one into and change (a NAT's rewrite). */
+struct mops_packet *mops_outbox_scratch(struct mops_outbox *o);
+/* MOPS_OUTBOX_PAYLOAD octets for a segment's data. */
+#define MOPS_OUTBOX_PAYLOAD 65536
+uint8_t *mops_outbox_payload(struct mops_outbox *o);
 void mops_outbox_add(struct mops_outbox *o, const uint8_t *data, uint32_t len);
 /* Finishes b (lengths, checksums) and adds its IPFF packet. */
 void mops_outbox_add_built(struct mops_outbox *o, struct mops_builder *b);

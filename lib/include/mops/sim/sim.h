@@ -101,6 +101,11 @@ struct mops_sim {
     struct mops_sim_event *heap;
     unsigned n_heap, cap_heap;
     struct mops_dump *capture;
+    /* Work space: the packet being delivered, the one a drop rule looks at,
+     * and what the models send (the simulator's own, so that simulators run
+     * side by side). */
+    struct mops_packet *pkt, *drop_pkt;
+    struct mops_outbox out;
     uint64_t frames_sent, frames_delivered, frames_dropped, frames_unroutable;
     char err[256];
 };
