@@ -25,7 +25,7 @@ static void tables(const struct mops_sim *s)
                    m->migrations_failed, m->resends);
             for (unsigned k = 0; k < m->n_natt; k++)
                 row(&m->natt[k]);
-            for (unsigned k = 0; k < MOPS_MN_SOCKS; k++) {
+            for (unsigned k = 0; k < m->n_socks; k++) {
                 const struct mops_sock *so = &m->socks[k];
                 if (so->state == MOPS_SOCK_FREE)
                     continue;
@@ -47,7 +47,7 @@ static void tables(const struct mops_sim *s)
             const struct mops_nat *t = n->m.nat;
             printf("%s (nat): NAT acks sent %u, migrates intercepted %u\n", n->name, t->natacks_sent,
                    t->migrates_intercepted);
-            for (unsigned k = 0; k < MOPS_NAT_MAPS; k++)
+            for (unsigned k = 0; k < t->n_maps; k++)
                 if (t->maps[k].used && t->maps[k].mobile)
                     for (unsigned l = 0; l < t->maps[k].n_levels; l++)
                         row(&t->maps[k].levels[l]);

@@ -16,7 +16,7 @@ static const struct mops_natt_entry *nat_row(const char *node, uint8_t level, mo
     if (i < 0)
         return NULL;
     const struct mops_nat *n = sim.nodes[i].m.nat;
-    for (unsigned k = 0; k < MOPS_NAT_MAPS; k++)
+    for (unsigned k = 0; k < n->n_maps; k++)
         for (unsigned l = 0; n->maps[k].used && l < n->maps[k].n_levels; l++) {
             const struct mops_natt_entry *e = &n->maps[k].levels[l];
             if (e->level == level && e->orig_addr == orig && e->orig_port == port)
@@ -51,7 +51,7 @@ static unsigned n_levels(const char *node)
 {
     const struct mops_nat *n = sim.nodes[mops_sim_find_node(&sim, node)].m.nat;
     unsigned total = 0;
-    for (unsigned k = 0; k < MOPS_NAT_MAPS; k++)
+    for (unsigned k = 0; k < n->n_maps; k++)
         if (n->maps[k].used && n->maps[k].mobile)
             total += n->maps[k].n_levels;
     return total;

@@ -87,7 +87,7 @@ static void test_window_edges(void)
     struct { int64_t offset; bool ok; } cases[] = {{-1, false}, {0, true}, {99, true}, {100, false}};
     for (unsigned i = 0; i < 4; i++) {
         static struct mops_server s;
-        mops_server_init(&s, st, "server", SRV, 1, 0);
+        CHECK_EQ(mops_server_init(&s, st, "server", SRV, 1, 0, NULL), 0);
         s.rcv_wnd = 100;
         struct mops_listen l = {.proto = 6, .port = 80};
         mops_server_listen(&s, &l);
@@ -106,6 +106,7 @@ static void test_window_edges(void)
         CHECK((mops_server_find(&s, 6, NEW, 2027, 80) != NULL) == cases[i].ok);
         CHECK((mops_server_find(&s, 6, MN, 1027, 80) != NULL) == !cases[i].ok);
         mops_outbox_clear(&out);
+        mops_server_free(&s);
     }
 }
 
@@ -113,7 +114,7 @@ static void test_atomic_and_partial(void)
 {
     for (int atomic = 0; atomic <= 1; atomic++) {
         static struct mops_server s;
-        mops_server_init(&s, st, "server", SRV, 1, 0);
+        CHECK_EQ(mops_server_init(&s, st, "server", SRV, 1, 0, NULL), 0);
         struct mops_listen l = {.proto = 6, .port = 80};
         mops_server_listen(&s, &l);
         uint16_t sp[3] = {1027, 1028, 1029};
@@ -133,13 +134,14 @@ static void test_atomic_and_partial(void)
         CHECK((mops_server_find(&s, 6, NEW, 2027, 80) != NULL) == !atomic); /* rolled back */
         CHECK(mops_server_find(&s, 6, MN, 1028, 80) != NULL);
         mops_outbox_clear(&out);
+        mops_server_free(&s);
     }
 }
 
 static void test_cached_reply_and_flapping(void)
 {
     static struct mops_server s;
-    mops_server_init(&s, st, "server", SRV, 1, 0);
+    CHECK_EQ(mops_server_init(&s, st, "server", SRV, 1, 0, NULL), 0);
     struct mops_listen l = {.proto = 6, .port = 80};
     mops_server_listen(&s, &l);
     uint16_t sp = 1027;
@@ -170,12 +172,13 @@ static void test_cached_reply_and_flapping(void)
     decode_out(0);
     CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_FAILED);
     mops_outbox_clear(&out);
+    mops_server_free(&s);
 }
 
 static void test_field_limit_and_unique_id(void)
 {
     static struct mops_server s;
-    mops_server_init(&s, st, "server", SRV, 1, 0);
+    CHECK_EQ(mops_server_init(&s, st, "server", SRV, 1, 0, NULL), 0);
     struct mops_listen l = {.proto = 6, .port = 80, .unique_required = true, .unique_id = 0xfeedface};
     mops_server_listen(&s, &l);
     uint16_t sp = 1027;
@@ -200,13 +203,14 @@ static void test_field_limit_and_unique_id(void)
     decode_out(0);
     CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_SUCCESS);
     mops_outbox_clear(&out);
+    mops_server_free(&s);
 }
 
 static void test_nat_intercept_and_restore(void)
 {
     static struct mops_nat n;
     struct mops_prefix inside = {A(192, 168, 1, 1, 0), 40};
-    mops_nat_init(&n, st, "nat", A(172, 16, 0, 0, 1), A(192, 168, 1, 1, 99), &inside, 2038, 0);
+    CHECK_EQ(mops_nat_init(&n, st, "nat", A(172, 16, 0, 0, 1), A(192, 168, 1, 1, 99), &inside, 2038, 0, NULL), 0);
     uint16_t sp = 6050;
     uint64_t seq = 0x12345678;
     mops_addr_t prev = A(525, 8, 78, 2, 2), in = A(192, 168, 1, 1, 1);
@@ -252,6 +256,7 @@ static void test_nat_intercept_and_restore(void)
     CHECK_EQ(pkt.pool.migrate[0].mig_sport, 1027);
     CHECK_EQ(pkt.icmp.crc_check.state, MOPS_CHECK_GOOD);
     mops_outbox_clear(&out);
+    mops_nat_free(&n);
 }
 
 /* Three NATs in a chain: the mobile node learns levels 1, 2 and 3. */
@@ -394,7 +399,7 @@ static void test_scenario_errors(void)
 static void test_mobile_retransmits_then_dies(void)
 {
     static struct mops_mobile m;
-    mops_mobile_init(&m, st, "mobile", 1, 0);
+    CHECK_EQ(mops_mobile_init(&m, st, "mobile", 1, 0, NULL), 0);
     mops_mobile_attach(&m, 0, MN, &out);
     int k = mops_mobile_connect(&m, 0, 6, SRV, 80, 1027, NULL, true, &out);
     CHECK(k >= 0);
@@ -424,10 +429,48 @@ static void test_mobile_retransmits_then_dies(void)
     CHECK_EQ(out.n, 0);
     CHECK_EQ(m.socks[k].state, MOPS_SOCK_DEAD);
     CHECK_EQ(mops_mobile_next_timer(&m), UINT64_MAX);
+    mops_mobile_free(&m);
+}
+
+/* Capacities come from init: a server told to hold 2 sessions answers 2 SYNs
+ * and no third; one told 5,000 holds 5,000. */
+static void test_capacities(void)
+{
+    struct mops_model_caps caps = mops_model_caps_default;
+    caps.server_socks = 2;
+    static struct mops_server s;
+    CHECK_EQ(mops_server_init(&s, st, "server", SRV, 1, 0, &caps), 0);
+    CHECK_EQ(s.n_socks, 2);
+    struct mops_listen l = {.proto = 6, .port = 80};
+    mops_server_listen(&s, &l);
+    unsigned answered = 0;
+    for (uint16_t sp = 1027; sp < 1030; sp++) {
+        tcp(MN, sp, MOPS_TCP_SYN, 1000, 0, true);
+        mops_server_input(&s, 0, &pkt, &out);
+        answered += out.n;
+        mops_outbox_clear(&out);
+    }
+    CHECK_EQ(answered, 2);
+    mops_server_free(&s);
+
+    caps.server_socks = 5000;
+    CHECK_EQ(mops_server_init(&s, st, "server", SRV, 1, 0, &caps), 0);
+    mops_server_listen(&s, &l);
+    answered = 0;
+    for (unsigned i = 0; i < 5000; i++) {
+        tcp(MN, (uint16_t)(1024 + i), MOPS_TCP_SYN, 1000, 0, true);
+        mops_server_input(&s, 0, &pkt, &out);
+        answered += out.n;
+        mops_outbox_clear(&out);
+    }
+    CHECK_EQ(answered, 5000);
+    CHECK(mops_server_find(&s, 6, MN, 1024 + 4999, 80) != NULL);
+    mops_server_free(&s);
 }
 
 int main(void)
 {
+    test_capacities();
     test_window_edges();
     test_atomic_and_partial();
     test_cached_reply_and_flapping();

@@ -2,25 +2,44 @@
 #include "mops/model/dnat.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-
-void mops_dnat_init(struct mops_dnat *d, const struct mops_settings *st, const char *name, mops_addr_t vip,
-                    mops_addr_t backend, bool force_atomic, uint32_t bad)
+int mops_dnat_init(struct mops_dnat *d, const struct mops_settings *st, const char *name, mops_addr_t vip,
+                   mops_addr_t backend, bool force_atomic, uint32_t bad, const struct mops_model_caps *caps)
 {
+    if (!caps)
+        caps = &mops_model_caps_default;
     memset(d, 0, sizeof *d);
+    d->n_sessions = caps->dnat_sessions;
+    d->n_pend = caps->dnat_pending;
+    d->sessions = mops_model_table(d->n_sessions, sizeof *d->sessions);
+    d->pend = mops_model_table(d->n_pend, sizeof *d->pend);
+    if (!d->sessions || !d->pend) {
+        mops_dnat_free(d);
+        return -1;
+    }
     snprintf(d->name, sizeof d->name, "%s", name);
     d->st = st;
     d->vip = vip;
     d->backend = backend;
     d->force_atomic = force_atomic;
     d->bad = bad;
+    return 0;
+}
+
+void mops_dnat_free(struct mops_dnat *d)
+{
+    free(d->sessions);
+    free(d->pend);
+    d->sessions = NULL;
+    d->pend = NULL;
 }
 
 const struct mops_dnat_session *mops_dnat_session(const struct mops_dnat *d, uint16_t proto, mops_addr_t client,
                                                   uint16_t cport)
 {
-    for (unsigned i = 0; i < MOPS_DNAT_SESSIONS; i++) {
+    for (unsigned i = 0; i < d->n_sessions; i++) {
         const struct mops_dnat_session *s = &d->sessions[i];
         if (s->used && s->proto == proto && s->client == client && s->cport == cport)
             return s;
@@ -43,7 +62,7 @@ static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, stru
                 d->dropped++;
                 return;
             }
-            for (unsigned i = 0; i < MOPS_DNAT_SESSIONS; i++)
+            for (unsigned i = 0; i < d->n_sessions; i++)
                 if (!d->sessions[i].used) {
                     d->sessions[i] = (struct mops_dnat_session){true, pkt->l4_proto, pkt->ip.src, cport,
                                                                 tcp ? pkt->tcp.dport : pkt->udp.dport};
@@ -57,7 +76,7 @@ static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, stru
         pkt->icmp.code <= MOPS_MIGRATE_CODE_ATOMIC) {
         const struct mops_migrate *g = &pkt->icmp.u.migrate;
         struct mops_dnat_pending *p = NULL;
-        for (unsigned i = 0; i < MOPS_DNAT_PENDING && !p; i++)
+        for (unsigned i = 0; i < d->n_pend && !p; i++)
             if (!d->pend[i].used)
                 p = &d->pend[i];
         if (!p)
@@ -79,7 +98,7 @@ static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, stru
 
 static void remap(struct mops_dnat *d, const struct mops_dnat_pending *p, unsigned i)
 {
-    for (unsigned k = 0; k < MOPS_DNAT_SESSIONS; k++) {
+    for (unsigned k = 0; k < d->n_sessions; k++) {
         struct mops_dnat_session *s = &d->sessions[k];
         if (s->used && s->proto == p->proto && s->client == p->prev_addr && s->cport == p->prev_sport[i]) {
             s->client = p->mig_addr;
@@ -97,7 +116,7 @@ static void from_server(struct mops_dnat *d, const struct mops_packet *pkt, stru
     if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
         pkt->icmp.code >= MOPS_MIGRATE_CODE_SUCCESS) {
         const struct mops_migrate *g = &pkt->icmp.u.migrate;
-        for (unsigned k = 0; k < MOPS_DNAT_PENDING; k++) {
+        for (unsigned k = 0; k < d->n_pend; k++) {
             struct mops_dnat_pending *p = &d->pend[k];
             if (!p->used || p->proto != g->proto || p->prev_addr != g->prev_addr || p->mig_addr != g->mig_addr)
                 continue;

@@ -4,17 +4,41 @@
 #include "mops/decode/decode.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 
-void mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, const char *name,
-                      uint64_t seed, uint32_t bad)
+int mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, const char *name, uint64_t seed,
+                     uint32_t bad, const struct mops_model_caps *caps)
 {
+    if (!caps)
+        caps = &mops_model_caps_default;
     memset(m, 0, sizeof *m);
     snprintf(m->name, sizeof m->name, "%s", name);
     m->st = st;
     m->rng = seed;
     m->bad = bad;
+    m->n_socks = caps->mobile_socks;
+    m->cap_natt = caps->mobile_natt;
+    m->n_pend = caps->mobile_pending;
+    m->socks = mops_model_table(m->n_socks, sizeof *m->socks);
+    m->natt = mops_model_table(m->cap_natt, sizeof *m->natt);
+    m->pend = mops_model_table(m->n_pend, sizeof *m->pend);
+    if (!m->socks || !m->natt || !m->pend) {
+        mops_mobile_free(m);
+        return -1;
+    }
+    return 0;
+}
+
+void mops_mobile_free(struct mops_mobile *m)
+{
+    free(m->socks);
+    free(m->natt);
+    free(m->pend);
+    m->socks = NULL;
+    m->natt = NULL;
+    m->pend = NULL;
 }
 
 int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mops_addr_t dst,
@@ -22,7 +46,7 @@ int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mop
                         struct mops_outbox *out)
 {
     (void)now;
-    struct mops_sock *s = mops_sock_alloc(m->socks, MOPS_MN_SOCKS);
+    struct mops_sock *s = mops_sock_alloc(m->socks, m->n_socks);
     if (!s || !m->attached)
         return -1;
     s->proto = proto;
@@ -60,7 +84,7 @@ void mops_mobile_inject(struct mops_mobile *m, mops_addr_t dst, uint8_t code, co
 
 void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops_outbox *out)
 {
-    if (sock < 0 || sock >= MOPS_MN_SOCKS || !m->attached)
+    if (sock < 0 || (unsigned)sock >= m->n_socks || !m->attached)
         return;
     struct mops_sock *s = &m->socks[sock];
     if (s->state != MOPS_SOCK_OPEN)
@@ -109,7 +133,7 @@ static void learn(struct mops_mobile *m, const struct mops_packet *pkt)
                 break;
         }
         if (i == m->n_natt) {
-            if (m->n_natt == MOPS_NATT_ROWS)
+            if (m->n_natt == m->cap_natt)
                 continue;
             m->n_natt++;
         }
@@ -122,12 +146,12 @@ static bool group_has_room(const struct mops_mn_pending *p) { return p->n < MOPS
 static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbox *out)
 {
     /* A new move supersedes the migrates of the last one still unanswered. */
-    for (unsigned k = 0; k < MOPS_MN_PENDING; k++)
+    for (unsigned k = 0; k < m->n_pend; k++)
         m->pend[k].used = false;
-    struct mops_mn_pending groups[MOPS_MN_PENDING];
+    /* Grouped in place: every slot is free now. */
+    struct mops_mn_pending *groups = m->pend;
     unsigned ng = 0;
-    struct mops_migrate_port ports[MOPS_MN_PENDING][MOPS_MN_PORTS];
-    for (unsigned i = 0; i < MOPS_MN_SOCKS; i++) {
+    for (unsigned i = 0; i < m->n_socks; i++) {
         struct mops_sock *s = &m->socks[i];
         if (s->state != MOPS_SOCK_OPEN || (!s->mobile && !(m->bad & MOPS_BAD_MIGRATE_NOT_MOBILE)))
             continue;
@@ -144,7 +168,7 @@ static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbo
                 groups[g].prev_addr == prev && group_has_room(&groups[g]))
                 break;
         if (g == ng) {
-            if (ng == MOPS_MN_PENDING)
+            if (ng == m->n_pend)
                 continue;
             memset(&groups[ng], 0, sizeof groups[ng]);
             groups[ng].server = server;
@@ -158,19 +182,13 @@ static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbo
         uint16_t mig_port = m->next_mig_port ? m->next_mig_port++ : s->lport;
         /* The sequence: SND.NXT for TCP, the Unique ID when the application has one. */
         uint64_t seq = s->has_unique_id ? s->unique_id : s->snd_nxt;
-        ports[g][p->n] = (struct mops_migrate_port){prev_port, mig_port, s->rport, s->rport, seq};
+        p->ports[p->n] = (struct mops_migrate_port){prev_port, mig_port, s->rport, s->rport, seq};
         p->sock[p->n] = (uint16_t)i;
         p->mig_sport[p->n] = mig_port;
         p->n++;
     }
     for (unsigned g = 0; g < ng; g++) {
-        unsigned slot = 0;
-        while (slot < MOPS_MN_PENDING && m->pend[slot].used)
-            slot++;
-        if (slot == MOPS_MN_PENDING)
-            break;
-        struct mops_mn_pending *p = &m->pend[slot];
-        *p = groups[g];
+        struct mops_mn_pending *p = &m->pend[g];
         p->used = true;
         p->sent_at = now;
         struct mops_builder *b = mops_outbox_builder(out, m->st);
@@ -179,7 +197,7 @@ static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbo
         struct mops_migrate mg = {.version = MOPS_MOPS_VERSION, .proto = p->proto,
                                   .prev_addr = p->prev_addr, .n_ports = (uint16_t)p->n,
                                   .mig_addr = p->mig_addr};
-        mops_build_migrate(b, p->code, &mg, ports[g], p->n);
+        mops_build_migrate(b, p->code, &mg, p->ports, p->n);
         mops_build_finish(b);
         const uint8_t *bytes = mops_build_data(b, &p->len);
         if (p->len > sizeof p->bytes) {
@@ -205,7 +223,7 @@ void mops_mobile_detach(struct mops_mobile *m) { m->attached = false; }
 static struct mops_sock *find_sock(struct mops_mobile *m, const struct mops_packet *pkt, uint16_t sport,
                                    uint16_t dport)
 {
-    for (unsigned i = 0; i < MOPS_MN_SOCKS; i++) {
+    for (unsigned i = 0; i < m->n_socks; i++) {
         struct mops_sock *s = &m->socks[i];
         if (s->state != MOPS_SOCK_FREE && s->state != MOPS_SOCK_DEAD && s->proto == pkt->l4_proto &&
             s->lport == dport && s->rport == sport &&
@@ -218,7 +236,7 @@ static struct mops_sock *find_sock(struct mops_mobile *m, const struct mops_pack
 static void migrate_reply(struct mops_mobile *m, const struct mops_packet *pkt)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
-    for (unsigned k = 0; k < MOPS_MN_PENDING; k++) {
+    for (unsigned k = 0; k < m->n_pend; k++) {
         struct mops_mn_pending *p = &m->pend[k];
         if (!p->used || p->proto != g->proto || p->prev_addr != g->prev_addr || p->mig_addr != g->mig_addr)
             continue;
@@ -282,7 +300,7 @@ void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_pa
         learn(m, pkt);
     } else if (ic->kind == MOPS_ICMP_KIND_ANYCAST_ACK) {
         const struct mops_anycast_ack *a = &ic->u.anycast;
-        for (unsigned i = 0; i < MOPS_MN_SOCKS; i++) {
+        for (unsigned i = 0; i < m->n_socks; i++) {
             struct mops_sock *s = &m->socks[i];
             mops_addr_t oa;
             uint16_t op;
@@ -305,7 +323,7 @@ static uint64_t interval(const struct mops_mobile *m)
 void mops_mobile_tick(struct mops_mobile *m, uint64_t now, struct mops_outbox *out)
 {
     unsigned max = (m->bad & MOPS_BAD_RETX_EXCESS) ? 6 : MOPS_MIGRATE_MAX_RESENDS;
-    for (unsigned k = 0; k < MOPS_MN_PENDING; k++) {
+    for (unsigned k = 0; k < m->n_pend; k++) {
         struct mops_mn_pending *p = &m->pend[k];
         if (!p->used || now < p->sent_at + interval(m))
             continue;
@@ -327,7 +345,7 @@ void mops_mobile_tick(struct mops_mobile *m, uint64_t now, struct mops_outbox *o
 uint64_t mops_mobile_next_timer(const struct mops_mobile *m)
 {
     uint64_t t = UINT64_MAX;
-    for (unsigned k = 0; k < MOPS_MN_PENDING; k++)
+    for (unsigned k = 0; k < m->n_pend; k++)
         if (m->pend[k].used && m->pend[k].sent_at + interval(m) < t)
             t = m->pend[k].sent_at + interval(m);
     return t;

@@ -5,6 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct mops_model_caps mops_model_caps_default = {
+    .mobile_socks = 32, .mobile_natt = 64, .mobile_pending = 8,
+    .server_socks = 64, .server_history = 32,
+    .nat_maps = 128, .nat_intercepts = 32,
+    .dnat_sessions = 64, .dnat_pending = 16,
+};
+
+void *mops_model_table(unsigned n, size_t size) { return calloc(n ? n : 1, size); }
+
 struct mops_outbox_work {
     struct mops_builder b;     /* what the models build in */
     struct mops_builder fwd;   /* what mops_outbox_forward re-encodes in */

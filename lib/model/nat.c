@@ -4,16 +4,27 @@
 #include <stdio.h>
 
 #include "mops/decode/decode.h"
+#include <stdlib.h>
 #include <string.h>
 
 #define SEQ_SHIFT 0x10000u /* misbehaviour translate-tcp-seq */
 
 
-void mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char *name,
-                   mops_addr_t outside, mops_addr_t inside_addr, const struct mops_prefix *inside,
-                   uint16_t first_port, uint32_t bad)
+int mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char *name,
+                  mops_addr_t outside, mops_addr_t inside_addr, const struct mops_prefix *inside,
+                  uint16_t first_port, uint32_t bad, const struct mops_model_caps *caps)
 {
+    if (!caps)
+        caps = &mops_model_caps_default;
     memset(n, 0, sizeof *n);
+    n->n_maps = caps->nat_maps;
+    n->n_icpt = caps->nat_intercepts ? caps->nat_intercepts : 1; /* a ring: at least one slot */
+    n->maps = mops_model_table(n->n_maps, sizeof *n->maps);
+    n->icpt = mops_model_table(n->n_icpt, sizeof *n->icpt);
+    if (!n->maps || !n->icpt) {
+        mops_nat_free(n);
+        return -1;
+    }
     snprintf(n->name, sizeof n->name, "%s", name);
     n->st = st;
     n->outside = outside;
@@ -21,12 +32,21 @@ void mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const cha
     n->inside = *inside;
     n->next_port = first_port;
     n->bad = bad;
+    return 0;
+}
+
+void mops_nat_free(struct mops_nat *n)
+{
+    free(n->maps);
+    free(n->icpt);
+    n->maps = NULL;
+    n->icpt = NULL;
 }
 
 const struct mops_nat_map *mops_nat_lookup(const struct mops_nat *n, uint16_t proto, mops_addr_t in_addr,
                                            uint16_t in_port)
 {
-    for (unsigned i = 0; i < MOPS_NAT_MAPS; i++) {
+    for (unsigned i = 0; i < n->n_maps; i++) {
         const struct mops_nat_map *m = &n->maps[i];
         if (m->used && m->proto == proto && m->in_addr == in_addr && m->in_port == in_port)
             return m;
@@ -39,7 +59,7 @@ static struct mops_nat_map *map_for(struct mops_nat *n, uint16_t proto, mops_add
     struct mops_nat_map *m = (struct mops_nat_map *)mops_nat_lookup(n, proto, in_addr, in_port);
     if (m)
         return m;
-    for (unsigned i = 0; i < MOPS_NAT_MAPS; i++) {
+    for (unsigned i = 0; i < n->n_maps; i++) {
         m = &n->maps[i];
         if (m->used)
             continue;
@@ -58,7 +78,7 @@ static struct mops_nat_map *map_for(struct mops_nat *n, uint16_t proto, mops_add
 
 static struct mops_nat_map *map_by_out(struct mops_nat *n, uint16_t proto, uint16_t out_port)
 {
-    for (unsigned i = 0; i < MOPS_NAT_MAPS; i++)
+    for (unsigned i = 0; i < n->n_maps; i++)
         if (n->maps[i].used && n->maps[i].proto == proto && n->maps[i].out_port == out_port)
             return &n->maps[i];
     return NULL;
@@ -91,11 +111,11 @@ static void intercept_migrate(struct mops_nat *n, const struct mops_packet *pkt,
     struct mops_migrate_port *ports = scratch->pool.migrate;
     unsigned count = g->n_decoded < MOPS_MN_PORTS ? g->n_decoded : MOPS_MN_PORTS;
     struct mops_nat_intercept *x = NULL;
-    for (unsigned i = 0; i < MOPS_NAT_INTERCEPTS && !x; i++)
+    for (unsigned i = 0; i < n->n_icpt && !x; i++)
         if (!n->icpt[i].used)
             x = &n->icpt[i];
     if (!x)
-        x = &n->icpt[n->migrates_intercepted % MOPS_NAT_INTERCEPTS];
+        x = &n->icpt[n->migrates_intercepted % n->n_icpt];
     memset(x, 0, sizeof *x);
     x->used = true;
     x->proto = g->proto;
@@ -183,7 +203,7 @@ static void learn_level(struct mops_nat *n, const struct mops_packet *pkt, struc
     const struct mops_nat_ack *a = &pkt->icmp.u.natack;
     /* E2: the relayed level is the learned one, upstream level + 1. */
     uint8_t level = (uint8_t)((n->bad & MOPS_BAD_WRONG_LEVEL) ? a->level : a->level + 1);
-    for (unsigned i = 0; i < MOPS_NAT_MAPS; i++) {
+    for (unsigned i = 0; i < n->n_maps; i++) {
         struct mops_nat_map *m = &n->maps[i];
         if (!m->used || m->proto != a->proto)
             continue;
@@ -205,7 +225,7 @@ static void learn_level(struct mops_nat *n, const struct mops_packet *pkt, struc
 static void restore_reply(struct mops_nat *n, const struct mops_packet *pkt, struct mops_outbox *out)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
-    for (unsigned i = 0; i < MOPS_NAT_INTERCEPTS; i++) {
+    for (unsigned i = 0; i < n->n_icpt; i++) {
         struct mops_nat_intercept *x = &n->icpt[i];
         if (!x->used || x->proto != g->proto || x->prev_addr != g->prev_addr)
             continue;

@@ -2,17 +2,28 @@
 #include "mops/model/server.h"
 
 #include <stdio.h>
-
-#include "mops/decode/decode.h"
+#include <stdlib.h>
 #include <string.h>
 
+#include "mops/decode/decode.h"
 
 static struct mops_sock *reply_sock(struct mops_server *s, struct mops_sock *k);
 
-void mops_server_init(struct mops_server *s, const struct mops_settings *st, const char *name,
-                      mops_addr_t addr, uint64_t seed, uint32_t bad)
+int mops_server_init(struct mops_server *s, const struct mops_settings *st, const char *name, mops_addr_t addr,
+                     uint64_t seed, uint32_t bad, const struct mops_model_caps *caps)
 {
+    if (!caps)
+        caps = &mops_model_caps_default;
     memset(s, 0, sizeof *s);
+    s->n_socks = caps->server_socks;
+    s->n_hist = caps->server_history;
+    s->socks = mops_model_table(s->n_socks, sizeof *s->socks);
+    s->stale = mops_model_table(s->n_socks, sizeof *s->stale);
+    s->hist = mops_model_table(s->n_hist, sizeof *s->hist);
+    if (!s->socks || !s->stale || !s->hist) {
+        mops_server_free(s);
+        return -1;
+    }
     snprintf(s->name, sizeof s->name, "%s", name);
     s->st = st;
     s->addr = addr;
@@ -20,6 +31,16 @@ void mops_server_init(struct mops_server *s, const struct mops_settings *st, con
     s->bad = bad;
     s->rcv_wnd = 65535;
     s->next_push = UINT64_MAX;
+    return 0;
+}
+
+void mops_server_free(struct mops_server *s)
+{
+    free(s->socks);
+    free(s->stale);
+    free(s->hist);
+    s->socks = s->stale = NULL;
+    s->hist = NULL;
 }
 
 int mops_server_listen(struct mops_server *s, const struct mops_listen *l)
@@ -43,7 +64,7 @@ void mops_server_tick(struct mops_server *s, uint64_t now, struct mops_outbox *o
             continue;
         if (l->push_every_ns < every)
             every = l->push_every_ns;
-        for (unsigned k = 0; k < MOPS_SRV_SOCKS; k++) {
+        for (unsigned k = 0; k < s->n_socks; k++) {
             struct mops_sock *so = &s->socks[k];
             if (so->state != MOPS_SOCK_OPEN || so->proto != l->proto || so->lport != l->port)
                 continue;
@@ -72,7 +93,7 @@ static const struct mops_listen *listener(const struct mops_server *s, uint16_t 
 struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr,
                                    uint16_t rport, uint16_t lport)
 {
-    for (unsigned i = 0; i < MOPS_SRV_SOCKS; i++) {
+    for (unsigned i = 0; i < s->n_socks; i++) {
         struct mops_sock *k = &s->socks[i];
         if (k->state != MOPS_SOCK_FREE && k->state != MOPS_SOCK_DEAD && k->proto == proto &&
             k->raddr == raddr && k->rport == rport && k->lport == lport)
@@ -100,7 +121,7 @@ static void tcp_input(struct mops_server *s, const struct mops_packet *pkt, stru
     struct mops_sock *k = mops_server_find(s, MOPS_PROTO_TCP, pkt->ip.src, t->sport, t->dport);
     const struct mops_listen *l = listener(s, MOPS_PROTO_TCP, t->dport);
     if (!k && (t->flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN && l) {
-        k = mops_sock_alloc(s->socks, MOPS_SRV_SOCKS);
+        k = mops_sock_alloc(s->socks, s->n_socks);
         if (!k)
             return;
         k->proto = MOPS_PROTO_TCP;
@@ -138,7 +159,7 @@ static void udp_input(struct mops_server *s, const struct mops_packet *pkt, stru
     const struct mops_listen *l = listener(s, MOPS_PROTO_UDPV5, u->dport);
     struct mops_sock *k = mops_server_find(s, MOPS_PROTO_UDPV5, pkt->ip.src, u->sport, u->dport);
     if (!k) {
-        if (!l || !(k = mops_sock_alloc(s->socks, MOPS_SRV_SOCKS)))
+        if (!l || !(k = mops_sock_alloc(s->socks, s->n_socks)))
             return;
         k->proto = MOPS_PROTO_UDPV5;
         k->laddr = pkt->ip.dst;
@@ -190,11 +211,11 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
     const struct mops_migrate_port *ports = pkt->pool.migrate;
     unsigned n = g->n_decoded;
-    if (!n || n > MOPS_SRV_SOCKS)
+    if (!n || n > MOPS_SRV_MIGRATE_PORTS)
         return;
     uint32_t mlen;
     const uint8_t *msg = message(pkt, &mlen);
-    for (unsigned h = 0; h < MOPS_SRV_HISTORY; h++) {
+    for (unsigned h = 0; h < s->n_hist; h++) {
         struct mops_srv_accepted *a = &s->hist[h];
         if (!a->used || now - a->at >= MOPS_FLAP_NS)
             continue;
@@ -219,8 +240,8 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
     /* MOPS §4.1: the 999 field limit. */
     bool bad_addr = (!mops_addr_valid(g->prev_addr) || !mops_addr_valid(g->mig_addr)) &&
                     !(s->bad & MOPS_BAD_ACCEPT_INVALID_ADDR);
-    bool ok[MOPS_SRV_SOCKS];
-    struct mops_sock *socks[MOPS_SRV_SOCKS];
+    bool ok[MOPS_SRV_MIGRATE_PORTS];
+    struct mops_sock *socks[MOPS_SRV_MIGRATE_PORTS];
     unsigned n_ok = 0;
     for (unsigned i = 0; i < n; i++) {
         ok[i] = !bad_addr && port_ok(s, g, &ports[i], &socks[i]);
@@ -231,10 +252,10 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
     struct mops_srv_accepted *a = NULL;
     if (remap && n_ok) {
         unsigned h = 0, oldest = 0;
-        for (; h < MOPS_SRV_HISTORY && s->hist[h].used; h++)
+        for (; h < s->n_hist && s->hist[h].used; h++)
             if (s->hist[h].at < s->hist[oldest].at)
                 oldest = h;
-        a = &s->hist[h < MOPS_SRV_HISTORY ? h : oldest];
+        a = &s->hist[h < s->n_hist ? h : oldest];
         memset(a, 0, sizeof *a);
         a->used = true;
         a->at = now;
@@ -266,7 +287,7 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
         return;
     /* profile §7: success echoes the request; failed lists the failed ports,
      * all of them for an atomic request. */
-    struct mops_migrate_port reply_ports[MOPS_SRV_SOCKS];
+    struct mops_migrate_port reply_ports[MOPS_SRV_MIGRATE_PORTS];
     unsigned rn = 0;
     for (unsigned i = 0; i < n; i++)
         if (all || atomic || !ok[i])

@@ -262,7 +262,8 @@ static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
     const struct mops_settings *st = &c->s->st;
     switch (roles[r].role) {
     case MOPS_SIM_MOBILE: {
-        mops_mobile_init(sn->m.mobile, st, name, node_seed, bad);
+        if (mops_mobile_init(sn->m.mobile, st, name, node_seed, bad, &c->s->caps) < 0)
+            return fail(c, where, "out of memory");
         bool atomic = false;
         double port;
         if (get_bool(c, n, "atomic", where, &atomic) < 0 ||
@@ -275,7 +276,8 @@ static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
     }
     case MOPS_SIM_SERVER: {
         struct mops_server *sv = sn->m.server;
-        mops_server_init(sv, st, name, sn->ifs[0].addr, node_seed, bad);
+        if (mops_server_init(sv, st, name, sn->ifs[0].addr, node_seed, bad, &c->s->caps) < 0)
+            return fail(c, where, "out of memory");
         double wnd;
         if (get_addr(c, n, "anycast", where, false, &sv->anycast, NULL) < 0 ||
             get_number(c, n, "window", where, 1, 65535, 65535, &wnd) < 0)
@@ -318,7 +320,9 @@ static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
             return -1;
         struct mops_prefix inside = {sn->ifs[sn->nat_inside].addr & mops_prefix_mask(sn->ifs[sn->nat_inside].plen),
                                      sn->ifs[sn->nat_inside].plen};
-        mops_nat_init(sn->m.nat, st, name, sn->ifs[1].addr, sn->ifs[0].addr, &inside, (uint16_t)first, bad);
+        if (mops_nat_init(sn->m.nat, st, name, sn->ifs[1].addr, sn->ifs[0].addr, &inside, (uint16_t)first, bad,
+                          &c->s->caps) < 0)
+            return fail(c, where, "out of memory");
         break;
     }
     case MOPS_SIM_DNAT: {
@@ -327,7 +331,8 @@ static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
         if (get_addr(c, n, "vip", where, true, &vip, NULL) < 0 ||
             get_addr(c, n, "backend", where, true, &backend, NULL) < 0 || get_bool(c, n, "atomic", where, &atomic) < 0)
             return -1;
-        mops_dnat_init(sn->m.dnat, st, name, vip, backend, atomic, bad);
+        if (mops_dnat_init(sn->m.dnat, st, name, vip, backend, atomic, bad, &c->s->caps) < 0)
+            return fail(c, where, "out of memory");
         mops_sim_add_iface(c->s, node, sn->ifs[0].link, vip, 50);
         break;
     }

@@ -24,6 +24,7 @@ void mops_sim_init(struct mops_sim *s, const struct mops_settings *st, uint64_t 
     memset(s, 0, sizeof *s);
     s->st = st ? *st : mops_settings_default;
     s->rng = seed;
+    s->caps = mops_model_caps_default;
     for (unsigned i = 0; i < 64; i++)
         s->sock_of_label[i] = -1;
     s->pkt = calloc(1, sizeof *s->pkt);
@@ -39,8 +40,19 @@ void mops_sim_free(struct mops_sim *s)
     for (unsigned i = 0; i < s->n_heap; i++)
         free(s->heap[i].data);
     free(s->heap);
-    for (unsigned i = 0; i < s->n_nodes; i++)
-        free(s->nodes[i].m.mobile); /* the union's one allocation */
+    for (unsigned i = 0; i < s->n_nodes; i++) {
+        struct mops_sim_node *n = &s->nodes[i];
+        if (n->m.mobile) { /* a model never initialised is all zero: its free does nothing */
+            switch (n->role) {
+            case MOPS_SIM_MOBILE: mops_mobile_free(n->m.mobile); break;
+            case MOPS_SIM_SERVER: mops_server_free(n->m.server); break;
+            case MOPS_SIM_NAT: mops_nat_free(n->m.nat); break;
+            case MOPS_SIM_DNAT: mops_dnat_free(n->m.dnat); break;
+            case MOPS_SIM_ROUTER: break;
+            }
+        }
+        free(n->m.mobile); /* the union's one allocation */
+    }
     if (s->capture)
         mops_dump_close(s->capture);
     mops_outbox_free(&s->out);

@@ -6,8 +6,6 @@
 
 #include "mops/model/mobile.h"
 
-#define MOPS_DNAT_SESSIONS 64
-#define MOPS_DNAT_PENDING 16
 
 struct mops_dnat_session {
     bool used;
@@ -31,13 +29,17 @@ struct mops_dnat {
     uint32_t bad;
     mops_addr_t vip, backend;
     bool force_atomic;         /* §5.1: "for simplicity" forward as atomic */
-    struct mops_dnat_session sessions[MOPS_DNAT_SESSIONS];
-    struct mops_dnat_pending pend[MOPS_DNAT_PENDING];
+    unsigned n_sessions, n_pend;  /* capacities (mops_model_caps) */
+    struct mops_dnat_session *sessions;
+    struct mops_dnat_pending *pend;
     unsigned remapped, dropped;
 };
 
-void mops_dnat_init(struct mops_dnat *d, const struct mops_settings *st, const char *name, mops_addr_t vip,
-                    mops_addr_t backend, bool force_atomic, uint32_t bad);
+/* caps may be NULL (mops_model_caps_default). Returns 0, or -1 when its
+ * tables could not be claimed (nothing to free then). */
+int mops_dnat_init(struct mops_dnat *d, const struct mops_settings *st, const char *name, mops_addr_t vip,
+                   mops_addr_t backend, bool force_atomic, uint32_t bad, const struct mops_model_caps *caps);
+void mops_dnat_free(struct mops_dnat *d);
 /* Returns true when the packet was the DNAT's to translate (or drop). */
 bool mops_dnat_input(struct mops_dnat *d, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out);
 const struct mops_dnat_session *mops_dnat_session(const struct mops_dnat *d, uint16_t proto, mops_addr_t client,

@@ -6,10 +6,7 @@
 
 #include "mops/model/socket.h"
 
-#define MOPS_MN_SOCKS 32
-#define MOPS_NATT_ROWS 64
-#define MOPS_MN_PENDING 8
-#define MOPS_MN_PORTS 16
+#define MOPS_MN_PORTS 16            /* ports in one Migrate the node sends */
 
 /* A row of a NAT traversal table: what one NAT level translates. */
 struct mops_natt_entry {
@@ -27,6 +24,7 @@ struct mops_mn_pending {
     mops_addr_t prev_addr, mig_addr;
     unsigned n;
     uint16_t sock[MOPS_MN_PORTS];      /* socket index of each port entry */
+    struct mops_migrate_port ports[MOPS_MN_PORTS]; /* the entries as sent */
     uint16_t mig_sport[MOPS_MN_PORTS];
     uint64_t sent_at;
     unsigned resends;
@@ -43,15 +41,19 @@ struct mops_mobile {
     mops_addr_t addr;
     bool atomic;                       /* send code 1 */
     uint16_t next_mig_port;            /* 0: keep each socket's port */
-    struct mops_sock socks[MOPS_MN_SOCKS];
+    unsigned n_socks, cap_natt, n_pend;  /* capacities (mops_model_caps) */
+    struct mops_sock *socks;
     unsigned n_natt;
-    struct mops_natt_entry natt[MOPS_NATT_ROWS];
-    struct mops_mn_pending pend[MOPS_MN_PENDING];
+    struct mops_natt_entry *natt;
+    struct mops_mn_pending *pend;
     unsigned migrations_ok, migrations_failed, resends;
 };
 
-void mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, const char *name,
-                      uint64_t seed, uint32_t bad);
+/* caps may be NULL (mops_model_caps_default). Returns 0, or -1 when its
+ * tables could not be claimed (nothing to free then). */
+int mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, const char *name, uint64_t seed,
+                     uint32_t bad, const struct mops_model_caps *caps);
+void mops_mobile_free(struct mops_mobile *m);
 /* Takes an address. With open mobile sockets, this is a move: Migrates go
  * out for them. */
 void mops_mobile_attach(struct mops_mobile *m, uint64_t now, mops_addr_t addr, struct mops_outbox *out);

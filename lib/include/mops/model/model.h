@@ -15,6 +15,26 @@
 
 #define MOPS_MODEL_NAME 32
 
+/* How much state each model instance holds, set at init: a scenario's nodes
+ * need a few dozen sessions, the validator's shadow of a busy server tens of
+ * thousands. A table that is full refuses new entries (or, where said,
+ * replaces its oldest). */
+struct mops_model_caps {
+    unsigned mobile_socks;     /* a mobile node's sockets */
+    unsigned mobile_natt;      /* rows of its NAT traversal table */
+    unsigned mobile_pending;   /* its Migrates awaiting a reply */
+    unsigned server_socks;     /* a server's sessions */
+    unsigned server_history;   /* migrations it accepted, kept 5 s (oldest replaced) */
+    unsigned nat_maps;         /* a NAT's mappings */
+    unsigned nat_intercepts;   /* migrates it intercepted (oldest replaced) */
+    unsigned dnat_sessions;    /* a destination NAT's sessions */
+    unsigned dnat_pending;     /* migrates it forwarded, awaiting the reply */
+};
+/* What the simulator's scenarios use. */
+extern const struct mops_model_caps mops_model_caps_default;
+/* calloc of n elements, or NULL; n of 0 is one (so that NULL means failure). */
+void *mops_model_table(unsigned n, size_t size);
+
 /* Packets a model sends, bare IPFF. The outbox also holds the work space
  * the models build in (claimed on first use), so that the models keep no
  * state of their own outside their instances: one outbox per thread. */

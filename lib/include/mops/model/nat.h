@@ -6,9 +6,7 @@
 
 #include "mops/model/mobile.h"
 
-#define MOPS_NAT_MAPS 128
 #define MOPS_NAT_LEVELS 8
-#define MOPS_NAT_INTERCEPTS 32
 
 struct mops_nat_map {
     bool used;
@@ -39,14 +37,18 @@ struct mops_nat {
     mops_addr_t inside_addr;      /* its address on the inside: NAT acks come from it */
     struct mops_prefix inside;    /* the inside network */
     uint16_t next_port;
-    struct mops_nat_map maps[MOPS_NAT_MAPS];
-    struct mops_nat_intercept icpt[MOPS_NAT_INTERCEPTS];
+    unsigned n_maps, n_icpt;      /* capacities (mops_model_caps) */
+    struct mops_nat_map *maps;
+    struct mops_nat_intercept *icpt;
     unsigned natacks_sent, migrates_intercepted;
 };
 
-void mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char *name,
-                   mops_addr_t outside, mops_addr_t inside_addr, const struct mops_prefix *inside,
-                   uint16_t first_port, uint32_t bad);
+/* caps may be NULL (mops_model_caps_default). Returns 0, or -1 when its
+ * tables could not be claimed (nothing to free then). */
+int mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char *name,
+                  mops_addr_t outside, mops_addr_t inside_addr, const struct mops_prefix *inside,
+                  uint16_t first_port, uint32_t bad, const struct mops_model_caps *caps);
+void mops_nat_free(struct mops_nat *n);
 /* A packet arriving at the NAT (from_inside: on its inside interface).
  * Returns true when the NAT handled it (translated into out, answered, or
  * dropped); false when it is plain transit for the router to forward. */

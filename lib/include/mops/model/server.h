@@ -8,9 +8,8 @@
 
 #include "mops/model/socket.h"
 
-#define MOPS_SRV_SOCKS 64
 #define MOPS_SRV_LISTEN 8
-#define MOPS_SRV_HISTORY 32
+#define MOPS_SRV_MIGRATE_PORTS 64 /* the most ports of one Migrate it judges */
 
 struct mops_listen {
     uint16_t proto, port;
@@ -27,7 +26,7 @@ struct mops_srv_accepted {
     uint64_t at;
     uint16_t proto;
     mops_addr_t prev_addr, req_src;
-    uint16_t prev_sport[MOPS_SRV_SOCKS];
+    uint16_t prev_sport[MOPS_SRV_MIGRATE_PORTS];
     unsigned n;
     uint32_t req_len, reply_len;
     uint8_t req[1024], reply[1024];
@@ -43,15 +42,19 @@ struct mops_server {
     uint32_t rcv_wnd;
     unsigned n_listen;
     struct mops_listen listen[MOPS_SRV_LISTEN];
-    struct mops_sock socks[MOPS_SRV_SOCKS];
-    struct mops_sock stale[MOPS_SRV_SOCKS]; /* misbehaviour stale-tuple: the old tuples */
-    struct mops_srv_accepted hist[MOPS_SRV_HISTORY];
+    unsigned n_socks, n_hist;  /* capacities (mops_model_caps) */
+    struct mops_sock *socks;
+    struct mops_sock *stale;   /* misbehaviour stale-tuple: the old tuples, one per socket */
+    struct mops_srv_accepted *hist;
     unsigned accepted, refused, flaps_discarded, cached_replies;
     uint64_t next_push;        /* UINT64_MAX: nothing to push */
 };
 
-void mops_server_init(struct mops_server *s, const struct mops_settings *st, const char *name,
-                      mops_addr_t addr, uint64_t seed, uint32_t bad);
+/* caps may be NULL (mops_model_caps_default). Returns 0, or -1 when its
+ * tables could not be claimed (nothing to free then). */
+int mops_server_init(struct mops_server *s, const struct mops_settings *st, const char *name, mops_addr_t addr,
+                     uint64_t seed, uint32_t bad, const struct mops_model_caps *caps);
+void mops_server_free(struct mops_server *s);
 int mops_server_listen(struct mops_server *s, const struct mops_listen *l);
 void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
                        struct mops_outbox *out);

@@ -93,6 +93,7 @@ struct mops_sim_event;
 
 struct mops_sim {
     struct mops_settings st;
+    struct mops_model_caps caps;   /* of every node's model */
     uint64_t now, seq, rng;
     unsigned n_nodes, n_links;
     struct mops_sim_node nodes[MOPS_SIM_NODES];
