@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+// clang-format off: six a row, as written
 static const uint32_t crc_table[4][256] = {
     {
         0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu,
@@ -191,5 +192,6 @@ static const uint32_t crc_table[4][256] = {
         0xccb0a91fu, 0x740cce7au, 0x66b96194u, 0xde0506f1u,
     },
 };
+// clang-format on
 
 #endif
