@@ -19,46 +19,45 @@ static void tables(const struct mops_sim *s)
     for (unsigned i = 0; i < s->n_nodes; i++) {
         const struct mops_sim_node *n = &s->nodes[i];
         switch (n->role) {
-        case MOPS_SIM_MOBILE: {
-            const struct mops_mobile *m = n->m.mobile;
-            printf("%s (mobile): migrations ok %u, failed %u, resends %u\n", n->name, m->migrations_ok,
-                   m->migrations_failed, m->resends);
-            for (unsigned k = 0; k < m->n_natt; k++)
-                row(&m->natt[k]);
-            for (unsigned k = 0; k < m->n_socks; k++) {
-                const struct mops_sock *so = &m->socks[k];
-                if (so->state == MOPS_SOCK_FREE)
-                    continue;
-                char l[MOPS_ADDR_STRLEN], r[MOPS_ADDR_STRLEN];
-                printf("    socket %s:%u -> %s:%u %s, moved %u, %llu octets in, %llu out\n",
-                       mops_addr_format(so->laddr, l), so->lport, mops_addr_format(so->raddr, r), so->rport,
-                       so->state == MOPS_SOCK_DEAD ? "dead" : "open", so->moves,
-                       (unsigned long long)so->bytes_in, (unsigned long long)so->bytes_out);
+            case MOPS_SIM_MOBILE: {
+                const struct mops_mobile *m = n->m.mobile;
+                printf("%s (mobile): migrations ok %u, failed %u, resends %u\n", n->name, m->migrations_ok,
+                       m->migrations_failed, m->resends);
+                for (unsigned k = 0; k < m->n_natt; k++)
+                    row(&m->natt[k]);
+                for (unsigned k = 0; k < m->n_socks; k++) {
+                    const struct mops_sock *so = &m->socks[k];
+                    if (so->state == MOPS_SOCK_FREE)
+                        continue;
+                    char l[MOPS_ADDR_STRLEN], r[MOPS_ADDR_STRLEN];
+                    printf("    socket %s:%u -> %s:%u %s, moved %u, %llu octets in, %llu out\n",
+                           mops_addr_format(so->laddr, l), so->lport, mops_addr_format(so->raddr, r), so->rport,
+                           so->state == MOPS_SOCK_DEAD ? "dead" : "open", so->moves, (unsigned long long)so->bytes_in,
+                           (unsigned long long)so->bytes_out);
+                }
+                break;
             }
-            break;
-        }
-        case MOPS_SIM_SERVER: {
-            const struct mops_server *v = n->m.server;
-            printf("%s (server): migrations accepted %u, refused %u, flapping discarded %u, cached replies %u\n",
-                   n->name, v->accepted, v->refused, v->flaps_discarded, v->cached_replies);
-            break;
-        }
-        case MOPS_SIM_NAT: {
-            const struct mops_nat *t = n->m.nat;
-            printf("%s (nat): NAT acks sent %u, migrates intercepted %u\n", n->name, t->natacks_sent,
-                   t->migrates_intercepted);
-            for (unsigned k = 0; k < t->n_maps; k++)
-                if (t->maps[k].used && t->maps[k].mobile)
-                    for (unsigned l = 0; l < t->maps[k].n_levels; l++)
-                        row(&t->maps[k].levels[l]);
-            break;
-        }
-        case MOPS_SIM_DNAT:
-            printf("%s (dnat): sessions remapped %u, packets dropped %u\n", n->name, n->m.dnat->remapped,
-                   n->m.dnat->dropped);
-            break;
-        case MOPS_SIM_ROUTER:
-            break;
+            case MOPS_SIM_SERVER: {
+                const struct mops_server *v = n->m.server;
+                printf("%s (server): migrations accepted %u, refused %u, flapping discarded %u, cached replies %u\n",
+                       n->name, v->accepted, v->refused, v->flaps_discarded, v->cached_replies);
+                break;
+            }
+            case MOPS_SIM_NAT: {
+                const struct mops_nat *t = n->m.nat;
+                printf("%s (nat): NAT acks sent %u, migrates intercepted %u\n", n->name, t->natacks_sent,
+                       t->migrates_intercepted);
+                for (unsigned k = 0; k < t->n_maps; k++)
+                    if (t->maps[k].used && t->maps[k].mobile)
+                        for (unsigned l = 0; l < t->maps[k].n_levels; l++)
+                            row(&t->maps[k].levels[l]);
+                break;
+            }
+            case MOPS_SIM_DNAT:
+                printf("%s (dnat): sessions remapped %u, packets dropped %u\n", n->name, n->m.dnat->remapped,
+                       n->m.dnat->dropped);
+                break;
+            case MOPS_SIM_ROUTER: break;
         }
     }
     printf("frames: %llu sent, %llu delivered, %llu lost or undeliverable, %llu unroutable\n",

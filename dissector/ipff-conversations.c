@@ -13,10 +13,10 @@ static const char *filter_name(conv_filter_type_e t, gboolean match_type)
     if (!match_type)
         return CONV_FILTER_INVALID;
     switch (t) {
-    case CONV_FT_SRC_ADDRESS: return "ipff.src";
-    case CONV_FT_DST_ADDRESS: return "ipff.dst";
-    case CONV_FT_ANY_ADDRESS: return "ipff.addr";
-    default: return CONV_FILTER_INVALID;
+        case CONV_FT_SRC_ADDRESS: return "ipff.src";
+        case CONV_FT_DST_ADDRESS: return "ipff.dst";
+        case CONV_FT_ANY_ADDRESS: return "ipff.addr";
+        default: return CONV_FILTER_INVALID;
     }
 }
 
@@ -39,8 +39,8 @@ static tap_packet_status conv_packet(void *tapdata, packet_info *pinfo, epan_dis
     conv_hash_t *hash = (conv_hash_t *)tapdata;
     const struct mops_ipff_tap *ip = (const struct mops_ipff_tap *)vip;
     hash->flags = flags;
-    add_conversation_table_data(hash, &ip->src, &ip->dst, 0, 0, 1, pinfo->fd->pkt_len, &pinfo->rel_ts,
-                                &pinfo->abs_ts, &conv_info, CONVERSATION_NONE);
+    add_conversation_table_data(hash, &ip->src, &ip->dst, 0, 0, 1, pinfo->fd->pkt_len, &pinfo->rel_ts, &pinfo->abs_ts,
+                                &conv_info, CONVERSATION_NONE);
     return TAP_PACKET_REDRAW;
 }
 

@@ -20,7 +20,7 @@ extern gint mops_ett[MOPS_F_COUNT];
 extern gint ett_ipff, ett_ext, ett_icmpv5, ett_mops, ett_invoking, ett_udpv5, ett_mc;
 /* One expert info per problem id (mops/problem.h). */
 extern expert_field mops_ei[MOPS_P_COUNT];
-extern int mops_at_ipff;             /* the IPFF address type */
+extern int mops_at_ipff; /* the IPFF address type */
 extern struct mops_settings mops_prefs;
 extern gboolean mops_verify_checksums;
 extern int mops_tap;
@@ -41,9 +41,9 @@ void mops_add_problems(packet_info *pinfo, proto_item *item, const struct mops_p
 struct mops_ipff_info {
     mops_addr_t src, dst;
     guint8 htl;
-    const struct mops_packet *pkt;   /* lib's decode of the whole IPFF packet */
-    int ipff_offset;                 /* where the IPFF header is in pkt's frame */
-    int l4_offset;                   /* where this protocol starts in pkt's frame */
+    const struct mops_packet *pkt; /* lib's decode of the whole IPFF packet */
+    int ipff_offset;               /* where the IPFF header is in pkt's frame */
+    int l4_offset;                 /* where this protocol starts in pkt's frame */
 };
 
 /* What the "ipff" tap carries, for the conversation and endpoint tables. */
@@ -66,11 +66,11 @@ void mops_register_stats(void);
 struct mops_tap_info {
     guint16 type;
     guint8 code, level;
-    int kind;                        /* enum mops_icmp_kind */
-    int track;                       /* enum mops_track_kind */
-    gboolean first_reply;            /* the first reply to its request */
-    gboolean mismatch;               /* a reply that does not fit its request */
-    double latency_ms;               /* replies */
+    int kind;             /* enum mops_icmp_kind */
+    int track;            /* enum mops_track_kind */
+    gboolean first_reply; /* the first reply to its request */
+    gboolean mismatch;    /* a reply that does not fit its request */
+    double latency_ms;    /* replies */
 };
 
 #endif

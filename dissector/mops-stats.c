@@ -26,37 +26,39 @@ static void stats_init(stats_tree *st)
     node_levels = stats_tree_create_node(st, LEVELS, 0, STAT_DT_INT, TRUE);
 }
 
-static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
-                                      const void *p, tap_flags_t flags _U_)
+static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *p,
+                                      tap_flags_t flags _U_)
 {
     const struct mops_tap_info *i = (const struct mops_tap_info *)p;
     tick_stat_node(st, MESSAGES, 0, TRUE);
     const char *name = "Anycast server acknowledgement";
     if (i->kind == MOPS_ICMP_KIND_MIGRATE)
-        name = i->code == MOPS_MIGRATE_CODE_MIGRATE ? "Migrate" : i->code == MOPS_MIGRATE_CODE_ATOMIC ? "Migrate (atomic)"
-             : i->code == MOPS_MIGRATE_CODE_SUCCESS ? "Migration success"
-             : i->code == MOPS_MIGRATE_CODE_FAILED ? "Migration failed" : "Migrate (unknown code)";
+        name = i->code == MOPS_MIGRATE_CODE_MIGRATE   ? "Migrate"
+               : i->code == MOPS_MIGRATE_CODE_ATOMIC  ? "Migrate (atomic)"
+               : i->code == MOPS_MIGRATE_CODE_SUCCESS ? "Migration success"
+               : i->code == MOPS_MIGRATE_CODE_FAILED  ? "Migration failed"
+                                                      : "Migrate (unknown code)";
     else if (i->kind == MOPS_ICMP_KIND_NAT_ACK)
         name = "NAT acknowledgement";
     tick_stat_node(st, name, node_messages, FALSE);
     if (i->kind == MOPS_ICMP_KIND_MIGRATE) {
         const char *outcome = NULL;
         switch (i->track) {
-        case MOPS_TRACK_REQUEST:
-            outcome = "requested";
-            increase_stat_node(st, UNANSWERED, node_migrations, FALSE, 1);
-            break;
-        case MOPS_TRACK_RETRANSMISSION: outcome = "retransmitted"; break;
-        case MOPS_TRACK_REPLY:
-            outcome = i->code == MOPS_MIGRATE_CODE_SUCCESS ? "succeeded" : "failed";
-            avg_stat_node_add_value_float(st, LATENCY, 0, FALSE, (gfloat)i->latency_ms);
-            if (i->first_reply)
-                increase_stat_node(st, UNANSWERED, node_migrations, FALSE, -1);
-            if (i->mismatch)
-                tick_stat_node(st, "reply does not match its request", node_migrations, FALSE);
-            break;
-        case MOPS_TRACK_ORPHAN_REPLY: outcome = "reply without a request"; break;
-        default: break;
+            case MOPS_TRACK_REQUEST:
+                outcome = "requested";
+                increase_stat_node(st, UNANSWERED, node_migrations, FALSE, 1);
+                break;
+            case MOPS_TRACK_RETRANSMISSION: outcome = "retransmitted"; break;
+            case MOPS_TRACK_REPLY:
+                outcome = i->code == MOPS_MIGRATE_CODE_SUCCESS ? "succeeded" : "failed";
+                avg_stat_node_add_value_float(st, LATENCY, 0, FALSE, (gfloat)i->latency_ms);
+                if (i->first_reply)
+                    increase_stat_node(st, UNANSWERED, node_migrations, FALSE, -1);
+                if (i->mismatch)
+                    tick_stat_node(st, "reply does not match its request", node_migrations, FALSE);
+                break;
+            case MOPS_TRACK_ORPHAN_REPLY: outcome = "reply without a request"; break;
+            default: break;
         }
         if (outcome) {
             tick_stat_node(st, MIGRATIONS, 0, TRUE);

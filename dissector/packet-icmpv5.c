@@ -23,13 +23,13 @@ static guint pref_types[3] = {MOPS_DEFAULT_TYPE_MIGRATE, MOPS_DEFAULT_TYPE_ANYCA
 /* Per frame, decided on the first pass. */
 struct frame_note {
     struct mops_track_result track;
-    guint32 response_in;   /* request: the frame of the reply to it */
-    char *chain;           /* NAT ack: the mobile node's chain so far */
+    guint32 response_in; /* request: the frame of the reply to it */
+    char *chain;         /* NAT ack: the mobile node's chain so far */
 };
 
 static struct mops_migrate_tracker *tracker;
-static wmem_map_t *response_in;   /* request frame -> reply frame */
-static wmem_map_t *chains;        /* mobile node address -> GPtrArray-like list of rows */
+static wmem_map_t *response_in; /* request frame -> reply frame */
+static wmem_map_t *chains;      /* mobile node address -> GPtrArray-like list of rows */
 
 struct chain_row {
     guint8 level;
@@ -63,8 +63,9 @@ static char *chain_text(const struct mops_packet *pkt)
     struct chain_row *head = (struct chain_row *)wmem_map_lookup(chains, key);
     for (unsigned i = 0; i < a->n_decoded; i++) {
         struct chain_row *r = wmem_new0(wmem_file_scope(), struct chain_row);
-        *r = (struct chain_row){a->level, a->proto, pkt->pool.natack[i].orig_port, pkt->pool.natack[i].trans_port,
-                                a->orig_addr, a->trans_addr, head};
+        *r = (struct chain_row){
+            a->level,      a->proto, pkt->pool.natack[i].orig_port, pkt->pool.natack[i].trans_port, a->orig_addr,
+            a->trans_addr, head};
         head = r;
     }
     wmem_map_insert(chains, key, head);
@@ -99,8 +100,8 @@ static char *chain_text(const struct mops_packet *pkt)
     return (char *)wmem_strbuf_get_str(sb);
 }
 
-void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py,
-                       guint16 proto, guint32 frame);
+void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py, guint16 proto,
+                       guint32 frame);
 
 static struct frame_note *first_pass(packet_info *pinfo, const struct mops_packet *pkt)
 {
@@ -115,8 +116,7 @@ static struct frame_note *first_pass(packet_info *pinfo, const struct mops_packe
                            (guint64)pinfo->abs_ts.secs * MOPS_NS_PER_SEC + (guint64)pinfo->abs_ts.nsecs, &n->track);
         /* A request's response is the first reply to it; a retransmission's
          * reply is to the retransmission. */
-        if (n->track.kind == MOPS_TRACK_REPLY &&
-            !wmem_map_contains(response_in, GUINT_TO_POINTER(n->track.last_frame)))
+        if (n->track.kind == MOPS_TRACK_REPLY && !wmem_map_contains(response_in, GUINT_TO_POINTER(n->track.last_frame)))
             wmem_map_insert(response_in, GUINT_TO_POINTER(n->track.last_frame), GUINT_TO_POINTER(pinfo->num));
         /* The sessions the reply confirms move to their new tuple. */
         if (n->track.kind == MOPS_TRACK_REPLY || n->track.kind == MOPS_TRACK_ORPHAN_REPLY) {
@@ -137,10 +137,10 @@ static struct frame_note *first_pass(packet_info *pinfo, const struct mops_packe
 static const char *migrate_label(guint8 code)
 {
     switch (code) {
-    case MOPS_MIGRATE_CODE_MIGRATE: return "Migrate";
-    case MOPS_MIGRATE_CODE_ATOMIC: return "Migrate (atomic)";
-    case MOPS_MIGRATE_CODE_SUCCESS: return "Migration success";
-    case MOPS_MIGRATE_CODE_FAILED: return "Migration failed";
+        case MOPS_MIGRATE_CODE_MIGRATE: return "Migrate";
+        case MOPS_MIGRATE_CODE_ATOMIC: return "Migrate (atomic)";
+        case MOPS_MIGRATE_CODE_SUCCESS: return "Migration success";
+        case MOPS_MIGRATE_CODE_FAILED: return "Migration failed";
     }
     return "Migrate (unknown code)";
 }
@@ -172,40 +172,39 @@ static void migrate_tree(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const
     /* Transactions (Wireshark's request/response recipe). */
     proto_item *it;
     switch (n->track.kind) {
-    case MOPS_TRACK_REQUEST:
-        n->response_in = GPOINTER_TO_UINT(wmem_map_lookup(response_in, GUINT_TO_POINTER(pinfo->num)));
-        if (n->response_in) {
-            it = proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_MIGRATE_RESPONSE_IN], tvb, 0, 0, n->response_in);
+        case MOPS_TRACK_REQUEST:
+            n->response_in = GPOINTER_TO_UINT(wmem_map_lookup(response_in, GUINT_TO_POINTER(pinfo->num)));
+            if (n->response_in) {
+                it = proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_MIGRATE_RESPONSE_IN], tvb, 0, 0, n->response_in);
+                proto_item_set_generated(it);
+            }
+            break;
+        case MOPS_TRACK_RETRANSMISSION:
+            it = proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_MIGRATE_RETRANSMISSION], tvb, 0, 0,
+                                     (guint32)n->track.first_frame);
             proto_item_set_generated(it);
-        }
-        break;
-    case MOPS_TRACK_RETRANSMISSION:
-        it = proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_MIGRATE_RETRANSMISSION], tvb, 0, 0, (guint32)n->track.first_frame);
-        proto_item_set_generated(it);
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [retransmission of #%u]", (guint32)n->track.first_frame);
-        n->response_in = GPOINTER_TO_UINT(wmem_map_lookup(response_in, GUINT_TO_POINTER(pinfo->num)));
-        if (n->response_in) {
-            it = proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_MIGRATE_RESPONSE_IN], tvb, 0, 0, n->response_in);
+            col_append_fstr(pinfo->cinfo, COL_INFO, " [retransmission of #%u]", (guint32)n->track.first_frame);
+            n->response_in = GPOINTER_TO_UINT(wmem_map_lookup(response_in, GUINT_TO_POINTER(pinfo->num)));
+            if (n->response_in) {
+                it = proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_MIGRATE_RESPONSE_IN], tvb, 0, 0, n->response_in);
+                proto_item_set_generated(it);
+            }
+            break;
+        case MOPS_TRACK_REPLY: {
+            it = proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_MIGRATE_RESPONSE_TO], tvb, 0, 0,
+                                     (guint32)n->track.last_frame);
             proto_item_set_generated(it);
+            nstime_t d;
+            nstime_set_zero(&d);
+            d.secs = (time_t)(n->track.delta_ns / MOPS_NS_PER_SEC);
+            d.nsecs = (int)(n->track.delta_ns % MOPS_NS_PER_SEC);
+            it = proto_tree_add_time(t, mops_hf[MOPS_F_MOPS_MIGRATE_TIME], tvb, 0, 0, &d);
+            proto_item_set_generated(it);
+            col_append_fstr(pinfo->cinfo, COL_INFO, " [reply to #%u]", (guint32)n->track.last_frame);
+            break;
         }
-        break;
-    case MOPS_TRACK_REPLY: {
-        it = proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_MIGRATE_RESPONSE_TO], tvb, 0, 0, (guint32)n->track.last_frame);
-        proto_item_set_generated(it);
-        nstime_t d;
-        nstime_set_zero(&d);
-        d.secs = (time_t)(n->track.delta_ns / MOPS_NS_PER_SEC);
-        d.nsecs = (int)(n->track.delta_ns % MOPS_NS_PER_SEC);
-        it = proto_tree_add_time(t, mops_hf[MOPS_F_MOPS_MIGRATE_TIME], tvb, 0, 0, &d);
-        proto_item_set_generated(it);
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [reply to #%u]", (guint32)n->track.last_frame);
-        break;
-    }
-    case MOPS_TRACK_ORPHAN_REPLY:
-        col_append_str(pinfo->cinfo, COL_INFO, " [no request seen]");
-        break;
-    default:
-        break;
+        case MOPS_TRACK_ORPHAN_REPLY: col_append_str(pinfo->cinfo, COL_INFO, " [no request seen]"); break;
+        default: break;
     }
     char why[MOPS_PROBLEM_TEXT];
     enum mops_problem_id pid = mops_track_problem(&n->track, why);
@@ -260,8 +259,8 @@ static void base_message(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo)
     guint16 type = tvb_get_ntohs(tvb, 4);
     guint8 code = tvb_get_guint8(tvb, 6);
     const char *name = mops_icmp_base_type_name(type), *cname = mops_icmp_base_code_name(type, code);
-    col_add_fstr(pinfo->cinfo, COL_INFO, "%s%s%s", name ? name : "Unknown ICMPv5 type",
-                 cname && *cname ? ", " : "", cname && *cname ? cname : "");
+    col_add_fstr(pinfo->cinfo, COL_INFO, "%s%s%s", name ? name : "Unknown ICMPv5 type", cname && *cname ? ", " : "",
+                 cname && *cname ? cname : "");
     if (!name)
         return;
     int off = 8;
@@ -290,12 +289,8 @@ static void base_message(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo)
     copy_address_shallow(&dst, &pinfo->dst);
     pinfo->flags.in_error_pkt = TRUE;
     tvbuff_t *inner = tvb_new_subset_remaining(tvb, off);
-    TRY {
-        call_dissector(ipff_handle, inner, pinfo, it);
-    }
-    CATCH_BOUNDS_ERRORS {
-        /* The excerpt is cut by design: what it holds was shown. */
-    }
+    TRY { call_dissector(ipff_handle, inner, pinfo, it); }
+    CATCH_BOUNDS_ERRORS { /* The excerpt is cut by design: what it holds was shown. */ }
     ENDTRY;
     pinfo->flags.in_error_pkt = save;
     copy_address_shallow(&pinfo->src, &src);
@@ -365,11 +360,12 @@ void mops_register_icmpv5(void)
     proto_mops = proto_register_protocol("Mobile Protocol Stack", "MOPS", "mops");
     icmpv5_handle = register_dissector("icmpv5", dissect_icmpv5, proto_icmpv5);
     module_t *m = prefs_register_protocol(proto_mops, apply_prefs);
-    prefs_register_uint_preference(m, "type_migrate", "Migrate type", "ICMPv5 type of Migrate (MOPS §4.1)", 10, &pref_types[0]);
+    prefs_register_uint_preference(m, "type_migrate", "Migrate type", "ICMPv5 type of Migrate (MOPS §4.1)", 10,
+                                   &pref_types[0]);
     prefs_register_uint_preference(m, "type_anycast_ack", "Anycast ack type",
                                    "ICMPv5 type of the Anycast Server Acknowledgement (MOPS §4.2)", 10, &pref_types[1]);
-    prefs_register_uint_preference(m, "type_nat_ack", "NAT ack type", "ICMPv5 type of the NAT Acknowledgement (MOPS §4.3)",
-                                   10, &pref_types[2]);
+    prefs_register_uint_preference(m, "type_nat_ack", "NAT ack type",
+                                   "ICMPv5 type of the NAT Acknowledgement (MOPS §4.3)", 10, &pref_types[2]);
     mops_tap = register_tap("mops");
     register_init_routine(init_state);
     register_cleanup_routine(cleanup_state);

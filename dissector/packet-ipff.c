@@ -29,7 +29,7 @@ static guint current_ethertype, current_udp_port;
 
 /* Mobile sessions: an index per tuple, carried over to the tuple a
  * migration moves it to (see packet-icmpv5.c). */
-static wmem_map_t *sessions;       /* tuple key -> session */
+static wmem_map_t *sessions; /* tuple key -> session */
 static guint32 n_sessions;
 
 struct session_key {
@@ -65,7 +65,7 @@ static struct session_key key_of(mops_addr_t x, guint16 px, mops_addr_t y, guint
 
 struct mops_session {
     guint32 index;
-    guint32 moved_by;   /* frame of the reply that moved it here, 0 if none */
+    guint32 moved_by; /* frame of the reply that moved it here, 0 if none */
 };
 
 struct mops_session *mops_session_lookup(mops_addr_t x, guint16 px, mops_addr_t y, guint16 py, guint16 proto,
@@ -86,10 +86,10 @@ struct mops_session *mops_session_lookup(mops_addr_t x, guint16 px, mops_addr_t 
 }
 
 /* A migration moved (x, px) <-> (y, py) to (nx, npx) <-> (y, py). */
-void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py,
-                       guint16 proto, guint32 frame);
-void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py,
-                       guint16 proto, guint32 frame)
+void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py, guint16 proto,
+                       guint32 frame);
+void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py, guint16 proto,
+                       guint32 frame)
 {
     struct mops_session *old = mops_session_lookup(x, px, y, py, proto, FALSE);
     if (!old)
@@ -105,7 +105,7 @@ void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, m
 
 /* MOPS §6: NATs never change TCP sequence numbers, so the client's ISN names
  * one TCP session on every link of a NAT chain, whatever its tuple there. */
-static wmem_map_t *by_isn;         /* (server, server port, client ISN) key -> session */
+static wmem_map_t *by_isn; /* (server, server port, client ISN) key -> session */
 
 static void init_sessions(void)
 {
@@ -115,8 +115,8 @@ static void init_sessions(void)
 }
 
 /* The session of a SYN or SYN-ACK: found by the client's ISN. */
-static void session_by_isn(mops_addr_t src, guint16 sport, mops_addr_t dst, guint16 dport, guint8 flags,
-                           guint32 seq, guint32 ack)
+static void session_by_isn(mops_addr_t src, guint16 sport, mops_addr_t dst, guint16 dport, guint8 flags, guint32 seq,
+                           guint32 ack)
 {
     gboolean syn = (flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN;
     gboolean synack = (flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == (MOPS_TCP_SYN | MOPS_TCP_ACK);
@@ -181,12 +181,15 @@ static void options(proto_tree *tree, tvbuff_t *tvb, int off, int end, gboolean 
         guint8 type = tvb_get_guint8(tvb, off);
         int len = type == MOPS_OPT_PAD1 ? 0 : tvb_get_guint8(tvb, off + 1);
         int size = type == MOPS_OPT_PAD1 ? 1 : 2 + len;
-        proto_item *oi = proto_tree_add_none_format(tree, mops_hf[hop ? MOPS_F_IPFF_HOPOPTS_OPT : MOPS_F_IPFF_DSTOPTS_OPT],
-                                                    tvb, off, size, "Option %s",
-                                                    type == MOPS_OPT_PAD1 ? "Pad1" : type == MOPS_OPT_PADN ? "PadN"
-                                                    : type == pref_recv_src_option ? "Received Source" : "unknown");
+        proto_item *oi = proto_tree_add_none_format(
+            tree, mops_hf[hop ? MOPS_F_IPFF_HOPOPTS_OPT : MOPS_F_IPFF_DSTOPTS_OPT], tvb, off, size, "Option %s",
+            type == MOPS_OPT_PAD1          ? "Pad1"
+            : type == MOPS_OPT_PADN        ? "PadN"
+            : type == pref_recv_src_option ? "Received Source"
+                                           : "unknown");
         proto_tree *ot = proto_item_add_subtree(oi, mops_ett[hop ? MOPS_F_IPFF_HOPOPTS_OPT : MOPS_F_IPFF_DSTOPTS_OPT]);
-        proto_tree_add_uint(ot, mops_hf[hop ? MOPS_F_IPFF_HOPOPTS_OPT_TYPE : MOPS_F_IPFF_DSTOPTS_OPT_TYPE], tvb, off, 1, type);
+        proto_tree_add_uint(ot, mops_hf[hop ? MOPS_F_IPFF_HOPOPTS_OPT_TYPE : MOPS_F_IPFF_DSTOPTS_OPT_TYPE], tvb, off, 1,
+                            type);
         if (type != MOPS_OPT_PAD1)
             proto_tree_add_uint(ot, mops_hf[hop ? MOPS_F_IPFF_HOPOPTS_OPT_LENGTH : MOPS_F_IPFF_DSTOPTS_OPT_LENGTH], tvb,
                                 off + 1, 1, len);
@@ -214,12 +217,18 @@ static guint16 ext_chain(proto_tree *tree, tvbuff_t *tvb, int *offp, guint16 pro
         int len = 0;
         enum mops_field_id group, nxt, lenf;
         switch (proto) {
-        case MOPS_PROTO_HOPOPTS: group = MOPS_F_IPFF_HOPOPTS, nxt = MOPS_F_IPFF_HOPOPTS_NXT, lenf = MOPS_F_IPFF_HOPOPTS_LEN; break;
-        case MOPS_PROTO_DSTOPTS: group = MOPS_F_IPFF_DSTOPTS, nxt = MOPS_F_IPFF_DSTOPTS_NXT, lenf = MOPS_F_IPFF_DSTOPTS_LEN; break;
-        case MOPS_PROTO_ROUTING: group = MOPS_F_IPFF_ROUTING, nxt = MOPS_F_IPFF_ROUTING_NXT, lenf = MOPS_F_IPFF_ROUTING_LEN; break;
-        case MOPS_PROTO_VRF1: group = MOPS_F_IPFF_VRF1, nxt = MOPS_F_IPFF_VRF1_NXT, lenf = MOPS_F_NONE; break;
-        case MOPS_PROTO_VRF2: group = MOPS_F_IPFF_VRF2, nxt = MOPS_F_IPFF_VRF2_NXT, lenf = MOPS_F_NONE; break;
-        default: group = MOPS_F_IPFF_FLOWLABEL, nxt = MOPS_F_IPFF_FLOWLABEL_NXT, lenf = MOPS_F_NONE; break;
+            case MOPS_PROTO_HOPOPTS:
+                group = MOPS_F_IPFF_HOPOPTS, nxt = MOPS_F_IPFF_HOPOPTS_NXT, lenf = MOPS_F_IPFF_HOPOPTS_LEN;
+                break;
+            case MOPS_PROTO_DSTOPTS:
+                group = MOPS_F_IPFF_DSTOPTS, nxt = MOPS_F_IPFF_DSTOPTS_NXT, lenf = MOPS_F_IPFF_DSTOPTS_LEN;
+                break;
+            case MOPS_PROTO_ROUTING:
+                group = MOPS_F_IPFF_ROUTING, nxt = MOPS_F_IPFF_ROUTING_NXT, lenf = MOPS_F_IPFF_ROUTING_LEN;
+                break;
+            case MOPS_PROTO_VRF1: group = MOPS_F_IPFF_VRF1, nxt = MOPS_F_IPFF_VRF1_NXT, lenf = MOPS_F_NONE; break;
+            case MOPS_PROTO_VRF2: group = MOPS_F_IPFF_VRF2, nxt = MOPS_F_IPFF_VRF2_NXT, lenf = MOPS_F_NONE; break;
+            default: group = MOPS_F_IPFF_FLOWLABEL, nxt = MOPS_F_IPFF_FLOWLABEL_NXT, lenf = MOPS_F_NONE; break;
         }
         if (proto == MOPS_PROTO_HOPOPTS || proto == MOPS_PROTO_DSTOPTS || proto == MOPS_PROTO_ROUTING)
             len = 8 * (tvb_get_guint8(tvb, off + 2) + 1);
@@ -232,29 +241,30 @@ static guint16 ext_chain(proto_tree *tree, tvbuff_t *tvb, int *offp, guint16 pro
         if (lenf != MOPS_F_NONE)
             proto_tree_add_uint(et, mops_hf[lenf], tvb, off + 2, 1, len);
         switch (proto) {
-        case MOPS_PROTO_HOPOPTS:
-        case MOPS_PROTO_DSTOPTS:
-            options(et, tvb, off + 3, off + len, proto == MOPS_PROTO_HOPOPTS);
-            break;
-        case MOPS_PROTO_ROUTING: {
-            guint8 type = tvb_get_guint8(tvb, off + 3);
-            proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_ROUTING_TYPE], tvb, off + 3, 1, ENC_NA);
-            proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_ROUTING_SEGLEFT], tvb, off + 4, 1, ENC_NA);
-            for (int a = off + 8; type == 0 && a + 8 <= off + len; a += 8) /* E5 */
-                mops_add_addr(et, MOPS_F_IPFF_ROUTING_ADDR, tvb, a, 8, tvb_get_ntoh64(tvb, a) & MOPS_ADDR_MASK);
-            break;
-        }
-        case MOPS_PROTO_VRF1:
-            proto_tree_add_uint(et, mops_hf[MOPS_F_IPFF_VRF1_LABEL], tvb, off, 4, tvb_get_ntohl(tvb, off) & 0x3ffff);
-            break;
-        case MOPS_PROTO_VRF2:
-            mops_add_addr(et, MOPS_F_IPFF_VRF2_ENCAP, tvb, off, 8, tvb_get_ntoh64(tvb, off) & MOPS_ADDR_MASK);
-            mops_add_addr(et, MOPS_F_IPFF_VRF2_DECAP, tvb, off + 8, 8, tvb_get_ntoh64(tvb, off + 8) & MOPS_ADDR_MASK);
-            proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_VRF2_LABEL], tvb, off + 16, 4, ENC_BIG_ENDIAN);
-            break;
-        case MOPS_PROTO_FLOW_LABEL:
-            proto_tree_add_uint(et, mops_hf[MOPS_F_IPFF_FLOWLABEL_LABEL], tvb, off, 4, tvb_get_ntohl(tvb, off) & 0x3ffff);
-            break;
+            case MOPS_PROTO_HOPOPTS:
+            case MOPS_PROTO_DSTOPTS: options(et, tvb, off + 3, off + len, proto == MOPS_PROTO_HOPOPTS); break;
+            case MOPS_PROTO_ROUTING: {
+                guint8 type = tvb_get_guint8(tvb, off + 3);
+                proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_ROUTING_TYPE], tvb, off + 3, 1, ENC_NA);
+                proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_ROUTING_SEGLEFT], tvb, off + 4, 1, ENC_NA);
+                for (int a = off + 8; type == 0 && a + 8 <= off + len; a += 8) /* E5 */
+                    mops_add_addr(et, MOPS_F_IPFF_ROUTING_ADDR, tvb, a, 8, tvb_get_ntoh64(tvb, a) & MOPS_ADDR_MASK);
+                break;
+            }
+            case MOPS_PROTO_VRF1:
+                proto_tree_add_uint(et, mops_hf[MOPS_F_IPFF_VRF1_LABEL], tvb, off, 4,
+                                    tvb_get_ntohl(tvb, off) & 0x3ffff);
+                break;
+            case MOPS_PROTO_VRF2:
+                mops_add_addr(et, MOPS_F_IPFF_VRF2_ENCAP, tvb, off, 8, tvb_get_ntoh64(tvb, off) & MOPS_ADDR_MASK);
+                mops_add_addr(et, MOPS_F_IPFF_VRF2_DECAP, tvb, off + 8, 8,
+                              tvb_get_ntoh64(tvb, off + 8) & MOPS_ADDR_MASK);
+                proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_VRF2_LABEL], tvb, off + 16, 4, ENC_BIG_ENDIAN);
+                break;
+            case MOPS_PROTO_FLOW_LABEL:
+                proto_tree_add_uint(et, mops_hf[MOPS_F_IPFF_FLOWLABEL_LABEL], tvb, off, 4,
+                                    tvb_get_ntohl(tvb, off) & 0x3ffff);
+                break;
         }
         off += len;
         proto = next;
@@ -408,7 +418,8 @@ void mops_register_ipff(void)
     prefs_register_uint_preference(m, "udp_port", "UDP port", "UDP port of the IPFF-in-UDP overlay (profile §1)", 10,
                                    &pref_udp_port);
     prefs_register_uint_preference(m, "recv_src_option", "Received-source option type",
-                                   "Destination Options option type of MOPS §3.2 (profile §4)", 16, &pref_recv_src_option);
+                                   "Destination Options option type of MOPS §3.2 (profile §4)", 16,
+                                   &pref_recv_src_option);
     prefs_register_bool_preference(m, "verify_checksums", "Verify checksums",
                                    "Verify the ICMPv5 CRC-32 and the TCP and UDPv5 checksums", &mops_verify_checksums);
     register_init_routine(init_sessions);

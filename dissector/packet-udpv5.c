@@ -24,7 +24,8 @@ static int dissect_udpv5(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     guint32 len = tvb_reported_length_remaining(tvb, MOPS_UDPV5_HDR_LEN);
     const struct mops_packet *pkt = ip ? ip->pkt : NULL;
     if (pkt && (pkt->layers & MOPS_L_UDP) && !pinfo->flags.in_error_pkt) {
-        mops_add_check(t, tvb, 4, 2, MOPS_F_UDPV5_CHECKSUM_STATUS, MOPS_F_UDPV5_CHECKSUM_EXPECTED, &pkt->udp.csum_check);
+        mops_add_check(t, tvb, 4, 2, MOPS_F_UDPV5_CHECKSUM_STATUS, MOPS_F_UDPV5_CHECKSUM_EXPECTED,
+                       &pkt->udp.csum_check);
         mops_add_problems(pinfo, ti, pkt, pkt->l4_off, G_MAXUINT32);
     }
     proto_item *li = proto_tree_add_uint(t, mops_hf[MOPS_F_UDPV5_LENGTH], tvb, MOPS_UDPV5_HDR_LEN, 0, len);
@@ -46,8 +47,8 @@ static int dissect_mobile_capable(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
         proto_tree_add_item(ot, hf_tcp_option_len, tvb, 1, 1, ENC_NA);
     proto_item *ti = proto_tree_add_boolean(ot, mops_hf[MOPS_F_TCP_OPTION_MOBILE_CAPABLE], tvb, 0, len, TRUE);
     if (len != MOPS_MOBILE_CAPABLE_LEN)
-        expert_add_info_format(pinfo, ti, &mops_ei[MOPS_P_TCP_OPTION], "MOBILE_CAPABLE option of length %u, expected %u",
-                               len, MOPS_MOBILE_CAPABLE_LEN);
+        expert_add_info_format(pinfo, ti, &mops_ei[MOPS_P_TCP_OPTION],
+                               "MOBILE_CAPABLE option of length %u, expected %u", len, MOPS_MOBILE_CAPABLE_LEN);
     return (int)tvb_captured_length(tvb);
 }
 
@@ -66,8 +67,8 @@ void mops_register_udpv5(void)
     udpv5_handle = register_dissector("udpv5", dissect_udpv5, proto_udpv5);
     /* Named as Wireshark names its own TCP options. */
     proto_mc = proto_register_protocol_in_name_only("TCP Option - MOBILE_CAPABLE", "MOBILE_CAPABLE",
-                                                    "tcp.options.mobile_capable",
-                                                    proto_get_id_by_filter_name("tcp"), FT_BYTES);
+                                                    "tcp.options.mobile_capable", proto_get_id_by_filter_name("tcp"),
+                                                    FT_BYTES);
     mc_handle = create_dissector_handle(dissect_mobile_capable, proto_mc);
     module_t *m = prefs_register_protocol(proto_udpv5, apply_prefs);
     prefs_register_uint_preference(m, "mobile_capable_kind", "MOBILE_CAPABLE option kind",

@@ -33,17 +33,17 @@ static int owner(const char *name)
 static enum ftenum ftype(enum mops_ftype t)
 {
     switch (t) {
-    case MOPS_FT_BOOL: return FT_BOOLEAN;
-    case MOPS_FT_UINT8: return FT_UINT8;
-    case MOPS_FT_UINT16: return FT_UINT16;
-    case MOPS_FT_UINT32: return FT_UINT32;
-    case MOPS_FT_UINT64: return FT_UINT64;
-    case MOPS_FT_ADDR: return FT_STRING;   /* dotted: ipff.src == 10.2.0.0.1 */
-    case MOPS_FT_ETHER: return FT_ETHER;
-    case MOPS_FT_STRING: return FT_STRING;
-    case MOPS_FT_FRAMENUM: return FT_FRAMENUM;
-    case MOPS_FT_RELTIME: return FT_RELATIVE_TIME;
-    case MOPS_FT_NONE: return FT_NONE;
+        case MOPS_FT_BOOL: return FT_BOOLEAN;
+        case MOPS_FT_UINT8: return FT_UINT8;
+        case MOPS_FT_UINT16: return FT_UINT16;
+        case MOPS_FT_UINT32: return FT_UINT32;
+        case MOPS_FT_UINT64: return FT_UINT64;
+        case MOPS_FT_ADDR: return FT_STRING; /* dotted: ipff.src == 10.2.0.0.1 */
+        case MOPS_FT_ETHER: return FT_ETHER;
+        case MOPS_FT_STRING: return FT_STRING;
+        case MOPS_FT_FRAMENUM: return FT_FRAMENUM;
+        case MOPS_FT_RELTIME: return FT_RELATIVE_TIME;
+        case MOPS_FT_NONE: return FT_NONE;
     }
     return FT_NONE;
 }
@@ -51,11 +51,13 @@ static enum ftenum ftype(enum mops_ftype t)
 static int display(const struct mops_field_info *f)
 {
     switch (ftype(f->type)) {
-    case FT_UINT8: case FT_UINT16: case FT_UINT32: case FT_UINT64:
-        return f->base == MOPS_FB_HEX ? BASE_HEX : BASE_DEC;
-    case FT_STRING: return BASE_NONE;
-    case FT_FRAMENUM: return BASE_NONE;
-    default: return BASE_NONE;
+        case FT_UINT8:
+        case FT_UINT16:
+        case FT_UINT32:
+        case FT_UINT64: return f->base == MOPS_FB_HEX ? BASE_HEX : BASE_DEC;
+        case FT_STRING: return BASE_NONE;
+        case FT_FRAMENUM: return BASE_NONE;
+        default: return BASE_NONE;
     }
 }
 
@@ -69,7 +71,10 @@ static int ipff_to_str(const address *addr, gchar *buf, int buf_len)
 }
 
 static int ipff_str_len(const address *addr _U_) { return MOPS_ADDR_STRLEN; }
-static const char *ipff_col_filter(const address *addr _U_, gboolean is_src) { return is_src ? "ipff.src" : "ipff.dst"; }
+static const char *ipff_col_filter(const address *addr _U_, gboolean is_src)
+{
+    return is_src ? "ipff.src" : "ipff.dst";
+}
 static int ipff_addr_len(void) { return 8; }
 
 void mops_set_address(packet_info *pinfo, address *a, mops_addr_t v)
@@ -112,8 +117,9 @@ void mops_register_fields(void)
         if (p < 0)
             continue;
         int k = p == proto_ipff ? 0 : p == proto_icmpv5 ? 1 : p == proto_mops ? 2 : 3;
-        hf_register_info r = {&mops_hf[id], {f->label, f->name, ftype(f->type), display(f), NULL, 0x0,
-                                             f->description[0] ? f->description : NULL, HFILL}};
+        hf_register_info r = {&mops_hf[id],
+                              {f->label, f->name, ftype(f->type), display(f), NULL, 0x0,
+                               f->description[0] ? f->description : NULL, HFILL}};
         by_proto[k][n[k]++] = r;
         if (f->is_group || f->type == MOPS_FT_NONE)
             etts[n_ett++] = &mops_ett[id];
@@ -133,12 +139,14 @@ void mops_register_fields(void)
         for (gchar *c = name; *c; c++)
             if (*c == '-')
                 *c = '_';
-        int group = g_str_equal(pi->group, "checksum") ? PI_CHECKSUM
-                  : g_str_equal(pi->group, "malformed") ? PI_MALFORMED
-                  : g_str_equal(pi->group, "undecoded") ? PI_UNDECODED
-                  : g_str_equal(pi->group, "sequence") ? PI_SEQUENCE : PI_PROTOCOL;
+        int group = g_str_equal(pi->group, "checksum")    ? PI_CHECKSUM
+                    : g_str_equal(pi->group, "malformed") ? PI_MALFORMED
+                    : g_str_equal(pi->group, "undecoded") ? PI_UNDECODED
+                    : g_str_equal(pi->group, "sequence")  ? PI_SEQUENCE
+                                                          : PI_PROTOCOL;
         int severity = pi->severity == MOPS_SEV_ERROR ? PI_ERROR : pi->severity == MOPS_SEV_WARNING ? PI_WARN : PI_NOTE;
-        ei_register_info r = {&mops_ei[id], {g_strdup_printf("mops.expert.%s", name), group, severity, pi->summary, EXPFILL}};
+        ei_register_info r = {&mops_ei[id],
+                              {g_strdup_printf("mops.expert.%s", name), group, severity, pi->summary, EXPFILL}};
         ei[id] = r;
         g_free(name);
     }

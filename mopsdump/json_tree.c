@@ -10,12 +10,14 @@ enum { JT_OBJ, JT_ARR, JT_INT, JT_REAL, JT_STR, JT_TRUE };
 
 struct jt {
     int type;
-    unsigned key, klen;         /* in the text arena */
+    unsigned key, klen; /* in the text arena */
     struct jt *first, *last, *next;
     union {
         long long i;
         double d;
-        struct { unsigned off, len; } s;
+        struct {
+            unsigned off, len;
+        } s;
     } v;
 };
 
@@ -25,7 +27,7 @@ struct jt {
  * from frame to frame; text from one growing buffer, by offset. */
 static struct {
     struct jt **blocks;
-    size_t n_blocks, used;      /* nodes handed out this frame */
+    size_t n_blocks, used; /* nodes handed out this frame */
     struct sbuf text;
 } A;
 
@@ -119,10 +121,7 @@ void jt_set(struct jt *obj, const char *key, struct jt *v)
     link_child(obj, v);
 }
 
-void jt_append(struct jt *arr, struct jt *v)
-{
-    link_child(arr, v);
-}
+void jt_append(struct jt *arr, struct jt *v) { link_child(arr, v); }
 
 static void put_string(struct sbuf *b, const char *s, size_t len)
 {
@@ -138,16 +137,16 @@ static void put_string(struct sbuf *b, const char *s, size_t len)
         char esc[7] = {'\\', 0};
         size_t n = 2;
         switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\t': esc[1] = 't'; break;
-        case '\r': esc[1] = 'r'; break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            n = 6;
+            case '"': esc[1] = '"'; break;
+            case '\\': esc[1] = '\\'; break;
+            case '\n': esc[1] = 'n'; break;
+            case '\t': esc[1] = 't'; break;
+            case '\r': esc[1] = 'r'; break;
+            default:
+                memcpy(esc + 1, "u00", 3);
+                esc[4] = hex[c >> 4];
+                esc[5] = hex[c & 15];
+                n = 6;
         }
         sb_add(b, esc, n);
     }
@@ -170,19 +169,19 @@ static void put_int(struct sbuf *b, long long v)
 static void dump(const struct jt *v, struct sbuf *b)
 {
     switch (v->type) {
-    case JT_INT: put_int(b, v->v.i); return;
-    case JT_TRUE: sb_add(b, "true", 4); return;
-    case JT_STR: put_string(b, A.text.s + v->v.s.off, v->v.s.len); return;
-    case JT_REAL: {
-        /* As jansson writes reals: 17 significant digits, always a real. */
-        char buf[40];
-        int n = snprintf(buf, sizeof buf, "%.17g", v->v.d);
-        if (!strpbrk(buf, ".eE") && n < (int)sizeof buf - 2)
-            memcpy(buf + n, ".0", 3), n += 2;
-        sb_add(b, buf, (size_t)n);
-        return;
-    }
-    default: break;
+        case JT_INT: put_int(b, v->v.i); return;
+        case JT_TRUE: sb_add(b, "true", 4); return;
+        case JT_STR: put_string(b, A.text.s + v->v.s.off, v->v.s.len); return;
+        case JT_REAL: {
+            /* As jansson writes reals: 17 significant digits, always a real. */
+            char buf[40];
+            int n = snprintf(buf, sizeof buf, "%.17g", v->v.d);
+            if (!strpbrk(buf, ".eE") && n < (int)sizeof buf - 2)
+                memcpy(buf + n, ".0", 3), n += 2;
+            sb_add(b, buf, (size_t)n);
+            return;
+        }
+        default: break;
     }
     bool obj = v->type == JT_OBJ;
     sb_add(b, obj ? "{" : "[", 1);

@@ -99,12 +99,10 @@ static const char *default_interface(char *buf, size_t len)
 
 static void print_stats(const struct mops_cap_stats *st)
 {
-    fprintf(stderr, "%llu packet%s captured\n", (unsigned long long)st->frames,
-            st->frames == 1 ? "" : "s");
+    fprintf(stderr, "%llu packet%s captured\n", (unsigned long long)st->frames, st->frames == 1 ? "" : "s");
     fprintf(stderr, "%llu packet%s received by filter\n", (unsigned long long)st->received,
             st->received == 1 ? "" : "s");
-    fprintf(stderr, "%llu packet%s dropped by kernel\n", (unsigned long long)st->dropped,
-            st->dropped == 1 ? "" : "s");
+    fprintf(stderr, "%llu packet%s dropped by kernel\n", (unsigned long long)st->dropped, st->dropped == 1 ? "" : "s");
     if (st->if_dropped)
         fprintf(stderr, "%llu packet%s dropped by interface\n", (unsigned long long)st->if_dropped,
                 st->if_dropped == 1 ? "" : "s");
@@ -133,9 +131,13 @@ int main(int argc, char **argv)
     }
 
     char ifbuf[64];
-    struct mops_cap_opts co = {
-        .path = o.read_file, .iface = o.iface, .snaplen = o.snaplen, .no_promisc = o.no_promisc,
-        .immediate = o.immediate, .buffer_kib = o.buffer_kib, .filter = o.filter};
+    struct mops_cap_opts co = {.path = o.read_file,
+                               .iface = o.iface,
+                               .snaplen = o.snaplen,
+                               .no_promisc = o.no_promisc,
+                               .immediate = o.immediate,
+                               .buffer_kib = o.buffer_kib,
+                               .filter = o.filter};
     if (!co.path && !co.iface && !(co.iface = default_interface(ifbuf, sizeof ifbuf))) {
         fprintf(stderr, "mopsdump: no interface is up to capture on; give -i IFACE or -r FILE\n");
         return 2;
@@ -150,12 +152,11 @@ int main(int argc, char **argv)
     if (mops_cap_warning(cap))
         fprintf(stderr, "mopsdump: warning: %s\n", mops_cap_warning(cap));
     if (mops_cap_is_live(cap))
-        fprintf(stderr, "mopsdump: listening on %s, link-type %s, snapshot length %u bytes\n",
-                co.iface, linktype_text(first->linktype), first->snaplen);
+        fprintf(stderr, "mopsdump: listening on %s, link-type %s, snapshot length %u bytes\n", co.iface,
+                linktype_text(first->linktype), first->snaplen);
     else if (first)
         fprintf(stderr, "reading from file %s, link-type %s, snapshot length %u\n",
-                strcmp(co.path, "-") == 0 ? "-" : co.path, linktype_text(first->linktype),
-                first->snaplen);
+                strcmp(co.path, "-") == 0 ? "-" : co.path, linktype_text(first->linktype), first->snaplen);
 
     /* As tcpdump: root is given up before any output file is created, so
      * rotated files belong to the user too. */

@@ -7,9 +7,24 @@
 #include <string.h>
 
 enum {
-    OPT_IMMEDIATE = 256, OPT_VERSION, OPT_PRINT, OPT_IPFF_ONLY, OPT_ETHERTYPE, OPT_UDP_PORT,
-    OPT_MOPS_TYPES, OPT_MC_KIND, OPT_NANO, OPT_VALIDATE, OPT_COUNT, OPT_REPORT, OPT_EVENTS, OPT_RULES, OPT_IGNORE,
-    OPT_MAX_PER_FLOW, OPT_LIST_RULES, OPT_TOPOLOGY,
+    OPT_IMMEDIATE = 256,
+    OPT_VERSION,
+    OPT_PRINT,
+    OPT_IPFF_ONLY,
+    OPT_ETHERTYPE,
+    OPT_UDP_PORT,
+    OPT_MOPS_TYPES,
+    OPT_MC_KIND,
+    OPT_NANO,
+    OPT_VALIDATE,
+    OPT_COUNT,
+    OPT_REPORT,
+    OPT_EVENTS,
+    OPT_RULES,
+    OPT_IGNORE,
+    OPT_MAX_PER_FLOW,
+    OPT_LIST_RULES,
+    OPT_TOPOLOGY,
 };
 
 static const struct option long_opts[] = {
@@ -44,46 +59,45 @@ static const struct option long_opts[] = {
 
 void md_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: mopsdump [-DehlnpqUvxX#] [-B KiB] [-c count] [-C MB] [-G seconds]\n"
-            "                [-i interface] [-r file] [-s snaplen] [-t...] [-T json]\n"
-            "                [-w file] [-W files] [-Z user] [--immediate-mode] [--print]\n"
-            "                [--ipff-only] [--nano] [--ethertype N] [--udp-port N]\n"
-            "                [--mops-types M,A,N] [--mobile-capable-kind N] [--count]\n"
-            "                [expression]\n"
-            "       mopsdump --validate [-r file | -i interface] [--report file] [--events file]\n"
-            "                [--rules IDS] [--ignore IDS] [--max-per-flow N] [--topology file]\n"
-            "                [expression]\n"
-            "\n"
-            "  -i IFACE    capture live on IFACE (\"any\": all); -D lists interfaces\n"
-            "  -r FILE     read a pcap or pcapng file (- for standard input)\n"
-            "  -w FILE     write the frames that pass the filter (- for standard output);\n"
-            "              .pcapng names get pcapng, others pcap; add --print to print too\n"
-            "  -C MB, -G SECONDS, -W N   rotate -w files by size or time, keep N\n"
-            "  -U          flush -w output after every frame\n"
-            "  -c COUNT    stop after COUNT frames\n"
-            "  -s SNAPLEN  octets to capture per frame (0: 262144)\n"
-            "  -B KiB      kernel buffer size;  -p  not promiscuous;  --immediate-mode\n"
-            "  -Z USER     drop privileges to USER once the capture is open\n"
-            "  -T json     one JSON object per frame (names as in docs/fields.md)\n"
-            "  -q, -v, -vv, -vvv   less or more detail;  -e  link-level header\n"
-            "  -x, -xx, -X, -XX    hex (and ASCII) from the IPFF header, or the frame\n"
-            "  -t none, -tt epoch, -ttt delta, -tttt date, -ttttt since first;  --nano\n"
-            "  -#          frame numbers;  -l  line-buffered;  -n  (accepted; no names)\n"
-            "  --ipff-only skip frames that carry no IPFF\n"
-            "  --count     decode every frame, print only the counts (as tcpdump --count)\n"
-            "  --ethertype, --udp-port, --mops-types, --mobile-capable-kind\n"
-            "              the wire profile's numbers (0x88b5, 5505, 100,101,102, 32)\n"
-            "  --validate  judge the traffic against the reference logic: findings as\n"
-            "              they happen, a summary on stderr; exit 1 if an error rule fired\n"
-            "  --report F  the JSON report (- for standard output)\n"
-            "  --events F  one JSON line per finding as it happens (- for standard output)\n"
-            "  --rules IDS, --ignore IDS   only these rules, or all but these (comma list)\n"
-            "  --max-per-flow N  findings kept per rule and flow (default 10; 0: all)\n"
-            "  --list-rules      the rules: id, severity, the section each cites\n"
-            "  --topology F  servers' sequence check and Unique IDs, nodes' links (JSON)\n"
-            "  expression  a BPF filter on the link layer, e.g. 'ether proto 0x88b5'\n"
-            "              or 'udp port 5505'\n");
+    fprintf(f, "Usage: mopsdump [-DehlnpqUvxX#] [-B KiB] [-c count] [-C MB] [-G seconds]\n"
+               "                [-i interface] [-r file] [-s snaplen] [-t...] [-T json]\n"
+               "                [-w file] [-W files] [-Z user] [--immediate-mode] [--print]\n"
+               "                [--ipff-only] [--nano] [--ethertype N] [--udp-port N]\n"
+               "                [--mops-types M,A,N] [--mobile-capable-kind N] [--count]\n"
+               "                [expression]\n"
+               "       mopsdump --validate [-r file | -i interface] [--report file] [--events file]\n"
+               "                [--rules IDS] [--ignore IDS] [--max-per-flow N] [--topology file]\n"
+               "                [expression]\n"
+               "\n"
+               "  -i IFACE    capture live on IFACE (\"any\": all); -D lists interfaces\n"
+               "  -r FILE     read a pcap or pcapng file (- for standard input)\n"
+               "  -w FILE     write the frames that pass the filter (- for standard output);\n"
+               "              .pcapng names get pcapng, others pcap; add --print to print too\n"
+               "  -C MB, -G SECONDS, -W N   rotate -w files by size or time, keep N\n"
+               "  -U          flush -w output after every frame\n"
+               "  -c COUNT    stop after COUNT frames\n"
+               "  -s SNAPLEN  octets to capture per frame (0: 262144)\n"
+               "  -B KiB      kernel buffer size;  -p  not promiscuous;  --immediate-mode\n"
+               "  -Z USER     drop privileges to USER once the capture is open\n"
+               "  -T json     one JSON object per frame (names as in docs/fields.md)\n"
+               "  -q, -v, -vv, -vvv   less or more detail;  -e  link-level header\n"
+               "  -x, -xx, -X, -XX    hex (and ASCII) from the IPFF header, or the frame\n"
+               "  -t none, -tt epoch, -ttt delta, -tttt date, -ttttt since first;  --nano\n"
+               "  -#          frame numbers;  -l  line-buffered;  -n  (accepted; no names)\n"
+               "  --ipff-only skip frames that carry no IPFF\n"
+               "  --count     decode every frame, print only the counts (as tcpdump --count)\n"
+               "  --ethertype, --udp-port, --mops-types, --mobile-capable-kind\n"
+               "              the wire profile's numbers (0x88b5, 5505, 100,101,102, 32)\n"
+               "  --validate  judge the traffic against the reference logic: findings as\n"
+               "              they happen, a summary on stderr; exit 1 if an error rule fired\n"
+               "  --report F  the JSON report (- for standard output)\n"
+               "  --events F  one JSON line per finding as it happens (- for standard output)\n"
+               "  --rules IDS, --ignore IDS   only these rules, or all but these (comma list)\n"
+               "  --max-per-flow N  findings kept per rule and flow (default 10; 0: all)\n"
+               "  --list-rules      the rules: id, severity, the section each cites\n"
+               "  --topology F  servers' sequence check and Unique IDs, nodes' links (JSON)\n"
+               "  expression  a BPF filter on the link layer, e.g. 'ether proto 0x88b5'\n"
+               "              or 'udp port 5505'\n");
 }
 
 static int bad(const char *fmt, const char *arg)
@@ -119,8 +133,7 @@ static bool rule_list(const char *arg, bool only, struct mops_validate_opts *vo)
 }
 
 /* A whole number in [lo, hi]; decimal, or hex with 0x. */
-static bool number(const char *s, unsigned long long lo, unsigned long long hi,
-                   unsigned long long *out)
+static bool number(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *out)
 {
     char *end;
     if (!*s || *s == '-')
@@ -143,118 +156,116 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+:B:c:C:DeG:hi:lnpqr:s:tT:UvW:w:xXZ:#", long_opts, NULL)) != -1) {
         switch (c) {
-        case 'B':
-            if (!number(optarg, 1, 1u << 21, &v))
-                return bad("-B wants a buffer size in KiB, not '%s'", optarg);
-            o->buffer_kib = (int)v;
-            break;
-        case 'c':
-            if (!number(optarg, 1, UINT64_MAX, &v))
-                return bad("-c wants a positive count, not '%s'", optarg);
-            o->count = v;
-            break;
-        case 'C':
-            if (!number(optarg, 1, 1000000, &v))
-                return bad("-C wants a file size in millions of octets, not '%s'", optarg);
-            o->rotate_bytes = v * 1000000u;
-            break;
-        case 'D': o->list_interfaces = true; break;
-        case 'e': o->link_header = true; break;
-        case 'G':
-            if (!number(optarg, 1, 100000000, &v))
-                return bad("-G wants a rotation period in seconds, not '%s'", optarg);
-            o->rotate_seconds = (int)v;
-            break;
-        case 'h': md_usage(stdout); return 0;
-        case 'i': o->iface = optarg; break;
-        case 'l': o->line_buffered = true; break;
-        case 'n': break; /* IPFF has no names to look up yet */
-        case 'p': o->no_promisc = true; break;
-        case 'q': o->quiet = true; break;
-        case 'r': o->read_file = optarg; break;
-        case 's':
-            if (!number(optarg, 0, 262144, &v))
-                return bad("-s wants a snapshot length from 0 to 262144, not '%s'", optarg);
-            o->snaplen = (int)v;
-            break;
-        case 't': o->time_style++; break;
-        case 'T':
-            if (strcmp(optarg, "json") == 0)
-                o->json = true;
-            else if (strcmp(optarg, "text") != 0)
-                return bad("-T knows json and text, not '%s'", optarg);
-            break;
-        case 'U': o->packet_buffered = true; break;
-        case 'v': o->verbose++; break;
-        case 'W':
-            if (!number(optarg, 1, 1000000, &v))
-                return bad("-W wants a number of files, not '%s'", optarg);
-            o->rotate_files = (int)v;
-            break;
-        case 'w': o->write_file = optarg; break;
-        case 'x': o->hex++; break;
-        case 'X': o->hex++, o->hex_ascii = true; break;
-        case 'Z': o->user = optarg; break;
-        case '#': o->numbers = true; break;
-        case OPT_IMMEDIATE: o->immediate = true; break;
-        case OPT_VERSION:
-            printf("mopsdump %s\n%s\n", MOPS_VERSION_STRING, pcap_lib_version());
-            return 0;
-        case OPT_PRINT: o->print_while_writing = true; break;
-        case OPT_IPFF_ONLY: o->ipff_only = true; break;
-        case OPT_NANO: o->nano = true; break;
-        case OPT_VALIDATE: o->validate = true; break;
-        case OPT_COUNT: o->count_only = true; break;
-        case OPT_LIST_RULES: o->list_rules = true; break;
-        case OPT_TOPOLOGY: {
-            char err[256];
-            if (mops_topology_load(optarg, &o->topology, err, sizeof err) < 0)
-                return bad("--topology %s", err);
-            o->vopts.topology = &o->topology;
-            break;
-        }
-        case OPT_REPORT: o->report = optarg; break;
-        case OPT_EVENTS: o->events = optarg; break;
-        case OPT_RULES:
-        case OPT_IGNORE:
-            if (!rule_list(optarg, c == OPT_RULES, &o->vopts))
-                return 2;
-            break;
-        case OPT_MAX_PER_FLOW:
-            if (!number(optarg, 0, 1000000, &v))
-                return bad("--max-per-flow wants a number from 0 to 1000000, not '%s'", optarg);
-            o->vopts.max_per_flow = (unsigned)v;
-            break;
-        case OPT_ETHERTYPE:
-            if (!number(optarg, 0x600, 0xffff, &v))
-                return bad("--ethertype wants a number from 0x600 to 0xffff, not '%s'", optarg);
-            o->settings.ethertype = (uint16_t)v;
-            break;
-        case OPT_UDP_PORT:
-            if (!number(optarg, 1, 65535, &v))
-                return bad("--udp-port wants a port from 1 to 65535, not '%s'", optarg);
-            o->settings.udp_port = (uint16_t)v;
-            break;
-        case OPT_MOPS_TYPES:
-            if (mops_settings_parse_types(&o->settings, optarg, &why) < 0) {
-                fprintf(stderr, "mopsdump: --mops-types '%s': %s\n", optarg, why);
-                return 2;
+            case 'B':
+                if (!number(optarg, 1, 1u << 21, &v))
+                    return bad("-B wants a buffer size in KiB, not '%s'", optarg);
+                o->buffer_kib = (int)v;
+                break;
+            case 'c':
+                if (!number(optarg, 1, UINT64_MAX, &v))
+                    return bad("-c wants a positive count, not '%s'", optarg);
+                o->count = v;
+                break;
+            case 'C':
+                if (!number(optarg, 1, 1000000, &v))
+                    return bad("-C wants a file size in millions of octets, not '%s'", optarg);
+                o->rotate_bytes = v * 1000000u;
+                break;
+            case 'D': o->list_interfaces = true; break;
+            case 'e': o->link_header = true; break;
+            case 'G':
+                if (!number(optarg, 1, 100000000, &v))
+                    return bad("-G wants a rotation period in seconds, not '%s'", optarg);
+                o->rotate_seconds = (int)v;
+                break;
+            case 'h': md_usage(stdout); return 0;
+            case 'i': o->iface = optarg; break;
+            case 'l': o->line_buffered = true; break;
+            case 'n': break; /* IPFF has no names to look up yet */
+            case 'p': o->no_promisc = true; break;
+            case 'q': o->quiet = true; break;
+            case 'r': o->read_file = optarg; break;
+            case 's':
+                if (!number(optarg, 0, 262144, &v))
+                    return bad("-s wants a snapshot length from 0 to 262144, not '%s'", optarg);
+                o->snaplen = (int)v;
+                break;
+            case 't': o->time_style++; break;
+            case 'T':
+                if (strcmp(optarg, "json") == 0)
+                    o->json = true;
+                else if (strcmp(optarg, "text") != 0)
+                    return bad("-T knows json and text, not '%s'", optarg);
+                break;
+            case 'U': o->packet_buffered = true; break;
+            case 'v': o->verbose++; break;
+            case 'W':
+                if (!number(optarg, 1, 1000000, &v))
+                    return bad("-W wants a number of files, not '%s'", optarg);
+                o->rotate_files = (int)v;
+                break;
+            case 'w': o->write_file = optarg; break;
+            case 'x': o->hex++; break;
+            case 'X': o->hex++, o->hex_ascii = true; break;
+            case 'Z': o->user = optarg; break;
+            case '#': o->numbers = true; break;
+            case OPT_IMMEDIATE: o->immediate = true; break;
+            case OPT_VERSION: printf("mopsdump %s\n%s\n", MOPS_VERSION_STRING, pcap_lib_version()); return 0;
+            case OPT_PRINT: o->print_while_writing = true; break;
+            case OPT_IPFF_ONLY: o->ipff_only = true; break;
+            case OPT_NANO: o->nano = true; break;
+            case OPT_VALIDATE: o->validate = true; break;
+            case OPT_COUNT: o->count_only = true; break;
+            case OPT_LIST_RULES: o->list_rules = true; break;
+            case OPT_TOPOLOGY: {
+                char err[256];
+                if (mops_topology_load(optarg, &o->topology, err, sizeof err) < 0)
+                    return bad("--topology %s", err);
+                o->vopts.topology = &o->topology;
+                break;
             }
-            break;
-        case OPT_MC_KIND:
-            if (!number(optarg, 2, 255, &v))
-                return bad("--mobile-capable-kind wants a TCP option kind from 2 to 255, not '%s'", optarg);
-            o->settings.mobile_capable_kind = (uint8_t)v;
-            break;
-        case ':':
-        default: {
-            char name[64];
-            if (optopt)
-                snprintf(name, sizeof name, "-%c", optopt);
-            else
-                snprintf(name, sizeof name, "%s", argv[optind - 1]);
-            return bad(c == ':' ? "option '%s' needs an argument" : "unknown option '%s'", name);
-        }
+            case OPT_REPORT: o->report = optarg; break;
+            case OPT_EVENTS: o->events = optarg; break;
+            case OPT_RULES:
+            case OPT_IGNORE:
+                if (!rule_list(optarg, c == OPT_RULES, &o->vopts))
+                    return 2;
+                break;
+            case OPT_MAX_PER_FLOW:
+                if (!number(optarg, 0, 1000000, &v))
+                    return bad("--max-per-flow wants a number from 0 to 1000000, not '%s'", optarg);
+                o->vopts.max_per_flow = (unsigned)v;
+                break;
+            case OPT_ETHERTYPE:
+                if (!number(optarg, 0x600, 0xffff, &v))
+                    return bad("--ethertype wants a number from 0x600 to 0xffff, not '%s'", optarg);
+                o->settings.ethertype = (uint16_t)v;
+                break;
+            case OPT_UDP_PORT:
+                if (!number(optarg, 1, 65535, &v))
+                    return bad("--udp-port wants a port from 1 to 65535, not '%s'", optarg);
+                o->settings.udp_port = (uint16_t)v;
+                break;
+            case OPT_MOPS_TYPES:
+                if (mops_settings_parse_types(&o->settings, optarg, &why) < 0) {
+                    fprintf(stderr, "mopsdump: --mops-types '%s': %s\n", optarg, why);
+                    return 2;
+                }
+                break;
+            case OPT_MC_KIND:
+                if (!number(optarg, 2, 255, &v))
+                    return bad("--mobile-capable-kind wants a TCP option kind from 2 to 255, not '%s'", optarg);
+                o->settings.mobile_capable_kind = (uint8_t)v;
+                break;
+            case ':':
+            default: {
+                char name[64];
+                if (optopt)
+                    snprintf(name, sizeof name, "-%c", optopt);
+                else
+                    snprintf(name, sizeof name, "%s", argv[optind - 1]);
+                return bad(c == ':' ? "option '%s' needs an argument" : "unknown option '%s'", name);
+            }
         }
     }
     if (o->time_style > 5)

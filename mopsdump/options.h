@@ -11,23 +11,23 @@
 
 struct md_opts {
     const char *iface, *read_file, *write_file, *user;
-    char *filter;             /* the trailing expression, joined */
-    uint64_t count;           /* -c; 0: unlimited */
+    char *filter;   /* the trailing expression, joined */
+    uint64_t count; /* -c; 0: unlimited */
     int snaplen, buffer_kib;
     bool no_promisc, immediate, link_header, quiet, line_buffered, packet_buffered;
     bool numbers, json, list_interfaces, print_while_writing, ipff_only, nano;
-    int verbose;              /* -v count */
-    int time_style;           /* -t count; 0 default, 1 none, 2 epoch, 3 delta, 4 date, 5 delta from first */
-    int hex;                  /* 0, 1 (-x), 2 (-xx) */
-    bool hex_ascii;           /* -X */
-    uint64_t rotate_bytes;    /* -C, in octets */
-    int rotate_seconds;       /* -G */
-    int rotate_files;         /* -W */
+    int verbose;           /* -v count */
+    int time_style;        /* -t count; 0 default, 1 none, 2 epoch, 3 delta, 4 date, 5 delta from first */
+    int hex;               /* 0, 1 (-x), 2 (-xx) */
+    bool hex_ascii;        /* -X */
+    uint64_t rotate_bytes; /* -C, in octets */
+    int rotate_seconds;    /* -G */
+    int rotate_files;      /* -W */
     struct mops_settings settings;
     /* --validate: judge the traffic instead of printing it */
     bool validate, list_rules;
-    bool count_only;          /* --count: decode, print the counts only */
-    const char *report, *events;  /* JSON report and NDJSON findings; "-" for stdout */
+    bool count_only;             /* --count: decode, print the counts only */
+    const char *report, *events; /* JSON report and NDJSON findings; "-" for stdout */
     struct mops_validate_opts vopts;
     struct mops_topology topology;
 };

@@ -17,15 +17,15 @@ struct md_printer {
     struct md_clock clock;
     struct sbuf sb;
     FILE *out;
-    const struct mops_cap *cap;   /* for each interface's timestamp precision */
+    const struct mops_cap *cap; /* for each interface's timestamp precision */
 };
 
 /* Builds the frame's text (and hex) into p->sb. */
-void md_format_text(struct md_printer *p, uint64_t n, const struct mops_frame *f,
-                    const struct mops_packet *pkt, const struct mops_track_result *tr);
+void md_format_text(struct md_printer *p, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt,
+                    const struct mops_track_result *tr);
 /* Builds the frame's JSON object (one line) into p->sb. */
-void md_format_json(struct md_printer *p, uint64_t n, const struct mops_frame *f,
-                    const struct mops_packet *pkt, const struct mops_track_result *tr);
+void md_format_json(struct md_printer *p, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt,
+                    const struct mops_track_result *tr);
 /* tcpdump's -x / -X block: hex (and ASCII) of len octets. */
 /* aa:bb:cc:dd:ee:ff, as both printers write a MAC address. */
 #define MD_MAC_STRLEN 18

@@ -164,48 +164,46 @@ static void ext_fields(struct jt *root, const struct mops_packet *pkt)
         const struct mops_ext *x = &pkt->ext[i];
         struct jt *e;
         switch (x->type) {
-        case MOPS_PROTO_HOPOPTS:
-        case MOPS_PROTO_DSTOPTS: {
-            bool hop = x->type == MOPS_PROTO_HOPOPTS;
-            e = element(root, hop ? MOPS_F_IPFF_HOPOPTS : MOPS_F_IPFF_DSTOPTS);
-            set(e, hop ? MOPS_F_IPFF_HOPOPTS_NXT : MOPS_F_IPFF_DSTOPTS_NXT, jt_int(x->next));
-            set(e, hop ? MOPS_F_IPFF_HOPOPTS_LEN : MOPS_F_IPFF_DSTOPTS_LEN, jt_int(x->len));
-            for (unsigned k = 0; k < x->u.opts.n_opts; k++) {
-                const struct mops_option *o = &pkt->options[x->u.opts.first_opt + k];
-                struct jt *oe = element(e, hop ? MOPS_F_IPFF_HOPOPTS_OPT : MOPS_F_IPFF_DSTOPTS_OPT);
-                set(oe, hop ? MOPS_F_IPFF_HOPOPTS_OPT_TYPE : MOPS_F_IPFF_DSTOPTS_OPT_TYPE,
-                    jt_int(o->type));
-                set(oe, hop ? MOPS_F_IPFF_HOPOPTS_OPT_LENGTH : MOPS_F_IPFF_DSTOPTS_OPT_LENGTH,
-                    jt_int(o->len));
+            case MOPS_PROTO_HOPOPTS:
+            case MOPS_PROTO_DSTOPTS: {
+                bool hop = x->type == MOPS_PROTO_HOPOPTS;
+                e = element(root, hop ? MOPS_F_IPFF_HOPOPTS : MOPS_F_IPFF_DSTOPTS);
+                set(e, hop ? MOPS_F_IPFF_HOPOPTS_NXT : MOPS_F_IPFF_DSTOPTS_NXT, jt_int(x->next));
+                set(e, hop ? MOPS_F_IPFF_HOPOPTS_LEN : MOPS_F_IPFF_DSTOPTS_LEN, jt_int(x->len));
+                for (unsigned k = 0; k < x->u.opts.n_opts; k++) {
+                    const struct mops_option *o = &pkt->options[x->u.opts.first_opt + k];
+                    struct jt *oe = element(e, hop ? MOPS_F_IPFF_HOPOPTS_OPT : MOPS_F_IPFF_DSTOPTS_OPT);
+                    set(oe, hop ? MOPS_F_IPFF_HOPOPTS_OPT_TYPE : MOPS_F_IPFF_DSTOPTS_OPT_TYPE, jt_int(o->type));
+                    set(oe, hop ? MOPS_F_IPFF_HOPOPTS_OPT_LENGTH : MOPS_F_IPFF_DSTOPTS_OPT_LENGTH, jt_int(o->len));
+                }
+                break;
             }
-            break;
-        }
-        case MOPS_PROTO_ROUTING:
-            e = element(root, MOPS_F_IPFF_ROUTING);
-            set(e, MOPS_F_IPFF_ROUTING_NXT, jt_int(x->next));
-            set(e, MOPS_F_IPFF_ROUTING_LEN, jt_int(x->len));
-            set(e, MOPS_F_IPFF_ROUTING_TYPE, jt_int(x->u.routing.type));
-            set(e, MOPS_F_IPFF_ROUTING_SEGLEFT, jt_int(x->u.routing.segments_left));
-            for (unsigned k = 0; k < x->u.routing.n_addrs; k++)
-                append(e, MOPS_F_IPFF_ROUTING_ADDR, jaddr(pkt->rt_addrs[x->u.routing.first_addr + k]));
-            break;
-        case MOPS_PROTO_VRF1:
-            e = element(root, MOPS_F_IPFF_VRF1);
-            set(e, MOPS_F_IPFF_VRF1_NXT, jt_int(x->next));
-            set(e, MOPS_F_IPFF_VRF1_LABEL, jt_int(x->u.vrf1.label));
-            break;
-        case MOPS_PROTO_VRF2:
-            e = element(root, MOPS_F_IPFF_VRF2);
-            set(e, MOPS_F_IPFF_VRF2_NXT, jt_int(x->next));
-            set(e, MOPS_F_IPFF_VRF2_ENCAP, jaddr(x->u.vrf2.encap));
-            set(e, MOPS_F_IPFF_VRF2_DECAP, jaddr(x->u.vrf2.decap));
-            set(e, MOPS_F_IPFF_VRF2_LABEL, jt_int(x->u.vrf2.label));
-            break;
-        case MOPS_PROTO_FLOW_LABEL:
-            e = element(root, MOPS_F_IPFF_FLOWLABEL);
-            set(e, MOPS_F_IPFF_FLOWLABEL_NXT, jt_int(x->next));
-            set(e, MOPS_F_IPFF_FLOWLABEL_LABEL, jt_int(x->u.flow.label));
-            break;
+            case MOPS_PROTO_ROUTING:
+                e = element(root, MOPS_F_IPFF_ROUTING);
+                set(e, MOPS_F_IPFF_ROUTING_NXT, jt_int(x->next));
+                set(e, MOPS_F_IPFF_ROUTING_LEN, jt_int(x->len));
+                set(e, MOPS_F_IPFF_ROUTING_TYPE, jt_int(x->u.routing.type));
+                set(e, MOPS_F_IPFF_ROUTING_SEGLEFT, jt_int(x->u.routing.segments_left));
+                for (unsigned k = 0; k < x->u.routing.n_addrs; k++)
+                    append(e, MOPS_F_IPFF_ROUTING_ADDR, jaddr(pkt->rt_addrs[x->u.routing.first_addr + k]));
+                break;
+            case MOPS_PROTO_VRF1:
+                e = element(root, MOPS_F_IPFF_VRF1);
+                set(e, MOPS_F_IPFF_VRF1_NXT, jt_int(x->next));
+                set(e, MOPS_F_IPFF_VRF1_LABEL, jt_int(x->u.vrf1.label));
+                break;
+            case MOPS_PROTO_VRF2:
+                e = element(root, MOPS_F_IPFF_VRF2);
+                set(e, MOPS_F_IPFF_VRF2_NXT, jt_int(x->next));
+                set(e, MOPS_F_IPFF_VRF2_ENCAP, jaddr(x->u.vrf2.encap));
+                set(e, MOPS_F_IPFF_VRF2_DECAP, jaddr(x->u.vrf2.decap));
+                set(e, MOPS_F_IPFF_VRF2_LABEL, jt_int(x->u.vrf2.label));
+                break;
+            case MOPS_PROTO_FLOW_LABEL:
+                e = element(root, MOPS_F_IPFF_FLOWLABEL);
+                set(e, MOPS_F_IPFF_FLOWLABEL_NXT, jt_int(x->next));
+                set(e, MOPS_F_IPFF_FLOWLABEL_LABEL, jt_int(x->u.flow.label));
+                break;
         }
     }
     if (pkt->recv_src.present) {
@@ -342,8 +340,8 @@ static void udp_fields(struct jt *root, const struct mops_udp *u)
     set(root, MOPS_F_UDPV5_LENGTH, jt_int(u->payload_len));
 }
 
-void md_format_json(struct md_printer *p, uint64_t n, const struct mops_frame *f,
-                    const struct mops_packet *pkt, const struct mops_track_result *tr)
+void md_format_json(struct md_printer *p, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt,
+                    const struct mops_track_result *tr)
 {
     struct jt *root = jt_obj();
     set(root, MOPS_F_FRAME, jt_int((long long)n));

@@ -46,8 +46,12 @@ static const char *proto_word(uint16_t proto)
 
 static void ethertype(struct sbuf *sb, const struct mops_settings *s, uint16_t t)
 {
-    const char *name = t == s->ethertype ? "IPFF" : t == 0x0800 ? "IPv4" : t == 0x86dd ? "IPv6"
-                     : t == 0x0806 ? "ARP" : t == 0x8100 ? "802.1Q" : NULL;
+    const char *name = t == s->ethertype ? "IPFF"
+                       : t == 0x0800     ? "IPv4"
+                       : t == 0x86dd     ? "IPv6"
+                       : t == 0x0806     ? "ARP"
+                       : t == 0x8100     ? "802.1Q"
+                                         : NULL;
     if (name)
         sb_printf(sb, "ethertype %s (0x%04x)", name, t);
     else
@@ -114,45 +118,41 @@ static void ext_headers(struct md_printer *p, const struct mops_packet *pkt)
         const struct mops_ext *e = &pkt->ext[i];
         sb_printf(sb, "[%s", mops_proto_short(e->type));
         switch (e->type) {
-        case MOPS_PROTO_HOPOPTS:
-        case MOPS_PROTO_DSTOPTS:
-            for (unsigned k = 0; k < e->u.opts.n_opts; k++) {
-                const struct mops_option *o = &pkt->options[e->u.opts.first_opt + k];
-                if (o->type == p->o->settings.recv_src_option && pkt->recv_src.present &&
-                    pkt->recv_src.off == o->off) {
-                    sb_puts(sb, " recv-src ");
-                    addr_port(sb, pkt->recv_src.addr, pkt->recv_src.port);
-                } else if (o->type == MOPS_OPT_PAD1) {
-                    if (v >= 3)
-                        sb_puts(sb, " pad1");
-                } else if (o->type == MOPS_OPT_PADN) {
-                    if (v >= 3)
-                        sb_printf(sb, " padn(%u)", o->len);
-                } else {
-                    sb_printf(sb, " opt 0x%02x(%u)", o->type, o->len);
+            case MOPS_PROTO_HOPOPTS:
+            case MOPS_PROTO_DSTOPTS:
+                for (unsigned k = 0; k < e->u.opts.n_opts; k++) {
+                    const struct mops_option *o = &pkt->options[e->u.opts.first_opt + k];
+                    if (o->type == p->o->settings.recv_src_option && pkt->recv_src.present &&
+                        pkt->recv_src.off == o->off) {
+                        sb_puts(sb, " recv-src ");
+                        addr_port(sb, pkt->recv_src.addr, pkt->recv_src.port);
+                    } else if (o->type == MOPS_OPT_PAD1) {
+                        if (v >= 3)
+                            sb_puts(sb, " pad1");
+                    } else if (o->type == MOPS_OPT_PADN) {
+                        if (v >= 3)
+                            sb_printf(sb, " padn(%u)", o->len);
+                    } else {
+                        sb_printf(sb, " opt 0x%02x(%u)", o->type, o->len);
+                    }
                 }
-            }
-            break;
-        case MOPS_PROTO_ROUTING:
-            sb_printf(sb, " type %u segleft %u", e->u.routing.type, e->u.routing.segments_left);
-            for (unsigned k = 0; k < e->u.routing.n_addrs; k++) {
-                sb_puts(sb, k ? "," : " ");
-                addr(sb, pkt->rt_addrs[e->u.routing.first_addr + k]);
-            }
-            break;
-        case MOPS_PROTO_VRF1:
-            sb_printf(sb, " label %u", e->u.vrf1.label);
-            break;
-        case MOPS_PROTO_VRF2:
-            sb_puts(sb, " ");
-            addr(sb, e->u.vrf2.encap);
-            sb_puts(sb, " -> ");
-            addr(sb, e->u.vrf2.decap);
-            sb_printf(sb, " label %u", e->u.vrf2.label);
-            break;
-        case MOPS_PROTO_FLOW_LABEL:
-            sb_printf(sb, " 0x%05x", e->u.flow.label);
-            break;
+                break;
+            case MOPS_PROTO_ROUTING:
+                sb_printf(sb, " type %u segleft %u", e->u.routing.type, e->u.routing.segments_left);
+                for (unsigned k = 0; k < e->u.routing.n_addrs; k++) {
+                    sb_puts(sb, k ? "," : " ");
+                    addr(sb, pkt->rt_addrs[e->u.routing.first_addr + k]);
+                }
+                break;
+            case MOPS_PROTO_VRF1: sb_printf(sb, " label %u", e->u.vrf1.label); break;
+            case MOPS_PROTO_VRF2:
+                sb_puts(sb, " ");
+                addr(sb, e->u.vrf2.encap);
+                sb_puts(sb, " -> ");
+                addr(sb, e->u.vrf2.decap);
+                sb_printf(sb, " label %u", e->u.vrf2.label);
+                break;
+            case MOPS_PROTO_FLOW_LABEL: sb_printf(sb, " 0x%05x", e->u.flow.label); break;
         }
         sb_puts(sb, "] ");
     }
@@ -166,8 +166,7 @@ static void seq_or_uid(struct sbuf *sb, uint16_t proto, uint64_t seq)
         sb_printf(sb, "uid 0x%016" PRIx64, seq);
 }
 
-static void migrate_port(struct sbuf *sb, const struct mops_migrate_port *pt, uint16_t proto,
-                         bool with_seq)
+static void migrate_port(struct sbuf *sb, const struct mops_migrate_port *pt, uint16_t proto, bool with_seq)
 {
     sb_printf(sb, "%u>%u dport %u", pt->prev_sport, pt->mig_sport, pt->prev_dport);
     if (pt->mig_dport != pt->prev_dport)
@@ -196,8 +195,7 @@ static void crc_word(struct md_printer *p, const struct mops_icmp *m)
     }
 }
 
-static void mops_line(struct md_printer *p, const struct mops_packet *pkt,
-                      const struct mops_track_result *tr)
+static void mops_line(struct md_printer *p, const struct mops_packet *pkt, const struct mops_track_result *tr)
 {
     struct sbuf *sb = &p->sb;
     const struct mops_icmp *m = &pkt->icmp;
@@ -231,20 +229,19 @@ static void mops_line(struct md_printer *p, const struct mops_packet *pkt,
             }
         }
         switch (tr->kind) {
-        case MOPS_TRACK_RETRANSMISSION:
-            sb_printf(sb, ", retransmission %u of #%" PRIu64 ", ", tr->sendings - 1, tr->first_frame);
-            delta(sb, tr->delta_ns);
-            sb_puts(sb, " after the last");
-            break;
-        case MOPS_TRACK_REPLY:
-            sb_printf(sb, ", reply to #%" PRIu64 ", ", tr->last_frame);
-            delta(sb, tr->delta_ns);
-            if (tr->replies > 1)
-                sb_printf(sb, ", reply %u", tr->replies);
-            break;
-        /* An orphan or mismatched reply is a problem (MIG-REPLY-*), flagged at the end. */
-        default:
-            break;
+            case MOPS_TRACK_RETRANSMISSION:
+                sb_printf(sb, ", retransmission %u of #%" PRIu64 ", ", tr->sendings - 1, tr->first_frame);
+                delta(sb, tr->delta_ns);
+                sb_puts(sb, " after the last");
+                break;
+            case MOPS_TRACK_REPLY:
+                sb_printf(sb, ", reply to #%" PRIu64 ", ", tr->last_frame);
+                delta(sb, tr->delta_ns);
+                if (tr->replies > 1)
+                    sb_printf(sb, ", reply %u", tr->replies);
+                break;
+            /* An orphan or mismatched reply is a problem (MIG-REPLY-*), flagged at the end. */
+            default: break;
         }
     } else if (m->kind == MOPS_ICMP_KIND_NAT_ACK) {
         const struct mops_nat_ack *a = &m->u.natack;
@@ -401,14 +398,14 @@ static const char *cut_layer(const struct mops_packet *pkt, uint32_t off, const 
     if (!(pkt->layers & MOPS_L_IPFF) || off < pkt->l4_off || pkt->l4_off == 0)
         return "ipff";
     switch (pkt->l4_proto) {
-    case MOPS_PROTO_ICMPV5:
-        if ((pkt->layers & MOPS_L_ICMP) &&
-            (pkt->icmp.type == s->type_migrate || pkt->icmp.type == s->type_anycast_ack ||
-             pkt->icmp.type == s->type_nat_ack))
-            return "mops";
-        return "icmpv5";
-    case MOPS_PROTO_TCP: return "tcp";
-    case MOPS_PROTO_UDPV5: return "udpv5";
+        case MOPS_PROTO_ICMPV5:
+            if ((pkt->layers & MOPS_L_ICMP) &&
+                (pkt->icmp.type == s->type_migrate || pkt->icmp.type == s->type_anycast_ack ||
+                 pkt->icmp.type == s->type_nat_ack))
+                return "mops";
+            return "icmpv5";
+        case MOPS_PROTO_TCP: return "tcp";
+        case MOPS_PROTO_UDPV5: return "udpv5";
     }
     return "ipff";
 }
@@ -432,22 +429,21 @@ static const char *label(const struct mops_packet *pkt)
         return "IPFF";
     const struct mops_icmp *m = &pkt->icmp;
     switch (m->kind) {
-    case MOPS_ICMP_KIND_MIGRATE:
-        switch (m->code) {
-        case MOPS_MIGRATE_CODE_MIGRATE: return "MIGRATE";
-        case MOPS_MIGRATE_CODE_ATOMIC: return "MIGRATE-ATOMIC";
-        case MOPS_MIGRATE_CODE_SUCCESS: return "MIGRATE-SUCCESS";
-        case MOPS_MIGRATE_CODE_FAILED: return "MIGRATE-FAILED";
-        }
-        return "MIGRATE-?";
-    case MOPS_ICMP_KIND_NAT_ACK: return "NATACK";
-    case MOPS_ICMP_KIND_ANYCAST_ACK: return "ANYCAST-ACK";
-    default: return "ICMPv5";
+        case MOPS_ICMP_KIND_MIGRATE:
+            switch (m->code) {
+                case MOPS_MIGRATE_CODE_MIGRATE: return "MIGRATE";
+                case MOPS_MIGRATE_CODE_ATOMIC: return "MIGRATE-ATOMIC";
+                case MOPS_MIGRATE_CODE_SUCCESS: return "MIGRATE-SUCCESS";
+                case MOPS_MIGRATE_CODE_FAILED: return "MIGRATE-FAILED";
+            }
+            return "MIGRATE-?";
+        case MOPS_ICMP_KIND_NAT_ACK: return "NATACK";
+        case MOPS_ICMP_KIND_ANYCAST_ACK: return "ANYCAST-ACK";
+        default: return "ICMPv5";
     }
 }
 
-static void ipff_line(struct md_printer *p, const struct mops_packet *pkt,
-                      const struct mops_track_result *tr)
+static void ipff_line(struct md_printer *p, const struct mops_packet *pkt, const struct mops_track_result *tr)
 {
     struct sbuf *sb = &p->sb;
     const struct mops_ipff_hdr *ip = &pkt->ip;
@@ -458,8 +454,7 @@ static void ipff_line(struct md_printer *p, const struct mops_packet *pkt,
     sb_puts(sb, label(pkt));
     if (p->o->verbose >= 1)
         sb_printf(sb, " (htl %u, tos 0x%x, proto %s (%u), plen %u)", ip->htl, ip->tos,
-                  mops_proto_name(ip->proto) ? mops_proto_name(ip->proto) : "unknown", ip->proto,
-                  ip->plen);
+                  mops_proto_name(ip->proto) ? mops_proto_name(ip->proto) : "unknown", ip->proto, ip->plen);
     sb_puts(sb, " ");
     bool tcp = pkt->layers & MOPS_L_TCP, udp = pkt->layers & MOPS_L_UDP;
     if (tcp || udp) {
@@ -511,8 +506,7 @@ static void not_ipff_line(struct md_printer *p, const struct mops_frame *f, cons
     sb_puts(sb, "non-IPFF frame");
     if (l->ip_version)
         sb_printf(sb, ", IPv%u", l->ip_version);
-    else if (l->has_mac || l->carrier == MOPS_CARRIER_SLL || l->carrier == MOPS_CARRIER_SLL2 ||
-             l->ethertype) {
+    else if (l->has_mac || l->carrier == MOPS_CARRIER_SLL || l->carrier == MOPS_CARRIER_SLL2 || l->ethertype) {
         sb_puts(sb, ", ");
         ethertype(sb, &p->o->settings, l->ethertype);
     } else if (!mops_linktype_supported(f->linktype)) {
@@ -521,8 +515,8 @@ static void not_ipff_line(struct md_printer *p, const struct mops_frame *f, cons
     sb_printf(sb, ", length %u", f->wirelen);
 }
 
-void md_format_text(struct md_printer *p, uint64_t n, const struct mops_frame *f,
-                    const struct mops_packet *pkt, const struct mops_track_result *tr)
+void md_format_text(struct md_printer *p, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt,
+                    const struct mops_track_result *tr)
 {
     struct sbuf *sb = &p->sb;
     sb_reset(sb);
@@ -539,8 +533,7 @@ void md_format_text(struct md_printer *p, uint64_t n, const struct mops_frame *f
         ipff_line(p, pkt, tr);
     problem_flags(p, pkt);
     sb_puts(sb, "\n");
-    if (p->o->verbose >= 2 && (pkt->layers & MOPS_L_MOPS) &&
-        pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE && !p->o->quiet)
+    if (p->o->verbose >= 2 && (pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE && !p->o->quiet)
         migrate_ports_block(p, pkt);
     if (p->o->hex) {
         uint32_t from = p->o->hex >= 2 || !(pkt->layers & MOPS_L_LINK) ? 0 : pkt->link.ipff_off;

@@ -17,8 +17,7 @@ int md_drop_privileges(const char *user)
         fprintf(stderr, "mopsdump: -Z: unknown user '%s'\n", user);
         return -1;
     }
-    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-        setuid(pw->pw_uid) != 0) {
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
         fprintf(stderr, "mopsdump: -Z: cannot become '%s': %s\n", user, strerror(errno));
         return -1;
     }

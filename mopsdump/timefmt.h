@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 struct md_clock {
-    int style;          /* -t count */
+    int style; /* -t count */
     bool nano;
     bool have_first;
     uint64_t first_ns, prev_ns;

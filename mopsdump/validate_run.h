@@ -10,7 +10,7 @@
 struct md_validate {
     const struct md_opts *o;
     struct mops_validator *v;
-    FILE *events, *text;     /* text: stdout, or stderr when stdout carries JSON */
+    FILE *events, *text; /* text: stdout, or stderr when stdout carries JSON */
     const char *input;
     uint64_t last_ts;
     char err[256];

@@ -93,8 +93,7 @@ int md_writer_write(struct md_writer *w, const struct mops_frame *f)
                 return -1;
         }
     }
-    if (o->rotate_bytes && mops_dump_bytes(w->d) + f->caplen + 32 > o->rotate_bytes &&
-        mops_dump_bytes(w->d) > 64) {
+    if (o->rotate_bytes && mops_dump_bytes(w->d) + f->caplen + 32 > o->rotate_bytes && mops_dump_bytes(w->d) > 64) {
         w->index++;
         if (o->rotate_files)
             w->index %= (unsigned)o->rotate_files;

@@ -17,11 +17,11 @@ struct md_writer {
     const struct mops_cap *cap;
     enum mops_dump_format fmt;
     struct mops_dump *d;
-    unsigned n_ifaces;        /* interfaces written to the current file */
-    unsigned index;           /* -C: the file number */
-    int files;                /* files opened so far (-G with -W stops at -W) */
-    time_t period_start;      /* -G */
-    bool done;                /* -G -W: the last file is full */
+    unsigned n_ifaces;   /* interfaces written to the current file */
+    unsigned index;      /* -C: the file number */
+    int files;           /* files opened so far (-G with -W stops at -W) */
+    time_t period_start; /* -G */
+    bool done;           /* -G -W: the last file is full */
     char name[4096];
     char err[MOPS_CAP_ERRLEN];
 };

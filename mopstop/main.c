@@ -17,19 +17,18 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: mopstop [-i interface | -r file] [-d seconds] [--speed X|max] [--batch [--json] [-n count]]\n"
-            "               [-s snaplen] [-B KiB] [-p] [--immediate-mode] [expression]\n"
-            "\n"
-            "  -i IFACE      watch an interface live; -r FILE replays a capture\n"
-            "  --speed X     replay at X times the recorded speed (default 1); max: as fast as it reads\n"
-            "  -d SECONDS    refresh interval (default 1)\n"
-            "  --batch       print plain-text snapshots every interval, no terminal needed\n"
-            "  --json        with --batch: one JSON object per snapshot\n"
-            "  -n COUNT      with --batch: stop after COUNT snapshots\n"
-            "  -s, -B, -p, --immediate-mode, expression: as in mopsdump (a BPF filter)\n"
-            "Keys: q quit, p pause, Tab or 1-4 panes, arrows/PgUp/PgDn scroll, Enter detail,\n"
-            "      s sort, / filter by address, o freeze row order, h help\n");
+    fprintf(f, "Usage: mopstop [-i interface | -r file] [-d seconds] [--speed X|max] [--batch [--json] [-n count]]\n"
+               "               [-s snaplen] [-B KiB] [-p] [--immediate-mode] [expression]\n"
+               "\n"
+               "  -i IFACE      watch an interface live; -r FILE replays a capture\n"
+               "  --speed X     replay at X times the recorded speed (default 1); max: as fast as it reads\n"
+               "  -d SECONDS    refresh interval (default 1)\n"
+               "  --batch       print plain-text snapshots every interval, no terminal needed\n"
+               "  --json        with --batch: one JSON object per snapshot\n"
+               "  -n COUNT      with --batch: stop after COUNT snapshots\n"
+               "  -s, -B, -p, --immediate-mode, expression: as in mopsdump (a BPF filter)\n"
+               "Keys: q quit, p pause, Tab or 1-4 panes, arrows/PgUp/PgDn scroll, Enter detail,\n"
+               "      s sort, / filter by address, o freeze row order, h help\n");
 }
 
 static int bad(const char *msg, const char *arg)
@@ -80,9 +79,12 @@ static int batch(struct mt_state *st, struct mt_source *src, double interval, bo
 int main(int argc, char **argv)
 {
     static const struct option longs[] = {
-        {"batch", no_argument, 0, 'b'},      {"json", no_argument, 0, 'j'},
-        {"speed", required_argument, 0, 'S'}, {"immediate-mode", no_argument, 0, 'I'},
-        {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
+        {"batch", no_argument, 0, 'b'},
+        {"json", no_argument, 0, 'j'},
+        {"speed", required_argument, 0, 'S'},
+        {"immediate-mode", no_argument, 0, 'I'},
+        {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
     struct mops_cap_opts co = {0};
@@ -93,45 +95,45 @@ int main(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+i:r:d:n:s:B:ph", longs, NULL)) != -1) {
         switch (c) {
-        case 'i': co.iface = optarg; break;
-        case 'r': co.path = optarg; break;
-        case 'd':
-            interval = number(optarg, 0.1, 3600, &ok);
-            if (!ok)
-                return bad("-d wants seconds from 0.1 to 3600", optarg);
-            break;
-        case 'n':
-            count = (long)number(optarg, 1, 1e9, &ok);
-            if (!ok)
-                return bad("-n wants a count of snapshots", optarg);
-            break;
-        case 's':
-            co.snaplen = (int)number(optarg, 0, 262144, &ok);
-            if (!ok)
-                return bad("-s wants a snapshot length from 0 to 262144", optarg);
-            break;
-        case 'B':
-            co.buffer_kib = (int)number(optarg, 1, 4194304, &ok);
-            if (!ok)
-                return bad("-B wants a buffer size in KiB", optarg);
-            break;
-        case 'p': co.no_promisc = true; break;
-        case 'I': co.immediate = true; break;
-        case 'b': is_batch = true; break;
-        case 'j': json = true; break;
-        case 'S':
-            if (strcmp(optarg, "max") == 0)
-                speed = 0;
-            else if (speed = number(optarg, 0.001, 1e6, &ok), !ok)
-                return bad("--speed wants a factor (0.001 to 1000000) or max", optarg);
-            break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("mopstop %s\n", MOPS_VERSION_STRING); return 0;
-        default: {
-            char name[64];
-            snprintf(name, sizeof name, "%s", argv[optind - 1]);
-            return bad(c == ':' ? "option needs an argument" : "unknown option", name);
-        }
+            case 'i': co.iface = optarg; break;
+            case 'r': co.path = optarg; break;
+            case 'd':
+                interval = number(optarg, 0.1, 3600, &ok);
+                if (!ok)
+                    return bad("-d wants seconds from 0.1 to 3600", optarg);
+                break;
+            case 'n':
+                count = (long)number(optarg, 1, 1e9, &ok);
+                if (!ok)
+                    return bad("-n wants a count of snapshots", optarg);
+                break;
+            case 's':
+                co.snaplen = (int)number(optarg, 0, 262144, &ok);
+                if (!ok)
+                    return bad("-s wants a snapshot length from 0 to 262144", optarg);
+                break;
+            case 'B':
+                co.buffer_kib = (int)number(optarg, 1, 4194304, &ok);
+                if (!ok)
+                    return bad("-B wants a buffer size in KiB", optarg);
+                break;
+            case 'p': co.no_promisc = true; break;
+            case 'I': co.immediate = true; break;
+            case 'b': is_batch = true; break;
+            case 'j': json = true; break;
+            case 'S':
+                if (strcmp(optarg, "max") == 0)
+                    speed = 0;
+                else if (speed = number(optarg, 0.001, 1e6, &ok), !ok)
+                    return bad("--speed wants a factor (0.001 to 1000000) or max", optarg);
+                break;
+            case 'h': usage(stdout); return 0;
+            case 'V': printf("mopstop %s\n", MOPS_VERSION_STRING); return 0;
+            default: {
+                char name[64];
+                snprintf(name, sizeof name, "%s", argv[optind - 1]);
+                return bad(c == ':' ? "option needs an argument" : "unknown option", name);
+            }
         }
     }
     if (!!co.iface == !!co.path)

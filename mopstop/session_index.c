@@ -31,8 +31,8 @@ void mt_index_remove(struct mt_session_index *x, unsigned row)
     x->bucket[row] = 0;
 }
 
-int mt_index_find(const struct mt_session_index *x, const struct mt_session *rows, mops_addr_t client,
-                  uint16_t cport, mops_addr_t server, uint16_t sport)
+int mt_index_find(const struct mt_session_index *x, const struct mt_session *rows, mops_addr_t client, uint16_t cport,
+                  mops_addr_t server, uint16_t sport)
 {
     for (unsigned i = x->head[bucket_of(client, cport, server, sport)]; i; i = x->next[i - 1]) {
         const struct mt_session *r = &rows[i - 1];

@@ -23,7 +23,7 @@ static void sleep_ns(uint64_t ns)
 static void *run(void *arg)
 {
     struct mt_source *src = arg;
-    static struct mops_packet pkt;   /* one source per process */
+    static struct mops_packet pkt; /* one source per process */
     struct mops_frame f;
     uint64_t n = 0, first_ts = 0, start = mono_ns(), paused_for = 0;
     while (!src->stop) {

@@ -13,7 +13,7 @@
 struct mt_source {
     struct mops_cap *cap;
     struct mt_state *state;
-    double speed;            /* 0: as fast as possible */
+    double speed; /* 0: as fast as possible */
     bool live;
     volatile bool stop, paused;
     pthread_t thread;

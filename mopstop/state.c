@@ -34,10 +34,10 @@ void mt_state_free(struct mt_state *s)
 const char *mt_mig_state_name(enum mt_mig_state st)
 {
     switch (st) {
-    case MT_PENDING: return "pending";
-    case MT_SUCCEEDED: return "succeeded";
-    case MT_FAILED: return "failed";
-    case MT_UNANSWERED: return "unanswered";
+        case MT_PENDING: return "pending";
+        case MT_SUCCEEDED: return "succeeded";
+        case MT_FAILED: return "failed";
+        case MT_UNANSWERED: return "unanswered";
     }
     return "?";
 }
@@ -185,8 +185,14 @@ static void tcp(struct mt_state *s, uint64_t frame, uint64_t ts, const struct mo
         unsigned row = s->ses_next++ % MT_SESSIONS;
         mt_index_remove(&s->ses_index, row);
         x = &s->ses[row];
-        *x = (struct mt_session){.used = true, .first_ts_ns = ts, .syn_frame = frame, .client = pkt->ip.src,
-                                 .server = pkt->ip.dst, .cport = t->sport, .sport = t->dport, .isn = t->seq,
+        *x = (struct mt_session){.used = true,
+                                 .first_ts_ns = ts,
+                                 .syn_frame = frame,
+                                 .client = pkt->ip.src,
+                                 .server = pkt->ip.dst,
+                                 .cport = t->sport,
+                                 .sport = t->dport,
+                                 .isn = t->seq,
                                  .c_nxt = t->seq + 1};
         mt_index_add(&s->ses_index, s->ses, row);
         from_client = true;

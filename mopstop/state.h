@@ -29,7 +29,7 @@ struct mt_migration {
     uint32_t ifid;
     mops_addr_t mobile, prev, mig, server;
     uint16_t proto, n_ports, prev_sport, mig_sport;
-    uint64_t seq0;                /* first port's sequence: identifies the request across NATs */
+    uint64_t seq0; /* first port's sequence: identifies the request across NATs */
     uint8_t code, n_kept;
     struct mops_migrate_port ports[MT_KEPT_PORTS];
     enum mt_mig_state state;
@@ -39,11 +39,11 @@ struct mt_migration {
 struct mt_session {
     bool used;
     uint64_t first_ts_ns, last_ts_ns, syn_frame;
-    mops_addr_t client, server;   /* client: its current address:port */
+    mops_addr_t client, server; /* client: its current address:port */
     uint16_t cport, sport;
-    uint32_t isn, c_nxt;          /* the client's ISN and next sequence number */
+    uint32_t isn, c_nxt; /* the client's ISN and next sequence number */
     unsigned moves;
-    uint64_t bytes, bytes_at_move;  /* both directions */
+    uint64_t bytes, bytes_at_move; /* both directions */
 };
 
 struct mt_violation {
@@ -51,24 +51,26 @@ struct mt_violation {
     struct mops_violation v;
 };
 
-struct mt_rate_slot { uint64_t sec, packets, ipff, bytes; };
+struct mt_rate_slot {
+    uint64_t sec, packets, ipff, bytes;
+};
 
 struct mt_state {
     pthread_mutex_t lock;
     struct mops_validator *validator;
     uint64_t packets, ipff, bytes, first_ts_ns, now_ns;
-    uint64_t drops, kernel_received;     /* pcap_stats */
-    unsigned long outcome[4];            /* by enum mt_mig_state */
+    uint64_t drops, kernel_received; /* pcap_stats */
+    unsigned long outcome[4];        /* by enum mt_mig_state */
     unsigned long violations_total;
     struct mt_rate_slot rate[MT_RATE_SLOTS];
     struct mt_migration mig[MT_MIGRATIONS];
     unsigned mig_next;
     struct mt_session ses[MT_SESSIONS];
     unsigned ses_next;
-    struct mt_session_index ses_index;   /* rows by tuple */
+    struct mt_session_index ses_index; /* rows by tuple */
     struct mt_violation vio[MT_VIOLATIONS];
     unsigned vio_next;
-    bool ended;                          /* the source is exhausted */
+    bool ended; /* the source is exhausted */
     char source[256], error[256];
 };
 

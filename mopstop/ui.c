@@ -208,26 +208,46 @@ static bool key(struct mt_state *st, struct mt_source *src, struct ui *u, int ch
     }
     int page = LINES - 6 > 1 ? LINES - 6 : 1;
     switch (ch) {
-    case 'q': return false;
-    case 'p':
-        u->paused = !u->paused;
-        src->paused = u->paused;
-        break;
-    case '\t': u->pane = (enum mt_pane)((u->pane + 1) % MT_PANE_COUNT); u->detail = false; break;
-    case KEY_BTAB: u->pane = (enum mt_pane)((u->pane + MT_PANE_COUNT - 1) % MT_PANE_COUNT); u->detail = false; break;
-    case '1': case '2': case '3': case '4': u->pane = (enum mt_pane)(ch - '1'); u->detail = false; break;
-    case KEY_UP: if (u->sel[u->pane] > 0) u->sel[u->pane]--; break;
-    case KEY_DOWN: u->sel[u->pane]++; break;
-    case KEY_PPAGE: u->sel[u->pane] = u->sel[u->pane] > page ? u->sel[u->pane] - page : 0; break;
-    case KEY_NPAGE: u->sel[u->pane] += page; break;
-    case KEY_HOME: u->sel[u->pane] = 0; break;
-    case '\n': case KEY_ENTER: u->detail = !u->detail; break;
-    case 27: u->detail = false; break;
-    case 's': u->sort = (enum mt_sort)((u->sort + 1) % MT_SORT_COUNT); break;
-    case '/': u->editing = true; snprintf(u->edit, sizeof u->edit, "%s", u->filter); break;
-    case 'o': freeze(st, u); break;
-    case 'h': case '?': u->help = true; break;
-    default: break;
+        case 'q': return false;
+        case 'p':
+            u->paused = !u->paused;
+            src->paused = u->paused;
+            break;
+        case '\t':
+            u->pane = (enum mt_pane)((u->pane + 1) % MT_PANE_COUNT);
+            u->detail = false;
+            break;
+        case KEY_BTAB:
+            u->pane = (enum mt_pane)((u->pane + MT_PANE_COUNT - 1) % MT_PANE_COUNT);
+            u->detail = false;
+            break;
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+            u->pane = (enum mt_pane)(ch - '1');
+            u->detail = false;
+            break;
+        case KEY_UP:
+            if (u->sel[u->pane] > 0)
+                u->sel[u->pane]--;
+            break;
+        case KEY_DOWN: u->sel[u->pane]++; break;
+        case KEY_PPAGE: u->sel[u->pane] = u->sel[u->pane] > page ? u->sel[u->pane] - page : 0; break;
+        case KEY_NPAGE: u->sel[u->pane] += page; break;
+        case KEY_HOME: u->sel[u->pane] = 0; break;
+        case '\n':
+        case KEY_ENTER: u->detail = !u->detail; break;
+        case 27: u->detail = false; break;
+        case 's': u->sort = (enum mt_sort)((u->sort + 1) % MT_SORT_COUNT); break;
+        case '/':
+            u->editing = true;
+            snprintf(u->edit, sizeof u->edit, "%s", u->filter);
+            break;
+        case 'o': freeze(st, u); break;
+        case 'h':
+        case '?': u->help = true; break;
+        default: break;
     }
     return true;
 }

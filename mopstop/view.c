@@ -18,13 +18,13 @@ const char *mt_pane_title(enum mt_pane p)
 const char *mt_pane_heading(enum mt_pane p)
 {
     switch (p) {
-    case MT_PANE_MIGRATIONS:
-        return "TIME          MOBILE           PREVIOUS              MIGRATED              SERVER           PORTS "
-               "CODE    STATE          LATENCY";
-    case MT_PANE_CHAINS: return "MOBILE                 LEVELS  CHAIN";
-    case MT_PANE_SESSIONS: return "CLIENT (NOW)           SERVER                 MOVES  BYTES      SINCE MOVE  AGE";
-    case MT_PANE_VIOLATIONS: return "FRAME    SEVERITY  RULE                    MESSAGE";
-    default: return "";
+        case MT_PANE_MIGRATIONS:
+            return "TIME          MOBILE           PREVIOUS              MIGRATED              SERVER           PORTS "
+                   "CODE    STATE          LATENCY";
+        case MT_PANE_CHAINS: return "MOBILE                 LEVELS  CHAIN";
+        case MT_PANE_SESSIONS: return "CLIENT (NOW)           SERVER                 MOVES  BYTES      SINCE MOVE  AGE";
+        case MT_PANE_VIOLATIONS: return "FRAME    SEVERITY  RULE                    MESSAGE";
+        default: return "";
     }
 }
 
@@ -44,8 +44,8 @@ static char *tuple(char *buf, size_t n, mops_addr_t a, uint16_t port)
 static char *rel_time(char *buf, size_t n, const struct mt_state *s, uint64_t ts)
 {
     uint64_t d = ts >= s->first_ts_ns ? ts - s->first_ts_ns : 0;
-    snprintf(buf, n, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64, d / MOPS_NS_PER_SEC / 3600, d / MOPS_NS_PER_SEC / 60 % 60,
-             d / MOPS_NS_PER_SEC % 60, d % MOPS_NS_PER_SEC / 1000000);
+    snprintf(buf, n, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64, d / MOPS_NS_PER_SEC / 3600,
+             d / MOPS_NS_PER_SEC / 60 % 60, d / MOPS_NS_PER_SEC % 60, d % MOPS_NS_PER_SEC / 1000000);
     return buf;
 }
 
@@ -67,10 +67,7 @@ void mt_view_header(const struct mt_state *s, char lines[3][MT_LINE])
              s->violations_total);
 }
 
-static bool match(const char *filter, const char *line)
-{
-    return !filter || !*filter || strstr(line, filter);
-}
+static bool match(const char *filter, const char *line) { return !filter || !*filter || strstr(line, filter); }
 
 struct sortable {
     uint64_t ts;
@@ -137,8 +134,7 @@ static void chain_line(const struct mops_nat_chain *c, char *line)
                         tuple(a, sizeof a, c->levels[i].trans, c->levels[i].trans_port));
 }
 
-void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, enum mt_sort sort,
-                  struct mt_rows *out)
+void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, enum mt_sort sort, struct mt_rows *out)
 {
     static struct sortable items[MT_MAX_ROWS];
     unsigned n = 0;
@@ -146,59 +142,58 @@ void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, 
     out->n = 0;
     sort_by = sort;
     switch (p) {
-    case MT_PANE_MIGRATIONS:
-        for (unsigned i = 0; i < MT_MIGRATIONS && n < MT_MAX_ROWS; i++)
-            if (s->mig[i].used)
-                items[n++] = (struct sortable){s->mig[i].ts_ns, (int)s->mig[i].state, s->mig[i].latency_ns, i};
-        break;
-    case MT_PANE_CHAINS:
-        for (unsigned i = 0, k = load_chains(s); i < k; i++)
-            items[n++] = (struct sortable){chains[i].n ? chains[i].levels[0].ts_ns : 0, 0, 0, i};
-        break;
-    case MT_PANE_SESSIONS:
-        for (unsigned i = 0; i < MT_SESSIONS && n < MT_MAX_ROWS; i++)
-            if (s->ses[i].used)
-                items[n++] = (struct sortable){s->ses[i].first_ts_ns, -(int)s->ses[i].moves, s->ses[i].bytes, i};
-        break;
-    case MT_PANE_VIOLATIONS:
-        for (unsigned i = 0; i < MT_VIOLATIONS && n < MT_MAX_ROWS; i++)
-            if (s->vio[i].used)
-                items[n++] = (struct sortable){s->vio[i].v.frame, -(int)mops_rule_info(s->vio[i].v.rule)->severity,
-                                               0, i};
-        break;
-    default:
-        break;
+        case MT_PANE_MIGRATIONS:
+            for (unsigned i = 0; i < MT_MIGRATIONS && n < MT_MAX_ROWS; i++)
+                if (s->mig[i].used)
+                    items[n++] = (struct sortable){s->mig[i].ts_ns, (int)s->mig[i].state, s->mig[i].latency_ns, i};
+            break;
+        case MT_PANE_CHAINS:
+            for (unsigned i = 0, k = load_chains(s); i < k; i++)
+                items[n++] = (struct sortable){chains[i].n ? chains[i].levels[0].ts_ns : 0, 0, 0, i};
+            break;
+        case MT_PANE_SESSIONS:
+            for (unsigned i = 0; i < MT_SESSIONS && n < MT_MAX_ROWS; i++)
+                if (s->ses[i].used)
+                    items[n++] = (struct sortable){s->ses[i].first_ts_ns, -(int)s->ses[i].moves, s->ses[i].bytes, i};
+            break;
+        case MT_PANE_VIOLATIONS:
+            for (unsigned i = 0; i < MT_VIOLATIONS && n < MT_MAX_ROWS; i++)
+                if (s->vio[i].used)
+                    items[n++] =
+                        (struct sortable){s->vio[i].v.frame, -(int)mops_rule_info(s->vio[i].v.rule)->severity, 0, i};
+            break;
+        default: break;
     }
     qsort(items, n, sizeof items[0], cmp);
     for (unsigned k = 0; k < n; k++) {
         unsigned i = items[k].idx;
         char key[64];
         switch (p) {
-        case MT_PANE_MIGRATIONS:
-            migration_line(s, &s->mig[i], line);
-            snprintf(key, sizeof key, "m%" PRIu64, s->mig[i].frame);
-            break;
-        case MT_PANE_CHAINS:
-            chain_line(&chains[i], line);
-            snprintf(key, sizeof key, "c%" PRIu64 ":%u", chains[i].mobile, chains[i].port);
-            break;
-        case MT_PANE_SESSIONS: {
-            const struct mt_session *x = &s->ses[i];
-            char a[48], b[48];
-            snprintf(line, MT_LINE, "%-22s %-22s %-6u %-10" PRIu64 " %-11" PRIu64 " %.1fs",
-                     tuple(a, sizeof a, x->client, x->cport), tuple(b, sizeof b, x->server, x->sport), x->moves,
-                     x->bytes, x->bytes - x->bytes_at_move, (double)(s->now_ns - x->first_ts_ns) / 1e9);
-            snprintf(key, sizeof key, "s%" PRIu64, x->syn_frame);
-            break;
-        }
-        default: {
-            const struct mops_violation *v = &s->vio[i].v;
-            const struct mops_rule_info *r = mops_rule_info(v->rule);
-            snprintf(line, MT_LINE, "%-8" PRIu64 " %-9s %-23s %s", v->frame, mops_severity_name(r->severity), r->id,
-                     v->message);
-            snprintf(key, sizeof key, "v%u", i);
-            break;
-        }
+            case MT_PANE_MIGRATIONS:
+                migration_line(s, &s->mig[i], line);
+                snprintf(key, sizeof key, "m%" PRIu64, s->mig[i].frame);
+                break;
+            case MT_PANE_CHAINS:
+                chain_line(&chains[i], line);
+                snprintf(key, sizeof key, "c%" PRIu64 ":%u", chains[i].mobile, chains[i].port);
+                break;
+            case MT_PANE_SESSIONS: {
+                const struct mt_session *x = &s->ses[i];
+                char a[48], b[48];
+                snprintf(line, MT_LINE, "%-22s %-22s %-6u %-10" PRIu64 " %-11" PRIu64 " %.1fs",
+                         tuple(a, sizeof a, x->client, x->cport), tuple(b, sizeof b, x->server, x->sport), x->moves,
+                         x->bytes, x->bytes - x->bytes_at_move, (double)(s->now_ns - x->first_ts_ns) / 1e9);
+                snprintf(key, sizeof key, "s%" PRIu64, x->syn_frame);
+                break;
+            }
+            default: {
+                const struct mops_violation *v = &s->vio[i].v;
+                const struct mops_rule_info *r = mops_rule_info(v->rule);
+                snprintf(line, MT_LINE, "%-8" PRIu64 " %-9s %-23s %s", v->frame, mops_severity_name(r->severity), r->id,
+                         v->message);
+                snprintf(key, sizeof key, "v%u", i);
+                break;
+            }
         }
         if (!match(filter, line))
             continue;
@@ -220,8 +215,8 @@ unsigned mt_view_detail(const struct mt_state *s, enum mt_pane p, const char *ke
                 continue;
             snprintf(out[n++], MT_LINE, "Migrate%s, frame %" PRIu64 " at %s, %s", m->code == 1 ? " (atomic)" : "",
                      m->frame, rel_time(t, sizeof t, s, m->ts_ns), m->proto == MOPS_PROTO_TCP ? "tcp" : "udpv5");
-            snprintf(out[n++], MT_LINE, "  previous %s  migrated to %s  server %s",
-                     mops_addr_format(m->prev, a), mops_addr_format(m->mig, b), mops_addr_format(m->server, t));
+            snprintf(out[n++], MT_LINE, "  previous %s  migrated to %s  server %s", mops_addr_format(m->prev, a),
+                     mops_addr_format(m->mig, b), mops_addr_format(m->server, t));
             snprintf(out[n++], MT_LINE, "  state %s, %u resends%s", mt_mig_state_name(m->state), m->retx,
                      m->reply_frame ? "" : ", no reply yet");
             if (m->reply_frame)
@@ -240,7 +235,8 @@ unsigned mt_view_detail(const struct mt_state *s, enum mt_pane p, const char *ke
         uint16_t port = (uint16_t)strtoul(end + 1, NULL, 10);
         const struct mops_nat_chain *c = find_chain(load_chains(s), recv, port);
         unsigned k = c ? c->n : 0;
-        snprintf(out[n++], MT_LINE, "NAT chain of %s, %u level%s", tuple(a, sizeof a, recv, port), k, k == 1 ? "" : "s");
+        snprintf(out[n++], MT_LINE, "NAT chain of %s, %u level%s", tuple(a, sizeof a, recv, port), k,
+                 k == 1 ? "" : "s");
         for (unsigned i = 0; i < k && n < max; i++) {
             const struct mops_nat_level *l = &c->levels[i];
             snprintf(out[n++], MT_LINE, "  level %u: %s -> %s  (NAT ack frame %" PRIu64 " at %s)", l->level,
@@ -316,7 +312,8 @@ void mt_view_json(const struct mt_state *s, FILE *f)
         json_object_set_new(e, "mobile", json_string(tuple(buf, sizeof buf, c->mobile, c->port)));
         json_array_append_new(hops, json_string(buf));
         for (unsigned k = 0; k < c->n; k++)
-            json_array_append_new(hops, json_string(tuple(buf, sizeof buf, c->levels[k].trans, c->levels[k].trans_port)));
+            json_array_append_new(hops,
+                                  json_string(tuple(buf, sizeof buf, c->levels[k].trans, c->levels[k].trans_port)));
         json_object_set_new(e, "chain", hops);
         json_array_append_new(jchains, e);
     }

@@ -19,7 +19,7 @@ enum mt_sort { MT_SORT_TIME, MT_SORT_STATE, MT_SORT_LATENCY, MT_SORT_COUNT };
 struct mt_rows {
     unsigned n;
     char line[MT_MAX_ROWS][MT_LINE];
-    char detail_key[MT_MAX_ROWS][64];  /* identifies the row for the detail view and frozen order */
+    char detail_key[MT_MAX_ROWS][64]; /* identifies the row for the detail view and frozen order */
 };
 
 const char *mt_pane_title(enum mt_pane p);
@@ -28,11 +28,9 @@ const char *mt_sort_name(enum mt_sort s);
 /* The header lines (3) into buf. */
 void mt_view_header(const struct mt_state *s, char lines[3][MT_LINE]);
 /* A pane's rows, filtered by an address substring (may be ""), sorted. */
-void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, enum mt_sort sort,
-                  struct mt_rows *out);
+void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, enum mt_sort sort, struct mt_rows *out);
 /* The detail of the row with this key: lines into out, the count. */
-unsigned mt_view_detail(const struct mt_state *s, enum mt_pane p, const char *key, char out[][MT_LINE],
-                        unsigned max);
+unsigned mt_view_detail(const struct mt_state *s, enum mt_pane p, const char *key, char out[][MT_LINE], unsigned max);
 /* A plain-text snapshot (--batch) and a JSON one (--batch --json). */
 void mt_view_text(const struct mt_state *s, FILE *f);
 void mt_view_json(const struct mt_state *s, FILE *f);

@@ -16,15 +16,13 @@
 #define PV_RECV_SRC_DSTOPTS "00 18 01 22 0a 17 a2 00 02 0d 02 04 e0 08 02 00"
 
 /* profile §5: Appendix A migrate, 775.2.23.6.6 -> 8.8.8.8.8 */
-#define PV_MIGRATE                                                                           \
-    "85 c6 a7 00 00 64 00 10 00 1a 0d 02 04 e0 0c 09 00 07 07 00 81 70 18 06 04 03 08 32 00 50 " \
+#define PV_MIGRATE                                                                                                     \
+    "85 c6 a7 00 00 64 00 10 00 1a 0d 02 04 e0 0c 09 00 07 07 00 81 70 18 06 04 03 08 32 00 50 "                       \
     "00 50 00 00 00 00 12 34 56 78"
 /* profile §5: Appendix B NAT ack level 2, 10.2.0.0.99 -> 10.2.0.0.1 */
-#define PV_NAT_ACK                                                                           \
-    "d0 46 08 66 00 66 00 12 00 18 0a 00 00 00 00 01 00 06 0d 02 04 e0 08 02 13 ba 17 a2"
+#define PV_NAT_ACK "d0 46 08 66 00 66 00 12 00 18 0a 00 00 00 00 01 00 06 0d 02 04 e0 08 02 13 ba 17 a2"
 /* profile §5: anycast ack, 8.8.8.8.8 -> 525.8.78.3.9 */
-#define PV_ANYCAST_ACK                                                                       \
-    "1d bf 85 67 00 65 00 10 00 18 08 02 00 80 20 08 00 00 08 02 00 40 10 04 04 03 00 50"
+#define PV_ANYCAST_ACK "1d bf 85 67 00 65 00 10 00 18 08 02 00 80 20 08 00 00 08 02 00 40 10 04 04 03 00 50"
 /* profile §6: SYN 525.8.78.3.9:1027 -> 8.8.8.8.8:80, MOBILE_CAPABLE + NOP NOP */
 #define PV_TCP_SYN "04 03 00 50 0b ad ca fe 00 00 00 00 60 02 ff ff 5d 54 00 00 20 02 01 01"
 /* profile §6: UDPv5 525.8.78.3.9:5000 -> 8.8.8.8.8:53, "hello" */

@@ -21,23 +21,32 @@ static void migrate(struct mops_builder *b, uint8_t code, uint16_t proto, unsign
     bool reply = code >= MOPS_MIGRATE_CODE_SUCCESS; /* replies come from the server */
     mops_addr_t mn = A(775, 2, 23, 6, 6), server = A(8, 8, 8, 8, 8);
     ipff(b, reply ? server : mn, reply ? mn : server, 64);
-    struct mops_migrate g = {.version = 1, .proto = proto, .prev_addr = A(525, 8, 78, 3, 9),
-                             .n_ports = (uint16_t)n, .mig_addr = A(775, 2, 23, 6, 6)};
+    struct mops_migrate g = {.version = 1,
+                             .proto = proto,
+                             .prev_addr = A(525, 8, 78, 3, 9),
+                             .n_ports = (uint16_t)n,
+                             .mig_addr = A(775, 2, 23, 6, 6)};
     struct mops_migrate_port p[3];
     for (unsigned i = 0; i < n; i++)
-        p[i] = (struct mops_migrate_port){(uint16_t)(1027 + i), (uint16_t)(2098 + i), 80,
-                                          80, unique ? UINT64_C(0xfeedface00c0ffee) + i
-                                                     : 0x12345678u + 1000u * i};
+        p[i] = (struct mops_migrate_port){(uint16_t)(1027 + i), (uint16_t)(2098 + i), 80, 80,
+                                          unique ? UINT64_C(0xfeedface00c0ffee) + i : 0x12345678u + 1000u * i};
     mops_build_migrate(b, code, &g, p, n);
 }
 
 static void tcp_syn_all_options(struct mops_builder *b)
 {
     ipff(b, A(10, 2, 0, 0, 1), A(8, 8, 8, 8, 8), 64);
-    struct mops_tcp t = {.sport = 1027, .dport = 80, .seq = 1000, .flags = MOPS_TCP_SYN,
-                         .window = 64240, .mss = 1400, .ws = 7, .ts_val = 12345, .ts_ecr = 0};
-    const uint8_t kinds[] = {MOPS_TCPOPT_MSS, MOPS_TCPOPT_SACK_PERM, MOPS_TCPOPT_TS, MOPS_TCPOPT_NOP,
-                             MOPS_TCPOPT_WS, 32};
+    struct mops_tcp t = {.sport = 1027,
+                         .dport = 80,
+                         .seq = 1000,
+                         .flags = MOPS_TCP_SYN,
+                         .window = 64240,
+                         .mss = 1400,
+                         .ws = 7,
+                         .ts_val = 12345,
+                         .ts_ecr = 0};
+    const uint8_t kinds[] = {MOPS_TCPOPT_MSS, MOPS_TCPOPT_SACK_PERM, MOPS_TCPOPT_TS,
+                             MOPS_TCPOPT_NOP, MOPS_TCPOPT_WS,        32};
     t.n_opts = sizeof kinds;
     for (unsigned i = 0; i < t.n_opts; i++)
         t.opts[i].kind = kinds[i];
@@ -47,12 +56,19 @@ static void tcp_syn_all_options(struct mops_builder *b)
 static void tcp_data_sack(struct mops_builder *b)
 {
     ipff(b, A(8, 8, 8, 8, 8), A(10, 2, 0, 0, 1), 64);
-    struct mops_tcp t = {.sport = 80, .dport = 1027, .seq = 5000, .ack = 1001,
-                         .flags = MOPS_TCP_ACK | MOPS_TCP_PSH, .window = 501, .ts_val = 99,
-                         .ts_ecr = 12345, .n_sack = 2, .sack_left = {2001, 4001},
+    struct mops_tcp t = {.sport = 80,
+                         .dport = 1027,
+                         .seq = 5000,
+                         .ack = 1001,
+                         .flags = MOPS_TCP_ACK | MOPS_TCP_PSH,
+                         .window = 501,
+                         .ts_val = 99,
+                         .ts_ecr = 12345,
+                         .n_sack = 2,
+                         .sack_left = {2001, 4001},
                          .sack_right = {3001, 5001}};
-    const uint8_t kinds[] = {MOPS_TCPOPT_NOP, MOPS_TCPOPT_NOP, MOPS_TCPOPT_TS, MOPS_TCPOPT_NOP,
-                             MOPS_TCPOPT_NOP, MOPS_TCPOPT_SACK};
+    const uint8_t kinds[] = {MOPS_TCPOPT_NOP, MOPS_TCPOPT_NOP, MOPS_TCPOPT_TS,
+                             MOPS_TCPOPT_NOP, MOPS_TCPOPT_NOP, MOPS_TCPOPT_SACK};
     t.n_opts = sizeof kinds;
     for (unsigned i = 0; i < t.n_opts; i++)
         t.opts[i].kind = kinds[i];
@@ -68,8 +84,8 @@ static size_t invoking(uint8_t *out, uint16_t proto)
     if (proto == MOPS_PROTO_UDPV5) {
         mops_build_udpv5(&inner, 5000, 53, (const uint8_t *)"query for the resolver", 22);
     } else {
-        struct mops_tcp t = {.sport = 1027, .dport = 80, .seq = 0x0badcafe, .flags = MOPS_TCP_SYN,
-                             .window = 65535, .n_opts = 1};
+        struct mops_tcp t = {
+            .sport = 1027, .dport = 80, .seq = 0x0badcafe, .flags = MOPS_TCP_SYN, .window = 65535, .n_opts = 1};
         t.opts[0].kind = 32;
         mops_build_tcp(&inner, &t, (const uint8_t *)"0123456789", 10);
     }
@@ -133,84 +149,95 @@ void sample_build(int i, struct mops_builder *b)
     size_t n;
     mops_build_init(b, NULL);
     switch (i) {
-    case 0: migrate(b, 0, MOPS_PROTO_TCP, 1, 0); break;
-    case 1: migrate(b, 1, MOPS_PROTO_TCP, 3, 0); break;
-    case 2: migrate(b, 2, MOPS_PROTO_TCP, 3, 0); break;
-    case 3: migrate(b, 3, MOPS_PROTO_TCP, 2, 0); break;
-    case 4: migrate(b, 0, MOPS_PROTO_UDPV5, 1, 1); break;
-    case 5: case 6: {
-        ipff(b, A(10, 2, 0, 0, 99), A(10, 2, 0, 0, 1), 1);
-        struct mops_nat_ack a = {.version = 1, .level = i == 5 ? 2 : 1, .proto = MOPS_PROTO_TCP,
-                                 .orig_addr = i == 5 ? A(10, 0, 0, 0, 1) : A(10, 2, 0, 0, 1),
-                                 .n_ports = i == 5 ? 1 : 3,
-                                 .trans_addr = i == 5 ? A(525, 8, 78, 2, 2) : A(10, 0, 0, 0, 1)};
-        struct mops_nat_port p[3] = {{5050, 6050}, {1028, 5051}, {1029, 5052}};
-        if (i == 6)
-            p[0] = (struct mops_nat_port){1027, 5050};
-        mops_build_nat_ack(b, &a, p, a.n_ports);
-        break;
-    }
-    case 7: {
-        ipff(b, A(8, 8, 8, 8, 8), A(525, 8, 78, 3, 9), 64);
-        struct mops_anycast_ack a = {.version = 1, .proto = MOPS_PROTO_TCP,
-                                     .anycast_addr = A(8, 8, 8, 8, 8),
-                                     .unicast_addr = A(8, 8, 4, 4, 4), .sport = 1027, .dport = 80};
-        mops_build_anycast_ack(b, &a);
-        break;
-    }
-    case 8: case 9: {
-        struct mops_tcp t = {.n_opts = 3, .window = 65535};
-        t.opts[0].kind = 32;
-        t.opts[1].kind = t.opts[2].kind = MOPS_TCPOPT_NOP;
-        if (i == 8) {
-            ipff(b, A(525, 8, 78, 3, 9), A(8, 8, 8, 8, 8), 64);
-            t.sport = 1027, t.dport = 80, t.seq = 0x0badcafe, t.flags = MOPS_TCP_SYN;
-        } else {
-            ipff(b, A(8, 8, 8, 8, 8), A(525, 8, 78, 2, 2), 64);
-            struct mops_opt_spec o;
-            uint8_t od[10];
-            mops_opt_recv_src(NULL, &o, od, 6050, A(525, 8, 78, 2, 2));
-            mops_build_opts_header(b, MOPS_PROTO_DSTOPTS, &o, 1);
-            t.sport = 80, t.dport = 6050, t.seq = 0x11223344, t.ack = 0x0badcaff;
-            t.flags = MOPS_TCP_SYN | MOPS_TCP_ACK;
+        case 0: migrate(b, 0, MOPS_PROTO_TCP, 1, 0); break;
+        case 1: migrate(b, 1, MOPS_PROTO_TCP, 3, 0); break;
+        case 2: migrate(b, 2, MOPS_PROTO_TCP, 3, 0); break;
+        case 3: migrate(b, 3, MOPS_PROTO_TCP, 2, 0); break;
+        case 4: migrate(b, 0, MOPS_PROTO_UDPV5, 1, 1); break;
+        case 5:
+        case 6: {
+            ipff(b, A(10, 2, 0, 0, 99), A(10, 2, 0, 0, 1), 1);
+            struct mops_nat_ack a = {.version = 1,
+                                     .level = i == 5 ? 2 : 1,
+                                     .proto = MOPS_PROTO_TCP,
+                                     .orig_addr = i == 5 ? A(10, 0, 0, 0, 1) : A(10, 2, 0, 0, 1),
+                                     .n_ports = i == 5 ? 1 : 3,
+                                     .trans_addr = i == 5 ? A(525, 8, 78, 2, 2) : A(10, 0, 0, 0, 1)};
+            struct mops_nat_port p[3] = {{5050, 6050}, {1028, 5051}, {1029, 5052}};
+            if (i == 6)
+                p[0] = (struct mops_nat_port){1027, 5050};
+            mops_build_nat_ack(b, &a, p, a.n_ports);
+            break;
         }
-        mops_build_tcp(b, &t, NULL, 0);
-        break;
-    }
-    case 10: tcp_syn_all_options(b); break;
-    case 11: tcp_data_sack(b); break;
-    case 12:
-        ipff(b, A(525, 8, 78, 3, 9), A(8, 8, 8, 8, 8), 64);
-        mops_build_udpv5(b, 5000, 53, (const uint8_t *)"hello", 5);
-        break;
-    case 13: case 14: case 15: case 16: case 17: {
-        static const uint16_t types[] = {1, 2, 3, 4, 5};
-        static const uint8_t codes[] = {3, 0, 0, 1, 1};
-        static const uint32_t params[] = {0, 1280, 0, 40, 0};
-        n = invoking(inv, i == 13 ? MOPS_PROTO_UDPV5 : MOPS_PROTO_TCP);
-        ipff(b, A(775, 2, 23, 5, 99), A(525, 8, 78, 3, 9), 64);
-        mops_build_icmp_error(b, types[i - 13], codes[i - 13], params[i - 13],
-                              A(525, 8, 78, 3, 98), inv, n);
-        break;
-    }
-    case 18: case 19: case 20:
-        ipff(b, i == 18 ? A(10, 2, 0, 0, 1) : A(8, 8, 8, 8, 8),
-             i == 18 ? A(8, 8, 8, 8, 8) : A(10, 2, 0, 0, 1), 64);
-        mops_build_echo(b, (uint16_t)(128 + (i - 18)), 0x00010203, 7,
-                        (const uint8_t *)"ping payload", 12);
-        break;
-    case 21: ext_chain(b); break;
-    case 22:
-        ipff(b, A(10, 2, 0, 0, 1), A(10, 2, 0, 0, 2), 64);
-        mops_build_raw(b, MOPS_PROTO_NONE, (const uint8_t *)"opaque", 6);
-        break;
+        case 7: {
+            ipff(b, A(8, 8, 8, 8, 8), A(525, 8, 78, 3, 9), 64);
+            struct mops_anycast_ack a = {.version = 1,
+                                         .proto = MOPS_PROTO_TCP,
+                                         .anycast_addr = A(8, 8, 8, 8, 8),
+                                         .unicast_addr = A(8, 8, 4, 4, 4),
+                                         .sport = 1027,
+                                         .dport = 80};
+            mops_build_anycast_ack(b, &a);
+            break;
+        }
+        case 8:
+        case 9: {
+            struct mops_tcp t = {.n_opts = 3, .window = 65535};
+            t.opts[0].kind = 32;
+            t.opts[1].kind = t.opts[2].kind = MOPS_TCPOPT_NOP;
+            if (i == 8) {
+                ipff(b, A(525, 8, 78, 3, 9), A(8, 8, 8, 8, 8), 64);
+                t.sport = 1027, t.dport = 80, t.seq = 0x0badcafe, t.flags = MOPS_TCP_SYN;
+            } else {
+                ipff(b, A(8, 8, 8, 8, 8), A(525, 8, 78, 2, 2), 64);
+                struct mops_opt_spec o;
+                uint8_t od[10];
+                mops_opt_recv_src(NULL, &o, od, 6050, A(525, 8, 78, 2, 2));
+                mops_build_opts_header(b, MOPS_PROTO_DSTOPTS, &o, 1);
+                t.sport = 80, t.dport = 6050, t.seq = 0x11223344, t.ack = 0x0badcaff;
+                t.flags = MOPS_TCP_SYN | MOPS_TCP_ACK;
+            }
+            mops_build_tcp(b, &t, NULL, 0);
+            break;
+        }
+        case 10: tcp_syn_all_options(b); break;
+        case 11: tcp_data_sack(b); break;
+        case 12:
+            ipff(b, A(525, 8, 78, 3, 9), A(8, 8, 8, 8, 8), 64);
+            mops_build_udpv5(b, 5000, 53, (const uint8_t *)"hello", 5);
+            break;
+        case 13:
+        case 14:
+        case 15:
+        case 16:
+        case 17: {
+            static const uint16_t types[] = {1, 2, 3, 4, 5};
+            static const uint8_t codes[] = {3, 0, 0, 1, 1};
+            static const uint32_t params[] = {0, 1280, 0, 40, 0};
+            n = invoking(inv, i == 13 ? MOPS_PROTO_UDPV5 : MOPS_PROTO_TCP);
+            ipff(b, A(775, 2, 23, 5, 99), A(525, 8, 78, 3, 9), 64);
+            mops_build_icmp_error(b, types[i - 13], codes[i - 13], params[i - 13], A(525, 8, 78, 3, 98), inv, n);
+            break;
+        }
+        case 18:
+        case 19:
+        case 20:
+            ipff(b, i == 18 ? A(10, 2, 0, 0, 1) : A(8, 8, 8, 8, 8), i == 18 ? A(8, 8, 8, 8, 8) : A(10, 2, 0, 0, 1), 64);
+            mops_build_echo(b, (uint16_t)(128 + (i - 18)), 0x00010203, 7, (const uint8_t *)"ping payload", 12);
+            break;
+        case 21: ext_chain(b); break;
+        case 22:
+            ipff(b, A(10, 2, 0, 0, 1), A(10, 2, 0, 0, 2), 64);
+            mops_build_raw(b, MOPS_PROTO_NONE, (const uint8_t *)"opaque", 6);
+            break;
     }
     mops_build_finish(b);
 }
 
 static const char *const carriers[] = {
-    "user0", "ethernet", "ethernet+802.1Q", "ethernet+802.1ad+802.1Q", "sll", "sll2",
-    "udp4 over ethernet", "udp6 over ethernet", "udp4 raw", "udp6 raw", "udp4 bsd loopback",
+    "user0",    "ethernet", "ethernet+802.1Q",    "ethernet+802.1ad+802.1Q",
+    "sll",      "sll2",     "udp4 over ethernet", "udp6 over ethernet",
+    "udp4 raw", "udp6 raw", "udp4 bsd loopback",
 };
 
 int carrier_count(void) { return (int)(sizeof carriers / sizeof carriers[0]); }
@@ -223,29 +250,29 @@ uint32_t carrier_wrap(int c, struct mops_builder *b)
     static const uint8_t v6b[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
     const uint16_t vlan1[1] = {100}, vlan2[2] = {0x0fff, 0x2005};
     switch (c) {
-    case 0: return MOPS_LINKTYPE_USER0;
-    case 1: mops_build_ethernet(b, mac_b, mac_a, NULL, 0); return MOPS_LINKTYPE_ETHERNET;
-    case 2: mops_build_ethernet(b, mac_b, mac_a, vlan1, 1); return MOPS_LINKTYPE_ETHERNET;
-    case 3: mops_build_ethernet(b, mac_b, mac_a, vlan2, 2); return MOPS_LINKTYPE_ETHERNET;
-    case 4: mops_build_sll(b, 4, mac_a, 6); return MOPS_LINKTYPE_SLL;
-    case 5: mops_build_sll2(b, 3, 0, mac_a, 6); return MOPS_LINKTYPE_SLL2;
-    case 6:
-        mops_build_udp4(b, v4a, v4b, 40000, MOPS_DEFAULT_UDP_PORT);
-        mops_build_ethernet(b, mac_b, mac_a, NULL, 0);
-        return MOPS_LINKTYPE_ETHERNET;
-    case 7:
-        mops_build_udp6(b, v6a, v6b, MOPS_DEFAULT_UDP_PORT, 40001);
-        mops_build_ethernet(b, mac_b, mac_a, NULL, 0);
-        return MOPS_LINKTYPE_ETHERNET;
-    case 8: mops_build_udp4(b, v4a, v4b, 40000, MOPS_DEFAULT_UDP_PORT); return MOPS_LINKTYPE_RAW;
-    case 9: mops_build_udp6(b, v6a, v6b, 40000, MOPS_DEFAULT_UDP_PORT); return MOPS_LINKTYPE_IPV6;
-    case 10: {
-        mops_build_udp4(b, v4a, v4b, MOPS_DEFAULT_UDP_PORT, MOPS_DEFAULT_UDP_PORT);
-        b->head -= 4; /* BSD loopback: AF_INET in host order */
-        uint32_t af = 2;
-        memcpy(b->buf + b->head, &af, 4);
-        return MOPS_LINKTYPE_NULL;
-    }
+        case 0: return MOPS_LINKTYPE_USER0;
+        case 1: mops_build_ethernet(b, mac_b, mac_a, NULL, 0); return MOPS_LINKTYPE_ETHERNET;
+        case 2: mops_build_ethernet(b, mac_b, mac_a, vlan1, 1); return MOPS_LINKTYPE_ETHERNET;
+        case 3: mops_build_ethernet(b, mac_b, mac_a, vlan2, 2); return MOPS_LINKTYPE_ETHERNET;
+        case 4: mops_build_sll(b, 4, mac_a, 6); return MOPS_LINKTYPE_SLL;
+        case 5: mops_build_sll2(b, 3, 0, mac_a, 6); return MOPS_LINKTYPE_SLL2;
+        case 6:
+            mops_build_udp4(b, v4a, v4b, 40000, MOPS_DEFAULT_UDP_PORT);
+            mops_build_ethernet(b, mac_b, mac_a, NULL, 0);
+            return MOPS_LINKTYPE_ETHERNET;
+        case 7:
+            mops_build_udp6(b, v6a, v6b, MOPS_DEFAULT_UDP_PORT, 40001);
+            mops_build_ethernet(b, mac_b, mac_a, NULL, 0);
+            return MOPS_LINKTYPE_ETHERNET;
+        case 8: mops_build_udp4(b, v4a, v4b, 40000, MOPS_DEFAULT_UDP_PORT); return MOPS_LINKTYPE_RAW;
+        case 9: mops_build_udp6(b, v6a, v6b, 40000, MOPS_DEFAULT_UDP_PORT); return MOPS_LINKTYPE_IPV6;
+        case 10: {
+            mops_build_udp4(b, v4a, v4b, MOPS_DEFAULT_UDP_PORT, MOPS_DEFAULT_UDP_PORT);
+            b->head -= 4; /* BSD loopback: AF_INET in host order */
+            uint32_t af = 2;
+            memcpy(b->buf + b->head, &af, 4);
+            return MOPS_LINKTYPE_NULL;
+        }
     }
     return MOPS_LINKTYPE_USER0;
 }

@@ -83,9 +83,9 @@ static void test_classes(void)
     classifies("..0", MOPS_ADDR_UNSPECIFIED);
     classifies("..1", MOPS_ADDR_LOOPBACK);
     classifies("0.0.0.0.2", MOPS_ADDR_GLOBAL);
-    classifies("99.9.0.0.1", MOPS_ADDR_MULTICAST_LINK_LOCAL);  /* DHCP clients */
+    classifies("99.9.0.0.1", MOPS_ADDR_MULTICAST_LINK_LOCAL); /* DHCP clients */
     classifies("99.9.0.0.999", MOPS_ADDR_MULTICAST_LINK_LOCAL);
-    classifies("99.9.0.1.1", MOPS_ADDR_MULTICAST_PRIVATE);     /* DHCP servers */
+    classifies("99.9.0.1.1", MOPS_ADDR_MULTICAST_PRIVATE); /* DHCP servers */
     classifies("99.9.0.2.1", MOPS_ADDR_MULTICAST);
     classifies("99.9.500.0.0", MOPS_ADDR_MULTICAST);
     classifies("99.10.0.0.0", MOPS_ADDR_GLOBAL);

@@ -39,8 +39,7 @@ static const struct mops_problem *expect(enum mops_problem_id id, const char *te
     if (!p) {
         fprintf(stderr, "  wanted %s; got:", mops_problem_info(id)->id);
         for (unsigned i = 0; i < pkt.n_problems; i++)
-            fprintf(stderr, " [%s %s]", mops_problem_info(pkt.problems[i].id)->id,
-                    pkt.problems[i].text);
+            fprintf(stderr, " [%s %s]", mops_problem_info(pkt.problems[i].id)->id, pkt.problems[i].text);
         fprintf(stderr, "\n");
         return NULL;
     }
@@ -67,14 +66,13 @@ static void test_every_prefix(void)
                 else
                     CHECK_EQ(pkt.status, MOPS_ST_TRUNCATED);
                 if (pkt.status == MOPS_ST_TRUNCATED)
-                    CHECK(strstr(pkt.problems[0].text, "truncated at offset") != NULL ||
-                          mops_packet_truncated(&pkt));
+                    CHECK(strstr(pkt.problems[0].text, "truncated at offset") != NULL || mops_packet_truncated(&pkt));
                 /* A frame that really is this short: something is wrong with it. */
                 decode_exact(lt, frame, len, len);
                 CHECK(pkt.status != MOPS_ST_OK);
                 if (check_failed != before) {
-                    fprintf(stderr, "  sample \"%s\" over %s cut at %u of %u: %s\n",
-                            sample_name(i), carrier_name(c), len, n, mops_status_name(pkt.status));
+                    fprintf(stderr, "  sample \"%s\" over %s cut at %u of %u: %s\n", sample_name(i), carrier_name(c),
+                            len, n, mops_status_name(pkt.status));
                     return;
                 }
             }
@@ -87,8 +85,11 @@ static void build_migrate(mops_addr_t src, uint16_t n_ports, unsigned n_entries)
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = {.src = src, .dst = A(8, 8, 8, 8, 8), .htl = 64};
     mops_build_ipff(&b, &h);
-    struct mops_migrate g = {.version = 1, .proto = 6, .prev_addr = A(525, 8, 78, 3, 9),
-                             .n_ports = n_ports, .mig_addr = A(775, 2, 23, 6, 6)};
+    struct mops_migrate g = {.version = 1,
+                             .proto = 6,
+                             .prev_addr = A(525, 8, 78, 3, 9),
+                             .n_ports = n_ports,
+                             .mig_addr = A(775, 2, 23, 6, 6)};
     struct mops_migrate_port p[2] = {{1027, 2098, 80, 80, 0x12345678}, {1028, 2099, 80, 80, 7}};
     mops_build_migrate(&b, 0, &g, p, n_entries);
     mops_build_finish(&b);
@@ -183,8 +184,8 @@ static void test_values(void)
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = {.src = A(775, 2, 23, 6, 6), .dst = A(8, 8, 8, 8, 8), .htl = 64};
     mops_build_ipff(&b, &h);
-    struct mops_migrate g = {.version = 1, .proto = 6, .prev_addr = A(525, 8, 78, 3, 9),
-                             .n_ports = 1, .mig_addr = A(775, 1023, 23, 6, 6)};
+    struct mops_migrate g = {
+        .version = 1, .proto = 6, .prev_addr = A(525, 8, 78, 3, 9), .n_ports = 1, .mig_addr = A(775, 1023, 23, 6, 6)};
     struct mops_migrate_port mp = {1027, 2098, 80, 80, 1};
     mops_build_migrate(&b, 0, &g, &mp, 1);
     mops_build_finish(&b);

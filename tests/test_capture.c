@@ -237,8 +237,7 @@ static void test_filters(void)
     }
     CHECK_EQ(n, 20);
     CHECK(mops_cap_warning(c) != NULL);
-    CHECK_STR(mops_cap_warning(c),
-              "the filter does not apply to interface 1 (link type 147); its frames are skipped");
+    CHECK_STR(mops_cap_warning(c), "the filter does not apply to interface 1 (link type 147); its frames are skipped");
     mops_cap_close(c);
 
     /* Bad expressions are named before anything is read. */
@@ -469,29 +468,33 @@ static void test_pipeline(void)
 
 static void test_pcap_reader(void)
 {
-    static const struct { uint32_t magic; uint16_t minor; uint32_t snap, lt, caplen, len, data; } v[] = {
-        {0xa1b2c3d4u, 4, 65535, 1, 200, 300, 200},       /* fine, micro */
-        {0xa1b23c4du, 4, 65535, 1, 200, 200, 200},       /* fine, nano */
-        {0xa1b2c3d4u, 4, 100, 1, 200, 200, 200},         /* cut to the snaplen */
-        {0xa1b2c3d4u, 4, 0, 1, 200, 150, 200},           /* snaplen 0, len < caplen */
-        {0xa1b2c3d4u, 4, 0xfffffff0u, 1, 60, 60, 60},    /* snaplen "negative" for libpcap */
+    static const struct {
+        uint32_t magic;
+        uint16_t minor;
+        uint32_t snap, lt, caplen, len, data;
+    } v[] = {
+        {0xa1b2c3d4u, 4, 65535, 1, 200, 300, 200},    /* fine, micro */
+        {0xa1b23c4du, 4, 65535, 1, 200, 200, 200},    /* fine, nano */
+        {0xa1b2c3d4u, 4, 100, 1, 200, 200, 200},      /* cut to the snaplen */
+        {0xa1b2c3d4u, 4, 0, 1, 200, 150, 200},        /* snaplen 0, len < caplen */
+        {0xa1b2c3d4u, 4, 0xfffffff0u, 1, 60, 60, 60}, /* snaplen "negative" for libpcap */
         {0xa1b2c3d4u, 4, 0x80000000u, 1, 300000, 300000, 10},
         {0xa1b2c3d4u, 4, 100, 1, 300000, 300000, 10},    /* bigger than the snaplen */
         {0xa1b2c3d4u, 4, 300000, 1, 280000, 280000, 10}, /* bigger than the maximum */
         {0xa1b2c3d4u, 4, 262144, 1, 262144, 262144, 262144},
-        {0xa1b2c3d4u, 4, 300000, 1, 200, 200, 50},       /* data cut */
-        {0xa1b2c3d4u, 4, 100, 1, 200, 200, 50},          /* cut before the snaplen */
-        {0xa1b2c3d4u, 4, 100, 1, 200, 200, 150},         /* cut after it */
-        {0xa1b2c3d4u, 4, 65535, 101, 60, 60, 60},        /* LINKTYPE_RAW */
-        {0xa1b2c3d4u, 3, 65535, 1, 60, 60, 60},          /* 2.3: libpcap's */
-        {0xa1b2c3d4u, 4, 65535, 100, 60, 60, 60},        /* a link type left to libpcap */
+        {0xa1b2c3d4u, 4, 300000, 1, 200, 200, 50}, /* data cut */
+        {0xa1b2c3d4u, 4, 100, 1, 200, 200, 50},    /* cut before the snaplen */
+        {0xa1b2c3d4u, 4, 100, 1, 200, 200, 150},   /* cut after it */
+        {0xa1b2c3d4u, 4, 65535, 101, 60, 60, 60},  /* LINKTYPE_RAW */
+        {0xa1b2c3d4u, 3, 65535, 1, 60, 60, 60},    /* 2.3: libpcap's */
+        {0xa1b2c3d4u, 4, 65535, 100, 60, 60, 60},  /* a link type left to libpcap */
     };
     for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
         for (int swap = 0; swap < 2; swap++) {
             char name[32];
             snprintf(name, sizeof name, "crafted%u%s.pcap", i, swap ? "s" : "");
-            write_crafted(path(name), v[i].magic, v[i].minor, v[i].snap, v[i].lt, v[i].caplen, v[i].len,
-                          v[i].data, swap);
+            write_crafted(path(name), v[i].magic, v[i].minor, v[i].snap, v[i].lt, v[i].caplen, v[i].len, v[i].data,
+                          swap);
             same_as_libpcap(path(name));
         }
     /* A record header cut short. */
@@ -583,8 +586,7 @@ static void test_broken_files(void)
     put32le(buf + epb + 4, 13);
     write_bytes(path("len.pcapng"), buf, n);
     char want[160];
-    snprintf(want, sizeof want, "corrupt pcapng at file offset %u: block length 13 is not a multiple of 4",
-             epb);
+    snprintf(want, sizeof want, "corrupt pcapng at file offset %u: block length 13 is not a multiple of 4", epb);
     expect_read_error(path("len.pcapng"), 0, want);
     memcpy(buf, buf + 4096, n);
     put32le(buf + epb + epb_len - 4, epb_len + 4);
@@ -629,7 +631,7 @@ static void test_broken_files(void)
     if (c) {
         struct mops_frame f;
         CHECK_EQ(mops_cap_next(c, &f), MOPS_CAP_FRAME);
-        CHECK_EQ(f.caplen, 4);   /* the SPB */
+        CHECK_EQ(f.caplen, 4); /* the SPB */
         CHECK_EQ(f.wirelen, 24);
         CHECK_EQ(f.ifid, 0);
         CHECK_EQ(read_all(c, &rc), 30);

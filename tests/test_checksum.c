@@ -61,8 +61,7 @@ int main(void)
     check_crc_tables();
     /* CRC-32/ISO-HDLC check value, and the split that slice-by-4 must not change. */
     CHECK_EQ(mops_crc32(0, (const uint8_t *)"123456789", 9), 0xCBF43926);
-    CHECK_EQ(mops_crc32(mops_crc32(0, (const uint8_t *)"12345", 5), (const uint8_t *)"6789", 4),
-             0xCBF43926);
+    CHECK_EQ(mops_crc32(mops_crc32(0, (const uint8_t *)"12345", 5), (const uint8_t *)"6789", 4), 0xCBF43926);
     CHECK_EQ(mops_crc32(0, NULL, 0), 0);
 
     uint8_t ph[MOPS_PSEUDO_HDR_LEN], want[MOPS_PSEUDO_HDR_LEN];
@@ -89,8 +88,7 @@ int main(void)
     n = check_hex(PV_UDP, m, sizeof m);
     CHECK_EQ(mops_udpv5_checksum(A(525, 8, 78, 3, 9), A(8, 8, 8, 8, 8), m, n), 0x61aa);
     /* Odd lengths pad with a zero octet. */
-    CHECK_EQ(mops_inet_checksum(0, 0, 0, (const uint8_t *)"\x01", 1, 99),
-             (uint16_t)~(0x0100 + 1));
+    CHECK_EQ(mops_inet_checksum(0, 0, 0, (const uint8_t *)"\x01", 1, 99), (uint16_t) ~(0x0100 + 1));
 
     /* A datagram whose sum comes to 0 carries 0xFFFF (profile §6): solve for
      * two data octets that make the one's-complement sum 0xFFFF. */

@@ -46,8 +46,7 @@ static double now(void)
 static int send_all(int with_noise)
 {
     int s = socket(AF_PACKET, SOCK_RAW, 0);
-    struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_ifindex = (int)if_nametoindex("mva"),
-                             .sll_halen = 6};
+    struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_ifindex = (int)if_nametoindex("mva"), .sll_halen = 6};
     int sent = 0;
     for (int i = 0; i < sample_count(); i++) {
         sample_build(i, &b);
@@ -115,7 +114,8 @@ int main(void)
     }
     atexit(cleanup);
     if (sh("ip -n %s link add mva type veth peer name mvb && ip -n %s link set mva up && "
-           "ip -n %s link set mvb up", ns) != 0) {
+           "ip -n %s link set mvb up",
+           ns) != 0) {
         printf("test_live: skipped, cannot create a veth pair\n");
         return 77;
     }
@@ -129,8 +129,7 @@ int main(void)
     close(fd);
 
     char err[MOPS_CAP_ERRLEN];
-    struct mops_cap_opts o = {.iface = "mvb", .immediate = true, .filter = "ether proto 0x88b5",
-                              .buffer_kib = 4096};
+    struct mops_cap_opts o = {.iface = "mvb", .immediate = true, .filter = "ether proto 0x88b5", .buffer_kib = 4096};
     struct mops_cap *c;
     CHECK_EQ(mops_cap_open(&o, &c, err), 0);
     if (check_failed) {

@@ -15,7 +15,7 @@
 #define MN A(525, 8, 78, 3, 9)
 #define NEW A(775, 2, 23, 6, 6)
 #define SRV A(8, 8, 8, 8, 8)
-#define S(x) ((uint64_t)(x) * MOPS_NS_PER_SEC)
+#define S(x) ((uint64_t)(x)*MOPS_NS_PER_SEC)
 
 static const struct mops_settings *st = &mops_settings_default;
 static struct mops_builder b;
@@ -84,7 +84,10 @@ static uint32_t session(struct mops_server *s, uint16_t sport)
 
 static void test_window_edges(void)
 {
-    struct { int64_t offset; bool ok; } cases[] = {{-1, false}, {0, true}, {99, true}, {100, false}};
+    struct {
+        int64_t offset;
+        bool ok;
+    } cases[] = {{-1, false}, {0, true}, {99, true}, {100, false}};
     for (unsigned i = 0; i < 4; i++) {
         static struct mops_server s;
         CHECK_EQ(mops_server_init(&s, st, "server", SRV, 1, 0, NULL), 0);
@@ -266,14 +269,19 @@ static void test_three_nats(void)
         "{\"name\": \"three-nats\", \"duration\": 2, \"links\": ["
         "{\"name\": \"l0\"}, {\"name\": \"l1\"}, {\"name\": \"l2\"}, {\"name\": \"l3\"}, {\"name\": \"dc\"}],"
         "\"nodes\": ["
-        "{\"name\": \"mobile\", \"role\": \"mobile\", \"link\": \"l0\", \"addr\": \"10.1.0.0.1/40\", \"gw\": \"10.1.0.0.99\"},"
-        "{\"name\": \"nat1\", \"role\": \"nat\", \"first_port\": 1100, \"inside\": {\"link\": \"l0\", \"addr\": \"10.1.0.0.99/40\"},"
+        "{\"name\": \"mobile\", \"role\": \"mobile\", \"link\": \"l0\", \"addr\": \"10.1.0.0.1/40\", \"gw\": "
+        "\"10.1.0.0.99\"},"
+        "{\"name\": \"nat1\", \"role\": \"nat\", \"first_port\": 1100, \"inside\": {\"link\": \"l0\", \"addr\": "
+        "\"10.1.0.0.99/40\"},"
         " \"outside\": {\"link\": \"l1\", \"addr\": \"10.2.0.0.1/40\"}, \"gw\": \"10.2.0.0.99\"},"
-        "{\"name\": \"nat2\", \"role\": \"nat\", \"first_port\": 2200, \"inside\": {\"link\": \"l1\", \"addr\": \"10.2.0.0.99/40\"},"
+        "{\"name\": \"nat2\", \"role\": \"nat\", \"first_port\": 2200, \"inside\": {\"link\": \"l1\", \"addr\": "
+        "\"10.2.0.0.99/40\"},"
         " \"outside\": {\"link\": \"l2\", \"addr\": \"10.3.0.0.1/40\"}, \"gw\": \"10.3.0.0.99\"},"
-        "{\"name\": \"nat3\", \"role\": \"nat\", \"first_port\": 3300, \"inside\": {\"link\": \"l2\", \"addr\": \"10.3.0.0.99/40\"},"
+        "{\"name\": \"nat3\", \"role\": \"nat\", \"first_port\": 3300, \"inside\": {\"link\": \"l2\", \"addr\": "
+        "\"10.3.0.0.99/40\"},"
         " \"outside\": {\"link\": \"l3\", \"addr\": \"500.0.0.0.1/40\"}, \"gw\": \"500.0.0.0.99\"},"
-        "{\"name\": \"internet\", \"role\": \"router\", \"interfaces\": [{\"link\": \"l3\", \"addr\": \"500.0.0.0.99/40\"},"
+        "{\"name\": \"internet\", \"role\": \"router\", \"interfaces\": [{\"link\": \"l3\", \"addr\": "
+        "\"500.0.0.0.99/40\"},"
         " {\"link\": \"dc\", \"addr\": \"8.8.8.8.99/40\"}]},"
         "{\"name\": \"server\", \"role\": \"server\", \"interfaces\": [{\"link\": \"dc\", \"addr\": \"8.8.8.8.8/40\"}],"
         " \"gw\": \"8.8.8.8.99\", \"listen\": [{\"proto\": \"tcp\", \"port\": 80}]}],"
@@ -290,10 +298,15 @@ static void test_three_nats(void)
     mops_sim_run(&sim, info.duration_ns);
     const struct mops_mobile *m = sim.nodes[0].m.mobile;
     CHECK_EQ(m->n_natt, 3);
-    const struct { uint8_t level; mops_addr_t orig; uint16_t op; mops_addr_t trans; uint16_t tp; } want[] = {
-        {1, A(10, 1, 0, 0, 1), 1027, A(10, 2, 0, 0, 1), 1100},
-        {2, A(10, 2, 0, 0, 1), 1100, A(10, 3, 0, 0, 1), 2200},
-        {3, A(10, 3, 0, 0, 1), 2200, A(500, 0, 0, 0, 1), 3300}};
+    const struct {
+        uint8_t level;
+        mops_addr_t orig;
+        uint16_t op;
+        mops_addr_t trans;
+        uint16_t tp;
+    } want[] = {{1, A(10, 1, 0, 0, 1), 1027, A(10, 2, 0, 0, 1), 1100},
+                {2, A(10, 2, 0, 0, 1), 1100, A(10, 3, 0, 0, 1), 2200},
+                {3, A(10, 3, 0, 0, 1), 2200, A(500, 0, 0, 0, 1), 3300}};
     for (unsigned i = 0; i < 3; i++) {
         bool found = false;
         for (unsigned k = 0; k < m->n_natt; k++) {
@@ -354,7 +367,9 @@ static void test_random_loss(void)
 /* What a user's broken scenario is told. */
 static void test_scenario_errors(void)
 {
-    static const struct { const char *text, *want; } cases[] = {
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
         {"{", "line 1, column 1: "},
         {"[]", "scenario: the document is an object"},
         {"{\"name\": \"x\"}", "scenario: \"links\", \"nodes\" and \"timeline\" must be lists"},

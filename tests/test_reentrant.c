@@ -134,7 +134,7 @@ static struct blob alone_findings[2];
 static const char *const validated[2] = {"bad-accept-wrong-seq", "appendix-b"};
 
 struct job {
-    int dir;              /* +1: first to last; -1: last to first; 0: validator */
+    int dir; /* +1: first to last; -1: last to first; 0: validator */
     unsigned differ, ran;
 };
 
@@ -211,8 +211,8 @@ int main(int argc, char **argv)
         CHECK_EQ(jobs[i].ran, ROUNDS * n_names);
         CHECK_EQ(jobs[i].differ, 0);
     }
-    printf("%u scenarios, %u rounds on two threads beside a validator: %u, %u, %u runs differed\n", n_names,
-           ROUNDS, jobs[0].differ, jobs[1].differ, jobs[2].differ);
+    printf("%u scenarios, %u rounds on two threads beside a validator: %u, %u, %u runs differed\n", n_names, ROUNDS,
+           jobs[0].differ, jobs[1].differ, jobs[2].differ);
     for (unsigned i = 0; i < n_names; i++) {
         free(alone[i].data);
         free(names[i]);

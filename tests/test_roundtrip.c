@@ -38,10 +38,10 @@ static void check_checksums(void)
 
 static void test_all(void)
 {
-    static const enum mops_carrier want[] = {
-        MOPS_CARRIER_USER0, MOPS_CARRIER_ETHERNET, MOPS_CARRIER_ETHERNET, MOPS_CARRIER_ETHERNET,
-        MOPS_CARRIER_SLL, MOPS_CARRIER_SLL2, MOPS_CARRIER_UDP4, MOPS_CARRIER_UDP6,
-        MOPS_CARRIER_UDP4, MOPS_CARRIER_UDP6, MOPS_CARRIER_UDP4};
+    static const enum mops_carrier want[] = {MOPS_CARRIER_USER0,    MOPS_CARRIER_ETHERNET, MOPS_CARRIER_ETHERNET,
+                                             MOPS_CARRIER_ETHERNET, MOPS_CARRIER_SLL,      MOPS_CARRIER_SLL2,
+                                             MOPS_CARRIER_UDP4,     MOPS_CARRIER_UDP6,     MOPS_CARRIER_UDP4,
+                                             MOPS_CARRIER_UDP6,     MOPS_CARRIER_UDP4};
     static const uint32_t ipff_at[] = {0, 14, 18, 22, 16, 20, 42, 62, 28, 48, 32};
     CHECK_EQ(sizeof want / sizeof want[0], (size_t)carrier_count());
     for (int c = 0; c < carrier_count(); c++) {
@@ -65,8 +65,8 @@ static void test_all(void)
             if (check_failed != before) {
                 fprintf(stderr, "  in sample \"%s\" over %s\n", sample_name(i), carrier_name(c));
                 for (unsigned k = 0; k < pkt.n_problems; k++)
-                    fprintf(stderr, "  problem %s: %s\n",
-                            mops_problem_info(pkt.problems[k].id)->id, pkt.problems[k].text);
+                    fprintf(stderr, "  problem %s: %s\n", mops_problem_info(pkt.problems[k].id)->id,
+                            pkt.problems[k].text);
             }
         }
     }

@@ -24,8 +24,7 @@ static void migrate(uint8_t code, uint16_t first, unsigned n, uint32_t seq0, mop
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = {.src = reply ? SERVER : MN, .dst = reply ? MN : SERVER, .htl = 64};
     mops_build_ipff(&b, &h);
-    struct mops_migrate g = {.version = 1, .proto = 6, .prev_addr = prev, .n_ports = (uint16_t)n,
-                             .mig_addr = MN};
+    struct mops_migrate g = {.version = 1, .proto = 6, .prev_addr = prev, .n_ports = (uint16_t)n, .mig_addr = MN};
     struct mops_migrate_port p[8];
     for (unsigned i = 0; i < n; i++)
         p[i] = (struct mops_migrate_port){(uint16_t)(first + i), (uint16_t)(2000 + first + i), 80, 80,

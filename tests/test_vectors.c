@@ -124,8 +124,11 @@ static void test_header_and_migrate(void)
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = hdr(A(775, 2, 23, 6, 6), A(8, 8, 8, 8, 8), 64);
     mops_build_ipff(&b, &h);
-    struct mops_migrate mg = {.version = 1, .proto = MOPS_PROTO_TCP, .prev_addr = A(525, 8, 78, 3, 9),
-                              .n_ports = 1, .mig_addr = A(775, 2, 23, 6, 6)};
+    struct mops_migrate mg = {.version = 1,
+                              .proto = MOPS_PROTO_TCP,
+                              .prev_addr = A(525, 8, 78, 3, 9),
+                              .n_ports = 1,
+                              .mig_addr = A(775, 2, 23, 6, 6)};
     struct mops_migrate_port mp = {1027, 2098, 80, 80, 0x12345678};
     mops_build_migrate(&b, MOPS_MIGRATE_CODE_MIGRATE, &mg, &mp, 1);
     check_built(v, n);
@@ -138,8 +141,11 @@ static void test_nat_ack(void)
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = hdr(A(10, 2, 0, 0, 99), A(10, 2, 0, 0, 1), 1);
     mops_build_ipff(&b, &h);
-    struct mops_nat_ack na = {.version = 1, .level = 2, .proto = MOPS_PROTO_TCP,
-                              .orig_addr = A(10, 0, 0, 0, 1), .n_ports = 1,
+    struct mops_nat_ack na = {.version = 1,
+                              .level = 2,
+                              .proto = MOPS_PROTO_TCP,
+                              .orig_addr = A(10, 0, 0, 0, 1),
+                              .n_ports = 1,
                               .trans_addr = A(525, 8, 78, 2, 2)};
     struct mops_nat_port np = {5050, 6050};
     mops_build_nat_ack(&b, &na, &np, 1);
@@ -170,9 +176,12 @@ static void test_anycast_ack(void)
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = hdr(A(8, 8, 8, 8, 8), A(525, 8, 78, 3, 9), 64);
     mops_build_ipff(&b, &h);
-    struct mops_anycast_ack ac = {.version = 1, .proto = MOPS_PROTO_TCP,
+    struct mops_anycast_ack ac = {.version = 1,
+                                  .proto = MOPS_PROTO_TCP,
                                   .anycast_addr = A(8, 8, 8, 8, 8),
-                                  .unicast_addr = A(8, 8, 4, 4, 4), .sport = 1027, .dport = 80};
+                                  .unicast_addr = A(8, 8, 4, 4, 4),
+                                  .sport = 1027,
+                                  .dport = 80};
     mops_build_anycast_ack(&b, &ac);
     uint32_t len = finish_check_decode(PV_ANYCAST_ACK, 28, 0, whole);
     const struct mops_icmp *m = &pkt.icmp;
@@ -196,8 +205,8 @@ static void test_tcp_syn(void)
     mops_build_init(&b, NULL);
     struct mops_ipff_hdr h = hdr(A(525, 8, 78, 3, 9), A(8, 8, 8, 8, 8), 64);
     mops_build_ipff(&b, &h);
-    struct mops_tcp t = {.sport = 1027, .dport = 80, .seq = 0x0badcafe, .flags = MOPS_TCP_SYN,
-                         .window = 65535, .n_opts = 3};
+    struct mops_tcp t = {
+        .sport = 1027, .dport = 80, .seq = 0x0badcafe, .flags = MOPS_TCP_SYN, .window = 65535, .n_opts = 3};
     t.opts[0].kind = MOPS_DEFAULT_MOBILE_CAPABLE_KIND;
     t.opts[1].kind = MOPS_TCPOPT_NOP;
     t.opts[2].kind = MOPS_TCPOPT_NOP;
@@ -252,8 +261,13 @@ static void test_recv_src(void)
     uint8_t od[10];
     mops_opt_recv_src(NULL, &o, od, 6050, A(525, 8, 78, 2, 2));
     mops_build_opts_header(&b, MOPS_PROTO_DSTOPTS, &o, 1);
-    struct mops_tcp t = {.sport = 80, .dport = 6050, .seq = 0x11223344, .ack = 0x0badcaff,
-                         .flags = MOPS_TCP_SYN | MOPS_TCP_ACK, .window = 65535, .n_opts = 3};
+    struct mops_tcp t = {.sport = 80,
+                         .dport = 6050,
+                         .seq = 0x11223344,
+                         .ack = 0x0badcaff,
+                         .flags = MOPS_TCP_SYN | MOPS_TCP_ACK,
+                         .window = 65535,
+                         .n_opts = 3};
     t.opts[0].kind = 32;
     t.opts[1].kind = MOPS_TCPOPT_NOP;
     t.opts[2].kind = MOPS_TCPOPT_NOP;

@@ -69,18 +69,18 @@ int mops_build_finish(struct mops_builder *b)
         uint8_t *m = b->buf + b->l4;
         size_t len = b->tail - b->l4;
         switch (b->l4_proto) {
-        case MOPS_PROTO_ICMPV5:
-            if (len >= MOPS_ICMP_HDR_LEN)
-                mops_put32(m, mops_icmpv5_crc(b->src, b->dst, m, len));
-            break;
-        case MOPS_PROTO_TCP:
-            if (len >= 20)
-                mops_put16(m + 16, mops_inet_checksum(b->src, b->dst, MOPS_PROTO_TCP, m, len, 16));
-            break;
-        case MOPS_PROTO_UDPV5:
-            if (len >= MOPS_UDPV5_HDR_LEN)
-                mops_put16(m + 4, mops_udpv5_checksum(b->src, b->dst, m, len));
-            break;
+            case MOPS_PROTO_ICMPV5:
+                if (len >= MOPS_ICMP_HDR_LEN)
+                    mops_put32(m, mops_icmpv5_crc(b->src, b->dst, m, len));
+                break;
+            case MOPS_PROTO_TCP:
+                if (len >= 20)
+                    mops_put16(m + 16, mops_inet_checksum(b->src, b->dst, MOPS_PROTO_TCP, m, len, 16));
+                break;
+            case MOPS_PROTO_UDPV5:
+                if (len >= MOPS_UDPV5_HDR_LEN)
+                    mops_put16(m + 4, mops_udpv5_checksum(b->src, b->dst, m, len));
+                break;
         }
     }
     b->finished = true;

@@ -29,8 +29,7 @@ static void close_var_header(struct mops_builder *b, uint32_t start, uint32_t he
         b->buf[hel_at] = (uint8_t)((b->tail - start) / 8 - 1);
 }
 
-void mops_build_opts_header(struct mops_builder *b, uint16_t type, const struct mops_opt_spec *opts,
-                            unsigned n)
+void mops_build_opts_header(struct mops_builder *b, uint16_t type, const struct mops_opt_spec *opts, unsigned n)
 {
     uint32_t start = b->tail;
     uint32_t hel_at = open_var_header(b, type);
@@ -44,8 +43,8 @@ void mops_build_opts_header(struct mops_builder *b, uint16_t type, const struct 
     close_var_header(b, start, hel_at);
 }
 
-void mops_opt_recv_src(const struct mops_settings *s, struct mops_opt_spec *spec, uint8_t data[10],
-                       uint16_t port, mops_addr_t addr)
+void mops_opt_recv_src(const struct mops_settings *s, struct mops_opt_spec *spec, uint8_t data[10], uint16_t port,
+                       mops_addr_t addr)
 {
     spec->type = (s ? s : &mops_settings_default)->recv_src_option;
     spec->len = MOPS_RECV_SRC_OPT_LEN;
@@ -54,8 +53,7 @@ void mops_opt_recv_src(const struct mops_settings *s, struct mops_opt_spec *spec
     mops_put64(data + 2, addr & MOPS_ADDR_MASK); /* E8: 14 zero bits first */
 }
 
-void mops_build_routing0(struct mops_builder *b, uint8_t segments_left, const mops_addr_t *addrs,
-                         unsigned n)
+void mops_build_routing0(struct mops_builder *b, uint8_t segments_left, const mops_addr_t *addrs, unsigned n)
 {
     uint32_t start = b->tail;
     uint32_t hel_at = open_var_header(b, MOPS_PROTO_ROUTING);

@@ -10,15 +10,15 @@ static void icmp_header(struct mops_builder *b, uint16_t type, uint8_t code, uin
     mops_wr_u8(b, byte7);
 }
 
-void mops_build_icmp(struct mops_builder *b, uint16_t type, uint8_t code, uint8_t byte7,
-                     const uint8_t *body, size_t len)
+void mops_build_icmp(struct mops_builder *b, uint16_t type, uint8_t code, uint8_t byte7, const uint8_t *body,
+                     size_t len)
 {
     icmp_header(b, type, code, byte7);
     mops_wr_bytes(b, body, len);
 }
 
-void mops_build_icmp_error(struct mops_builder *b, uint16_t type, uint8_t code, uint32_t param,
-                           mops_addr_t router, const uint8_t *invoking, size_t len)
+void mops_build_icmp_error(struct mops_builder *b, uint16_t type, uint8_t code, uint32_t param, mops_addr_t router,
+                           const uint8_t *invoking, size_t len)
 {
     icmp_header(b, type, code, 0);
     if (type == MOPS_ICMP_PACKET_TOO_BIG || type == MOPS_ICMP_PARAM_PROBLEM)
@@ -33,8 +33,7 @@ void mops_build_icmp_error(struct mops_builder *b, uint16_t type, uint8_t code, 
         memset(p, 0, MOPS_ICMP_EXCERPT_LEN - n);
 }
 
-void mops_build_echo(struct mops_builder *b, uint16_t type, uint32_t id, uint32_t seq,
-                     const uint8_t *data, size_t len)
+void mops_build_echo(struct mops_builder *b, uint16_t type, uint32_t id, uint32_t seq, const uint8_t *data, size_t len)
 {
     icmp_header(b, type, 0, 0);
     mops_wr_u32(b, id);

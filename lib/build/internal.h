@@ -18,7 +18,11 @@ static inline uint8_t *mops_wr_grow(struct mops_builder *b, size_t n)
     return p;
 }
 
-static inline void mops_put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static inline void mops_put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
 static inline void mops_put32(uint8_t *p, uint32_t v)
 {
     mops_put16(p, (uint16_t)(v >> 16));
@@ -34,27 +38,32 @@ static inline uint16_t mops_get16(const uint8_t *p) { return (uint16_t)(p[0] << 
 static inline void mops_wr_u8(struct mops_builder *b, uint8_t v)
 {
     uint8_t *p = mops_wr_grow(b, 1);
-    if (p) *p = v;
+    if (p)
+        *p = v;
 }
 static inline void mops_wr_u16(struct mops_builder *b, uint16_t v)
 {
     uint8_t *p = mops_wr_grow(b, 2);
-    if (p) mops_put16(p, v);
+    if (p)
+        mops_put16(p, v);
 }
 static inline void mops_wr_u32(struct mops_builder *b, uint32_t v)
 {
     uint8_t *p = mops_wr_grow(b, 4);
-    if (p) mops_put32(p, v);
+    if (p)
+        mops_put32(p, v);
 }
 static inline void mops_wr_u64(struct mops_builder *b, uint64_t v)
 {
     uint8_t *p = mops_wr_grow(b, 8);
-    if (p) mops_put64(p, v);
+    if (p)
+        mops_put64(p, v);
 }
 static inline void mops_wr_bytes(struct mops_builder *b, const void *d, size_t n)
 {
     uint8_t *p = mops_wr_grow(b, n);
-    if (p && n) memcpy(p, d, n);
+    if (p && n)
+        memcpy(p, d, n);
 }
 /* A 14-bit field followed by a 50-bit address in one 64-bit word. */
 static inline void mops_wr_field_addr(struct mops_builder *b, uint16_t field14, mops_addr_t a)

@@ -6,8 +6,8 @@
 #define ETH_P_IPV6 0x86DD
 #define ETH_P_8021Q 0x8100
 
-void mops_build_ethernet(struct mops_builder *b, const uint8_t dst[6], const uint8_t src[6],
-                         const uint16_t *vlan_tci, unsigned n_vlan)
+void mops_build_ethernet(struct mops_builder *b, const uint8_t dst[6], const uint8_t src[6], const uint16_t *vlan_tci,
+                         unsigned n_vlan)
 {
     uint8_t *p = mops_wr_prepend(b, 14 + 4 * (size_t)n_vlan);
     if (!p)
@@ -35,8 +35,7 @@ void mops_build_sll(struct mops_builder *b, uint16_t pkttype, const uint8_t *add
     mops_put16(p + 14, b->inner_type);
 }
 
-void mops_build_sll2(struct mops_builder *b, uint32_t ifindex, uint16_t pkttype,
-                     const uint8_t *addr, uint8_t alen)
+void mops_build_sll2(struct mops_builder *b, uint32_t ifindex, uint16_t pkttype, const uint8_t *addr, uint8_t alen)
 {
     uint8_t *p = mops_wr_prepend(b, 20);
     if (!p)
@@ -84,8 +83,7 @@ static uint8_t *prepend_udp(struct mops_builder *b, uint16_t sport, uint16_t dpo
     return u;
 }
 
-void mops_build_udp4(struct mops_builder *b, const uint8_t src[4], const uint8_t dst[4],
-                     uint16_t sport, uint16_t dport)
+void mops_build_udp4(struct mops_builder *b, const uint8_t src[4], const uint8_t dst[4], uint16_t sport, uint16_t dport)
 {
     uint32_t pseudo = sum16(sum16(0, src, 4), dst, 4);
     if (!prepend_udp(b, sport, dport, pseudo))
@@ -106,8 +104,8 @@ void mops_build_udp4(struct mops_builder *b, const uint8_t src[4], const uint8_t
     b->inner_type = ETH_P_IPV4;
 }
 
-void mops_build_udp6(struct mops_builder *b, const uint8_t src[16], const uint8_t dst[16],
-                     uint16_t sport, uint16_t dport)
+void mops_build_udp6(struct mops_builder *b, const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
+                     uint16_t dport)
 {
     uint32_t pseudo = sum16(sum16(0, src, 16), dst, 16);
     if (!prepend_udp(b, sport, dport, pseudo))

@@ -5,8 +5,7 @@
 void mops_build_migrate(struct mops_builder *b, uint8_t code, const struct mops_migrate *g,
                         const struct mops_migrate_port *ports, unsigned n)
 {
-    mops_build_icmp_header(b, b->s->type_migrate, code,
-                           (uint8_t)(g->version << 4 | (g->reserved & 0xf)));
+    mops_build_icmp_header(b, b->s->type_migrate, code, (uint8_t)(g->version << 4 | (g->reserved & 0xf)));
     mops_wr_field_addr(b, g->proto, g->prev_addr);
     mops_wr_field_addr(b, g->n_ports, g->mig_addr);
     for (unsigned i = 0; i < n; i++) {
@@ -20,19 +19,17 @@ void mops_build_migrate(struct mops_builder *b, uint8_t code, const struct mops_
 
 void mops_build_anycast_ack(struct mops_builder *b, const struct mops_anycast_ack *a)
 {
-    mops_build_icmp_header(b, b->s->type_anycast_ack, 0,
-                           (uint8_t)(a->version << 4 | (a->reserved & 0xf)));
+    mops_build_icmp_header(b, b->s->type_anycast_ack, 0, (uint8_t)(a->version << 4 | (a->reserved & 0xf)));
     mops_wr_field_addr(b, a->proto, a->anycast_addr);
     mops_wr_field_addr(b, a->reserved2, a->unicast_addr);
     mops_wr_u16(b, a->sport);
     mops_wr_u16(b, a->dport);
 }
 
-void mops_build_nat_ack(struct mops_builder *b, const struct mops_nat_ack *a,
-                        const struct mops_nat_port *ports, unsigned n)
+void mops_build_nat_ack(struct mops_builder *b, const struct mops_nat_ack *a, const struct mops_nat_port *ports,
+                        unsigned n)
 {
-    mops_build_icmp_header(b, b->s->type_nat_ack, 0,
-                           (uint8_t)(a->version << 4 | (a->level & 0xf)));
+    mops_build_icmp_header(b, b->s->type_nat_ack, 0, (uint8_t)(a->version << 4 | (a->level & 0xf)));
     mops_wr_field_addr(b, a->proto, a->orig_addr);
     mops_wr_field_addr(b, a->n_ports, a->trans_addr);
     for (unsigned i = 0; i < n; i++) {

@@ -14,31 +14,29 @@ static void put_option(struct mops_builder *b, const struct mops_tcp *t, const s
         return;
     }
     switch (kind) {
-    case MOPS_TCPOPT_MSS:
-        mops_wr_u8(b, 4);
-        mops_wr_u16(b, t->mss);
-        return;
-    case MOPS_TCPOPT_WS:
-        mops_wr_u8(b, 3);
-        mops_wr_u8(b, t->ws);
-        return;
-    case MOPS_TCPOPT_SACK_PERM:
-        mops_wr_u8(b, 2);
-        return;
-    case MOPS_TCPOPT_TS:
-        mops_wr_u8(b, 10);
-        mops_wr_u32(b, t->ts_val);
-        mops_wr_u32(b, t->ts_ecr);
-        return;
-    case MOPS_TCPOPT_SACK: {
-        unsigned n = t->n_sack - *sack_i;
-        mops_wr_u8(b, (uint8_t)(2 + 8 * n));
-        for (; *sack_i < t->n_sack; (*sack_i)++) {
-            mops_wr_u32(b, t->sack_left[*sack_i]);
-            mops_wr_u32(b, t->sack_right[*sack_i]);
+        case MOPS_TCPOPT_MSS:
+            mops_wr_u8(b, 4);
+            mops_wr_u16(b, t->mss);
+            return;
+        case MOPS_TCPOPT_WS:
+            mops_wr_u8(b, 3);
+            mops_wr_u8(b, t->ws);
+            return;
+        case MOPS_TCPOPT_SACK_PERM: mops_wr_u8(b, 2); return;
+        case MOPS_TCPOPT_TS:
+            mops_wr_u8(b, 10);
+            mops_wr_u32(b, t->ts_val);
+            mops_wr_u32(b, t->ts_ecr);
+            return;
+        case MOPS_TCPOPT_SACK: {
+            unsigned n = t->n_sack - *sack_i;
+            mops_wr_u8(b, (uint8_t)(2 + 8 * n));
+            for (; *sack_i < t->n_sack; (*sack_i)++) {
+                mops_wr_u32(b, t->sack_left[*sack_i]);
+                mops_wr_u32(b, t->sack_right[*sack_i]);
+            }
+            return;
         }
-        return;
-    }
     }
     /* Unknown kinds keep their length, with zero data. */
     uint8_t len = o->len < 2 ? 2 : o->len;
@@ -47,8 +45,7 @@ static void put_option(struct mops_builder *b, const struct mops_tcp *t, const s
         mops_wr_u8(b, 0);
 }
 
-void mops_build_tcp(struct mops_builder *b, const struct mops_tcp *t, const uint8_t *payload,
-                    size_t len)
+void mops_build_tcp(struct mops_builder *b, const struct mops_tcp *t, const uint8_t *payload, size_t len)
 {
     mops_build_begin_layer(b, MOPS_PROTO_TCP, true);
     uint32_t start = b->tail;
@@ -73,8 +70,7 @@ void mops_build_tcp(struct mops_builder *b, const struct mops_tcp *t, const uint
     mops_wr_bytes(b, payload, len);
 }
 
-void mops_build_udpv5(struct mops_builder *b, uint16_t sport, uint16_t dport,
-                      const uint8_t *payload, size_t len)
+void mops_build_udpv5(struct mops_builder *b, uint16_t sport, uint16_t dport, const uint8_t *payload, size_t len)
 {
     mops_build_begin_layer(b, MOPS_PROTO_UDPV5, true);
     mops_wr_u16(b, sport);

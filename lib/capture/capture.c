@@ -17,8 +17,7 @@ static void set_err(char *err, const char *fmt, const char *a, const char *b)
     snprintf(err, MOPS_CAP_ERRLEN, fmt, a, b);
 }
 
-int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name,
-                       uint8_t ts_digits)
+int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name, uint8_t ts_digits)
 {
     if (c->n_ifaces >= MAX_IFACES)
         return -1;
@@ -101,10 +100,7 @@ static ssize_t read_full(int fd, uint8_t *dst, size_t n)
     return (ssize_t)got;
 }
 
-int mops_linktype_to_dlt(uint32_t linktype)
-{
-    return linktype == 101 ? DLT_RAW : (int)linktype;
-}
+int mops_linktype_to_dlt(uint32_t linktype) { return linktype == 101 ? DLT_RAW : (int)linktype; }
 
 uint32_t mops_dlt_to_linktype(int dlt)
 {
@@ -130,8 +126,7 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
         if (n < 0)
             set_err(err, "%s: %s", name, strerror(errno));
         else
-            set_err(err, "%s: %s", name,
-                    n == 0 ? "empty file, not a capture" : "file too short to be a capture");
+            set_err(err, "%s: %s", name, n == 0 ? "empty file, not a capture" : "file too short to be a capture");
         if (!is_stdin)
             close(fd);
         return -1;
@@ -184,8 +179,8 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
         return -1;
     }
     /* The file's own precision: the nanosecond magic, else microseconds. */
-    mops_cap_add_iface(c, mops_dlt_to_linktype(pcap_datalink(c->pcap)),
-                       (uint32_t)pcap_snapshot(c->pcap), "", nano ? 9 : 6);
+    mops_cap_add_iface(c, mops_dlt_to_linktype(pcap_datalink(c->pcap)), (uint32_t)pcap_snapshot(c->pcap), "",
+                       nano ? 9 : 6);
     return 0;
 }
 
@@ -218,18 +213,14 @@ static int open_live(struct mops_cap *c, const struct mops_cap_opts *o, char *er
     if (rc < 0) {
         const char *why = pcap_geterr(c->pcap);
         switch (rc) {
-        case PCAP_ERROR_NO_SUCH_DEVICE:
-            set_err(err, "%s: no such interface (mopsdump -D lists them)%s", o->iface, "");
-            break;
-        case PCAP_ERROR_PERM_DENIED:
-            set_err(err, "%s: permission denied: capturing needs root or CAP_NET_RAW (%s)",
-                    o->iface, why);
-            break;
-        case PCAP_ERROR_IFACE_NOT_UP:
-            set_err(err, "%s: interface is not up%s", o->iface, "");
-            break;
-        default:
-            set_err(err, "%s: %s", o->iface, why && *why ? why : pcap_statustostr(rc));
+            case PCAP_ERROR_NO_SUCH_DEVICE:
+                set_err(err, "%s: no such interface (mopsdump -D lists them)%s", o->iface, "");
+                break;
+            case PCAP_ERROR_PERM_DENIED:
+                set_err(err, "%s: permission denied: capturing needs root or CAP_NET_RAW (%s)", o->iface, why);
+                break;
+            case PCAP_ERROR_IFACE_NOT_UP: set_err(err, "%s: interface is not up%s", o->iface, ""); break;
+            default: set_err(err, "%s: %s", o->iface, why && *why ? why : pcap_statustostr(rc));
         }
         return -1;
     }
@@ -239,17 +230,14 @@ static int open_live(struct mops_cap *c, const struct mops_cap_opts *o, char *er
     /* As tcpdump does, cooked v2 on "any" so the interface index is kept. */
     if (strcmp(o->iface, "any") == 0)
         pcap_set_datalink(c->pcap, DLT_LINUX_SLL2);
-    mops_cap_add_iface(c, mops_dlt_to_linktype(pcap_datalink(c->pcap)),
-                       (uint32_t)pcap_snapshot(c->pcap), o->iface,
+    mops_cap_add_iface(c, mops_dlt_to_linktype(pcap_datalink(c->pcap)), (uint32_t)pcap_snapshot(c->pcap), o->iface,
                        pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO ? 9 : 6);
     return 0;
 }
 
-static int compile_for(const char *expr, uint32_t linktype, uint32_t snaplen,
-                       struct bpf_program *prog, char *err)
+static int compile_for(const char *expr, uint32_t linktype, uint32_t snaplen, struct bpf_program *prog, char *err)
 {
-    pcap_t *dead = pcap_open_dead(mops_linktype_to_dlt(linktype),
-                                  snaplen ? (int)snaplen : MOPS_CAP_DEFAULT_SNAPLEN);
+    pcap_t *dead = pcap_open_dead(mops_linktype_to_dlt(linktype), snaplen ? (int)snaplen : MOPS_CAP_DEFAULT_SNAPLEN);
     if (!dead) {
         set_err(err, "cannot compile a filter for link type %s%s", "", "");
         return -1;
@@ -285,12 +273,11 @@ static int ensure_progs(struct mops_cap *c)
         c->progs = p;
         const struct mops_cap_iface *i = &c->ifaces[c->n_progs];
         char why[MOPS_CAP_ERRLEN];
-        p[c->n_progs].usable =
-            compile_for(c->filter, i->linktype, i->snaplen, &p[c->n_progs].prog, why) == 0;
+        p[c->n_progs].usable = compile_for(c->filter, i->linktype, i->snaplen, &p[c->n_progs].prog, why) == 0;
         if (!p[c->n_progs].usable)
             snprintf(c->warn, sizeof c->warn,
-                     "the filter does not apply to interface %u (link type %u); its frames are skipped",
-                     c->n_progs, i->linktype);
+                     "the filter does not apply to interface %u (link type %u); its frames are skipped", c->n_progs,
+                     i->linktype);
         c->n_progs++;
     }
     return 0;
@@ -351,8 +338,9 @@ static int next_pcap(struct mops_cap *c, struct mops_frame *f)
     const u_char *data;
     int rc = pcap_next_ex(c->pcap, &h, &data);
     if (rc == 1) {
-        f->ts_ns = (uint64_t)h->ts.tv_sec * MOPS_NS_PER_SEC + (uint64_t)h->ts.tv_usec *
-                   (pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO ? 1u : 1000u);
+        f->ts_ns =
+            (uint64_t)h->ts.tv_sec * MOPS_NS_PER_SEC +
+            (uint64_t)h->ts.tv_usec * (pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO ? 1u : 1000u);
         f->caplen = h->caplen;
         f->wirelen = h->len < h->caplen ? h->caplen : h->len;
         f->linktype = c->ifaces[0].linktype;
@@ -472,10 +460,7 @@ void mops_cap_stats(struct mops_cap *c, struct mops_cap_stats *st)
     }
 }
 
-int mops_cap_fd(const struct mops_cap *c)
-{
-    return c->live ? pcap_get_selectable_fd(c->pcap) : -1;
-}
+int mops_cap_fd(const struct mops_cap *c) { return c->live ? pcap_get_selectable_fd(c->pcap) : -1; }
 
 void mops_cap_close(struct mops_cap *c)
 {
@@ -512,8 +497,7 @@ int mops_cap_list_interfaces(struct mops_if_info *out, int max, char err[MOPS_CA
     int n = 0;
     for (pcap_if_t *d = all; d && n < max; d = d->next, n++) {
         snprintf(out[n].name, sizeof out[n].name, "%s", d->name);
-        snprintf(out[n].description, sizeof out[n].description, "%s",
-                 d->description ? d->description : "");
+        snprintf(out[n].description, sizeof out[n].description, "%s", d->description ? d->description : "");
         out[n].up = d->flags & PCAP_IF_UP;
         out[n].running = d->flags & PCAP_IF_RUNNING;
         out[n].loopback = d->flags & PCAP_IF_LOOPBACK;

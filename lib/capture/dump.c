@@ -13,10 +13,10 @@ struct mops_dump {
     enum mops_dump_format fmt;
     FILE *fp;
     bool is_stdout;
-    pcap_t *dead;               /* pcap */
-    pcap_dumper_t *dumper;      /* pcap */
+    pcap_t *dead;          /* pcap */
+    pcap_dumper_t *dumper; /* pcap */
     uint32_t pcap_linktype;
-    unsigned n_ifaces;          /* pcapng */
+    unsigned n_ifaces; /* pcapng */
     uint64_t bytes;
     bool failed;
     char err[MOPS_CAP_ERRLEN];
@@ -81,8 +81,7 @@ int mops_dump_add_iface(struct mops_dump *d, const struct mops_cap_iface *i)
 {
     if (d->fmt == MOPS_DUMP_PCAP) {
         if (d->dumper && i->linktype != d->pcap_linktype) {
-            snprintf(d->err, sizeof d->err,
-                     "a pcap file holds one link type (%u), not also %u: write pcapng instead",
+            snprintf(d->err, sizeof d->err, "a pcap file holds one link type (%u), not also %u: write pcapng instead",
                      d->pcap_linktype, i->linktype);
             return -1;
         }
@@ -90,7 +89,8 @@ int mops_dump_add_iface(struct mops_dump *d, const struct mops_cap_iface *i)
     }
     uint16_t nlen = (uint16_t)strnlen(i->name, sizeof i->name);
     uint8_t tsresol = 9; /* nanoseconds */
-    uint32_t total = 20 + (nlen ? opt_size(nlen) : 0) + opt_size(1) + 4; /* 20: fixed part and trailing length; 4: end of options */
+    uint32_t total =
+        20 + (nlen ? opt_size(nlen) : 0) + opt_size(1) + 4; /* 20: fixed part and trailing length; 4: end of options */
     put32(d, 1);
     put32(d, total);
     put16(d, (uint16_t)i->linktype);
@@ -105,8 +105,8 @@ int mops_dump_add_iface(struct mops_dump *d, const struct mops_cap_iface *i)
     return (int)d->n_ifaces++;
 }
 
-int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces,
-                   unsigned n_ifaces, struct mops_dump **out, char err[MOPS_CAP_ERRLEN])
+int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces, unsigned n_ifaces,
+                   struct mops_dump **out, char err[MOPS_CAP_ERRLEN])
 {
     *out = NULL;
     struct mops_dump *d = calloc(1, sizeof *d);
@@ -131,8 +131,7 @@ int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mop
         for (unsigned i = 1; i < n_ifaces; i++)
             if (ifaces[i].linktype != ifaces[0].linktype) {
                 snprintf(err, MOPS_CAP_ERRLEN,
-                         "%s: the input has several link types; a pcap file holds one: write pcapng",
-                         path);
+                         "%s: the input has several link types; a pcap file holds one: write pcapng", path);
                 mops_dump_close(d);
                 return -1;
             }
@@ -167,8 +166,8 @@ int mops_dump_write(struct mops_dump *d, const struct mops_frame *f)
         return -1;
     if (d->fmt == MOPS_DUMP_PCAP) {
         if (f->linktype != d->pcap_linktype) {
-            snprintf(d->err, sizeof d->err, "frame of link type %u in a pcap file of link type %u",
-                     f->linktype, d->pcap_linktype);
+            snprintf(d->err, sizeof d->err, "frame of link type %u in a pcap file of link type %u", f->linktype,
+                     d->pcap_linktype);
             return -1;
         }
         struct pcap_pkthdr h;
@@ -186,8 +185,7 @@ int mops_dump_write(struct mops_dump *d, const struct mops_frame *f)
         return 0;
     }
     if (f->ifid >= d->n_ifaces) {
-        snprintf(d->err, sizeof d->err, "frame of interface %u, only %u described", f->ifid,
-                 d->n_ifaces);
+        snprintf(d->err, sizeof d->err, "frame of interface %u, only %u described", f->ifid, d->n_ifaces);
         return -1;
     }
     static const uint8_t zero[4];

@@ -13,47 +13,42 @@ struct mops_pcap_reader;
 
 struct mops_cap_prog {
     struct bpf_program prog;
-    bool usable;                      /* compiled for this link type */
+    bool usable; /* compiled for this link type */
 };
 
 struct mops_cap {
     bool live;
-    pcap_t *pcap;                     /* live, or a pcap file libpcap reads */
-    struct mops_pcap_reader *pc;      /* a pcap file read by pcap_read.c */
-    struct mops_pcapng_reader *ng;    /* pcapng file */
-    FILE *fp;                         /* the stream under pcapng */
-    int fd;                           /* under pc (-1: none of ours) */
+    pcap_t *pcap;                  /* live, or a pcap file libpcap reads */
+    struct mops_pcap_reader *pc;   /* a pcap file read by pcap_read.c */
+    struct mops_pcapng_reader *ng; /* pcapng file */
+    FILE *fp;                      /* the stream under pcapng */
+    int fd;                        /* under pc (-1: none of ours) */
     struct mops_cap_iface *ifaces;
     unsigned n_ifaces, cap_ifaces;
     /* BPF: on the pcap handle for pcap/live; per interface for pcapng. */
     char *filter;
-    struct mops_cap_prog *progs;      /* one per interface (pcapng) */
+    struct mops_cap_prog *progs; /* one per interface (pcapng) */
     unsigned n_progs;
-    int stop;                         /* set from a signal handler or another thread:
+    int stop; /* set from a signal handler or another thread:
                                          only through mops_cap_stopped / mops_cap_break */
     uint64_t frames, seen;
     char err[MOPS_CAP_ERRLEN];
     char warn[MOPS_CAP_ERRLEN];
-    char name[256];                   /* the file, for messages */
+    char name[256]; /* the file, for messages */
     bool pcapng;
 };
 
 /* mops_cap_break was called (a lock-free atomic: safe in a signal handler
  * and seen by a reading thread, lib/capture/pipeline.c). */
-static inline bool mops_cap_stopped(const struct mops_cap *c)
-{
-    return __atomic_load_n(&c->stop, __ATOMIC_RELAXED);
-}
+static inline bool mops_cap_stopped(const struct mops_cap *c) { return __atomic_load_n(&c->stop, __ATOMIC_RELAXED); }
 
 /* Adds an interface; returns its index or -1 (too many). */
-int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name,
-                       uint8_t ts_digits);
+int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name, uint8_t ts_digits);
 
 /* pcapng_read.c */
 /* Reads the section header and the interfaces that follow it. NULL, with
  * the reason in c->err, if the file is no pcapng. */
-struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, size_t n_peeked,
-                                            struct mops_cap *c);
+struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, size_t n_peeked, struct mops_cap *c);
 /* Reads the next packet; new interfaces are reported through
  * mops_cap_add_iface. Returns MOPS_CAP_FRAME, MOPS_CAP_END or MOPS_CAP_ERROR. */
 int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f);

@@ -15,9 +15,9 @@
 
 #include "internal.h"
 
-#define BUF_SIZE (640u << 10)     /* holds the largest record and a read */
-#define READ_SIZE (128u << 10)    /* small enough to still be in L2 when decoded */
-#define MAX_CAPLEN 262144u        /* libpcap's MAXIMUM_SNAPLEN */
+#define BUF_SIZE (640u << 10)  /* holds the largest record and a read */
+#define READ_SIZE (128u << 10) /* small enough to still be in L2 when decoded */
+#define MAX_CAPLEN 262144u     /* libpcap's MAXIMUM_SNAPLEN */
 #define REC_HDR 16u
 
 struct mops_pcap_reader {
@@ -25,7 +25,7 @@ struct mops_pcap_reader {
     bool swap, nano;
     uint32_t snaplen;
     uint8_t *buf;
-    size_t pos, end;              /* unread octets: buf[pos, end) */
+    size_t pos, end; /* unread octets: buf[pos, end) */
     bool eof;
 };
 
@@ -111,8 +111,8 @@ static int fill(struct mops_pcap_reader *r, struct mops_cap *c, size_t n)
 
 static int truncated(struct mops_cap *c, const char *what, size_t want, size_t got)
 {
-    snprintf(c->err, sizeof c->err, "%.200s: truncated dump file; tried to read %zu %s bytes, only got %zu",
-             c->name, want, what, got);
+    snprintf(c->err, sizeof c->err, "%.200s: truncated dump file; tried to read %zu %s bytes, only got %zu", c->name,
+             want, what, got);
     return MOPS_CAP_ERROR;
 }
 
@@ -128,13 +128,11 @@ static int record(struct mops_pcap_reader *r, struct mops_cap *c, struct mops_fr
     uint32_t caplen = u32(r, h + 8), len = u32(r, h + 12);
     if (caplen > MAX_CAPLEN) {
         if (caplen > r->snaplen)
-            snprintf(c->err, sizeof c->err,
-                     "%.200s: invalid packet capture length %u, bigger than snaplen of %u", c->name,
-                     caplen, r->snaplen);
+            snprintf(c->err, sizeof c->err, "%.200s: invalid packet capture length %u, bigger than snaplen of %u",
+                     c->name, caplen, r->snaplen);
         else
-            snprintf(c->err, sizeof c->err,
-                     "%.200s: invalid packet capture length %u, bigger than maximum of %u", c->name,
-                     caplen, MAX_CAPLEN);
+            snprintf(c->err, sizeof c->err, "%.200s: invalid packet capture length %u, bigger than maximum of %u",
+                     c->name, caplen, MAX_CAPLEN);
         return MOPS_CAP_ERROR;
     }
     /* A record longer than the snapshot length is cut to it (libpcap). */

@@ -22,23 +22,23 @@ struct ng_iface {
     uint64_t units_per_sec; /* if_tsresol */
     int64_t offset_sec;     /* if_tsoffset */
     uint32_t snaplen;
-    uint32_t cap_index;     /* index in mops_cap's interface list */
+    uint32_t cap_index; /* index in mops_cap's interface list */
 };
 
 struct mops_pcapng_reader {
     FILE *fp;
-    bool swap;              /* file byte order differs from the host's */
-    bool file_be;           /* the section is big-endian */
-    uint64_t pos;           /* octets consumed (ftello fails on pipes) */
-    uint64_t file_off;      /* of the current block */
+    bool swap;         /* file byte order differs from the host's */
+    bool file_be;      /* the section is big-endian */
+    uint64_t pos;      /* octets consumed (ftello fails on pipes) */
+    uint64_t file_off; /* of the current block */
     uint8_t *buf;
     size_t buf_size;
-    struct ng_iface *ifs;   /* of the current section */
+    struct ng_iface *ifs; /* of the current section */
     unsigned n_ifs, cap_ifs;
-    uint8_t pending[4];     /* octets read before the reader existed */
+    uint8_t pending[4]; /* octets read before the reader existed */
     size_t n_pending;
-    bool have_block;        /* a block read ahead at open, not yet handled */
-    bool deferred_error;    /* the read-ahead failed: reported by the first read, as any read error */
+    bool have_block;     /* a block read ahead at open, not yet handled */
+    bool deferred_error; /* the read-ahead failed: reported by the first read, as any read error */
     uint32_t block_type, block_len;
 };
 
@@ -86,21 +86,19 @@ static int grow(struct mops_pcapng_reader *r, size_t n)
 
 static int fail(struct mops_cap *c, const struct mops_pcapng_reader *r, const char *why)
 {
-    snprintf(c->err, sizeof c->err, "%s%scorrupt pcapng at file offset %llu: %s", c->name,
-             c->name[0] ? ": " : "", (unsigned long long)r->file_off, why);
+    snprintf(c->err, sizeof c->err, "%s%scorrupt pcapng at file offset %llu: %s", c->name, c->name[0] ? ": " : "",
+             (unsigned long long)r->file_off, why);
     return MOPS_CAP_ERROR;
 }
 
 /* Reads the block whose first 4 octets (type) are in hdr; leaves the body
  * (after type and length, before the trailing length) in r->buf. */
-static int read_block(struct mops_pcapng_reader *r, struct mops_cap *c, const uint8_t hdr[8],
-                      uint32_t *body_len)
+static int read_block(struct mops_pcapng_reader *r, struct mops_cap *c, const uint8_t hdr[8], uint32_t *body_len)
 {
     uint32_t total = rd32(r, hdr + 4);
     if (total < 12 || total % 4 != 0 || total > MAX_BLOCK) {
         char why[96];
-        snprintf(why, sizeof why, "block length %u is not a multiple of 4 from 12 to %u", total,
-                 MAX_BLOCK);
+        snprintf(why, sizeof why, "block length %u is not a multiple of 4 from 12 to %u", total, MAX_BLOCK);
         return fail(c, r, why);
     }
     if (grow(r, total) < 0)
@@ -210,9 +208,8 @@ static uint64_t to_ns(const struct ng_iface *i, uint64_t t)
     return (sec + (uint64_t)i->offset_sec) * MOPS_NS_PER_SEC + ns;
 }
 
-static int packet(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f,
-                  uint32_t ifid, uint64_t ts, uint32_t caplen, uint32_t wirelen, uint32_t data_off,
-                  uint32_t body_len)
+static int packet(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f, uint32_t ifid, uint64_t ts,
+                  uint32_t caplen, uint32_t wirelen, uint32_t data_off, uint32_t body_len)
 {
     if (ifid >= r->n_ifs) {
         char why[96];
@@ -266,36 +263,35 @@ static int next_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint32_t
 
 /* Handles one block: MOPS_CAP_FRAME with f filled for a packet, MOPS_CAP_END
  * for anything else (an interface, a skipped block), or MOPS_CAP_ERROR. */
-static int process_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint32_t type,
-                         uint32_t n, struct mops_frame *f)
+static int process_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint32_t type, uint32_t n,
+                         struct mops_frame *f)
 {
     const uint8_t *b = r->buf;
     switch (type) {
-    case BT_IDB:
-        return add_iface(r, c, b, n);
-    case BT_EPB:
-        if (n < 20)
-            return fail(c, r, "enhanced packet block shorter than 20 octets");
-        return packet(r, c, f, rd32(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8),
-                      rd32(r, b + 12), rd32(r, b + 16), 20, n);
-    case BT_PB:
-        if (n < 20)
-            return fail(c, r, "packet block shorter than 20 octets");
-        return packet(r, c, f, rd16(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8),
-                      rd32(r, b + 12), rd32(r, b + 16), 20, n);
-    case BT_SPB: {
-        if (n < 4)
-            return fail(c, r, "simple packet block shorter than 4 octets");
-        if (r->n_ifs == 0)
-            return fail(c, r, "simple packet block before any interface");
-        uint32_t wire = rd32(r, b);
-        uint32_t cap = n - 4;
-        if (wire < cap)
-            cap = wire;
-        if (r->ifs[0].snaplen && cap > r->ifs[0].snaplen)
-            cap = r->ifs[0].snaplen;
-        return packet(r, c, f, 0, 0, cap, wire, 4, n);
-    }
+        case BT_IDB: return add_iface(r, c, b, n);
+        case BT_EPB:
+            if (n < 20)
+                return fail(c, r, "enhanced packet block shorter than 20 octets");
+            return packet(r, c, f, rd32(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8), rd32(r, b + 12),
+                          rd32(r, b + 16), 20, n);
+        case BT_PB:
+            if (n < 20)
+                return fail(c, r, "packet block shorter than 20 octets");
+            return packet(r, c, f, rd16(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8), rd32(r, b + 12),
+                          rd32(r, b + 16), 20, n);
+        case BT_SPB: {
+            if (n < 4)
+                return fail(c, r, "simple packet block shorter than 4 octets");
+            if (r->n_ifs == 0)
+                return fail(c, r, "simple packet block before any interface");
+            uint32_t wire = rd32(r, b);
+            uint32_t cap = n - 4;
+            if (wire < cap)
+                cap = wire;
+            if (r->ifs[0].snaplen && cap > r->ifs[0].snaplen)
+                cap = r->ifs[0].snaplen;
+            return packet(r, c, f, 0, 0, cap, wire, 4, n);
+        }
     }
     return MOPS_CAP_END; /* name resolution, statistics, custom, unknown: skipped */
 }
@@ -315,8 +311,7 @@ int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mo
     }
 }
 
-struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, size_t n_peeked,
-                                            struct mops_cap *c)
+struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, size_t n_peeked, struct mops_cap *c)
 {
     struct mops_pcapng_reader *r = calloc(1, sizeof *r);
     if (!r) {

@@ -19,23 +19,23 @@
 struct slot {
     struct mops_pipe_batch b;
     uint8_t *data;
-    int status;               /* MOPS_CAP_FRAME: more follow; else the last */
+    int status; /* MOPS_CAP_FRAME: more follow; else the last */
 };
 
 struct mops_pipe {
     struct mops_cap *c;
     const struct mops_settings *s;
-    uint64_t limit, taken;    /* frames to read (0: all), read so far */
+    uint64_t limit, taken; /* frames to read (0: all), read so far */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t filled, emptied;
     struct slot slots[SLOTS];
     uint64_t produced, consumed;
-    bool holding;             /* the caller has slot consumed % SLOTS */
-    bool ended;               /* the caller was given the last batch */
+    bool holding; /* the caller has slot consumed % SLOTS */
+    bool ended;   /* the caller was given the last batch */
     int end_status;
     bool quit;
-    uint64_t frames, seen;    /* published counts */
+    uint64_t frames, seen; /* published counts */
     /* Frames taken from the capture that did not fit their slot: still
      * valid, as the capture is not read again before they are copied. */
     struct mops_frame pending[MOPS_PIPE_BATCH];

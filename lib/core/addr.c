@@ -6,9 +6,8 @@
 
 mops_addr_t mops_addr_make(unsigned f1, unsigned f2, unsigned f3, unsigned f4, unsigned f5)
 {
-    return ((mops_addr_t)(f1 & 0x3ff) << 40) | ((mops_addr_t)(f2 & 0x3ff) << 30) |
-           ((mops_addr_t)(f3 & 0x3ff) << 20) | ((mops_addr_t)(f4 & 0x3ff) << 10) |
-           (mops_addr_t)(f5 & 0x3ff);
+    return ((mops_addr_t)(f1 & 0x3ff) << 40) | ((mops_addr_t)(f2 & 0x3ff) << 30) | ((mops_addr_t)(f3 & 0x3ff) << 20) |
+           ((mops_addr_t)(f4 & 0x3ff) << 10) | (mops_addr_t)(f5 & 0x3ff);
 }
 
 int mops_addr_invalid_field(mops_addr_t a)
@@ -48,8 +47,7 @@ char *mops_prefix_format(const struct mops_prefix *p, char buf[MOPS_PREFIX_STRLE
 }
 
 /* Parses the address part of s up to end (exclusive). */
-static int parse_span(const char *s, const char *end, unsigned flags, mops_addr_t *out,
-                      const char **why)
+static int parse_span(const char *s, const char *end, unsigned flags, mops_addr_t *out, const char **why)
 {
     size_t n = (size_t)(end - s);
     /* ADDR §2.2: ".." shortening exists only for the unspecified and loopback addresses. */
@@ -204,14 +202,14 @@ enum mops_addr_class mops_addr_classify(mops_addr_t a)
 const char *mops_addr_class_name(enum mops_addr_class c)
 {
     switch (c) {
-    case MOPS_ADDR_UNSPECIFIED: return "unspecified";
-    case MOPS_ADDR_LOOPBACK: return "loopback";
-    case MOPS_ADDR_MULTICAST_LINK_LOCAL: return "multicast-link-local";
-    case MOPS_ADDR_MULTICAST_PRIVATE: return "multicast-private";
-    case MOPS_ADDR_MULTICAST: return "multicast";
-    case MOPS_ADDR_PRIVATE: return "private";
-    case MOPS_ADDR_AUTO_IP: return "auto-ip";
-    case MOPS_ADDR_GLOBAL: return "global";
+        case MOPS_ADDR_UNSPECIFIED: return "unspecified";
+        case MOPS_ADDR_LOOPBACK: return "loopback";
+        case MOPS_ADDR_MULTICAST_LINK_LOCAL: return "multicast-link-local";
+        case MOPS_ADDR_MULTICAST_PRIVATE: return "multicast-private";
+        case MOPS_ADDR_MULTICAST: return "multicast";
+        case MOPS_ADDR_PRIVATE: return "private";
+        case MOPS_ADDR_AUTO_IP: return "auto-ip";
+        case MOPS_ADDR_GLOBAL: return "global";
     }
     return "?";
 }

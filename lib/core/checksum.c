@@ -15,8 +15,8 @@ static void pseudo_words(mops_addr_t src, mops_addr_t dst, uint16_t proto, uint6
     *w1 = ((uint64_t)(proto & 0x3fff) << 50) | (dst & MOPS_ADDR_MASK);
 }
 
-void mops_pseudo_header(uint8_t out[MOPS_PSEUDO_HDR_LEN], mops_addr_t src, mops_addr_t dst,
-                        uint16_t proto, uint16_t len)
+void mops_pseudo_header(uint8_t out[MOPS_PSEUDO_HDR_LEN], mops_addr_t src, mops_addr_t dst, uint16_t proto,
+                        uint16_t len)
 {
     uint64_t w0, w1;
     pseudo_words(src, dst, proto, &w0, &w1);
@@ -35,8 +35,8 @@ uint32_t mops_crc32(uint32_t crc, const uint8_t *p, size_t len)
     crc = ~crc;
     while (len >= 4) {
         crc ^= (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-        crc = crc_table[3][crc & 0xff] ^ crc_table[2][(crc >> 8) & 0xff] ^
-              crc_table[1][(crc >> 16) & 0xff] ^ crc_table[0][crc >> 24];
+        crc = crc_table[3][crc & 0xff] ^ crc_table[2][(crc >> 8) & 0xff] ^ crc_table[1][(crc >> 16) & 0xff] ^
+              crc_table[0][crc >> 24];
         p += 4;
         len -= 4;
     }
@@ -94,8 +94,8 @@ static uint16_t swap_to_host(uint16_t v)
     return v;
 }
 
-uint16_t mops_inet_checksum(mops_addr_t src, mops_addr_t dst, uint16_t proto, const uint8_t *seg,
-                            size_t len, size_t csum_off)
+uint16_t mops_inet_checksum(mops_addr_t src, mops_addr_t dst, uint16_t proto, const uint8_t *seg, size_t len,
+                            size_t csum_off)
 {
     /* The pseudo-header summed from its two words and length as 16-bit
      * fields, then brought to the host's order like the rest. */

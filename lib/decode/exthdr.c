@@ -39,9 +39,8 @@ static bool decode_options(struct mops_dec *d, struct mops_rd *r, struct mops_ex
         record_option(pkt, at, type, len);
         if (type == d->s->recv_src_option) {
             if (len != MOPS_RECV_SRC_OPT_LEN) {
-                mops_problem_add(pkt, MOPS_P_IPFF_EXT_MALFORMED, at,
-                                 "received-source option of length %u, expected %u", len,
-                                 MOPS_RECV_SRC_OPT_LEN);
+                mops_problem_add(pkt, MOPS_P_IPFF_EXT_MALFORMED, at, "received-source option of length %u, expected %u",
+                                 len, MOPS_RECV_SRC_OPT_LEN);
                 continue;
             }
             struct mops_recv_src *rs = &pkt->recv_src;
@@ -53,8 +52,7 @@ static bool decode_options(struct mops_dec *d, struct mops_rd *r, struct mops_ex
             rs->addr = w & MOPS_ADDR_MASK;
             mops_check_addr(pkt, rs->addr, at + 4, "ipff.dstopts.recv_src.addr");
         } else if (type != MOPS_OPT_PADN && (type >> 6) != 0) {
-            mops_problem_add(pkt, MOPS_P_IPFF_OPTION_UNKNOWN, at,
-                             "unknown option type 0x%02x (action: %s)", type,
+            mops_problem_add(pkt, MOPS_P_IPFF_OPTION_UNKNOWN, at, "unknown option type 0x%02x (action: %s)", type,
                              mops_option_action_name(type));
         }
     }
@@ -88,8 +86,7 @@ static void decode_routing(struct mops_dec *d, struct mops_rd *body, struct mops
 
 /* Hop-by-Hop (0), Routing (43), Destination Options (60):
  * `Protocol(14) | 00 | Hdr Ext Len(8) | ...`, 8·(Hdr Ext Len + 1) octets. */
-static bool decode_var_header(struct mops_dec *d, struct mops_rd *r, struct mops_ext *e,
-                              const char *what)
+static bool decode_var_header(struct mops_dec *d, struct mops_rd *r, struct mops_ext *e, const char *what)
 {
     struct mops_packet *pkt = d->pkt;
     uint16_t w = mops_rd_u16(r);
@@ -133,51 +130,48 @@ bool mops_decode_ext_chain(struct mops_dec *d, struct mops_rd *r)
     while (mops_proto_is_ext(proto)) {
         if (pkt->n_ext >= MOPS_MAX_EXT_HDRS) {
             mops_problem_add(pkt, MOPS_P_IPFF_EXT_LIMIT, r->pos,
-                             "more than %u extension headers; the rest is not decoded",
-                             MOPS_MAX_EXT_HDRS);
+                             "more than %u extension headers; the rest is not decoded", MOPS_MAX_EXT_HDRS);
             pkt->l4_proto = proto;
             return false;
         }
         /* IPFF §4: Hop-by-Hop only directly after the IPFF header. */
         if (proto == MOPS_PROTO_HOPOPTS && pkt->n_ext > 0)
-            mops_problem_add(pkt, MOPS_P_IPFF_EXT_ORDER, r->pos,
-                             "Hop-by-Hop Options header in position %u", pkt->n_ext + 1);
+            mops_problem_add(pkt, MOPS_P_IPFF_EXT_ORDER, r->pos, "Hop-by-Hop Options header in position %u",
+                             pkt->n_ext + 1);
         struct mops_ext *e = &pkt->ext[pkt->n_ext];
         *e = (struct mops_ext){.type = proto, .off = r->pos};
         const char *what = mops_proto_name(proto);
         bool ok = true;
         switch (proto) {
-        case MOPS_PROTO_HOPOPTS:
-        case MOPS_PROTO_ROUTING:
-        case MOPS_PROTO_DSTOPTS:
-            ok = decode_var_header(d, r, e, what);
-            break;
-        case MOPS_PROTO_VRF1:
-        case MOPS_PROTO_FLOW_LABEL: {
-            uint32_t w = mops_rd_u32(r);
-            e->len = 4;
-            e->next = (uint16_t)(w >> 18);
-            if (proto == MOPS_PROTO_VRF1)
-                e->u.vrf1.label = w & 0x3ffff;
-            else
-                e->u.flow.label = w & 0x3ffff;
-            break;
-        }
-        case MOPS_PROTO_VRF2: {
-            uint64_t a = mops_rd_u64(r);
-            uint64_t b = mops_rd_u64(r);
-            e->len = 20;
-            e->next = (uint16_t)(a >> 50);
-            e->u.vrf2.encap = a & MOPS_ADDR_MASK;
-            e->u.vrf2.reserved = (uint16_t)(b >> 50);
-            e->u.vrf2.decap = b & MOPS_ADDR_MASK;
-            e->u.vrf2.label = mops_rd_u32(r);
-            if (!mops_rd_failed(r)) {
-                mops_check_addr(pkt, e->u.vrf2.encap, e->off, "ipff.vrf2.encap");
-                mops_check_addr(pkt, e->u.vrf2.decap, e->off + 8, "ipff.vrf2.decap");
+            case MOPS_PROTO_HOPOPTS:
+            case MOPS_PROTO_ROUTING:
+            case MOPS_PROTO_DSTOPTS: ok = decode_var_header(d, r, e, what); break;
+            case MOPS_PROTO_VRF1:
+            case MOPS_PROTO_FLOW_LABEL: {
+                uint32_t w = mops_rd_u32(r);
+                e->len = 4;
+                e->next = (uint16_t)(w >> 18);
+                if (proto == MOPS_PROTO_VRF1)
+                    e->u.vrf1.label = w & 0x3ffff;
+                else
+                    e->u.flow.label = w & 0x3ffff;
+                break;
             }
-            break;
-        }
+            case MOPS_PROTO_VRF2: {
+                uint64_t a = mops_rd_u64(r);
+                uint64_t b = mops_rd_u64(r);
+                e->len = 20;
+                e->next = (uint16_t)(a >> 50);
+                e->u.vrf2.encap = a & MOPS_ADDR_MASK;
+                e->u.vrf2.reserved = (uint16_t)(b >> 50);
+                e->u.vrf2.decap = b & MOPS_ADDR_MASK;
+                e->u.vrf2.label = mops_rd_u32(r);
+                if (!mops_rd_failed(r)) {
+                    mops_check_addr(pkt, e->u.vrf2.encap, e->off, "ipff.vrf2.encap");
+                    mops_check_addr(pkt, e->u.vrf2.decap, e->off + 8, "ipff.vrf2.decap");
+                }
+                break;
+            }
         }
         if (ok && mops_rd_failed(r)) {
             mops_problem_short(pkt, r, MOPS_P_IPFF_EXT_MALFORMED, what);

@@ -6,8 +6,7 @@
 #include "mops/core/claim.h"
 #include "internal.h"
 
-void mops_problem_add(struct mops_packet *pkt, enum mops_problem_id id, uint32_t off,
-                      const char *fmt, ...)
+void mops_problem_add(struct mops_packet *pkt, enum mops_problem_id id, uint32_t off, const char *fmt, ...)
 {
     pkt->n_problems_seen++;
     struct mops_problem *p = NULL;
@@ -32,16 +31,14 @@ void mops_problem_add(struct mops_packet *pkt, enum mops_problem_id id, uint32_t
     va_end(ap);
 }
 
-void mops_problem_short(struct mops_packet *pkt, const struct mops_rd *r,
-                        enum mops_problem_id malformed_id, const char *what)
+void mops_problem_short(struct mops_packet *pkt, const struct mops_rd *r, enum mops_problem_id malformed_id,
+                        const char *what)
 {
     if (r->capture_limited)
-        mops_problem_add(pkt, malformed_id == MOPS_P_LINK_MALFORMED ? MOPS_P_LINK_TRUNCATED
-                                                                    : MOPS_P_IPFF_TRUNCATED,
+        mops_problem_add(pkt, malformed_id == MOPS_P_LINK_MALFORMED ? MOPS_P_LINK_TRUNCATED : MOPS_P_IPFF_TRUNCATED,
                          r->fail_off, "truncated at offset %u in %s", r->fail_off, what);
     else
-        mops_problem_add(pkt, malformed_id, r->fail_off, "%s runs past its end at offset %u", what,
-                         r->fail_off);
+        mops_problem_add(pkt, malformed_id, r->fail_off, "%s runs past its end at offset %u", what, r->fail_off);
 }
 
 void mops_check_addr(struct mops_packet *pkt, mops_addr_t addr, uint32_t off, const char *field)
@@ -75,8 +72,8 @@ static enum mops_status status_of(const struct mops_packet *pkt)
     return MOPS_ST_OK;
 }
 
-void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame,
-                       uint32_t caplen, uint32_t wirelen, struct mops_packet *pkt)
+void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame, uint32_t caplen,
+                       uint32_t wirelen, struct mops_packet *pkt)
 {
     /* Reset only the scalar parts: the pools are valid up to their counts. */
     memset(pkt, 0, offsetof(struct mops_packet, ext));
@@ -92,8 +89,7 @@ void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const u
     pkt->status = status_of(pkt);
 }
 
-const struct mops_problem *mops_packet_first_problem(const struct mops_packet *pkt,
-                                                     enum mops_problem_id id)
+const struct mops_problem *mops_packet_first_problem(const struct mops_packet *pkt, enum mops_problem_id id)
 {
     for (unsigned i = 0; i < pkt->n_problems; i++)
         if (pkt->problems[i].id == id)
@@ -124,10 +120,10 @@ bool mops_packet_truncated(const struct mops_packet *pkt)
 const char *mops_status_name(enum mops_status st)
 {
     switch (st) {
-    case MOPS_ST_OK: return "ok";
-    case MOPS_ST_NOT_IPFF: return "not-ipff";
-    case MOPS_ST_TRUNCATED: return "truncated";
-    case MOPS_ST_MALFORMED: return "malformed";
+        case MOPS_ST_OK: return "ok";
+        case MOPS_ST_NOT_IPFF: return "not-ipff";
+        case MOPS_ST_TRUNCATED: return "truncated";
+        case MOPS_ST_MALFORMED: return "malformed";
     }
     return "?";
 }
@@ -135,10 +131,10 @@ const char *mops_status_name(enum mops_status st)
 const char *mops_check_state_name(enum mops_check_state s)
 {
     switch (s) {
-    case MOPS_CHECK_NONE: return "none";
-    case MOPS_CHECK_GOOD: return "good";
-    case MOPS_CHECK_BAD: return "bad";
-    case MOPS_CHECK_UNVERIFIED: return "unverified";
+        case MOPS_CHECK_NONE: return "none";
+        case MOPS_CHECK_GOOD: return "good";
+        case MOPS_CHECK_BAD: return "bad";
+        case MOPS_CHECK_UNVERIFIED: return "unverified";
     }
     return "?";
 }
@@ -146,13 +142,13 @@ const char *mops_check_state_name(enum mops_check_state s)
 const char *mops_carrier_name(enum mops_carrier c)
 {
     switch (c) {
-    case MOPS_CARRIER_NONE: return "none";
-    case MOPS_CARRIER_ETHERNET: return "ethernet";
-    case MOPS_CARRIER_SLL: return "sll";
-    case MOPS_CARRIER_SLL2: return "sll2";
-    case MOPS_CARRIER_USER0: return "user0";
-    case MOPS_CARRIER_UDP4: return "udp4";
-    case MOPS_CARRIER_UDP6: return "udp6";
+        case MOPS_CARRIER_NONE: return "none";
+        case MOPS_CARRIER_ETHERNET: return "ethernet";
+        case MOPS_CARRIER_SLL: return "sll";
+        case MOPS_CARRIER_SLL2: return "sll2";
+        case MOPS_CARRIER_USER0: return "user0";
+        case MOPS_CARRIER_UDP4: return "udp4";
+        case MOPS_CARRIER_UDP6: return "udp6";
     }
     return "?";
 }

@@ -51,8 +51,7 @@ static void decode_error(struct mops_dec *d, struct mops_rd *r, struct mops_icmp
     uint32_t want = fixed + MOPS_ICMP_EXCERPT_LEN;
     const char *name = mops_icmp_base_type_name(m->type);
     if (m->len < want) {
-        mops_problem_add(d->pkt, MOPS_P_ICMP5_LENGTH, m->off, "%s of %u octets, expected %u",
-                         name, m->len, want);
+        mops_problem_add(d->pkt, MOPS_P_ICMP5_LENGTH, m->off, "%s of %u octets, expected %u", name, m->len, want);
         return;
     }
     if (m->type == MOPS_ICMP_PACKET_TOO_BIG || m->type == MOPS_ICMP_PARAM_PROBLEM) {
@@ -72,8 +71,7 @@ static void decode_error(struct mops_dec *d, struct mops_rd *r, struct mops_icmp
     }
     if (m->len > want)
         mops_problem_add(d->pkt, MOPS_P_ICMP5_LENGTH, m->off + want,
-                         "%s of %u octets, expected %u: %u extra octets ignored", name, m->len,
-                         want, m->len - want);
+                         "%s of %u octets, expected %u: %u extra octets ignored", name, m->len, want, m->len - want);
 }
 
 void mops_decode_icmpv5(struct mops_dec *d, struct mops_rd *r, bool complete)
@@ -96,8 +94,7 @@ void mops_decode_icmpv5(struct mops_dec *d, struct mops_rd *r, bool complete)
         mops_check_unverified(&m->crc_check, m->crc);
     else if (!mops_check_verified(&m->crc_check, m->crc,
                                   mops_icmpv5_crc(pkt->ip.src, pkt->ip.dst, pkt->frame + m->off, m->len)))
-        mops_problem_add(pkt, MOPS_P_ICMP5_CRC, m->off, "bad crc 0x%08x != 0x%08x", m->crc,
-                         m->crc_check.expected);
+        mops_problem_add(pkt, MOPS_P_ICMP5_CRC, m->off, "bad crc 0x%08x != 0x%08x", m->crc, m->crc_check.expected);
 
     if (is_mops_type(d->s, m->type)) {
         mops_decode_mops(d, r);
@@ -106,13 +103,11 @@ void mops_decode_icmpv5(struct mops_dec *d, struct mops_rd *r, bool complete)
     const char *name = mops_icmp_base_type_name(m->type);
     if (!name) {
         m->kind = MOPS_ICMP_KIND_UNKNOWN;
-        mops_problem_add(pkt, MOPS_P_ICMP5_TYPE_UNKNOWN, m->off + 4, "unknown ICMPv5 type %u",
-                         m->type);
+        mops_problem_add(pkt, MOPS_P_ICMP5_TYPE_UNKNOWN, m->off + 4, "unknown ICMPv5 type %u", m->type);
         return;
     }
     if (!mops_icmp_base_code_name(m->type, m->code))
-        mops_problem_add(pkt, MOPS_P_ICMP5_CODE_UNKNOWN, m->off + 6, "unknown code %u for %s",
-                         m->code, name);
+        mops_problem_add(pkt, MOPS_P_ICMP5_CODE_UNKNOWN, m->off + 6, "unknown code %u for %s", m->code, name);
     if (m->type >= MOPS_ICMP_ECHO_REQUEST) {
         m->kind = MOPS_ICMP_KIND_ECHO;
         m->u.echo.id = mops_rd_u32(r);

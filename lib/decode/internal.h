@@ -12,8 +12,8 @@ struct mops_dec {
 
 /* A reader came up short: "truncated" when the capture ended, else the
  * given malformed id, naming what was being read. */
-void mops_problem_short(struct mops_packet *pkt, const struct mops_rd *r,
-                        enum mops_problem_id malformed_id, const char *what);
+void mops_problem_short(struct mops_packet *pkt, const struct mops_rd *r, enum mops_problem_id malformed_id,
+                        const char *what);
 /* IPFF-ADDR-FIELD if a field of addr is above 999; field names the field
  * ("ipff.src", "mops.migrate.prev_addr"). */
 void mops_check_addr(struct mops_packet *pkt, mops_addr_t addr, uint32_t off, const char *field);

@@ -5,21 +5,14 @@ static void decode_upper(struct mops_dec *d, struct mops_rd *r, bool complete)
 {
     struct mops_packet *pkt = d->pkt;
     switch (pkt->l4_proto) {
-    case MOPS_PROTO_ICMPV5:
-        mops_decode_icmpv5(d, r, complete);
-        break;
-    case MOPS_PROTO_TCP:
-        mops_decode_tcp(d, r, complete);
-        break;
-    case MOPS_PROTO_UDPV5:
-        mops_decode_udpv5(d, r, complete);
-        break;
-    case MOPS_PROTO_NONE: /* IPFF §4.7: what follows is opaque */
-        break;
-    default:
-        mops_problem_add(pkt, MOPS_P_IPFF_PROTO_UNKNOWN, pkt->l4_off,
-                         "protocol %u not decoded (%u octets)", pkt->l4_proto, pkt->l4_len);
-        break;
+        case MOPS_PROTO_ICMPV5: mops_decode_icmpv5(d, r, complete); break;
+        case MOPS_PROTO_TCP: mops_decode_tcp(d, r, complete); break;
+        case MOPS_PROTO_UDPV5: mops_decode_udpv5(d, r, complete); break;
+        case MOPS_PROTO_NONE: /* IPFF §4.7: what follows is opaque */ break;
+        default:
+            mops_problem_add(pkt, MOPS_P_IPFF_PROTO_UNKNOWN, pkt->l4_off, "protocol %u not decoded (%u octets)",
+                             pkt->l4_proto, pkt->l4_len);
+            break;
     }
 }
 
@@ -36,8 +29,7 @@ void mops_decode_ipff(struct mops_dec *d)
     /* The version nibble decides whether the rest means anything. */
     if (mops_rd_left(&r) >= 1 && (pkt->frame[off] >> 4) != MOPS_IPFF_VERSION) {
         ip->version = pkt->frame[off] >> 4;
-        mops_problem_add(pkt, MOPS_P_IPFF_VERSION, off, "IPFF version %u, expected %u",
-                         ip->version, MOPS_IPFF_VERSION);
+        mops_problem_add(pkt, MOPS_P_IPFF_VERSION, off, "IPFF version %u, expected %u", ip->version, MOPS_IPFF_VERSION);
         return;
     }
     uint64_t w0 = mops_rd_u64(&r);
@@ -67,8 +59,8 @@ void mops_decode_ipff(struct mops_dec *d)
     bool lied = false;
     if (decl_end > wire_end) {
         mops_problem_add(pkt, MOPS_P_IPFF_LENGTH, off + 18,
-                         "Payload Length %u but the frame carries %u octets after the header",
-                         ip->plen, wire_end - pay_off);
+                         "Payload Length %u but the frame carries %u octets after the header", ip->plen,
+                         wire_end - pay_off);
         decl_end = wire_end;
         lied = true;
     } else {
@@ -88,6 +80,6 @@ void mops_decode_ipff(struct mops_dec *d)
      * say so, since checksums could not be verified. */
     if (pay_cap_end < decl_end && !mops_packet_truncated(pkt))
         mops_problem_add(pkt, MOPS_P_IPFF_TRUNCATED, pay_cap_end,
-                         "truncated at offset %u: %u of %u payload octets captured", pay_cap_end,
-                         pay_cap_end - pay_off, decl_end - pay_off);
+                         "truncated at offset %u: %u of %u payload octets captured", pay_cap_end, pay_cap_end - pay_off,
+                         decl_end - pay_off);
 }

@@ -24,8 +24,7 @@ static bool found(struct mops_dec *d, enum mops_carrier c, uint32_t off, uint32_
     return true;
 }
 
-static bool decode_udp(struct mops_dec *d, struct mops_rd *r, uint32_t ip_wire_end,
-                       enum mops_carrier c)
+static bool decode_udp(struct mops_dec *d, struct mops_rd *r, uint32_t ip_wire_end, enum mops_carrier c)
 {
     struct mops_link *l = &d->pkt->link;
     uint32_t udp_off = r->pos;
@@ -71,8 +70,8 @@ static bool decode_ipv4(struct mops_dec *d, struct mops_rd *r, uint32_t wire_end
     l->ip_version = 4;
     unsigned ihl = (vihl & 0xf) * 4u;
     if ((vihl >> 4) != 4 || ihl < 20) {
-        mops_problem_add(d->pkt, MOPS_P_LINK_MALFORMED, ip_off,
-                         "IPv4 header with version %u and header length %u", vihl >> 4, ihl);
+        mops_problem_add(d->pkt, MOPS_P_LINK_MALFORMED, ip_off, "IPv4 header with version %u and header length %u",
+                         vihl >> 4, ihl);
         return false;
     }
     /* Fragments are not reassembled: only a whole datagram carries IPFF. */
@@ -82,8 +81,7 @@ static bool decode_ipv4(struct mops_dec *d, struct mops_rd *r, uint32_t wire_end
     uint32_t end = ip_off + total;
     if (total < ihl || end > wire_end) {
         mops_problem_add(d->pkt, MOPS_P_LINK_MALFORMED, ip_off + 2,
-                         "IPv4 total length %u does not fit the %u octets of the frame", total,
-                         wire_end - ip_off);
+                         "IPv4 total length %u does not fit the %u octets of the frame", total, wire_end - ip_off);
         end = wire_end;
     }
     if (mops_rd_failed(r)) {
@@ -109,8 +107,7 @@ static bool decode_ipv6(struct mops_dec *d, struct mops_rd *r, uint32_t wire_end
     }
     l->ip_version = 6;
     if ((vtf >> 28) != 6) {
-        mops_problem_add(d->pkt, MOPS_P_LINK_MALFORMED, ip_off, "IPv6 header with version %u",
-                         vtf >> 28);
+        mops_problem_add(d->pkt, MOPS_P_LINK_MALFORMED, ip_off, "IPv6 header with version %u", vtf >> 28);
         return false;
     }
     uint32_t end = ip_off + 40 + plen;
@@ -143,8 +140,7 @@ static bool decode_ipv6(struct mops_dec *d, struct mops_rd *r, uint32_t wire_end
 }
 
 /* After an EtherType (or SLL protocol): tags, then IPFF or the overlay. */
-static bool decode_ethertype(struct mops_dec *d, struct mops_rd *r, uint16_t type,
-                             enum mops_carrier c)
+static bool decode_ethertype(struct mops_dec *d, struct mops_rd *r, uint16_t type, enum mops_carrier c)
 {
     struct mops_link *l = &d->pkt->link;
     uint32_t wire_end = d->pkt->wirelen;
@@ -191,88 +187,81 @@ bool mops_decode_link(struct mops_dec *d, uint32_t linktype)
     struct mops_rd r = mops_rd_span(pkt->frame, 0, pkt->caplen, true);
     l->linktype = linktype;
     switch (linktype) {
-    case MOPS_LINKTYPE_ETHERNET: {
-        mops_rd_copy(&r, l->mac_dst, 6);
-        mops_rd_copy(&r, l->mac_src, 6);
-        uint16_t type = mops_rd_u16(&r);
-        if (mops_rd_failed(&r)) {
-            mops_problem_short(pkt, &r, MOPS_P_LINK_MALFORMED, "Ethernet header");
+        case MOPS_LINKTYPE_ETHERNET: {
+            mops_rd_copy(&r, l->mac_dst, 6);
+            mops_rd_copy(&r, l->mac_src, 6);
+            uint16_t type = mops_rd_u16(&r);
+            if (mops_rd_failed(&r)) {
+                mops_problem_short(pkt, &r, MOPS_P_LINK_MALFORMED, "Ethernet header");
+                return false;
+            }
+            l->has_mac = true;
+            return decode_ethertype(d, &r, type, MOPS_CARRIER_ETHERNET);
+        }
+        case MOPS_LINKTYPE_SLL: {
+            l->sll_pkttype = mops_rd_u16(&r);
+            l->sll_hatype = mops_rd_u16(&r);
+            uint16_t alen = mops_rd_u16(&r);
+            mops_rd_copy(&r, l->sll_addr, 8);
+            uint16_t type = mops_rd_u16(&r);
+            if (mops_rd_failed(&r)) {
+                mops_problem_short(pkt, &r, MOPS_P_LINK_MALFORMED, "Linux cooked header");
+                return false;
+            }
+            l->sll_addr_len = alen > 8 ? 8 : (uint8_t)alen;
+            return decode_ethertype(d, &r, type, MOPS_CARRIER_SLL);
+        }
+        case MOPS_LINKTYPE_SLL2: {
+            uint16_t type = mops_rd_u16(&r);
+            mops_rd_skip(&r, 2);
+            l->sll_ifindex = mops_rd_u32(&r);
+            l->sll_hatype = mops_rd_u16(&r);
+            l->sll_pkttype = mops_rd_u8(&r);
+            uint8_t alen = mops_rd_u8(&r);
+            mops_rd_copy(&r, l->sll_addr, 8);
+            if (mops_rd_failed(&r)) {
+                mops_problem_short(pkt, &r, MOPS_P_LINK_MALFORMED, "Linux cooked v2 header");
+                return false;
+            }
+            l->sll_addr_len = alen > 8 ? 8 : alen;
+            return decode_ethertype(d, &r, type, MOPS_CARRIER_SLL2);
+        }
+        case MOPS_LINKTYPE_USER0: return found(d, MOPS_CARRIER_USER0, 0, pkt->wirelen);
+        case MOPS_LINKTYPE_RAW: return decode_ip_raw(d, &r, 0);
+        case MOPS_LINKTYPE_IPV4: return decode_ip_raw(d, &r, 4);
+        case MOPS_LINKTYPE_IPV6: return decode_ip_raw(d, &r, 6);
+        case MOPS_LINKTYPE_NULL:
+        case MOPS_LINKTYPE_LOOP: {
+            uint32_t af = linktype == MOPS_LINKTYPE_LOOP ? mops_rd_u32(&r) : mops_rd_u32le(&r);
+            if (mops_rd_failed(&r)) {
+                mops_problem_short(pkt, &r, MOPS_P_LINK_MALFORMED, "loopback header");
+                return false;
+            }
+            /* AF_INET is 2 everywhere; AF_INET6 is 10, 24, 28 or 30 by OS. */
+            if (af == 2)
+                return decode_ip_raw(d, &r, 4);
+            if (af == 10 || af == 24 || af == 28 || af == 30)
+                return decode_ip_raw(d, &r, 6);
             return false;
         }
-        l->has_mac = true;
-        return decode_ethertype(d, &r, type, MOPS_CARRIER_ETHERNET);
-    }
-    case MOPS_LINKTYPE_SLL: {
-        l->sll_pkttype = mops_rd_u16(&r);
-        l->sll_hatype = mops_rd_u16(&r);
-        uint16_t alen = mops_rd_u16(&r);
-        mops_rd_copy(&r, l->sll_addr, 8);
-        uint16_t type = mops_rd_u16(&r);
-        if (mops_rd_failed(&r)) {
-            mops_problem_short(pkt, &r, MOPS_P_LINK_MALFORMED, "Linux cooked header");
-            return false;
-        }
-        l->sll_addr_len = alen > 8 ? 8 : (uint8_t)alen;
-        return decode_ethertype(d, &r, type, MOPS_CARRIER_SLL);
-    }
-    case MOPS_LINKTYPE_SLL2: {
-        uint16_t type = mops_rd_u16(&r);
-        mops_rd_skip(&r, 2);
-        l->sll_ifindex = mops_rd_u32(&r);
-        l->sll_hatype = mops_rd_u16(&r);
-        l->sll_pkttype = mops_rd_u8(&r);
-        uint8_t alen = mops_rd_u8(&r);
-        mops_rd_copy(&r, l->sll_addr, 8);
-        if (mops_rd_failed(&r)) {
-            mops_problem_short(pkt, &r, MOPS_P_LINK_MALFORMED, "Linux cooked v2 header");
-            return false;
-        }
-        l->sll_addr_len = alen > 8 ? 8 : alen;
-        return decode_ethertype(d, &r, type, MOPS_CARRIER_SLL2);
-    }
-    case MOPS_LINKTYPE_USER0:
-        return found(d, MOPS_CARRIER_USER0, 0, pkt->wirelen);
-    case MOPS_LINKTYPE_RAW:
-        return decode_ip_raw(d, &r, 0);
-    case MOPS_LINKTYPE_IPV4:
-        return decode_ip_raw(d, &r, 4);
-    case MOPS_LINKTYPE_IPV6:
-        return decode_ip_raw(d, &r, 6);
-    case MOPS_LINKTYPE_NULL:
-    case MOPS_LINKTYPE_LOOP: {
-        uint32_t af = linktype == MOPS_LINKTYPE_LOOP ? mops_rd_u32(&r) : mops_rd_u32le(&r);
-        if (mops_rd_failed(&r)) {
-            mops_problem_short(pkt, &r, MOPS_P_LINK_MALFORMED, "loopback header");
-            return false;
-        }
-        /* AF_INET is 2 everywhere; AF_INET6 is 10, 24, 28 or 30 by OS. */
-        if (af == 2)
-            return decode_ip_raw(d, &r, 4);
-        if (af == 10 || af == 24 || af == 28 || af == 30)
-            return decode_ip_raw(d, &r, 6);
-        return false;
-    }
     }
     return false;
 }
 
-bool mops_linktype_supported(uint32_t linktype)
-{
-    return mops_linktype_name(linktype) != NULL;
-}
+bool mops_linktype_supported(uint32_t linktype) { return mops_linktype_name(linktype) != NULL; }
 
 const char *mops_linktype_name(uint32_t linktype)
 {
     switch (linktype) {
-    case MOPS_LINKTYPE_NULL: return "NULL";
-    case MOPS_LINKTYPE_ETHERNET: return "EN10MB";
-    case MOPS_LINKTYPE_RAW: return "RAW";
-    case MOPS_LINKTYPE_LOOP: return "LOOP";
-    case MOPS_LINKTYPE_SLL: return "LINUX_SLL";
-    case MOPS_LINKTYPE_IPV4: return "IPV4";
-    case MOPS_LINKTYPE_IPV6: return "IPV6";
-    case MOPS_LINKTYPE_SLL2: return "LINUX_SLL2";
-    case MOPS_LINKTYPE_USER0: return "USER0";
+        case MOPS_LINKTYPE_NULL: return "NULL";
+        case MOPS_LINKTYPE_ETHERNET: return "EN10MB";
+        case MOPS_LINKTYPE_RAW: return "RAW";
+        case MOPS_LINKTYPE_LOOP: return "LOOP";
+        case MOPS_LINKTYPE_SLL: return "LINUX_SLL";
+        case MOPS_LINKTYPE_IPV4: return "IPV4";
+        case MOPS_LINKTYPE_IPV6: return "IPV6";
+        case MOPS_LINKTYPE_SLL2: return "LINUX_SLL2";
+        case MOPS_LINKTYPE_USER0: return "USER0";
     }
     return NULL;
 }

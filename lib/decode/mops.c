@@ -5,8 +5,8 @@
 static void check_version(struct mops_dec *d, const struct mops_icmp *m, uint8_t version)
 {
     if (version != MOPS_MOPS_VERSION)
-        mops_problem_add(d->pkt, MOPS_P_MOPS_VERSION, m->off + 7, "MOPS version %u, expected %u",
-                         version, MOPS_MOPS_VERSION);
+        mops_problem_add(d->pkt, MOPS_P_MOPS_VERSION, m->off + 7, "MOPS version %u, expected %u", version,
+                         MOPS_MOPS_VERSION);
 }
 
 /* Every MOPS body opens with two words, each a 14-bit field over an address
@@ -17,9 +17,8 @@ struct opening {
     mops_addr_t addr0, addr1;
 };
 
-static bool read_opening(struct mops_dec *d, struct mops_rd *r, const struct mops_icmp *m,
-                         const char *what, const char *addr0_name, const char *addr1_name,
-                         struct opening *o)
+static bool read_opening(struct mops_dec *d, struct mops_rd *r, const struct mops_icmp *m, const char *what,
+                         const char *addr0_name, const char *addr1_name, struct opening *o)
 {
     uint64_t w0 = mops_rd_u64(r);
     uint64_t w1 = mops_rd_u64(r);
@@ -38,17 +37,17 @@ static bool read_opening(struct mops_dec *d, struct mops_rd *r, const struct mop
 
 /* Checks the Number of Ports against the message length and returns how many
  * entries the message has room for. */
-static uint32_t entries_in(struct mops_dec *d, const struct mops_icmp *m, uint32_t n_ports,
-                           uint32_t fixed, uint32_t entry, const char *what)
+static uint32_t entries_in(struct mops_dec *d, const struct mops_icmp *m, uint32_t n_ports, uint32_t fixed,
+                           uint32_t entry, const char *what)
 {
     uint32_t room = m->len > fixed ? (m->len - fixed) / entry : 0;
     if (n_ports == 0)
-        mops_problem_add(d->pkt, MOPS_P_MOPS_LENGTH, m->off + 16,
-                         "%s with Number of Ports 0 (at least 1 is required)", what);
+        mops_problem_add(d->pkt, MOPS_P_MOPS_LENGTH, m->off + 16, "%s with Number of Ports 0 (at least 1 is required)",
+                         what);
     else if (m->len != fixed + n_ports * entry)
         mops_problem_add(d->pkt, MOPS_P_MOPS_LENGTH, m->off + 16,
-                         "%s with Number of Ports %u needs %u octets, the message has %u", what,
-                         n_ports, fixed + n_ports * entry, m->len);
+                         "%s with Number of Ports %u needs %u octets, the message has %u", what, n_ports,
+                         fixed + n_ports * entry, m->len);
     return n_ports < room ? n_ports : room;
 }
 
@@ -61,8 +60,7 @@ static void decode_migrate(struct mops_dec *d, struct mops_rd *r, struct mops_ic
     g->reserved = m->byte7 & 0xf;
     check_version(d, m, g->version);
     if (!mops_migrate_code_name(m->code))
-        mops_problem_add(pkt, MOPS_P_ICMP5_CODE_UNKNOWN, m->off + 6, "unknown Migrate code %u",
-                         m->code);
+        mops_problem_add(pkt, MOPS_P_ICMP5_CODE_UNKNOWN, m->off + 6, "unknown Migrate code %u", m->code);
     struct opening o;
     if (!read_opening(d, r, m, "Migrate", "mops.migrate.prev_addr", "mops.migrate.mig_addr", &o))
         return;
@@ -71,8 +69,7 @@ static void decode_migrate(struct mops_dec *d, struct mops_rd *r, struct mops_ic
     g->prev_addr = o.addr0;
     g->n_ports = o.field1;
     g->mig_addr = o.addr1;
-    uint32_t n = entries_in(d, m, g->n_ports, MOPS_MIGRATE_FIXED_LEN, MOPS_MIGRATE_PORT_LEN,
-                            "Migrate");
+    uint32_t n = entries_in(d, m, g->n_ports, MOPS_MIGRATE_FIXED_LEN, MOPS_MIGRATE_PORT_LEN, "Migrate");
     for (uint32_t i = 0; i < n && i < MOPS_MAX_MIGRATE_PORTS; i++) {
         struct mops_migrate_port *p = &pkt->pool.migrate[i];
         p->prev_sport = mops_rd_u16(r);
@@ -100,9 +97,8 @@ static void decode_anycast(struct mops_dec *d, struct mops_rd *r, struct mops_ic
         mops_problem_add(pkt, MOPS_P_ICMP5_CODE_UNKNOWN, m->off + 6,
                          "Anycast Server Acknowledgement with code %u, expected 0", m->code);
     if (m->len != MOPS_ANYCAST_ACK_LEN)
-        mops_problem_add(pkt, MOPS_P_MOPS_LENGTH, m->off,
-                         "Anycast Server Acknowledgement of %u octets, expected %u", m->len,
-                         MOPS_ANYCAST_ACK_LEN);
+        mops_problem_add(pkt, MOPS_P_MOPS_LENGTH, m->off, "Anycast Server Acknowledgement of %u octets, expected %u",
+                         m->len, MOPS_ANYCAST_ACK_LEN);
     struct opening o;
     if (!read_opening(d, r, m, "Anycast Server Acknowledgement", "mops.anycast.anycast_addr",
                       "mops.anycast.unicast_addr", &o))
@@ -129,23 +125,20 @@ static void decode_natack(struct mops_dec *d, struct mops_rd *r, struct mops_icm
     a->level = m->byte7 & 0xf;
     check_version(d, m, a->version);
     if (m->code != 0)
-        mops_problem_add(pkt, MOPS_P_ICMP5_CODE_UNKNOWN, m->off + 6,
-                         "NAT Acknowledgement with code %u, expected 0", m->code);
+        mops_problem_add(pkt, MOPS_P_ICMP5_CODE_UNKNOWN, m->off + 6, "NAT Acknowledgement with code %u, expected 0",
+                         m->code);
     if (pkt->ip.htl != MOPS_NATACK_HTL)
         mops_problem_add(pkt, MOPS_P_MOPS_NATACK_HTL, pkt->link.ipff_off + 16,
-                         "NAT Acknowledgement with Hops to Live %u, expected %u", pkt->ip.htl,
-                         MOPS_NATACK_HTL);
+                         "NAT Acknowledgement with Hops to Live %u, expected %u", pkt->ip.htl, MOPS_NATACK_HTL);
     struct opening o;
-    if (!read_opening(d, r, m, "NAT Acknowledgement", "mops.natack.orig_addr",
-                      "mops.natack.trans_addr", &o))
+    if (!read_opening(d, r, m, "NAT Acknowledgement", "mops.natack.orig_addr", "mops.natack.trans_addr", &o))
         return;
     pkt->layers |= MOPS_L_MOPS;
     a->proto = o.field0;
     a->orig_addr = o.addr0;
     a->n_ports = o.field1;
     a->trans_addr = o.addr1;
-    uint32_t n = entries_in(d, m, a->n_ports, MOPS_NATACK_FIXED_LEN, MOPS_NATACK_PORT_LEN,
-                            "NAT Acknowledgement");
+    uint32_t n = entries_in(d, m, a->n_ports, MOPS_NATACK_FIXED_LEN, MOPS_NATACK_PORT_LEN, "NAT Acknowledgement");
     for (uint32_t i = 0; i < n && i < MOPS_MAX_NATACK_PORTS; i++) {
         struct mops_nat_port *p = &pkt->pool.natack[i];
         p->orig_port = mops_rd_u16(r);

@@ -24,16 +24,13 @@ void mops_decode_udpv5(struct mops_dec *d, struct mops_rd *r, bool complete)
         mops_check_unverified(&u->csum_check, u->csum);
     else
         good = mops_check_verified(&u->csum_check, u->csum,
-                                   mops_udpv5_checksum(pkt->ip.src, pkt->ip.dst,
-                                                       pkt->frame + u->off, pkt->l4_len));
+                                   mops_udpv5_checksum(pkt->ip.src, pkt->ip.dst, pkt->frame + u->off, pkt->l4_len));
     if (u->csum == 0 && complete)
         mops_problem_add(pkt, MOPS_P_UDP5_ZERO_CHECKSUM, u->off + 4,
-                         "UDPv5 checksum 0 (the checksum is mandatory), should be 0x%04x",
-                         u->csum_check.expected);
+                         "UDPv5 checksum 0 (the checksum is mandatory), should be 0x%04x", u->csum_check.expected);
     else if (u->csum == 0)
-        mops_problem_add(pkt, MOPS_P_UDP5_ZERO_CHECKSUM, u->off + 4,
-                         "UDPv5 checksum 0 (the checksum is mandatory)");
+        mops_problem_add(pkt, MOPS_P_UDP5_ZERO_CHECKSUM, u->off + 4, "UDPv5 checksum 0 (the checksum is mandatory)");
     else if (!good)
-        mops_problem_add(pkt, MOPS_P_UDP5_CHECKSUM, u->off + 4, "bad udp checksum 0x%04x != 0x%04x",
-                         u->csum, u->csum_check.expected);
+        mops_problem_add(pkt, MOPS_P_UDP5_CHECKSUM, u->off + 4, "bad udp checksum 0x%04x != 0x%04x", u->csum,
+                         u->csum_check.expected);
 }

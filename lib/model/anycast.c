@@ -8,9 +8,12 @@ void mops_anycast_ack(const struct mops_settings *st, mops_addr_t anycast, mops_
     struct mops_builder *b = mops_outbox_builder(out, st);
     struct mops_ipff_hdr h = {.src = anycast, .dst = syn->ip.src, .htl = 64};
     mops_build_ipff(b, &h);
-    struct mops_anycast_ack a = {.version = MOPS_MOPS_VERSION, .proto = MOPS_PROTO_TCP,
-                                 .anycast_addr = anycast, .unicast_addr = unicast,
-                                 .sport = syn->tcp.sport, .dport = syn->tcp.dport};
+    struct mops_anycast_ack a = {.version = MOPS_MOPS_VERSION,
+                                 .proto = MOPS_PROTO_TCP,
+                                 .anycast_addr = anycast,
+                                 .unicast_addr = unicast,
+                                 .sport = syn->tcp.sport,
+                                 .dport = syn->tcp.dport};
     mops_build_anycast_ack(b, &a);
     mops_outbox_add_built(out, b);
 }

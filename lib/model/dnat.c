@@ -126,8 +126,8 @@ static void from_server(struct mops_dnat *d, const struct mops_packet *pkt, stru
                 bool listed = false;
                 for (unsigned j = 0; j < g->n_decoded; j++)
                     listed |= pkt->pool.migrate[j].prev_sport == p->prev_sport[i];
-                bool ok = pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS ||
-                          (p->code == MOPS_MIGRATE_CODE_MIGRATE && !listed);
+                bool ok =
+                    pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS || (p->code == MOPS_MIGRATE_CODE_MIGRATE && !listed);
                 if (ok || (d->bad & MOPS_BAD_REMAP_UNCONFIRMED))
                     remap(d, p, i);
             }

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 int mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, const char *name, uint64_t seed,
                      uint32_t bad, const struct mops_model_caps *caps)
 {
@@ -41,9 +40,8 @@ void mops_mobile_free(struct mops_mobile *m)
     m->pend = NULL;
 }
 
-int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mops_addr_t dst,
-                        uint16_t dport, uint16_t sport, const uint64_t *unique_id, bool mobile,
-                        struct mops_outbox *out)
+int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mops_addr_t dst, uint16_t dport,
+                        uint16_t sport, const uint64_t *unique_id, bool mobile, struct mops_outbox *out)
 {
     (void)now;
     struct mops_sock *s = mops_sock_alloc(m->socks, m->n_socks);
@@ -97,8 +95,7 @@ void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops
 
 /* Appendix B: a chain of rows, level 1 from the socket's own address, each
  * next level's original being the previous level's translation. */
-void mops_mobile_outermost(const struct mops_mobile *m, const struct mops_sock *s,
-                           mops_addr_t *addr, uint16_t *port)
+void mops_mobile_outermost(const struct mops_mobile *m, const struct mops_sock *s, mops_addr_t *addr, uint16_t *port)
 {
     mops_addr_t a = s->laddr;
     uint16_t p = s->lport;
@@ -123,8 +120,12 @@ static void learn(struct mops_mobile *m, const struct mops_packet *pkt)
 {
     const struct mops_nat_ack *a = &pkt->icmp.u.natack;
     for (unsigned k = 0; k < a->n_decoded; k++) {
-        struct mops_natt_entry e = {a->proto, a->level, a->orig_addr, a->trans_addr,
-                                    pkt->pool.natack[k].orig_port, pkt->pool.natack[k].trans_port};
+        struct mops_natt_entry e = {a->proto,
+                                    a->level,
+                                    a->orig_addr,
+                                    a->trans_addr,
+                                    pkt->pool.natack[k].orig_port,
+                                    pkt->pool.natack[k].trans_port};
         unsigned i = 0;
         for (; i < m->n_natt; i++) {
             struct mops_natt_entry *x = &m->natt[i];
@@ -164,8 +165,8 @@ static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbo
         mops_addr_t server = s->unicast ? s->unicast : s->raddr;
         unsigned g = 0;
         for (; g < ng; g++)
-            if (groups[g].server == server && groups[g].proto == s->proto &&
-                groups[g].prev_addr == prev && group_has_room(&groups[g]))
+            if (groups[g].server == server && groups[g].proto == s->proto && groups[g].prev_addr == prev &&
+                group_has_room(&groups[g]))
                 break;
         if (g == ng) {
             if (ng == m->n_pend)
@@ -194,8 +195,10 @@ static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbo
         struct mops_builder *b = mops_outbox_builder(out, m->st);
         struct mops_ipff_hdr h = {.src = m->addr, .dst = p->server, .htl = 64};
         mops_build_ipff(b, &h);
-        struct mops_migrate mg = {.version = MOPS_MOPS_VERSION, .proto = p->proto,
-                                  .prev_addr = p->prev_addr, .n_ports = (uint16_t)p->n,
+        struct mops_migrate mg = {.version = MOPS_MOPS_VERSION,
+                                  .proto = p->proto,
+                                  .prev_addr = p->prev_addr,
+                                  .n_ports = (uint16_t)p->n,
                                   .mig_addr = p->mig_addr};
         mops_build_migrate(b, p->code, &mg, p->ports, p->n);
         mops_build_finish(b);
@@ -220,14 +223,12 @@ void mops_mobile_attach(struct mops_mobile *m, uint64_t now, mops_addr_t addr, s
 
 void mops_mobile_detach(struct mops_mobile *m) { m->attached = false; }
 
-static struct mops_sock *find_sock(struct mops_mobile *m, const struct mops_packet *pkt, uint16_t sport,
-                                   uint16_t dport)
+static struct mops_sock *find_sock(struct mops_mobile *m, const struct mops_packet *pkt, uint16_t sport, uint16_t dport)
 {
     for (unsigned i = 0; i < m->n_socks; i++) {
         struct mops_sock *s = &m->socks[i];
         if (s->state != MOPS_SOCK_FREE && s->state != MOPS_SOCK_DEAD && s->proto == pkt->l4_proto &&
-            s->lport == dport && s->rport == sport &&
-            (s->raddr == pkt->ip.src || s->unicast == pkt->ip.src))
+            s->lport == dport && s->rport == sport && (s->raddr == pkt->ip.src || s->unicast == pkt->ip.src))
             return s;
     }
     return NULL;
@@ -265,8 +266,7 @@ static void migrate_reply(struct mops_mobile *m, const struct mops_packet *pkt)
     }
 }
 
-void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt,
-                       struct mops_outbox *out)
+void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out)
 {
     (void)now;
     if (!m->attached || pkt->status != MOPS_ST_OK || pkt->ip.dst != m->addr || mops_packet_checksum_bad(pkt))
@@ -275,8 +275,8 @@ void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_pa
         struct mops_sock *s = find_sock(m, pkt, pkt->tcp.sport, pkt->tcp.dport);
         if (!s)
             return;
-        if (s->state == MOPS_SOCK_SYN_SENT && (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) ==
-                                                  (MOPS_TCP_SYN | MOPS_TCP_ACK)) {
+        if (s->state == MOPS_SOCK_SYN_SENT &&
+            (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == (MOPS_TCP_SYN | MOPS_TCP_ACK)) {
             mops_sock_take_tcp(s, pkt);
             s->mobile = pkt->tcp.mobile_capable;
             s->state = MOPS_SOCK_OPEN;

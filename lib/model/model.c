@@ -6,17 +6,22 @@
 #include <string.h>
 
 const struct mops_model_caps mops_model_caps_default = {
-    .mobile_socks = 32, .mobile_natt = 64, .mobile_pending = 8,
-    .server_socks = 64, .server_history = 32,
-    .nat_maps = 128, .nat_intercepts = 32,
-    .dnat_sessions = 64, .dnat_pending = 16,
+    .mobile_socks = 32,
+    .mobile_natt = 64,
+    .mobile_pending = 8,
+    .server_socks = 64,
+    .server_history = 32,
+    .nat_maps = 128,
+    .nat_intercepts = 32,
+    .dnat_sessions = 64,
+    .dnat_pending = 16,
 };
 
 void *mops_model_table(unsigned n, size_t size) { return calloc(n ? n : 1, size); }
 
 struct mops_outbox_work {
-    struct mops_builder b;     /* what the models build in */
-    struct mops_builder fwd;   /* what mops_outbox_forward re-encodes in */
+    struct mops_builder b;   /* what the models build in */
+    struct mops_builder fwd; /* what mops_outbox_forward re-encodes in */
     struct mops_packet scratch;
     uint8_t payload[MOPS_OUTBOX_PAYLOAD];
 };
@@ -107,10 +112,11 @@ void mops_outbox_free(struct mops_outbox *o)
 }
 
 static const char *const bad_names[] = {
-    "accept-wrong-seq", "reject-valid-seq", "no-rollback", "answer-flap", "reply-mismatch",
-    "accept-invalid-addr", "no-reply", "stale-tuple", "retx-early", "retx-excess",
-    "migrate-not-mobile", "prev-not-translated", "no-natack", "rewrite-prev", "rewrite-seq",
-    "no-restore", "wrong-level", "natack-htl", "translate-tcp-seq", "stale-crc",
+    "accept-wrong-seq",  "reject-valid-seq",    "no-rollback",        "answer-flap",
+    "reply-mismatch",    "accept-invalid-addr", "no-reply",           "stale-tuple",
+    "retx-early",        "retx-excess",         "migrate-not-mobile", "prev-not-translated",
+    "no-natack",         "rewrite-prev",        "rewrite-seq",        "no-restore",
+    "wrong-level",       "natack-htl",          "translate-tcp-seq",  "stale-crc",
     "remap-unconfirmed",
 };
 
@@ -138,9 +144,7 @@ void mops_packet_copy(struct mops_packet *dst, const struct mops_packet *src)
     memcpy(dst->problems, src->problems, src->n_problems * sizeof src->problems[0]);
     memcpy(dst->rt_addrs, src->rt_addrs, src->n_rt_addrs * sizeof src->rt_addrs[0]);
     if (src->icmp.kind == MOPS_ICMP_KIND_MIGRATE)
-        memcpy(dst->pool.migrate, src->pool.migrate,
-               src->icmp.u.migrate.n_decoded * sizeof src->pool.migrate[0]);
+        memcpy(dst->pool.migrate, src->pool.migrate, src->icmp.u.migrate.n_decoded * sizeof src->pool.migrate[0]);
     else if (src->icmp.kind == MOPS_ICMP_KIND_NAT_ACK)
-        memcpy(dst->pool.natack, src->pool.natack,
-               src->icmp.u.natack.n_decoded * sizeof src->pool.natack[0]);
+        memcpy(dst->pool.natack, src->pool.natack, src->icmp.u.natack.n_decoded * sizeof src->pool.natack[0]);
 }

@@ -9,10 +9,9 @@
 
 #define SEQ_SHIFT 0x10000u /* misbehaviour translate-tcp-seq */
 
-
-int mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char *name,
-                  mops_addr_t outside, mops_addr_t inside_addr, const struct mops_prefix *inside,
-                  uint16_t first_port, uint32_t bad, const struct mops_model_caps *caps)
+int mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char *name, mops_addr_t outside,
+                  mops_addr_t inside_addr, const struct mops_prefix *inside, uint16_t first_port, uint32_t bad,
+                  const struct mops_model_caps *caps)
 {
     if (!caps)
         caps = &mops_model_caps_default;
@@ -85,19 +84,22 @@ static struct mops_nat_map *map_by_out(struct mops_nat *n, uint16_t proto, uint1
 }
 
 /* A NAT ack to an inside host: level, one address pair, n port pairs. */
-static void send_natack(struct mops_nat *n, mops_addr_t to, uint8_t level, uint16_t proto,
-                        mops_addr_t orig, mops_addr_t trans, const struct mops_nat_port *ports,
-                        unsigned count, struct mops_outbox *out)
+static void send_natack(struct mops_nat *n, mops_addr_t to, uint8_t level, uint16_t proto, mops_addr_t orig,
+                        mops_addr_t trans, const struct mops_nat_port *ports, unsigned count, struct mops_outbox *out)
 {
     if ((n->bad & MOPS_BAD_NO_NATACK) || !count)
         return;
     struct mops_builder *b = mops_outbox_builder(out, n->st);
     /* MOPS §4.3: sent with Hops to Live 1. */
-    struct mops_ipff_hdr h = {.src = n->inside_addr, .dst = to,
-                              .htl = (n->bad & MOPS_BAD_NATACK_HTL) ? 64 : MOPS_NATACK_HTL};
+    struct mops_ipff_hdr h = {
+        .src = n->inside_addr, .dst = to, .htl = (n->bad & MOPS_BAD_NATACK_HTL) ? 64 : MOPS_NATACK_HTL};
     mops_build_ipff(b, &h);
-    struct mops_nat_ack a = {.version = MOPS_MOPS_VERSION, .level = level, .proto = proto,
-                             .orig_addr = orig, .n_ports = (uint16_t)count, .trans_addr = trans};
+    struct mops_nat_ack a = {.version = MOPS_MOPS_VERSION,
+                             .level = level,
+                             .proto = proto,
+                             .orig_addr = orig,
+                             .n_ports = (uint16_t)count,
+                             .trans_addr = trans};
     mops_build_nat_ack(b, &a, ports, count);
     mops_outbox_add_built(out, b);
     n->natacks_sent++;
@@ -212,8 +214,8 @@ static void learn_level(struct mops_nat *n, const struct mops_packet *pkt, struc
             const struct mops_nat_port *p = &pkt->pool.natack[k];
             if (top->trans_addr != a->orig_addr || top->trans_port != p->orig_port)
                 continue;
-            struct mops_natt_entry e = {a->proto, (uint8_t)(a->level + 1), a->orig_addr, a->trans_addr,
-                                        p->orig_port, p->trans_port};
+            struct mops_natt_entry e = {
+                a->proto, (uint8_t)(a->level + 1), a->orig_addr, a->trans_addr, p->orig_port, p->trans_port};
             if (m->n_levels < MOPS_NAT_LEVELS)
                 m->levels[m->n_levels++] = e;
             struct mops_nat_port rp = {p->orig_port, p->trans_port};

@@ -90,13 +90,13 @@ static const struct mops_listen *listener(const struct mops_server *s, uint16_t 
     return NULL;
 }
 
-struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr,
-                                   uint16_t rport, uint16_t lport)
+struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
+                                   uint16_t lport)
 {
     for (unsigned i = 0; i < s->n_socks; i++) {
         struct mops_sock *k = &s->socks[i];
-        if (k->state != MOPS_SOCK_FREE && k->state != MOPS_SOCK_DEAD && k->proto == proto &&
-            k->raddr == raddr && k->rport == rport && k->lport == lport)
+        if (k->state != MOPS_SOCK_FREE && k->state != MOPS_SOCK_DEAD && k->proto == proto && k->raddr == raddr &&
+            k->rport == rport && k->lport == lport)
             return k;
     }
     return NULL;
@@ -205,8 +205,7 @@ static bool port_ok(struct mops_server *s, const struct mops_migrate *g, const s
     return p->seq >> 32 == 0 && mops_seq_in_window((uint32_t)p->seq, (*sock)->rcv_nxt, (*sock)->rcv_wnd);
 }
 
-static void migrate_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
-                          struct mops_outbox *out)
+static void migrate_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
     const struct mops_migrate_port *ports = pkt->pool.migrate;
@@ -230,16 +229,15 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
         /* MOPS §4.1: the same previous address and port again within 5 s. */
         for (unsigned i = 0; i < n && !(s->bad & MOPS_BAD_ANSWER_FLAP); i++)
             for (unsigned j = 0; j < a->n; j++)
-                if (a->proto == g->proto && a->prev_addr == g->prev_addr &&
-                    a->prev_sport[j] == ports[i].prev_sport) {
+                if (a->proto == g->proto && a->prev_addr == g->prev_addr && a->prev_sport[j] == ports[i].prev_sport) {
                     s->flaps_discarded++;
                     return;
                 }
     }
     bool atomic = pkt->icmp.code == MOPS_MIGRATE_CODE_ATOMIC;
     /* MOPS §4.1: the 999 field limit. */
-    bool bad_addr = (!mops_addr_valid(g->prev_addr) || !mops_addr_valid(g->mig_addr)) &&
-                    !(s->bad & MOPS_BAD_ACCEPT_INVALID_ADDR);
+    bool bad_addr =
+        (!mops_addr_valid(g->prev_addr) || !mops_addr_valid(g->mig_addr)) && !(s->bad & MOPS_BAD_ACCEPT_INVALID_ADDR);
     bool ok[MOPS_SRV_MIGRATE_PORTS];
     struct mops_sock *socks[MOPS_SRV_MIGRATE_PORTS];
     unsigned n_ok = 0;
@@ -310,8 +308,7 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
     mops_outbox_add(out, reply, len);
 }
 
-void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
-                       struct mops_outbox *out)
+void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out)
 {
     if (pkt->status != MOPS_ST_OK || (pkt->ip.dst != s->addr && (!s->anycast || pkt->ip.dst != s->anycast)) ||
         mops_packet_checksum_bad(pkt))

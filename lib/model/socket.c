@@ -26,16 +26,18 @@ static struct mops_builder *begin(const struct mops_settings *st, const struct m
     return b;
 }
 
-void mops_sock_send_tcp(const struct mops_settings *st, struct mops_sock *s, uint8_t flags,
-                        uint32_t payload_len, bool mobile, const struct mops_recv_src *rs,
-                        struct mops_outbox *out)
+void mops_sock_send_tcp(const struct mops_settings *st, struct mops_sock *s, uint8_t flags, uint32_t payload_len,
+                        bool mobile, const struct mops_recv_src *rs, struct mops_outbox *out)
 {
     if (payload_len > MOPS_OUTBOX_PAYLOAD - 512)
         payload_len = MOPS_OUTBOX_PAYLOAD - 512;
     struct mops_builder *b = begin(st, s, rs, out);
     uint8_t *data = mops_outbox_payload(out);
-    struct mops_tcp t = {.sport = s->lport, .dport = s->rport, .seq = s->snd_nxt,
-                         .ack = (flags & MOPS_TCP_ACK) ? s->rcv_nxt : 0, .flags = flags,
+    struct mops_tcp t = {.sport = s->lport,
+                         .dport = s->rport,
+                         .seq = s->snd_nxt,
+                         .ack = (flags & MOPS_TCP_ACK) ? s->rcv_nxt : 0,
+                         .flags = flags,
                          .window = (uint16_t)(s->rcv_wnd > 65535 ? 65535 : s->rcv_wnd)};
     if (mobile) {
         t.opts[t.n_opts++].kind = st->mobile_capable_kind;

@@ -40,8 +40,8 @@ static int get_string(struct ctx *c, json_t *o, const char *key, const char *whe
     return 0;
 }
 
-static int get_number(struct ctx *c, json_t *o, const char *key, const char *where, double lo, double hi,
-                      double dflt, double *out)
+static int get_number(struct ctx *c, json_t *o, const char *key, const char *where, double lo, double hi, double dflt,
+                      double *out)
 {
     json_t *v = json_object_get(o, key);
     if (!v) {
@@ -69,8 +69,8 @@ static int get_bool(struct ctx *c, json_t *o, const char *key, const char *where
     return 0;
 }
 
-static int get_addr(struct ctx *c, json_t *o, const char *key, const char *where, bool required,
-                    mops_addr_t *out, unsigned *plen)
+static int get_addr(struct ctx *c, json_t *o, const char *key, const char *where, bool required, mops_addr_t *out,
+                    unsigned *plen)
 {
     const char *t;
     if (get_string(c, o, key, where, &t, required) < 0)
@@ -142,10 +142,11 @@ static int misbehaviours(struct ctx *c, json_t *node, const char *where, uint32_
         return fail(c, where, "\"misbehave\" must be a list of names");
     size_t i;
     json_t *e;
-    json_array_foreach(v, i, e) {
+    json_array_foreach (v, i, e) {
         uint32_t bit = json_is_string(e) ? mops_misbehaviour_parse(json_string_value(e)) : 0;
         if (!bit)
-            return fail(c, where, "unknown misbehaviour %s", json_is_string(e) ? json_string_value(e) : "(not a string)");
+            return fail(c, where, "unknown misbehaviour %s",
+                        json_is_string(e) ? json_string_value(e) : "(not a string)");
         *out |= bit;
     }
     return 0;
@@ -173,7 +174,7 @@ static int routes(struct ctx *c, int node, json_t *n, const char *where)
         return fail(c, where, "\"routes\" must be a list");
     size_t i;
     json_t *r;
-    json_array_foreach(v, i, r) {
+    json_array_foreach (v, i, r) {
         char w[128];
         snprintf(w, sizeof w, "%s.routes[%zu]", where, i);
         const char *to;
@@ -214,9 +215,14 @@ static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
         return -1;
     if (mops_sim_find_node(c->s, name) >= 0)
         return fail(c, where, "a second node named \"%s\"", name);
-    static const struct { const char *name; enum mops_sim_role role; } roles[] = {
-        {"mobile", MOPS_SIM_MOBILE}, {"server", MOPS_SIM_SERVER}, {"nat", MOPS_SIM_NAT},
-        {"dnat", MOPS_SIM_DNAT}, {"router", MOPS_SIM_ROUTER}};
+    static const struct {
+        const char *name;
+        enum mops_sim_role role;
+    } roles[] = {{"mobile", MOPS_SIM_MOBILE},
+                 {"server", MOPS_SIM_SERVER},
+                 {"nat", MOPS_SIM_NAT},
+                 {"dnat", MOPS_SIM_DNAT},
+                 {"router", MOPS_SIM_ROUTER}};
     int r = -1;
     for (unsigned i = 0; i < sizeof roles / sizeof roles[0]; i++)
         if (strcmp(role, roles[i].name) == 0)
@@ -250,7 +256,7 @@ static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
             return fail(c, where, "\"interfaces\" must be a list of {\"link\", \"addr\"}");
         size_t i;
         json_t *f;
-        json_array_foreach(ifs, i, f) {
+        json_array_foreach (ifs, i, f) {
             char w[128];
             snprintf(w, sizeof w, "%s.interfaces[%zu]", where, i);
             if (interface(c, node, f, w, &ifi) < 0)
@@ -261,83 +267,83 @@ static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
         return -1;
     const struct mops_settings *st = &c->s->st;
     switch (roles[r].role) {
-    case MOPS_SIM_MOBILE: {
-        if (mops_mobile_init(sn->m.mobile, st, name, node_seed, bad, &c->s->caps) < 0)
-            return fail(c, where, "out of memory");
-        bool atomic = false;
-        double port;
-        if (get_bool(c, n, "atomic", where, &atomic) < 0 ||
-            get_number(c, n, "migrate_sport", where, 0, 65535, 0, &port) < 0)
-            return -1;
-        sn->m.mobile->atomic = atomic;
-        sn->m.mobile->next_mig_port = (uint16_t)port;
-        mops_mobile_attach(sn->m.mobile, 0, sn->ifs[0].addr, NULL);
-        break;
-    }
-    case MOPS_SIM_SERVER: {
-        struct mops_server *sv = sn->m.server;
-        if (mops_server_init(sv, st, name, sn->ifs[0].addr, node_seed, bad, &c->s->caps) < 0)
-            return fail(c, where, "out of memory");
-        double wnd;
-        if (get_addr(c, n, "anycast", where, false, &sv->anycast, NULL) < 0 ||
-            get_number(c, n, "window", where, 1, 65535, 65535, &wnd) < 0)
-            return -1;
-        sv->rcv_wnd = (uint32_t)wnd;
-        if (sv->anycast) /* it answers on its anycast address too */
-            mops_sim_add_iface(c->s, node, sn->ifs[0].link, sv->anycast, 50);
-        json_t *ls = json_object_get(n, "listen");
-        if (!json_is_array(ls))
-            return fail(c, where, "a server needs \"listen\": [{\"proto\", \"port\"}]");
-        size_t i;
-        json_t *l;
-        json_array_foreach(ls, i, l) {
-            char w[128];
-            snprintf(w, sizeof w, "%s.listen[%zu]", where, i);
-            struct mops_listen li = {0};
-            double port, respond, uid, push, every;
-            if (proto_of(c, l, w, &li.proto) < 0 || get_number(c, l, "port", w, 1, 65535, 0, &port) < 0 ||
-                get_number(c, l, "respond", w, 0, 60000, 0, &respond) < 0 ||
-                get_number(c, l, "push", w, 0, 60000, 0, &push) < 0 ||
-                get_number(c, l, "push_every", w, 0, 3600, 0, &every) < 0 ||
-                get_number(c, l, "unique_id", w, 0, 9007199254740991.0, -1, &uid) < 0)
+        case MOPS_SIM_MOBILE: {
+            if (mops_mobile_init(sn->m.mobile, st, name, node_seed, bad, &c->s->caps) < 0)
+                return fail(c, where, "out of memory");
+            bool atomic = false;
+            double port;
+            if (get_bool(c, n, "atomic", where, &atomic) < 0 ||
+                get_number(c, n, "migrate_sport", where, 0, 65535, 0, &port) < 0)
                 return -1;
-            if (port < 1)
-                return fail(c, w, "missing \"port\"");
-            li.port = (uint16_t)port;
-            li.respond = (uint32_t)respond;
-            li.push = (uint32_t)push;
-            li.push_every_ns = (uint64_t)(every * 1e9);
-            li.unique_required = uid >= 0;
-            li.unique_id = uid >= 0 ? (uint64_t)uid : 0;
-            if (mops_server_listen(sv, &li) < 0)
-                return fail(c, w, "too many listeners");
+            sn->m.mobile->atomic = atomic;
+            sn->m.mobile->next_mig_port = (uint16_t)port;
+            mops_mobile_attach(sn->m.mobile, 0, sn->ifs[0].addr, NULL);
+            break;
         }
-        break;
-    }
-    case MOPS_SIM_NAT: {
-        double first;
-        if (get_number(c, n, "first_port", where, 1024, 65000, 40000, &first) < 0)
-            return -1;
-        struct mops_prefix inside = {sn->ifs[sn->nat_inside].addr & mops_prefix_mask(sn->ifs[sn->nat_inside].plen),
-                                     sn->ifs[sn->nat_inside].plen};
-        if (mops_nat_init(sn->m.nat, st, name, sn->ifs[1].addr, sn->ifs[0].addr, &inside, (uint16_t)first, bad,
-                          &c->s->caps) < 0)
-            return fail(c, where, "out of memory");
-        break;
-    }
-    case MOPS_SIM_DNAT: {
-        mops_addr_t vip, backend;
-        bool atomic = false;
-        if (get_addr(c, n, "vip", where, true, &vip, NULL) < 0 ||
-            get_addr(c, n, "backend", where, true, &backend, NULL) < 0 || get_bool(c, n, "atomic", where, &atomic) < 0)
-            return -1;
-        if (mops_dnat_init(sn->m.dnat, st, name, vip, backend, atomic, bad, &c->s->caps) < 0)
-            return fail(c, where, "out of memory");
-        mops_sim_add_iface(c->s, node, sn->ifs[0].link, vip, 50);
-        break;
-    }
-    case MOPS_SIM_ROUTER:
-        break;
+        case MOPS_SIM_SERVER: {
+            struct mops_server *sv = sn->m.server;
+            if (mops_server_init(sv, st, name, sn->ifs[0].addr, node_seed, bad, &c->s->caps) < 0)
+                return fail(c, where, "out of memory");
+            double wnd;
+            if (get_addr(c, n, "anycast", where, false, &sv->anycast, NULL) < 0 ||
+                get_number(c, n, "window", where, 1, 65535, 65535, &wnd) < 0)
+                return -1;
+            sv->rcv_wnd = (uint32_t)wnd;
+            if (sv->anycast) /* it answers on its anycast address too */
+                mops_sim_add_iface(c->s, node, sn->ifs[0].link, sv->anycast, 50);
+            json_t *ls = json_object_get(n, "listen");
+            if (!json_is_array(ls))
+                return fail(c, where, "a server needs \"listen\": [{\"proto\", \"port\"}]");
+            size_t i;
+            json_t *l;
+            json_array_foreach (ls, i, l) {
+                char w[128];
+                snprintf(w, sizeof w, "%s.listen[%zu]", where, i);
+                struct mops_listen li = {0};
+                double port, respond, uid, push, every;
+                if (proto_of(c, l, w, &li.proto) < 0 || get_number(c, l, "port", w, 1, 65535, 0, &port) < 0 ||
+                    get_number(c, l, "respond", w, 0, 60000, 0, &respond) < 0 ||
+                    get_number(c, l, "push", w, 0, 60000, 0, &push) < 0 ||
+                    get_number(c, l, "push_every", w, 0, 3600, 0, &every) < 0 ||
+                    get_number(c, l, "unique_id", w, 0, 9007199254740991.0, -1, &uid) < 0)
+                    return -1;
+                if (port < 1)
+                    return fail(c, w, "missing \"port\"");
+                li.port = (uint16_t)port;
+                li.respond = (uint32_t)respond;
+                li.push = (uint32_t)push;
+                li.push_every_ns = (uint64_t)(every * 1e9);
+                li.unique_required = uid >= 0;
+                li.unique_id = uid >= 0 ? (uint64_t)uid : 0;
+                if (mops_server_listen(sv, &li) < 0)
+                    return fail(c, w, "too many listeners");
+            }
+            break;
+        }
+        case MOPS_SIM_NAT: {
+            double first;
+            if (get_number(c, n, "first_port", where, 1024, 65000, 40000, &first) < 0)
+                return -1;
+            struct mops_prefix inside = {sn->ifs[sn->nat_inside].addr & mops_prefix_mask(sn->ifs[sn->nat_inside].plen),
+                                         sn->ifs[sn->nat_inside].plen};
+            if (mops_nat_init(sn->m.nat, st, name, sn->ifs[1].addr, sn->ifs[0].addr, &inside, (uint16_t)first, bad,
+                              &c->s->caps) < 0)
+                return fail(c, where, "out of memory");
+            break;
+        }
+        case MOPS_SIM_DNAT: {
+            mops_addr_t vip, backend;
+            bool atomic = false;
+            if (get_addr(c, n, "vip", where, true, &vip, NULL) < 0 ||
+                get_addr(c, n, "backend", where, true, &backend, NULL) < 0 ||
+                get_bool(c, n, "atomic", where, &atomic) < 0)
+                return -1;
+            if (mops_dnat_init(sn->m.dnat, st, name, vip, backend, atomic, bad, &c->s->caps) < 0)
+                return fail(c, where, "out of memory");
+            mops_sim_add_iface(c->s, node, sn->ifs[0].link, vip, 50);
+            break;
+        }
+        case MOPS_SIM_ROUTER: break;
     }
     return 0;
 }
@@ -416,15 +422,18 @@ static int load_event(struct ctx *c, json_t *e, size_t idx)
             get_number(c, v, "seq", where, 0, 9007199254740991.0, 0, &seq) < 0 || proto_of(c, v, where, &a.proto) < 0)
             return -1;
         a.code = (uint8_t)code;
-        a.migrate = (struct mops_migrate){.version = MOPS_MOPS_VERSION, .proto = a.proto,
-                                          .prev_addr = a.migrate.prev_addr, .n_ports = 1,
+        a.migrate = (struct mops_migrate){.version = MOPS_MOPS_VERSION,
+                                          .proto = a.proto,
+                                          .prev_addr = a.migrate.prev_addr,
+                                          .n_ports = 1,
                                           .mig_addr = a.migrate.mig_addr};
         a.port = (struct mops_migrate_port){(uint16_t)ps, (uint16_t)ms, (uint16_t)dp, (uint16_t)dp, (uint64_t)seq};
     } else if (json_object_get(e, "detach")) {
         a.kind = MOPS_SIM_DETACH;
     } else if ((v = json_object_get(e, "attach"))) {
         a.kind = MOPS_SIM_ATTACH;
-        if (link_by_name(c, v, "link", where, &a.link) < 0 || get_addr(c, v, "addr", where, true, &a.addr, &a.plen) < 0 ||
+        if (link_by_name(c, v, "link", where, &a.link) < 0 ||
+            get_addr(c, v, "addr", where, true, &a.addr, &a.plen) < 0 ||
             get_addr(c, v, "gw", where, true, &a.gw, NULL) < 0)
             return -1;
     } else {
@@ -442,7 +451,8 @@ static int load_link(struct ctx *c, json_t *l, size_t idx)
     double delay, loss;
     if (!json_is_object(l))
         return fail(c, where, "a link is an object");
-    if (get_string(c, l, "name", where, &name, true) < 0 || get_number(c, l, "delay_ms", where, 0, 10000, 1, &delay) < 0 ||
+    if (get_string(c, l, "name", where, &name, true) < 0 ||
+        get_number(c, l, "delay_ms", where, 0, 10000, 1, &delay) < 0 ||
         get_number(c, l, "loss", where, 0, 1, 0, &loss) < 0)
         return -1;
     if (mops_sim_find_link(c->s, name) >= 0)
@@ -454,7 +464,7 @@ static int load_link(struct ctx *c, json_t *l, size_t idx)
     json_t *drops = json_object_get(l, "drop");
     size_t i;
     json_t *d;
-    json_array_foreach(drops, i, d) {
+    json_array_foreach (drops, i, d) {
         static const char *const kinds[] = {"any", "migrate-request", "migrate-reply", "nat-ack", "tcp-data"};
         const char *k;
         double skip, count;
@@ -495,9 +505,15 @@ static int load(json_t *root, struct ctx *c, struct mops_scenario_info *info)
         return fail(c, "scenario", "\"links\", \"nodes\" and \"timeline\" must be lists");
     size_t i;
     json_t *v;
-    json_array_foreach(links, i, v) if (load_link(c, v, i) < 0) return -1;
-    json_array_foreach(nodes, i, v) if (load_node(c, v, i, (uint64_t)seed) < 0) return -1;
-    json_array_foreach(timeline, i, v) if (load_event(c, v, i) < 0) return -1;
+    json_array_foreach (links, i, v)
+        if (load_link(c, v, i) < 0)
+            return -1;
+    json_array_foreach (nodes, i, v)
+        if (load_node(c, v, i, (uint64_t)seed) < 0)
+            return -1;
+    json_array_foreach (timeline, i, v)
+        if (load_event(c, v, i) < 0)
+            return -1;
     return 0;
 }
 

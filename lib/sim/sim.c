@@ -44,11 +44,11 @@ void mops_sim_free(struct mops_sim *s)
         struct mops_sim_node *n = &s->nodes[i];
         if (n->m.mobile) { /* a model never initialised is all zero: its free does nothing */
             switch (n->role) {
-            case MOPS_SIM_MOBILE: mops_mobile_free(n->m.mobile); break;
-            case MOPS_SIM_SERVER: mops_server_free(n->m.server); break;
-            case MOPS_SIM_NAT: mops_nat_free(n->m.nat); break;
-            case MOPS_SIM_DNAT: mops_dnat_free(n->m.dnat); break;
-            case MOPS_SIM_ROUTER: break;
+                case MOPS_SIM_MOBILE: mops_mobile_free(n->m.mobile); break;
+                case MOPS_SIM_SERVER: mops_server_free(n->m.server); break;
+                case MOPS_SIM_NAT: mops_nat_free(n->m.nat); break;
+                case MOPS_SIM_DNAT: mops_dnat_free(n->m.dnat); break;
+                case MOPS_SIM_ROUTER: break;
             }
         }
         free(n->m.mobile); /* the union's one allocation */
@@ -137,10 +137,11 @@ int mops_sim_add_node(struct mops_sim *s, const char *name, enum mops_sim_role r
     snprintf(n->name, sizeof n->name, "%s", name);
     n->role = role;
     n->timer_at = UINT64_MAX;
-    size_t size = role == MOPS_SIM_MOBILE ? sizeof(struct mops_mobile)
-                : role == MOPS_SIM_SERVER ? sizeof(struct mops_server)
-                : role == MOPS_SIM_NAT ? sizeof(struct mops_nat)
-                : role == MOPS_SIM_DNAT ? sizeof(struct mops_dnat) : 1;
+    size_t size = role == MOPS_SIM_MOBILE   ? sizeof(struct mops_mobile)
+                  : role == MOPS_SIM_SERVER ? sizeof(struct mops_server)
+                  : role == MOPS_SIM_NAT    ? sizeof(struct mops_nat)
+                  : role == MOPS_SIM_DNAT   ? sizeof(struct mops_dnat)
+                                            : 1;
     n->m.mobile = calloc(1, size);
     if (!n->m.mobile)
         return -1;
@@ -289,9 +290,10 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
     struct mops_sim_node *n = &s->nodes[node];
     if (len < MOPS_IPFF_HDR_LEN)
         return;
-    mops_addr_t dst = (((uint64_t)data[8] << 56 | (uint64_t)data[9] << 48 | (uint64_t)data[10] << 40 |
-                        (uint64_t)data[11] << 32 | (uint64_t)data[12] << 24 | (uint64_t)data[13] << 16 |
-                        (uint64_t)data[14] << 8 | data[15]) & MOPS_ADDR_MASK);
+    mops_addr_t dst =
+        (((uint64_t)data[8] << 56 | (uint64_t)data[9] << 48 | (uint64_t)data[10] << 40 | (uint64_t)data[11] << 32 |
+          (uint64_t)data[12] << 24 | (uint64_t)data[13] << 16 | (uint64_t)data[14] << 8 | data[15]) &
+         MOPS_ADDR_MASK);
     mops_addr_t hop = 0;
     int ifi = route(n, dst, &hop);
     if (ifi < 0) {
@@ -323,8 +325,12 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
     memcpy(frame + 14, data, len);
     s->frames_sent++;
     if (s->capture) {
-        struct mops_frame f = {.ts_ns = MOPS_SIM_T0 + s->now, .caplen = len + 14, .wirelen = len + 14,
-                               .linktype = 1, .ifid = (uint32_t)from->link, .data = frame};
+        struct mops_frame f = {.ts_ns = MOPS_SIM_T0 + s->now,
+                               .caplen = len + 14,
+                               .wirelen = len + 14,
+                               .linktype = 1,
+                               .ifid = (uint32_t)from->link,
+                               .data = frame};
         mops_dump_write(s->capture, &f);
     }
     struct mops_sim_link *l = &s->links[from->link];
@@ -333,8 +339,8 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
         s->frames_dropped++;
         return;
     }
-    struct mops_sim_event e = {.at = s->now + l->delay_ns, .type = EV_DELIVER, .node = to_node,
-                               .iface = to_if, .len = len};
+    struct mops_sim_event e = {
+        .at = s->now + l->delay_ns, .type = EV_DELIVER, .node = to_node, .iface = to_if, .len = len};
     e.data = malloc(len);
     if (!e.data)
         abort();
@@ -354,8 +360,7 @@ static void schedule_timer(struct mops_sim *s, int node)
     struct mops_sim_node *n = &s->nodes[node];
     if (n->role != MOPS_SIM_MOBILE && n->role != MOPS_SIM_SERVER)
         return;
-    uint64_t t = n->role == MOPS_SIM_MOBILE ? mops_mobile_next_timer(n->m.mobile)
-                                            : mops_server_next_timer(n->m.server);
+    uint64_t t = n->role == MOPS_SIM_MOBILE ? mops_mobile_next_timer(n->m.mobile) : mops_server_next_timer(n->m.server);
     if (t != UINT64_MAX && t != n->timer_at) {
         n->timer_at = t;
         push(s, (struct mops_sim_event){.at = t < s->now ? s->now : t, .type = EV_TIMER, .node = node});
@@ -379,24 +384,21 @@ static void deliver(struct mops_sim *s, struct mops_sim_event *e)
     s->frames_delivered++;
     mops_addr_t self = n->ifs[e->iface].addr;
     switch (n->role) {
-    case MOPS_SIM_MOBILE:
-        mops_mobile_input(n->m.mobile, s->now, s->pkt, &s->out);
-        break;
-    case MOPS_SIM_SERVER:
-        mops_server_input(n->m.server, s->now, s->pkt, &s->out);
-        break;
-    case MOPS_SIM_NAT:
-        if (!mops_nat_input(n->m.nat, s->now, e->iface == n->nat_inside, s->pkt, &s->out) && !own_address(n, s->pkt->ip.dst))
-            mops_router_forward(&s->st, self, s->pkt, &s->out);
-        break;
-    case MOPS_SIM_DNAT:
-        if (!mops_dnat_input(n->m.dnat, s->now, s->pkt, &s->out) && !own_address(n, s->pkt->ip.dst))
-            mops_router_forward(&s->st, self, s->pkt, &s->out);
-        break;
-    case MOPS_SIM_ROUTER:
-        if (!own_address(n, s->pkt->ip.dst))
-            mops_router_forward(&s->st, self, s->pkt, &s->out);
-        break;
+        case MOPS_SIM_MOBILE: mops_mobile_input(n->m.mobile, s->now, s->pkt, &s->out); break;
+        case MOPS_SIM_SERVER: mops_server_input(n->m.server, s->now, s->pkt, &s->out); break;
+        case MOPS_SIM_NAT:
+            if (!mops_nat_input(n->m.nat, s->now, e->iface == n->nat_inside, s->pkt, &s->out) &&
+                !own_address(n, s->pkt->ip.dst))
+                mops_router_forward(&s->st, self, s->pkt, &s->out);
+            break;
+        case MOPS_SIM_DNAT:
+            if (!mops_dnat_input(n->m.dnat, s->now, s->pkt, &s->out) && !own_address(n, s->pkt->ip.dst))
+                mops_router_forward(&s->st, self, s->pkt, &s->out);
+            break;
+        case MOPS_SIM_ROUTER:
+            if (!own_address(n, s->pkt->ip.dst))
+                mops_router_forward(&s->st, self, s->pkt, &s->out);
+            break;
     }
     flush_out(s, e->node);
     schedule_timer(s, e->node);
@@ -409,34 +411,32 @@ static void act(struct mops_sim *s, const struct mops_sim_action *a)
         return;
     struct mops_mobile *m = n->m.mobile;
     switch (a->kind) {
-    case MOPS_SIM_CONNECT: {
-        int k = mops_mobile_connect(m, s->now, a->proto, a->dst, a->dport, a->sport,
-                                    a->has_unique_id ? &a->unique_id : NULL, !a->plain, &s->out);
-        if (a->sock_label >= 0 && a->sock_label < 64)
-            s->sock_of_label[a->sock_label] = k;
-        break;
-    }
-    case MOPS_SIM_SEND:
-        if (a->sock_label >= 0 && a->sock_label < 64)
-            mops_mobile_send(m, s->sock_of_label[a->sock_label], a->bytes, &s->out);
-        break;
-    case MOPS_SIM_INJECT:
-        mops_mobile_inject(m, a->dst, a->code, &a->migrate, &a->port, &s->out);
-        break;
-    case MOPS_SIM_DETACH:
-        n->ifs[0].link = -1;
-        mops_mobile_detach(m);
-        break;
-    case MOPS_SIM_ATTACH: {
-        n->ifs[0].link = a->link;
-        n->ifs[0].addr = a->addr;
-        n->ifs[0].plen = a->plen;
-        n->n_routes = 0;
-        struct mops_prefix all = {0, 0};
-        mops_sim_add_route(s, a->node, &all, a->gw);
-        mops_mobile_attach(m, s->now, a->addr, &s->out);
-        break;
-    }
+        case MOPS_SIM_CONNECT: {
+            int k = mops_mobile_connect(m, s->now, a->proto, a->dst, a->dport, a->sport,
+                                        a->has_unique_id ? &a->unique_id : NULL, !a->plain, &s->out);
+            if (a->sock_label >= 0 && a->sock_label < 64)
+                s->sock_of_label[a->sock_label] = k;
+            break;
+        }
+        case MOPS_SIM_SEND:
+            if (a->sock_label >= 0 && a->sock_label < 64)
+                mops_mobile_send(m, s->sock_of_label[a->sock_label], a->bytes, &s->out);
+            break;
+        case MOPS_SIM_INJECT: mops_mobile_inject(m, a->dst, a->code, &a->migrate, &a->port, &s->out); break;
+        case MOPS_SIM_DETACH:
+            n->ifs[0].link = -1;
+            mops_mobile_detach(m);
+            break;
+        case MOPS_SIM_ATTACH: {
+            n->ifs[0].link = a->link;
+            n->ifs[0].addr = a->addr;
+            n->ifs[0].plen = a->plen;
+            n->n_routes = 0;
+            struct mops_prefix all = {0, 0};
+            mops_sim_add_route(s, a->node, &all, a->gw);
+            mops_mobile_attach(m, s->now, a->addr, &s->out);
+            break;
+        }
     }
     flush_out(s, a->node);
     schedule_timer(s, a->node);
@@ -451,25 +451,21 @@ int mops_sim_run(struct mops_sim *s, uint64_t until)
         struct mops_sim_event e = pop(s);
         s->now = e.at;
         switch (e.type) {
-        case EV_DELIVER:
-            deliver(s, &e);
-            break;
-        case EV_ACTION:
-            act(s, &e.action);
-            break;
-        case EV_TIMER: {
-            struct mops_sim_node *n = &s->nodes[e.node];
-            if (n->timer_at != e.at)
-                break; /* superseded */
-            n->timer_at = UINT64_MAX;
-            if (n->role == MOPS_SIM_MOBILE)
-                mops_mobile_tick(n->m.mobile, s->now, &s->out);
-            else
-                mops_server_tick(n->m.server, s->now, &s->out);
-            flush_out(s, e.node);
-            schedule_timer(s, e.node);
-            break;
-        }
+            case EV_DELIVER: deliver(s, &e); break;
+            case EV_ACTION: act(s, &e.action); break;
+            case EV_TIMER: {
+                struct mops_sim_node *n = &s->nodes[e.node];
+                if (n->timer_at != e.at)
+                    break; /* superseded */
+                n->timer_at = UINT64_MAX;
+                if (n->role == MOPS_SIM_MOBILE)
+                    mops_mobile_tick(n->m.mobile, s->now, &s->out);
+                else
+                    mops_server_tick(n->m.server, s->now, &s->out);
+                flush_out(s, e.node);
+                schedule_timer(s, e.node);
+                break;
+            }
         }
         free(e.data);
     }

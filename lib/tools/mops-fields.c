@@ -21,10 +21,11 @@ static void json_path(enum mops_field_id id, char *buf, size_t len)
 
 static const char *section(const char *name)
 {
-    static const struct { const char *prefix, *title; } s[] = {
-        {"ipff.", "IPFF"}, {"icmpv5.", "ICMPv5"}, {"mops.", "MOPS"}, {"tcp.", "TCP"},
-        {"udpv5.", "UDPv5"}, {"eth.", "Carriers"}, {"vlan", "Carriers"}, {"sll.", "Carriers"},
-        {"ip.", "Carriers"}, {"ipv6.", "Carriers"}, {"udp.", "Carriers"}};
+    static const struct {
+        const char *prefix, *title;
+    } s[] = {{"ipff.", "IPFF"},   {"icmpv5.", "ICMPv5"}, {"mops.", "MOPS"},    {"tcp.", "TCP"},
+             {"udpv5.", "UDPv5"}, {"eth.", "Carriers"},  {"vlan", "Carriers"}, {"sll.", "Carriers"},
+             {"ip.", "Carriers"}, {"ipv6.", "Carriers"}, {"udp.", "Carriers"}};
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         if (strncmp(name, s[i].prefix, strlen(s[i].prefix)) == 0)
             return s[i].title;
@@ -61,10 +62,9 @@ int main(void)
         if (f->many && !f->is_group)
             snprintf(full_type, sizeof full_type, "list of %s", mops_ftype_name(f->type));
         else
-            snprintf(full_type, sizeof full_type, "%s%s", type,
-                     f->base == MOPS_FB_HEX ? " (hex)" : "");
-        printf("| `%s` | `%s` | %s | %s%s%s |\n", f->name, path, full_type, f->label,
-               f->description[0] ? ": " : "", f->description);
+            snprintf(full_type, sizeof full_type, "%s%s", type, f->base == MOPS_FB_HEX ? " (hex)" : "");
+        printf("| `%s` | `%s` | %s | %s%s%s |\n", f->name, path, full_type, f->label, f->description[0] ? ": " : "",
+               f->description);
     }
     return 0;
 }

@@ -18,13 +18,13 @@
 
 struct txn {
     bool used;
-    uint32_t next;           /* bucket chain */
+    uint32_t next; /* bucket chain */
     uint32_t bucket;
     mops_addr_t client, server, prev_addr, mig_addr;
     uint32_t ifid;
     uint16_t proto, n_ports;
     uint8_t code;
-    uint64_t ports_hash;     /* of every entry: tells retransmissions and echoes apart */
+    uint64_t ports_hash; /* of every entry: tells retransmissions and echoes apart */
     uint8_t n_kept;
     struct mops_migrate_port ports[TRACK_PORTS];
     uint64_t first_frame, last_frame, last_ts;
@@ -33,7 +33,7 @@ struct txn {
 
 struct mops_migrate_tracker {
     struct txn *ring;
-    uint32_t cap, head;      /* head: the next slot to (re)use */
+    uint32_t cap, head; /* head: the next slot to (re)use */
     uint32_t *buckets;
     uint32_t n_buckets;
 };
@@ -44,8 +44,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h;
 }
 
-static uint32_t bucket_of(const struct mops_migrate_tracker *t, mops_addr_t server,
-                          mops_addr_t prev, uint16_t proto)
+static uint32_t bucket_of(const struct mops_migrate_tracker *t, mops_addr_t server, mops_addr_t prev, uint16_t proto)
 {
     return (uint32_t)(mix(mix(mix(0, server), prev), proto) % t->n_buckets);
 }
@@ -99,8 +98,8 @@ static void unlink_txn(struct mops_migrate_tracker *t, uint32_t i)
 
 static bool same_port(const struct mops_migrate_port *a, const struct mops_migrate_port *b)
 {
-    return a->prev_sport == b->prev_sport && a->mig_sport == b->mig_sport &&
-           a->prev_dport == b->prev_dport && a->mig_dport == b->mig_dport && a->seq == b->seq;
+    return a->prev_sport == b->prev_sport && a->mig_sport == b->mig_sport && a->prev_dport == b->prev_dport &&
+           a->mig_dport == b->mig_dport && a->seq == b->seq;
 }
 
 /* The first port of the reply (as far as kept) that is not one of the
@@ -164,8 +163,8 @@ static void reply_fit(const struct txn *x, const struct mops_packet *pkt, uint64
     }
 }
 
-void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
-                        uint64_t frame, uint64_t ts_ns, struct mops_track_result *out)
+void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt, uint32_t ifid, uint64_t frame,
+                        uint64_t ts_ns, struct mops_track_result *out)
 {
     mops_track_result_clear(out);
     if (!(pkt->layers & MOPS_L_MOPS) || pkt->icmp.kind != MOPS_ICMP_KIND_MIGRATE)
@@ -181,7 +180,8 @@ void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet
     uint64_t h = g->n_ports;
     for (unsigned i = 0; i < n; i++)
         h = mix(mix(mix(h, (uint64_t)ports[i].prev_sport << 16 | ports[i].mig_sport),
-                    (uint64_t)ports[i].prev_dport << 16 | ports[i].mig_dport), ports[i].seq);
+                    (uint64_t)ports[i].prev_dport << 16 | ports[i].mig_dport),
+                ports[i].seq);
 
     /* The most recent matching transaction: the chain is newest first. A
      * reply that fits none is matched, with what differs, to the newest

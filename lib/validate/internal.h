@@ -14,7 +14,7 @@
 #define V_KEPT_PORTS 16
 
 struct v_sess_key {
-    mops_addr_t c, s;       /* client (SYN sender) and server */
+    mops_addr_t c, s; /* client (SYN sender) and server */
     uint32_t ifid;
     uint16_t cport, sport, proto, pad;
 };
@@ -24,44 +24,55 @@ struct v_sess {
     struct v_sess_key k;
     bool syn, synack, mc_syn, mc_synack, mc_ack, mc_judged;
     bool c_nxt_known, s_wnd_known, stale_reported;
-    uint32_t c_nxt;          /* the client's next sequence number, as seen here */
-    uint32_t s_wnd;          /* the server's last advertised window */
-    uint64_t moved_ts, moved_frame;  /* a success moved it away */
+    uint32_t c_nxt;                 /* the client's next sequence number, as seen here */
+    uint32_t s_wnd;                 /* the server's last advertised window */
+    uint64_t moved_ts, moved_frame; /* a success moved it away */
 };
 
 struct v_txn {
     struct vt_hdr h;
-    struct { uint64_t first_frame; uint32_t ifid, pad; } k;
+    struct {
+        uint64_t first_frame;
+        uint32_t ifid, pad;
+    } k;
     mops_addr_t client, server, prev, mig;
     uint16_t proto, n_ports;
     uint8_t code;
     uint8_t n_kept;
     struct mops_migrate_port ports[V_KEPT_PORTS];
-    int8_t expect[V_KEPT_PORTS];      /* -1 unknown, 0 refuse, 1 accept */
-    char reason[V_KEPT_PORTS][64];    /* why, for the finding */
+    int8_t expect[V_KEPT_PORTS];   /* -1 unknown, 0 refuse, 1 accept */
+    char reason[V_KEPT_PORTS][64]; /* why, for the finding */
     bool server_link, client_link, replied, excess_reported, judged;
-    uint64_t flap_since;               /* when the server accepted a port it names (0: never) */
+    uint64_t flap_since; /* when the server accepted a port it names (0: never) */
     uint64_t first_ts, last_ts, reply_frame, reply_ts;
     unsigned sendings;
     uint8_t reply_code;
-    uint32_t record;                  /* index in migrations + 1 (client link), or 0 */
+    uint32_t record; /* index in migrations + 1 (client link), or 0 */
 };
 
 /* A port the server accepted, for the flapping rule. */
 struct v_accepted {
     struct vt_hdr h;
-    struct { mops_addr_t server, prev; uint32_t ifid; uint16_t prev_sport, proto; } k;
+    struct {
+        mops_addr_t server, prev;
+        uint32_t ifid;
+        uint16_t prev_sport, proto;
+    } k;
     uint64_t ts;
 };
 
 /* One level of a NAT chain as a node learned it from a NAT ack. */
 struct v_level {
     struct vt_hdr h;
-    struct { mops_addr_t receiver, orig; uint16_t orig_port, proto; uint32_t pad; } k;
+    struct {
+        mops_addr_t receiver, orig;
+        uint16_t orig_port, proto;
+        uint32_t pad;
+    } k;
     mops_addr_t trans;
     uint16_t trans_port;
     uint8_t level;
-    bool bad;               /* NAT-LEVEL was found on it */
+    bool bad; /* NAT-LEVEL was found on it */
     uint64_t frame, ts;
 };
 
@@ -70,7 +81,11 @@ struct v_level {
  * translate to (level 1 acks whose translation is not their receiver). */
 struct v_level_by_trans {
     struct vt_hdr h;
-    struct { mops_addr_t receiver, trans; uint16_t trans_port, proto; uint32_t pad; } k;
+    struct {
+        mops_addr_t receiver, trans;
+        uint16_t trans_port, proto;
+        uint32_t pad;
+    } k;
     mops_addr_t orig;
     uint16_t orig_port;
 };
@@ -86,7 +101,7 @@ struct v_pending_ack {
     mops_addr_t inner, outer;
     uint16_t inner_port, outer_port, proto;
     uint64_t due_ts, frame;
-    char what[16];          /* "SYN", "Migrate" */
+    char what[16]; /* "SYN", "Migrate" */
 };
 
 /* A recent first sending, for pairing the same packet across a NAT. */
@@ -118,18 +133,18 @@ struct v_refused {
 };
 
 #define V_RECENT 64
-#define V_MIGRATIONS 4096  /* records in the report; the totals count all */
+#define V_MIGRATIONS 4096 /* records in the report; the totals count all */
 #define V_PENDING 256
 #define V_ACKS 256
 
-struct v_migration {          /* the report's migrations[] */
+struct v_migration { /* the report's migrations[] */
     uint64_t request_frame, reply_frame;
-    int reply_code;           /* -1 none */
+    int reply_code; /* -1 none */
     mops_addr_t prev, mig;
     uint16_t proto, n_ports, prev_sport, mig_sport, prev_dport;
     unsigned retransmissions;
     uint64_t latency_ns;
-    const char *outcome;      /* succeeded, failed, unanswered */
+    const char *outcome; /* succeeded, failed, unanswered */
 };
 
 struct mops_validator {
@@ -146,16 +161,16 @@ struct mops_validator {
     unsigned recent_mig_i, recent_syn_i;
     struct v_pending_ack pending[V_PENDING];
     unsigned pending_i;
-    uint64_t pending_next_due;              /* the earliest due_ts not done (0: none) */
+    uint64_t pending_next_due; /* the earliest due_ts not done (0: none) */
     struct v_seen_ack acks[V_ACKS];
     struct v_refused refused[V_RECENT];
-    struct v_recent mismatches[V_RECENT];   /* reply mismatches reported, by server and previous address */
+    struct v_recent mismatches[V_RECENT]; /* reply mismatches reported, by server and previous address */
     unsigned mismatches_i;
     unsigned refused_i;
     unsigned acks_i;
     uint64_t packets, first_ts, last_ts;
-    bool translated;          /* the current Migrate is a NAT's rewrite of one seen before */
-    uint64_t nat_rewrite_ts;  /* the last NAT-REWRITE: mismatches downstream of it are its echo */
+    bool translated;         /* the current Migrate is a NAT's rewrite of one seen before */
+    uint64_t nat_rewrite_ts; /* the last NAT-REWRITE: mismatches downstream of it are its echo */
     mops_addr_t anycast_syn[64];
     unsigned n_anycast_syn;
     /* findings */
@@ -166,7 +181,7 @@ struct mops_validator {
      * records in a ring claimed at the start (memory does not grow with the
      * capture), and totals over all of them */
     struct v_migration *mig;
-    size_t n_mig;             /* records made; slot = (n - 1) % V_MIGRATIONS */
+    size_t n_mig; /* records made; slot = (n - 1) % V_MIGRATIONS */
     unsigned long mig_ok, mig_failed;
 };
 
@@ -191,8 +206,8 @@ void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
                       const struct mops_packet *pkt, const struct mops_track_result *tr, bool first);
 void v_migrate_finish(struct mops_validator *v, uint64_t end_ns);
 
-void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
-                  const struct mops_packet *pkt, const struct mops_track_result *tr, bool first);
+void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt,
+                  const struct mops_track_result *tr, bool first);
 void v_nat_finish(struct mops_validator *v, uint64_t end_ns);
 /* A receiver of NAT acks that is itself some NAT's translation. */
 bool v_is_nat(const struct mops_validator *v, mops_addr_t a);

@@ -16,7 +16,10 @@
 
 static struct v_txn *txn_find(struct mops_validator *v, uint64_t first_frame, uint32_t ifid)
 {
-    struct { uint64_t first_frame; uint32_t ifid, pad; } k = {first_frame, ifid, 0};
+    struct {
+        uint64_t first_frame;
+        uint32_t ifid, pad;
+    } k = {first_frame, ifid, 0};
     return vt_find(&v->txns, &k);
 }
 
@@ -62,16 +65,16 @@ static void predict(struct mops_validator *v, struct v_txn *x, uint64_t frame, u
         } else if (unique_id(srv, x->proto, p->prev_dport, &id)) {
             /* Only an exact Unique ID match succeeds (profile §7). */
             x->expect[i] = p->seq == id;
-            snprintf(x->reason[i], sizeof x->reason[i], "Unique ID %#llx, expected %#llx",
-                     (unsigned long long)p->seq, (unsigned long long)id);
+            snprintf(x->reason[i], sizeof x->reason[i], "Unique ID %#llx, expected %#llx", (unsigned long long)p->seq,
+                     (unsigned long long)id);
         } else if (x->proto == MOPS_PROTO_TCP) {
             struct v_sess *s = v_session_find(v, x->k.ifid, x->proto, x->prev, p->prev_sport, x->server, p->prev_dport);
             if (s && s->syn && !s->mc_syn) {
                 /* The mobile node's fault; what the server does with it is left open. */
                 char flow[120];
                 flow_text(flow, sizeof flow, x);
-                v_emit(v, MOPS_R_MIG_NOT_MOBILE, frame, ts, flow, "no Migrate for this session",
-                       "a Migrate for it", "port %u: the session's SYN carried no MOBILE_CAPABLE", p->prev_sport);
+                v_emit(v, MOPS_R_MIG_NOT_MOBILE, frame, ts, flow, "no Migrate for this session", "a Migrate for it",
+                       "port %u: the session's SYN carried no MOBILE_CAPABLE", p->prev_sport);
             } else if (s && s->moved_ts) {
                 x->expect[i] = 0;
                 snprintf(x->reason[i], sizeof x->reason[i], "the session moved away at frame %llu",
@@ -100,7 +103,11 @@ static void predict(struct mops_validator *v, struct v_txn *x, uint64_t frame, u
                 snprintf(x->reason[i], sizeof x->reason[i], "atomic, and another port fails");
             }
     for (unsigned i = 0; i < x->n_kept; i++) {
-        struct { mops_addr_t server, prev; uint32_t ifid; uint16_t prev_sport, proto; } k;
+        struct {
+            mops_addr_t server, prev;
+            uint32_t ifid;
+            uint16_t prev_sport, proto;
+        } k;
         memset(&k, 0, sizeof k);
         k.server = x->server;
         k.prev = x->prev;
@@ -124,7 +131,10 @@ static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid,
                         const struct mops_packet *pkt, bool first, bool translated)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
-    struct { uint64_t first_frame; uint32_t ifid, pad; } k = {frame, ifid, 0};
+    struct {
+        uint64_t first_frame;
+        uint32_t ifid, pad;
+    } k = {frame, ifid, 0};
     struct v_txn *x = vt_add(&v->txns, &k);
     x->client = pkt->ip.src;
     x->server = pkt->ip.dst;
@@ -232,8 +242,9 @@ static void judge_reply(struct mops_validator *v, struct v_txn *x, uint64_t fram
                  x->reason[i]);
         snprintf(act, sizeof act, "migration %s, frame %llu", accepted ? "success" : "failed",
                  (unsigned long long)frame);
-        int rule = x->expect[i] ? MOPS_R_MIG_SEQ_REJECTED
-                 : !mops_addr_valid(x->mig) ? MOPS_R_MIG_FIELD_LIMIT : MOPS_R_MIG_SEQ_ACCEPTED;
+        int rule = x->expect[i]               ? MOPS_R_MIG_SEQ_REJECTED
+                   : !mops_addr_valid(x->mig) ? MOPS_R_MIG_FIELD_LIMIT
+                                              : MOPS_R_MIG_SEQ_ACCEPTED;
         v_emit(v, rule, frame, ts, flow, exp, act, "expected: %s; actual: %s", exp, act);
     }
 }
@@ -250,7 +261,11 @@ static void confirm(struct mops_validator *v, struct v_txn *x, uint64_t ts, uint
                     true, atomic_failed, false, x->k.ifid, x->server, x->mig, p->mig_sport, frame, ts};
             continue;
         }
-        struct { mops_addr_t server, prev; uint32_t ifid; uint16_t prev_sport, proto; } k;
+        struct {
+            mops_addr_t server, prev;
+            uint32_t ifid;
+            uint16_t prev_sport, proto;
+        } k;
         memset(&k, 0, sizeof k);
         k.server = x->server;
         k.prev = x->prev;
@@ -274,8 +289,8 @@ static bool mismatch_seen(struct mops_validator *v, const struct v_txn *x, uint6
             return true;
         }
     }
-    v->mismatches[v->mismatches_i++ % V_RECENT] = (struct v_recent){.used = true, .ts = ts, .dst = x->server,
-                                                                   .prev = x->prev};
+    v->mismatches[v->mismatches_i++ % V_RECENT] =
+        (struct v_recent){.used = true, .ts = ts, .dst = x->server, .prev = x->prev};
     return false;
 }
 
@@ -298,9 +313,10 @@ void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
     /* Judged where it first shows: on the server's link it is the server's
      * doing, further down a NAT's that failed to restore the reply; once per
      * transaction, and not as the echo of a NAT-REWRITE already reported. */
-    if (tr->mismatch[0] && !mismatch_seen(v, x, ts) && (!v->nat_rewrite_ts || ts - v->nat_rewrite_ts > MOPS_MIGRATE_LIFE_NS))
-        v_emit(v, MOPS_P_MIG_REPLY_MISMATCH, frame, ts, flow, "the request's fields echoed", tr->mismatch,
-               "%s%s", x->server_link ? "" : "a NAT left the reply unrestored: ", tr->mismatch);
+    if (tr->mismatch[0] && !mismatch_seen(v, x, ts) &&
+        (!v->nat_rewrite_ts || ts - v->nat_rewrite_ts > MOPS_MIGRATE_LIFE_NS))
+        v_emit(v, MOPS_P_MIG_REPLY_MISMATCH, frame, ts, flow, "the request's fields echoed", tr->mismatch, "%s%s",
+               x->server_link ? "" : "a NAT left the reply unrestored: ", tr->mismatch);
     if (tr->replies != 1)
         return;
     x->replied = true;
@@ -325,7 +341,8 @@ void v_migrate_finish(struct mops_validator *v, uint64_t end_ns)
 {
     for (uint32_t i = 0; i < v->txns.cap; i++) {
         struct v_txn *x = vt_at(&v->txns, i);
-        if (!x || !x->server_link || x->replied || x->flap_since || x->judged || end_ns - x->first_ts < MOPS_MIGRATE_RETX_NS)
+        if (!x || !x->server_link || x->replied || x->flap_since || x->judged ||
+            end_ns - x->first_ts < MOPS_MIGRATE_RETX_NS)
             continue;
         x->judged = true;
         char flow[120], act[96];

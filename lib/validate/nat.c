@@ -12,8 +12,8 @@
 
 #include "internal.h"
 
-#define PAIR_NS (MOPS_NS_PER_SEC / 20)   /* the same packet on the next link */
-#define ACK_DUE_NS MOPS_NS_PER_SEC       /* a NAT ack follows its crossing within this */
+#define PAIR_NS (MOPS_NS_PER_SEC / 20) /* the same packet on the next link */
+#define ACK_DUE_NS MOPS_NS_PER_SEC     /* a NAT ack follows its crossing within this */
 
 static void expect_ack(struct mops_validator *v, const char *what, mops_addr_t inner, uint16_t inner_port,
                        mops_addr_t outer, uint16_t outer_port, uint16_t proto, uint64_t ts, uint64_t frame)
@@ -89,9 +89,9 @@ static struct v_recent *pair(struct v_recent *ring, uint32_t ifid, uint64_t ts, 
         struct v_recent *r = &ring[i];
         if (!r->used || r->ifid == ifid || ts - r->ts > PAIR_NS || r->dst != now->dst || r->proto != now->proto)
             continue;
-        if (migrate ? (r->n_ports != now->n_ports || r->dport != now->dport ||
-                       (r->prev != now->prev && r->seq != now->seq))
-                    : (r->dport != now->dport || r->window != now->window || r->mc != now->mc))
+        if (migrate
+                ? (r->n_ports != now->n_ports || r->dport != now->dport || (r->prev != now->prev && r->seq != now->seq))
+                : (r->dport != now->dport || r->window != now->window || r->mc != now->mc))
             continue;
         if (!best || r->ts > best->ts)
             best = r;
@@ -119,10 +119,20 @@ static void migrate_crossing(struct mops_validator *v, uint64_t frame, uint32_t 
     if (!g->n_decoded)
         return;
     const struct mops_migrate_port *p0 = &pkt->pool.migrate[0];
-    struct v_recent now = {.used = true, .ifid = ifid, .ts = ts, .frame = frame, .src = pkt->ip.src,
-                           .dst = pkt->ip.dst, .prev = g->prev_addr, .mig = g->mig_addr, .dport = p0->prev_dport,
-                           .proto = g->proto, .n_ports = g->n_ports, .prev_sport = p0->prev_sport,
-                           .mig_sport = p0->mig_sport, .seq = p0->seq};
+    struct v_recent now = {.used = true,
+                           .ifid = ifid,
+                           .ts = ts,
+                           .frame = frame,
+                           .src = pkt->ip.src,
+                           .dst = pkt->ip.dst,
+                           .prev = g->prev_addr,
+                           .mig = g->mig_addr,
+                           .dport = p0->prev_dport,
+                           .proto = g->proto,
+                           .n_ports = g->n_ports,
+                           .prev_sport = p0->prev_sport,
+                           .mig_sport = p0->mig_sport,
+                           .seq = p0->seq};
     struct v_recent *r = pair(v->recent_mig, ifid, ts, &now, true);
     if (r && (r->mig != now.mig || r->mig_sport != now.mig_sport)) {
         v->translated = true;
@@ -133,8 +143,8 @@ static void migrate_crossing(struct mops_validator *v, uint64_t frame, uint32_t 
             snprintf(exp, sizeof exp, "previous %s kept", v_tuple(a, sizeof a, r->prev, r->prev_sport));
             snprintf(act, sizeof act, "previous %s", v_tuple(b, sizeof b, now.prev, now.prev_sport));
             v_emit(v, MOPS_R_NAT_REWRITE, frame, ts, flow, exp, act,
-                   "a NAT rewrote the previous address and port of Migrate frame %llu: %s", (unsigned long long)r->frame,
-                   act);
+                   "a NAT rewrote the previous address and port of Migrate frame %llu: %s",
+                   (unsigned long long)r->frame, act);
             v->nat_rewrite_ts = ts;
         }
         if (r->seq != now.seq) {
@@ -150,9 +160,18 @@ static void syn_crossing(struct mops_validator *v, uint64_t frame, uint32_t ifid
                          const struct mops_packet *pkt)
 {
     const struct mops_tcp *t = &pkt->tcp;
-    struct v_recent now = {.used = true, .ifid = ifid, .ts = ts, .frame = frame, .src = pkt->ip.src,
-                           .dst = pkt->ip.dst, .sport = t->sport, .dport = t->dport, .proto = MOPS_PROTO_TCP,
-                           .window = t->window, .seq = t->seq, .mc = t->mobile_capable};
+    struct v_recent now = {.used = true,
+                           .ifid = ifid,
+                           .ts = ts,
+                           .frame = frame,
+                           .src = pkt->ip.src,
+                           .dst = pkt->ip.dst,
+                           .sport = t->sport,
+                           .dport = t->dport,
+                           .proto = MOPS_PROTO_TCP,
+                           .window = t->window,
+                           .seq = t->seq,
+                           .mc = t->mobile_capable};
     struct v_recent *r = pair(v->recent_syn, ifid, ts, &now, false);
     if (r) {
         char flow[120], a[40], b[40];
@@ -169,7 +188,11 @@ static void syn_crossing(struct mops_validator *v, uint64_t frame, uint32_t ifid
 static const struct v_level *level_find(const struct mops_validator *v, mops_addr_t receiver, mops_addr_t orig,
                                         uint16_t port, uint16_t proto)
 {
-    struct { mops_addr_t receiver, orig; uint16_t orig_port, proto; uint32_t pad; } k;
+    struct {
+        mops_addr_t receiver, orig;
+        uint16_t orig_port, proto;
+        uint32_t pad;
+    } k;
     memset(&k, 0, sizeof k);
     k.receiver = receiver;
     k.orig = orig;
@@ -184,9 +207,13 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
     mops_addr_t d = pkt->ip.dst;
     for (unsigned i = 0; i < a->n_decoded; i++) {
         const struct mops_nat_port *np = &pkt->pool.natack[i];
-        v->acks[v->acks_i++ % V_ACKS] = (struct v_seen_ack){true, d, a->orig_addr, a->trans_addr, np->orig_port,
-                                                             np->trans_port, ts, frame};
-        struct { mops_addr_t receiver, orig; uint16_t orig_port, proto; uint32_t pad; } k;
+        v->acks[v->acks_i++ % V_ACKS] =
+            (struct v_seen_ack){true, d, a->orig_addr, a->trans_addr, np->orig_port, np->trans_port, ts, frame};
+        struct {
+            mops_addr_t receiver, orig;
+            uint16_t orig_port, proto;
+            uint32_t pad;
+        } k;
         memset(&k, 0, sizeof k);
         k.receiver = d;
         k.orig = a->orig_addr;
@@ -198,8 +225,9 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
         l->level = a->level;
         l->frame = frame;
         l->ts = ts;
-        struct v_level_by_trans *bt = vt_get(&v->level_by_trans, &(struct v_level_by_trans){
-            .k = {d, a->trans_addr, np->trans_port, a->proto, 0}}.k, NULL);
+        struct v_level_by_trans *bt =
+            vt_get(&v->level_by_trans,
+                   &(struct v_level_by_trans){.k = {d, a->trans_addr, np->trans_port, a->proto, 0}}.k, NULL);
         bt->orig = a->orig_addr;
         bt->orig_port = np->orig_port;
         if (a->level == 1 && a->trans_addr != d)
@@ -217,8 +245,8 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
             v_emit(v, MOPS_R_NAT_LEVEL, frame, ts, flow, exp, act,
                    "NAT ack level 1 whose Original Source %s is not its receiver", x);
         } else if (a->level > 1) {
-            const struct v_level_by_trans *pt = vt_find(&v->level_by_trans, &(struct v_level_by_trans){
-                .k = {d, a->orig_addr, np->orig_port, a->proto, 0}}.k);
+            const struct v_level_by_trans *pt = vt_find(
+                &v->level_by_trans, &(struct v_level_by_trans){.k = {d, a->orig_addr, np->orig_port, a->proto, 0}}.k);
             const struct v_level *prev = pt ? level_find(v, d, pt->orig, pt->orig_port, a->proto) : NULL;
             if (prev && prev != l && prev->trans == a->orig_addr && prev->trans_port == np->orig_port) {
                 if (prev->level + 1 != a->level) {
@@ -233,10 +261,7 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
     }
 }
 
-bool v_is_nat(const struct mops_validator *v, mops_addr_t a)
-{
-    return vt_find(&v->nat_addrs, &a) != NULL;
-}
+bool v_is_nat(const struct mops_validator *v, mops_addr_t a) { return vt_find(&v->nat_addrs, &a) != NULL; }
 
 /* The levels a receiver learned for its tuple a:port, from level 1 out. */
 static unsigned chain_walk(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto,
@@ -246,15 +271,15 @@ static unsigned chain_walk(const struct mops_validator *v, mops_addr_t a, uint16
     *bad = false;
     for (const struct v_level *l = level_find(v, a, a, port, proto); l && n < MOPS_CHAIN_MAX;
          l = level_find(v, a, l->trans, l->trans_port, proto)) {
-        out[n++] = (struct mops_nat_level){l->level, l->k.orig, l->trans, l->k.orig_port, l->trans_port, l->frame,
-                                           l->ts};
+        out[n++] =
+            (struct mops_nat_level){l->level, l->k.orig, l->trans, l->k.orig_port, l->trans_port, l->frame, l->ts};
         *bad |= l->bad;
     }
     return n;
 }
 
-bool v_chain_outermost(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto,
-                       mops_addr_t *out, uint16_t *out_port, bool *bad)
+bool v_chain_outermost(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto, mops_addr_t *out,
+                       uint16_t *out_port, bool *bad)
 {
     struct mops_nat_level levels[MOPS_CHAIN_MAX];
     unsigned n = chain_walk(v, a, port, proto, levels, bad);
@@ -325,8 +350,8 @@ static void recv_src(struct mops_validator *v, uint32_t ifid, uint64_t frame, ui
            "the received-source option says %s, but the server sent this to %s", y, x);
 }
 
-void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
-                  const struct mops_packet *pkt, const struct mops_track_result *tr, bool first)
+void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt,
+                  const struct mops_track_result *tr, bool first)
 {
     v->translated = false;
     pending_due(v, ts, false);
@@ -352,13 +377,11 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
         if (!asked) {
             char flow[120], x[MOPS_ADDR_STRLEN];
             snprintf(flow, sizeof flow, "anycast %s", mops_addr_format(a->anycast_addr, x));
-            v_emit(v, MOPS_R_ANYCAST_UNSOLICITED, frame, ts, flow, "an ack after a MOBILE_CAPABLE SYN to the anycast address",
-                   "no such SYN seen", "anycast acknowledgement for %s, to which no MOBILE_CAPABLE SYN was seen", x);
+            v_emit(v, MOPS_R_ANYCAST_UNSOLICITED, frame, ts, flow,
+                   "an ack after a MOBILE_CAPABLE SYN to the anycast address", "no such SYN seen",
+                   "anycast acknowledgement for %s, to which no MOBILE_CAPABLE SYN was seen", x);
         }
     }
 }
 
-void v_nat_finish(struct mops_validator *v, uint64_t end_ns)
-{
-    pending_due(v, end_ns, true);
-}
+void v_nat_finish(struct mops_validator *v, uint64_t end_ns) { pending_due(v, end_ns, true); }

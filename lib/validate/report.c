@@ -97,7 +97,8 @@ static json_t *migrations(const struct mops_validator *v)
         const struct v_migration *m = &v->mig[(v->n_mig - kept + k) % V_MIGRATIONS];
         json_t *o = json_object();
         json_object_set_new(o, "request_frame", json_integer((json_int_t)m->request_frame));
-        json_object_set_new(o, "reply_frame", m->reply_code < 0 ? json_null() : json_integer((json_int_t)m->reply_frame));
+        json_object_set_new(o, "reply_frame",
+                            m->reply_code < 0 ? json_null() : json_integer((json_int_t)m->reply_frame));
         json_object_set_new(o, "code", m->reply_code < 0 ? json_null() : json_integer(m->reply_code));
         json_object_set_new(o, "proto", json_integer(m->proto));
         json_object_set_new(o, "previous", addr_port(m->prev, m->prev_sport));

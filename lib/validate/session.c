@@ -7,10 +7,7 @@
 
 #include "internal.h"
 
-static bool seq_after(uint32_t a, uint32_t b)
-{
-    return (int32_t)(a - b) > 0;
-}
+static bool seq_after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
 
 static struct v_sess_key key_of(uint32_t ifid, uint16_t proto, mops_addr_t c, uint16_t cport, mops_addr_t s,
                                 uint16_t sport)
@@ -44,10 +41,7 @@ static struct v_sess_key key_for(uint32_t ifid, const struct mops_packet *pkt, b
 
 /* The side with the lower port usually serves: a segment from the other
  * side is looked up first as the client's. */
-static bool likely_from_client(const struct mops_tcp *t)
-{
-    return t->sport >= t->dport;
-}
+static bool likely_from_client(const struct mops_tcp *t) { return t->sport >= t->dport; }
 
 /* The session a segment looks up first (see v_session_packet): the
  * client's key for a SYN, else by the ports. */
@@ -85,7 +79,8 @@ void v_session_move(struct mops_validator *v, struct v_sess *old, mops_addr_t c,
 static void flow_text(char *buf, size_t n, const struct v_sess *s)
 {
     char a[40], b[40];
-    snprintf(buf, n, "tcp %s <-> %s", v_tuple(a, sizeof a, s->k.c, s->k.cport), v_tuple(b, sizeof b, s->k.s, s->k.sport));
+    snprintf(buf, n, "tcp %s <-> %s", v_tuple(a, sizeof a, s->k.c, s->k.cport),
+             v_tuple(b, sizeof b, s->k.s, s->k.sport));
 }
 
 void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,

@@ -33,7 +33,7 @@ static int server(const char *path, json_t *j, struct mops_topology_server *s, c
     json_t *val;
     if (!json_is_object(j))
         return fail(err, n, path, "servers[] entries are objects", NULL);
-    json_object_foreach(j, key, val) {
+    json_object_foreach (j, key, val) {
         if (strcmp(key, "address") == 0) {
             if (address(path, json_string_value(val), &s->addr, err, n) < 0)
                 return -1;
@@ -45,14 +45,16 @@ static int server(const char *path, json_t *j, struct mops_topology_server *s, c
         } else if (strcmp(key, "unique_ids") == 0 && json_is_array(val)) {
             size_t i;
             json_t *u;
-            json_array_foreach(val, i, u) {
+            json_array_foreach (val, i, u) {
                 const char *proto = json_string_value(json_object_get(u, "proto"));
                 json_t *port = json_object_get(u, "port"), *id = json_object_get(u, "id");
                 if (s->n_ids == MOPS_TOPO_MAX || !proto || (strcmp(proto, "tcp") && strcmp(proto, "udp")) ||
                     !json_is_integer(port) || json_integer_value(port) < 0 || json_integer_value(port) > 65535 ||
                     !json_is_integer(id))
-                    return fail(err, n, path, "unique_ids[] entries are {\"proto\": \"tcp\"|\"udp\", \"port\": N, "
-                                              "\"id\": N}", NULL);
+                    return fail(err, n, path,
+                                "unique_ids[] entries are {\"proto\": \"tcp\"|\"udp\", \"port\": N, "
+                                "\"id\": N}",
+                                NULL);
                 s->ids[s->n_ids].proto = strcmp(proto, "tcp") == 0 ? MOPS_PROTO_TCP : MOPS_PROTO_UDPV5;
                 s->ids[s->n_ids].port = (uint16_t)json_integer_value(port);
                 s->ids[s->n_ids].id = (uint64_t)json_integer_value(id);
@@ -101,13 +103,13 @@ static int load(json_t *root, const char *path, struct mops_topology *t, char *e
     json_t *val;
     if (!json_is_object(root))
         rc = fail(err, errlen, path, "the topology is a JSON object", NULL);
-    json_object_foreach(root, key, val) {
+    json_object_foreach (root, key, val) {
         if (rc < 0)
             break;
         if (strcmp(key, "servers") == 0 && json_is_array(val)) {
             size_t i;
             json_t *sv;
-            json_array_foreach(val, i, sv) {
+            json_array_foreach (val, i, sv) {
                 if (t->n_servers == MOPS_TOPO_MAX) {
                     rc = fail(err, errlen, path, "too many servers", NULL);
                     break;
@@ -118,7 +120,7 @@ static int load(json_t *root, const char *path, struct mops_topology *t, char *e
         } else if (strcmp(key, "links") == 0 && json_is_object(val)) {
             const char *a;
             json_t *ifid;
-            json_object_foreach(val, a, ifid) {
+            json_object_foreach (val, a, ifid) {
                 if (t->n_links == MOPS_TOPO_MAX || !json_is_integer(ifid) || json_integer_value(ifid) < 0) {
                     rc = fail(err, errlen, path, "links maps an address to a capture interface number", a);
                     break;

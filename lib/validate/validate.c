@@ -33,7 +33,10 @@ uint32_t v_link_of(const struct mops_validator *v, mops_addr_t a)
 
 struct v_flow {
     struct vt_hdr h;
-    struct { uint64_t hash; int rule, pad; } k;
+    struct {
+        uint64_t hash;
+        int rule, pad;
+    } k;
     unsigned n;
 };
 
@@ -45,7 +48,10 @@ void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, con
     v->count[rule]++;
     v->by_sev[mops_rule_info(rule)->severity]++;
     if (v->o.max_per_flow) {
-        struct { uint64_t hash; int rule, pad; } k = {0, rule, 0};
+        struct {
+            uint64_t hash;
+            int rule, pad;
+        } k = {0, rule, 0};
         k.hash = 1469598103934665603u;
         for (const char *p = flow ? flow : ""; *p; p++)
             k.hash = (k.hash ^ (unsigned char)*p) * 1099511628211u;
@@ -79,10 +85,7 @@ void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, con
         v->cb(v->ctx, &x);
 }
 
-static size_t small_capacity(const struct mops_validate_opts *o)
-{
-    return o && o->capacity ? o->capacity : 16384;
-}
+static size_t small_capacity(const struct mops_validate_opts *o) { return o && o->capacity ? o->capacity : 16384; }
 
 struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mops_violation_cb cb, void *ctx)
 {
@@ -102,8 +105,8 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
               vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), small) &&
               vt_init(&v->accepted, sizeof(struct v_accepted), sizeof(((struct v_accepted *)0)->k), small) &&
               vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), small) &&
-              vt_init(&v->level_by_trans, sizeof(struct v_level_by_trans),
-                      sizeof(((struct v_level_by_trans *)0)->k), small) &&
+              vt_init(&v->level_by_trans, sizeof(struct v_level_by_trans), sizeof(((struct v_level_by_trans *)0)->k),
+                      small) &&
               vt_init(&v->nat_addrs, sizeof(struct v_nat_addr), sizeof(mops_addr_t), small) &&
               vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), big) &&
               (v->mig = mops_claim(0, V_MIGRATIONS * sizeof *v->mig)) != NULL;
@@ -240,10 +243,7 @@ void mops_validator_packets(struct mops_validator *v, const struct mops_validato
     }
 }
 
-const struct mops_validator_seen *mops_validator_last(const struct mops_validator *v)
-{
-    return &v->last;
-}
+const struct mops_validator_seen *mops_validator_last(const struct mops_validator *v) { return &v->last; }
 
 void mops_validator_finish(struct mops_validator *v, uint64_t end_ns)
 {
@@ -253,10 +253,7 @@ void mops_validator_finish(struct mops_validator *v, uint64_t end_ns)
     v_nat_finish(v, end_ns);
 }
 
-unsigned long mops_validator_errors(const struct mops_validator *v)
-{
-    return v->by_sev[MOPS_SEV_ERROR];
-}
+unsigned long mops_validator_errors(const struct mops_validator *v) { return v->by_sev[MOPS_SEV_ERROR]; }
 
 void mops_validator_summarize(const struct mops_validator *v, struct mops_validator_summary *s)
 {

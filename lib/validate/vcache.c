@@ -8,10 +8,7 @@
 
 #define WAYS 4
 
-static uint64_t stored(uint64_t key)
-{
-    return key ? key : ~UINT64_C(0);
-}
+static uint64_t stored(uint64_t key) { return key ? key : ~UINT64_C(0); }
 
 static struct vc_ent *set_of(const struct vcache *c, uint64_t key)
 {
@@ -35,10 +32,7 @@ void vc_free(struct vcache *c)
     c->ents = NULL;
 }
 
-void vc_prefetch(const struct vcache *c, uint64_t key)
-{
-    __builtin_prefetch(set_of(c, stored(key)));
-}
+void vc_prefetch(const struct vcache *c, uint64_t key) { __builtin_prefetch(set_of(c, stored(key))); }
 
 struct vc_ent *vc_find(const struct vcache *c, uint64_t key)
 {

@@ -11,14 +11,14 @@
 #include <stdint.h>
 
 struct vc_ent {
-    uint64_t key;       /* as given; 0 is stored as ~0 (both never occur together) */
-    uint32_t stamp;     /* the caller's clock: a time or a counter; oldest goes first */
+    uint64_t key;   /* as given; 0 is stored as ~0 (both never occur together) */
+    uint32_t stamp; /* the caller's clock: a time or a counter; oldest goes first */
     uint32_t value;
 };
 
 struct vcache {
     struct vc_ent *ents;
-    uint32_t set_mask;  /* sets - 1 */
+    uint32_t set_mask; /* sets - 1 */
 };
 
 /* Capacity rounds up to a power of two of at least 4 entries. */

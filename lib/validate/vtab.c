@@ -9,10 +9,7 @@
 #define NIL UINT32_MAX
 #define KEY(t, e) ((const unsigned char *)(e) + sizeof(struct vt_hdr))
 
-static struct vt_hdr *ent(const struct vt *t, uint32_t i)
-{
-    return (struct vt_hdr *)(t->ents + (size_t)i * t->esz);
-}
+static struct vt_hdr *ent(const struct vt *t, uint32_t i) { return (struct vt_hdr *)(t->ents + (size_t)i * t->esz); }
 
 /* Keys are hashed and compared a word at a time (every key type is a
  * multiple of 8 octets: vt_init refuses others); buckets are a power of two. */
@@ -21,10 +18,7 @@ static uint32_t hash(const struct vt *t, const void *key)
     return (uint32_t)mops_hash_words(key, t->ksz) & (t->n_buckets - 1);
 }
 
-static bool key_eq(const struct vt *t, const void *a, const void *b)
-{
-    return mops_words_equal(a, b, t->ksz);
-}
+static bool key_eq(const struct vt *t, const void *a, const void *b) { return mops_words_equal(a, b, t->ksz); }
 
 bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap)
 {
@@ -106,7 +100,4 @@ void *vt_get(struct vt *t, const void *key, bool *created)
     return e ? e : vt_add(t, key);
 }
 
-void *vt_at(const struct vt *t, uint32_t i)
-{
-    return i < t->cap && ent(t, i)->used ? ent(t, i) : NULL;
-}
+void *vt_at(const struct vt *t, uint32_t i) { return i < t->cap && ent(t, i)->used ? ent(t, i) : NULL; }

@@ -29,8 +29,8 @@
 
 #define A(f1, f2, f3, f4, f5) mops_addr_make(f1, f2, f3, f4, f5)
 #define MOPS_EVERY 50
-#define FRAME_NS 100000u          /* 10,000 frames per second */
-#define REPLY_AFTER 2             /* a Migrate's reply comes two MOPS slots later */
+#define FRAME_NS 100000u /* 10,000 frames per second */
+#define REPLY_AFTER 2    /* a Migrate's reply comes two MOPS slots later */
 #define SERVERS 16
 #define SPORT 443
 #define ETH_HLEN 14
@@ -45,12 +45,12 @@ struct sess {
     mops_addr_t c, s;
     uint16_t cport;
     uint32_t c_nxt, s_nxt;
-    unsigned left;            /* data exchanges before it closes */
-    unsigned step;            /* which segment of the exchange is next */
-    bool natted;              /* behind two NATs: gets NAT acks, Migrates name the outermost */
-    mops_addr_t nat_out;      /* its outermost translation */
+    unsigned left;       /* data exchanges before it closes */
+    unsigned step;       /* which segment of the exchange is next */
+    bool natted;         /* behind two NATs: gets NAT acks, Migrates name the outermost */
+    mops_addr_t nat_out; /* its outermost translation */
     uint16_t nat_port;
-    mops_addr_t mig;          /* while MIGRATING: where to */
+    mops_addr_t mig; /* while MIGRATING: where to */
     uint16_t mig_port;
 };
 
@@ -59,8 +59,8 @@ enum mkind { M_NATACK1, M_NATACK2, M_REPLY };
 struct pending {
     enum mkind kind;
     unsigned sess;
-    uint64_t due;             /* MOPS slot number */
-    struct sess at;           /* the session as it was then (its slot may be reused) */
+    uint64_t due;   /* MOPS slot number */
+    struct sess at; /* the session as it was then (its slot may be reused) */
 };
 
 struct gen {
@@ -74,7 +74,7 @@ struct gen {
     uint64_t frame, ts;
     struct mops_builder b;
     uint8_t v6[2048];
-    uint64_t count[8];        /* SYN, data, ack, fin, migrate, reply, natack, padded */
+    uint64_t count[8]; /* SYN, data, ack, fin, migrate, reply, natack, padded */
 };
 
 static uint32_t rnd(struct gen *g)
@@ -165,8 +165,7 @@ static void write_frame(struct gen *g, struct mops_dump *d, const uint8_t *p, ui
  * IPv6 one of the same length whose upper layer the caller fills from the
  * returned pointer (l4len octets, checksum done after). */
 static void emit(struct gen *g, mops_addr_t src, mops_addr_t dst, bool to_server, uint8_t nh,
-                 void (*fill)(struct gen *, uint8_t *l4, size_t len, const void *arg), const void *arg,
-                 size_t l4min)
+                 void (*fill)(struct gen *, uint8_t *l4, size_t len, const void *arg), const void *arg, size_t l4min)
 {
     uint32_t ipff_len;
     mops_build_data(&g->b, &ipff_len);
@@ -202,7 +201,7 @@ static void emit(struct gen *g, mops_addr_t src, mops_addr_t dst, bool to_server
 
 struct tcp_args {
     const struct mops_tcp *t;
-    size_t opt_len;           /* the TCP options as encoded (a multiple of 4) */
+    size_t opt_len; /* the TCP options as encoded (a multiple of 4) */
 };
 
 /* The same segment over IPv6: the IPFF segment's options (MOBILE_CAPABLE
@@ -222,8 +221,7 @@ static void fill_tcp6(struct gen *g, uint8_t *l4, size_t len, const void *arg)
     put16(l4 + 16, csum6(l4 - IP6_HLEN, l4, len, 6));
 }
 
-static void tcp_segment(struct gen *g, struct sess *s, bool from_client, uint8_t flags, size_t payload,
-                        bool mc)
+static void tcp_segment(struct gen *g, struct sess *s, bool from_client, uint8_t flags, size_t payload, bool mc)
 {
     static uint8_t zeros[1500];
     mops_addr_t src = from_client ? s->c : s->s, dst = from_client ? s->s : s->c;
@@ -238,13 +236,19 @@ static void tcp_segment(struct gen *g, struct sess *s, bool from_client, uint8_t
         mops_build_opts_header(&g->b, MOPS_PROTO_DSTOPTS, &o, 1);
     }
     uint32_t ts_val = (uint32_t)(g->ts / 1000000);
-    struct mops_tcp t = {.sport = from_client ? s->cport : SPORT, .dport = from_client ? SPORT : s->cport,
-                         .seq = from_client ? s->c_nxt : s->s_nxt, .ack = from_client ? s->s_nxt : s->c_nxt,
-                         .flags = flags, .window = from_client ? 64240 : 65535, .mss = 1400, .ws = 7,
-                         .ts_val = ts_val, .ts_ecr = ts_val - 3};
+    struct mops_tcp t = {.sport = from_client ? s->cport : SPORT,
+                         .dport = from_client ? SPORT : s->cport,
+                         .seq = from_client ? s->c_nxt : s->s_nxt,
+                         .ack = from_client ? s->s_nxt : s->c_nxt,
+                         .flags = flags,
+                         .window = from_client ? 64240 : 65535,
+                         .mss = 1400,
+                         .ws = 7,
+                         .ts_val = ts_val,
+                         .ts_ecr = ts_val - 3};
     if (flags & MOPS_TCP_SYN) {
-        const uint8_t kinds[] = {MOPS_TCPOPT_MSS, MOPS_TCPOPT_SACK_PERM, MOPS_TCPOPT_TS, MOPS_TCPOPT_NOP,
-                                 MOPS_TCPOPT_WS, MOPS_DEFAULT_MOBILE_CAPABLE_KIND};
+        const uint8_t kinds[] = {MOPS_TCPOPT_MSS, MOPS_TCPOPT_SACK_PERM, MOPS_TCPOPT_TS,
+                                 MOPS_TCPOPT_NOP, MOPS_TCPOPT_WS,        MOPS_DEFAULT_MOBILE_CAPABLE_KIND};
         t.n_opts = mc ? 6 : 5;
         for (unsigned i = 0; i < t.n_opts; i++)
             t.opts[i].kind = kinds[i];
@@ -297,7 +301,10 @@ static void natack(struct gen *g, const struct sess *s, int level)
     mops_build_init(&g->b, NULL);
     struct mops_ipff_hdr h = {.src = A(10, 2, 0, 0, 99), .dst = s->c, .htl = 1};
     mops_build_ipff(&g->b, &h);
-    struct mops_nat_ack a = {.version = 1, .level = (uint8_t)level, .proto = MOPS_PROTO_TCP, .n_ports = 1,
+    struct mops_nat_ack a = {.version = 1,
+                             .level = (uint8_t)level,
+                             .proto = MOPS_PROTO_TCP,
+                             .n_ports = 1,
                              .orig_addr = level == 1 ? s->c : inner_out,
                              .trans_addr = level == 1 ? inner_out : s->nat_out};
     struct mops_nat_port p = {level == 1 ? s->cport : inner_port, level == 1 ? inner_port : s->nat_port};
@@ -314,8 +321,8 @@ static void migrate(struct gen *g, unsigned i, bool reply)
     mops_build_init(&g->b, NULL);
     struct mops_ipff_hdr h = {.src = reply ? s->s : s->mig, .dst = reply ? s->mig : s->s, .htl = 64};
     mops_build_ipff(&g->b, &h);
-    struct mops_migrate m = {.version = 1, .proto = MOPS_PROTO_TCP, .prev_addr = prev, .n_ports = 1,
-                             .mig_addr = s->mig};
+    struct mops_migrate m = {
+        .version = 1, .proto = MOPS_PROTO_TCP, .prev_addr = prev, .n_ports = 1, .mig_addr = s->mig};
     struct mops_migrate_port p = {prev_port, s->mig_port, SPORT, SPORT, s->c_nxt};
     mops_build_migrate(&g->b, reply ? MOPS_MIGRATE_CODE_SUCCESS : 0, &m, &p, 1);
     mops_frame(g, h.src, h.dst, !reply);
@@ -373,48 +380,50 @@ static void tcp_slot(struct gen *g)
         unsigned i = rnd(g) % g->n_sess;
         struct sess *s = &g->s[i];
         switch (s->st) {
-        case CLOSED:
-            sess_new(g, i);
-            tcp_segment(g, s, true, MOPS_TCP_SYN, 0, true);
-            s->st = SYN_SENT;
-            if (s->natted) {
-                q_push(g, M_NATACK1, i, g->slot + 1);
-                q_push(g, M_NATACK2, i, g->slot + 1);
-            }
-            return;
-        case SYN_SENT:
-            tcp_segment(g, s, false, MOPS_TCP_SYN | MOPS_TCP_ACK, 0, true);
-            s->st = SYN_RCVD;
-            return;
-        case SYN_RCVD:
-            tcp_segment(g, s, true, MOPS_TCP_ACK, 0, true);
-            s->st = OPEN;
-            return;
-        case MIGRATING:
-            continue;
-        case OPEN:
-            if (s->left == 0) {
-                tcp_segment(g, s, true, MOPS_TCP_FIN | MOPS_TCP_ACK, 0, false);
-                s->st = FIN_SENT;
+            case CLOSED:
+                sess_new(g, i);
+                tcp_segment(g, s, true, MOPS_TCP_SYN, 0, true);
+                s->st = SYN_SENT;
+                if (s->natted) {
+                    q_push(g, M_NATACK1, i, g->slot + 1);
+                    q_push(g, M_NATACK2, i, g->slot + 1);
+                }
                 return;
-            }
-            /* request, its ack, the response, its ack */
-            switch (s->step) {
-            case 0: tcp_segment(g, s, true, MOPS_TCP_ACK | MOPS_TCP_PSH, data_len(g), false); break;
-            case 1: tcp_segment(g, s, false, MOPS_TCP_ACK, 0, false); break;
-            case 2: tcp_segment(g, s, false, MOPS_TCP_ACK | MOPS_TCP_PSH, data_len(g), false); break;
-            default: tcp_segment(g, s, true, MOPS_TCP_ACK, 0, false); s->left--; break;
-            }
-            s->step = (s->step + 1) % 4;
-            return;
-        case FIN_SENT:
-            tcp_segment(g, s, false, MOPS_TCP_FIN | MOPS_TCP_ACK, 0, false);
-            s->st = FIN_RCVD;
-            return;
-        case FIN_RCVD:
-            tcp_segment(g, s, true, MOPS_TCP_ACK, 0, false);
-            s->st = CLOSED;
-            return;
+            case SYN_SENT:
+                tcp_segment(g, s, false, MOPS_TCP_SYN | MOPS_TCP_ACK, 0, true);
+                s->st = SYN_RCVD;
+                return;
+            case SYN_RCVD:
+                tcp_segment(g, s, true, MOPS_TCP_ACK, 0, true);
+                s->st = OPEN;
+                return;
+            case MIGRATING: continue;
+            case OPEN:
+                if (s->left == 0) {
+                    tcp_segment(g, s, true, MOPS_TCP_FIN | MOPS_TCP_ACK, 0, false);
+                    s->st = FIN_SENT;
+                    return;
+                }
+                /* request, its ack, the response, its ack */
+                switch (s->step) {
+                    case 0: tcp_segment(g, s, true, MOPS_TCP_ACK | MOPS_TCP_PSH, data_len(g), false); break;
+                    case 1: tcp_segment(g, s, false, MOPS_TCP_ACK, 0, false); break;
+                    case 2: tcp_segment(g, s, false, MOPS_TCP_ACK | MOPS_TCP_PSH, data_len(g), false); break;
+                    default:
+                        tcp_segment(g, s, true, MOPS_TCP_ACK, 0, false);
+                        s->left--;
+                        break;
+                }
+                s->step = (s->step + 1) % 4;
+                return;
+            case FIN_SENT:
+                tcp_segment(g, s, false, MOPS_TCP_FIN | MOPS_TCP_ACK, 0, false);
+                s->st = FIN_RCVD;
+                return;
+            case FIN_RCVD:
+                tcp_segment(g, s, true, MOPS_TCP_ACK, 0, false);
+                s->st = CLOSED;
+                return;
         }
     }
 }
@@ -447,11 +456,11 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "n:s:h", lo, NULL)) != -1) {
         switch (c) {
-        case 'n': frames = parse_num(optarg, "-n"); break;
-        case 's': sessions = parse_num(optarg, "-s"); break;
-        case 'S': seed = parse_num(optarg, "--seed"); break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+            case 'n': frames = parse_num(optarg, "-n"); break;
+            case 's': sessions = parse_num(optarg, "-s"); break;
+            case 'S': seed = parse_num(optarg, "--seed"); break;
+            case 'h': usage(stdout); return 0;
+            default: usage(stderr); return 2;
         }
     }
     if (argc - optind != 2 || !g) {

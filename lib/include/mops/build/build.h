@@ -24,12 +24,12 @@
 
 struct mops_builder {
     const struct mops_settings *s;
-    uint32_t head, tail;     /* frame = buf[head, tail) */
-    uint32_t ipff;           /* offset of the IPFF header */
-    uint32_t proto_at;       /* where the next layer's Protocol value goes */
-    uint32_t l4;             /* offset of the upper layer (0: none yet) */
+    uint32_t head, tail; /* frame = buf[head, tail) */
+    uint32_t ipff;       /* offset of the IPFF header */
+    uint32_t proto_at;   /* where the next layer's Protocol value goes */
+    uint32_t l4;         /* offset of the upper layer (0: none yet) */
     uint16_t l4_proto;
-    uint16_t inner_type;     /* EtherType of what the frame holds now */
+    uint16_t inner_type; /* EtherType of what the frame holds now */
     bool finished, overflow;
     mops_addr_t src, dst;
     uint8_t buf[MOPS_BUILD_CAPACITY];
@@ -46,13 +46,11 @@ void mops_build_ipff(struct mops_builder *b, const struct mops_ipff_hdr *h);
 
 /* Extension headers (profile §4). Options are padded to a multiple of 8
  * octets with Pad1/PadN. */
-void mops_build_opts_header(struct mops_builder *b, uint16_t type, const struct mops_opt_spec *opts,
-                            unsigned n);
+void mops_build_opts_header(struct mops_builder *b, uint16_t type, const struct mops_opt_spec *opts, unsigned n);
 /* Fills spec and data[10] with a received-source option (MOPS §3.2). */
-void mops_opt_recv_src(const struct mops_settings *s, struct mops_opt_spec *spec, uint8_t data[10],
-                       uint16_t port, mops_addr_t addr);
-void mops_build_routing0(struct mops_builder *b, uint8_t segments_left, const mops_addr_t *addrs,
-                         unsigned n);
+void mops_opt_recv_src(const struct mops_settings *s, struct mops_opt_spec *spec, uint8_t data[10], uint16_t port,
+                       mops_addr_t addr);
+void mops_build_routing0(struct mops_builder *b, uint8_t segments_left, const mops_addr_t *addrs, unsigned n);
 void mops_build_vrf1(struct mops_builder *b, uint32_t label);
 void mops_build_vrf2(struct mops_builder *b, mops_addr_t encap, mops_addr_t decap, uint32_t label);
 void mops_build_flow_label(struct mops_builder *b, uint32_t label);
@@ -62,23 +60,20 @@ void mops_build_flow_label(struct mops_builder *b, uint32_t label);
 void mops_build_ext_raw(struct mops_builder *b, uint16_t type, const uint8_t *bytes, size_t len);
 
 /* Upper layers. */
-void mops_build_icmp(struct mops_builder *b, uint16_t type, uint8_t code, uint8_t byte7,
-                     const uint8_t *body, size_t len);
-void mops_build_icmp_error(struct mops_builder *b, uint16_t type, uint8_t code, uint32_t param,
-                           mops_addr_t router, const uint8_t *invoking, size_t len);
-void mops_build_echo(struct mops_builder *b, uint16_t type, uint32_t id, uint32_t seq,
-                     const uint8_t *data, size_t len);
+void mops_build_icmp(struct mops_builder *b, uint16_t type, uint8_t code, uint8_t byte7, const uint8_t *body,
+                     size_t len);
+void mops_build_icmp_error(struct mops_builder *b, uint16_t type, uint8_t code, uint32_t param, mops_addr_t router,
+                           const uint8_t *invoking, size_t len);
+void mops_build_echo(struct mops_builder *b, uint16_t type, uint32_t id, uint32_t seq, const uint8_t *data, size_t len);
 void mops_build_migrate(struct mops_builder *b, uint8_t code, const struct mops_migrate *g,
                         const struct mops_migrate_port *ports, unsigned n);
 void mops_build_anycast_ack(struct mops_builder *b, const struct mops_anycast_ack *a);
-void mops_build_nat_ack(struct mops_builder *b, const struct mops_nat_ack *a,
-                        const struct mops_nat_port *ports, unsigned n);
+void mops_build_nat_ack(struct mops_builder *b, const struct mops_nat_ack *a, const struct mops_nat_port *ports,
+                        unsigned n);
 /* TCP: the options are encoded from t->opts[] (kinds in order) with the
  * values in t (mss, ws, ts_*, sack_*); the header is padded with EOL. */
-void mops_build_tcp(struct mops_builder *b, const struct mops_tcp *t, const uint8_t *payload,
-                    size_t len);
-void mops_build_udpv5(struct mops_builder *b, uint16_t sport, uint16_t dport,
-                      const uint8_t *payload, size_t len);
+void mops_build_tcp(struct mops_builder *b, const struct mops_tcp *t, const uint8_t *payload, size_t len);
+void mops_build_udpv5(struct mops_builder *b, uint16_t sport, uint16_t dport, const uint8_t *payload, size_t len);
 /* Any other protocol: raw octets after the chain, with Protocol `proto`. */
 void mops_build_raw(struct mops_builder *b, uint16_t proto, const uint8_t *data, size_t len);
 
@@ -99,15 +94,14 @@ void mops_build_set_plen(struct mops_builder *b, uint16_t plen);
 void mops_build_trailer(struct mops_builder *b, size_t n);
 
 /* Carriers (profile §1), after finish, innermost first. */
-void mops_build_ethernet(struct mops_builder *b, const uint8_t dst[6], const uint8_t src[6],
-                         const uint16_t *vlan_tci, unsigned n_vlan);
+void mops_build_ethernet(struct mops_builder *b, const uint8_t dst[6], const uint8_t src[6], const uint16_t *vlan_tci,
+                         unsigned n_vlan);
 void mops_build_sll(struct mops_builder *b, uint16_t pkttype, const uint8_t *addr, uint8_t alen);
-void mops_build_sll2(struct mops_builder *b, uint32_t ifindex, uint16_t pkttype,
-                     const uint8_t *addr, uint8_t alen);
-void mops_build_udp4(struct mops_builder *b, const uint8_t src[4], const uint8_t dst[4],
-                     uint16_t sport, uint16_t dport);
-void mops_build_udp6(struct mops_builder *b, const uint8_t src[16], const uint8_t dst[16],
-                     uint16_t sport, uint16_t dport);
+void mops_build_sll2(struct mops_builder *b, uint32_t ifindex, uint16_t pkttype, const uint8_t *addr, uint8_t alen);
+void mops_build_udp4(struct mops_builder *b, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+                     uint16_t dport);
+void mops_build_udp6(struct mops_builder *b, const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
+                     uint16_t dport);
 
 static inline const uint8_t *mops_build_data(const struct mops_builder *b, uint32_t *len)
 {

@@ -11,35 +11,35 @@
 #define MOPS_CAP_DEFAULT_SNAPLEN 262144
 
 struct mops_frame {
-    uint64_t ts_ns;        /* nanoseconds since the epoch */
+    uint64_t ts_ns; /* nanoseconds since the epoch */
     uint32_t caplen, wirelen;
     uint32_t linktype;
-    uint32_t ifid;         /* pcapng interface id; 0 for pcap files and live */
-    const uint8_t *data;   /* valid until the next call on the capture */
+    uint32_t ifid;       /* pcapng interface id; 0 for pcap files and live */
+    const uint8_t *data; /* valid until the next call on the capture */
 };
 
 struct mops_cap_opts {
-    const char *path;      /* file, or "-" for stdin; NULL for live */
-    const char *iface;     /* live interface ("any" included) */
-    int snaplen;           /* 0: MOPS_CAP_DEFAULT_SNAPLEN */
+    const char *path;  /* file, or "-" for stdin; NULL for live */
+    const char *iface; /* live interface ("any" included) */
+    int snaplen;       /* 0: MOPS_CAP_DEFAULT_SNAPLEN */
     bool no_promisc;
     bool immediate;
-    int buffer_kib;        /* 0: libpcap's default */
-    int timeout_ms;        /* live read timeout; 0: 100 ms */
-    const char *filter;    /* BPF expression, or NULL */
+    int buffer_kib;     /* 0: libpcap's default */
+    int timeout_ms;     /* live read timeout; 0: 100 ms */
+    const char *filter; /* BPF expression, or NULL */
 };
 
 struct mops_cap_iface {
     uint32_t linktype;
     uint32_t snaplen;
     char name[64];
-    uint8_t ts_digits;     /* decimal digits of the timestamps' precision: 6, 9, ... */
+    uint8_t ts_digits; /* decimal digits of the timestamps' precision: 6, 9, ... */
 };
 
 struct mops_cap_stats {
-    uint64_t frames;       /* delivered after the filter */
-    uint64_t seen;         /* read, before the filter */
-    bool have_kernel;      /* live: what pcap_stats says */
+    uint64_t frames;  /* delivered after the filter */
+    uint64_t seen;    /* read, before the filter */
+    bool have_kernel; /* live: what pcap_stats says */
     uint64_t received, dropped, if_dropped;
 };
 

@@ -13,8 +13,8 @@ struct mops_dump;
 
 /* Opens path ("-" for stdout) for frames of the given interfaces (pcap holds
  * exactly one link type). Returns 0, or -1 with err set. */
-int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces,
-                   unsigned n_ifaces, struct mops_dump **out, char err[MOPS_CAP_ERRLEN]);
+int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces, unsigned n_ifaces,
+                   struct mops_dump **out, char err[MOPS_CAP_ERRLEN]);
 /* Adds an interface (pcapng; a pcap must keep its one link type). Returns
  * its id, or -1 with the reason in mops_dump_error(). */
 int mops_dump_add_iface(struct mops_dump *d, const struct mops_cap_iface *iface);

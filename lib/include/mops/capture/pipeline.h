@@ -16,7 +16,7 @@
 struct mops_pipe_batch {
     unsigned n;
     struct mops_frame frames[MOPS_PIPE_BATCH];
-    struct mops_packet *pkts;   /* [n], decoded from frames[] */
+    struct mops_packet *pkts; /* [n], decoded from frames[] */
 };
 
 struct mops_pipe;

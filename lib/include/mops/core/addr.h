@@ -11,8 +11,8 @@ typedef uint64_t mops_addr_t;
 
 #define MOPS_ADDR_BITS 50
 #define MOPS_ADDR_MASK ((UINT64_C(1) << MOPS_ADDR_BITS) - 1)
-#define MOPS_ADDR_FIELD_MAX 999      /* ADDR §2: 1000..1023 are invalid */
-#define MOPS_ADDR_DEFAULT_PREFIX 40  /* ADDR §2.3 */
+#define MOPS_ADDR_FIELD_MAX 999     /* ADDR §2: 1000..1023 are invalid */
+#define MOPS_ADDR_DEFAULT_PREFIX 40 /* ADDR §2.3 */
 /* "1023.1023.1023.1023.1023" plus NUL, rounded up. */
 #define MOPS_ADDR_STRLEN 32
 #define MOPS_PREFIX_STRLEN (MOPS_ADDR_STRLEN + 4)
@@ -34,10 +34,7 @@ struct mops_prefix {
 };
 
 /* Field i (0 = most significant .. 4) of an address. */
-static inline unsigned mops_addr_field(mops_addr_t a, int i)
-{
-    return (unsigned)((a >> (10 * (4 - i))) & 0x3ff);
-}
+static inline unsigned mops_addr_field(mops_addr_t a, int i) { return (unsigned)((a >> (10 * (4 - i))) & 0x3ff); }
 
 mops_addr_t mops_addr_make(unsigned f1, unsigned f2, unsigned f3, unsigned f4, unsigned f5);
 

@@ -6,17 +6,17 @@
 #include <stdbool.h>
 
 enum mops_ftype {
-    MOPS_FT_NONE,     /* a container: its members carry the values */
+    MOPS_FT_NONE, /* a container: its members carry the values */
     MOPS_FT_BOOL,
     MOPS_FT_UINT8,
     MOPS_FT_UINT16,
     MOPS_FT_UINT32,
-    MOPS_FT_UINT64,   /* a decimal string in JSON */
-    MOPS_FT_ADDR,     /* an IPFF address, a dotted string */
+    MOPS_FT_UINT64, /* a decimal string in JSON */
+    MOPS_FT_ADDR,   /* an IPFF address, a dotted string */
     MOPS_FT_ETHER,
     MOPS_FT_STRING,
     MOPS_FT_FRAMENUM,
-    MOPS_FT_RELTIME,  /* seconds, a number */
+    MOPS_FT_RELTIME, /* seconds, a number */
 };
 
 enum mops_fbase { MOPS_FB_NONE, MOPS_FB_DEC, MOPS_FB_HEX };
@@ -32,13 +32,13 @@ enum mops_field_id {
 };
 
 struct mops_field_info {
-    const char *name;        /* "mops.migrate.prev_addr": filter name and JSON path */
-    const char *label;       /* "Previous Source Address" */
+    const char *name;  /* "mops.migrate.prev_addr": filter name and JSON path */
+    const char *label; /* "Previous Source Address" */
     enum mops_ftype type;
     enum mops_fbase base;
     enum mops_field_id group; /* for a group: the group it nests in */
     bool is_group;
-    bool many;               /* a list of values */
+    bool many; /* a list of values */
     const char *description;
 };
 

@@ -38,9 +38,9 @@ enum mops_carrier {
     MOPS_CARRIER_ETHERNET, /* also 802.1Q / 802.1ad tagged */
     MOPS_CARRIER_SLL,
     MOPS_CARRIER_SLL2,
-    MOPS_CARRIER_USER0,    /* bare IPFF */
-    MOPS_CARRIER_UDP4,     /* IPFF-in-UDP over IPv4 */
-    MOPS_CARRIER_UDP6,     /* IPFF-in-UDP over IPv6 */
+    MOPS_CARRIER_USER0, /* bare IPFF */
+    MOPS_CARRIER_UDP4,  /* IPFF-in-UDP over IPv4 */
+    MOPS_CARRIER_UDP6,  /* IPFF-in-UDP over IPv6 */
 };
 
 /* Layers present in the decode (bits of mops_packet.layers). */
@@ -50,7 +50,7 @@ enum {
     MOPS_L_IPFF = 1u << 2,
     MOPS_L_EXT = 1u << 3,
     MOPS_L_ICMP = 1u << 4,
-    MOPS_L_MOPS = 1u << 5,    /* a MOPS message inside ICMPv5 */
+    MOPS_L_MOPS = 1u << 5, /* a MOPS message inside ICMPv5 */
     MOPS_L_TCP = 1u << 6,
     MOPS_L_UDP = 1u << 7,
 };
@@ -60,14 +60,14 @@ struct mops_link {
     uint32_t linktype;
     bool has_mac;
     uint8_t mac_src[6], mac_dst[6];
-    uint16_t ethertype;      /* the innermost EtherType / SLL protocol */
+    uint16_t ethertype; /* the innermost EtherType / SLL protocol */
     uint8_t n_vlan;
     uint16_t vlan_tci[MOPS_MAX_VLAN];
     uint16_t sll_pkttype, sll_hatype;
-    uint32_t sll_ifindex;    /* SLL2 only */
+    uint32_t sll_ifindex; /* SLL2 only */
     uint8_t sll_addr_len, sll_addr[8];
     /* IPFF-in-UDP overlay */
-    uint8_t ip_version;      /* 4 or 6 */
+    uint8_t ip_version; /* 4 or 6 */
     uint8_t ip_src[16], ip_dst[16];
     uint8_t ip_ttl;
     uint16_t udp_sport, udp_dport, udp_len, udp_csum;
@@ -81,9 +81,9 @@ struct mops_link {
 
 struct mops_ipff_hdr {
     uint8_t version;
-    uint16_t reserved;  /* 10 bits */
+    uint16_t reserved; /* 10 bits */
     mops_addr_t src;
-    uint16_t proto;     /* 14 bits */
+    uint16_t proto; /* 14 bits */
     mops_addr_t dst;
     uint8_t htl, tos;
     uint16_t plen;
@@ -91,10 +91,10 @@ struct mops_ipff_hdr {
 
 /* One option of a Hop-by-Hop or Destination Options header. */
 struct mops_option {
-    uint32_t off;   /* the Type octet */
+    uint32_t off; /* the Type octet */
     uint8_t type;
-    uint8_t len;    /* data length; 0 for Pad1 */
-    uint8_t ext;    /* index of its extension header */
+    uint8_t len; /* data length; 0 for Pad1 */
+    uint8_t ext; /* index of its extension header */
 };
 
 /* The received-source notification (MOPS §3.2, profile §4). */
@@ -102,33 +102,40 @@ struct mops_recv_src {
     bool present;
     uint32_t off;
     uint16_t port;
-    uint16_t pad;   /* the 14 bits before the address; 0 (E8) */
+    uint16_t pad; /* the 14 bits before the address; 0 (E8) */
     mops_addr_t addr;
 };
 
 struct mops_ext {
-    uint16_t type;  /* Protocol value that named this header */
-    uint16_t next;  /* its own Protocol field */
+    uint16_t type; /* Protocol value that named this header */
+    uint16_t next; /* its own Protocol field */
     uint32_t off, len;
     union {
-        struct { uint8_t pad_bits, hdr_ext_len; uint16_t first_opt, n_opts; } opts;
+        struct {
+            uint8_t pad_bits, hdr_ext_len;
+            uint16_t first_opt, n_opts;
+        } opts;
         struct {
             uint8_t pad_bits, hdr_ext_len, type, segments_left;
             uint32_t reserved;
             uint16_t first_addr, n_addrs;
         } routing;
-        struct { uint32_t label; } vrf1;   /* 18 bits */
+        struct {
+            uint32_t label;
+        } vrf1; /* 18 bits */
         struct {
             mops_addr_t encap, decap;
-            uint16_t reserved;             /* 14 bits */
+            uint16_t reserved; /* 14 bits */
             uint32_t label;
         } vrf2;
-        struct { uint32_t label; } flow;   /* 18 bits */
+        struct {
+            uint32_t label;
+        } flow; /* 18 bits */
     } u;
 };
 
 enum mops_check_state {
-    MOPS_CHECK_NONE,       /* no checksum here */
+    MOPS_CHECK_NONE, /* no checksum here */
     MOPS_CHECK_GOOD,
     MOPS_CHECK_BAD,
     MOPS_CHECK_UNVERIFIED, /* the bytes it covers are not all captured */
@@ -144,7 +151,7 @@ struct mops_invoking {
     bool present;
     uint32_t off;
     struct mops_ipff_hdr ip;
-    bool has_ports;         /* TCP or UDPv5 directly after the header */
+    bool has_ports; /* TCP or UDPv5 directly after the header */
     uint16_t sport, dport;
     bool has_tcp_seq;
     uint32_t tcp_seq;
@@ -154,21 +161,21 @@ struct mops_migrate {
     uint8_t version, reserved;
     uint16_t proto;
     mops_addr_t prev_addr;
-    uint16_t n_ports;       /* as the message says */
+    uint16_t n_ports; /* as the message says */
     mops_addr_t mig_addr;
-    uint16_t n_decoded;     /* entries in mops_packet.pool.migrate */
+    uint16_t n_decoded; /* entries in mops_packet.pool.migrate */
 };
 
 struct mops_migrate_port {
     uint16_t prev_sport, mig_sport, prev_dport, mig_dport;
-    uint64_t seq;           /* TCP sequence in the low 32 bits, or a Unique ID */
+    uint64_t seq; /* TCP sequence in the low 32 bits, or a Unique ID */
 };
 
 struct mops_anycast_ack {
     uint8_t version, reserved;
     uint16_t proto;
     mops_addr_t anycast_addr;
-    uint16_t reserved2;     /* 14 bits */
+    uint16_t reserved2; /* 14 bits */
     mops_addr_t unicast_addr;
     uint16_t sport, dport;
 };
@@ -179,7 +186,7 @@ struct mops_nat_ack {
     mops_addr_t orig_addr;
     uint16_t n_ports;
     mops_addr_t trans_addr;
-    uint16_t n_decoded;     /* entries in mops_packet.pool.natack */
+    uint16_t n_decoded; /* entries in mops_packet.pool.natack */
 };
 
 struct mops_nat_port {
@@ -188,8 +195,8 @@ struct mops_nat_port {
 
 enum mops_icmp_kind {
     MOPS_ICMP_KIND_UNKNOWN,
-    MOPS_ICMP_KIND_ERROR,    /* types 1-5: invoking excerpt */
-    MOPS_ICMP_KIND_ECHO,     /* 128-130 */
+    MOPS_ICMP_KIND_ERROR, /* types 1-5: invoking excerpt */
+    MOPS_ICMP_KIND_ECHO,  /* 128-130 */
     MOPS_ICMP_KIND_MIGRATE,
     MOPS_ICMP_KIND_ANYCAST_ACK,
     MOPS_ICMP_KIND_NAT_ACK,
@@ -204,12 +211,14 @@ struct mops_icmp {
     enum mops_icmp_kind kind;
     union {
         struct {
-            uint32_t param;             /* MTU (type 2), Pointer (type 4) */
-            uint16_t router_pad;        /* type 5 */
-            mops_addr_t router;         /* type 5 */
+            uint32_t param;      /* MTU (type 2), Pointer (type 4) */
+            uint16_t router_pad; /* type 5 */
+            mops_addr_t router;  /* type 5 */
             struct mops_invoking inv;
         } error;
-        struct { uint32_t id, seq, data_off, data_len; } echo;
+        struct {
+            uint32_t id, seq, data_off, data_len;
+        } echo;
         struct mops_migrate migrate;
         struct mops_anycast_ack anycast;
         struct mops_nat_ack natack;
@@ -225,8 +234,8 @@ struct mops_tcp {
     uint32_t off;
     uint16_t sport, dport;
     uint32_t seq, ack;
-    uint8_t doff;           /* 32-bit words */
-    uint8_t reserved;       /* 4 bits */
+    uint8_t doff;     /* 32-bit words */
+    uint8_t reserved; /* 4 bits */
     uint8_t flags;
     uint16_t window, csum, urg;
     uint8_t n_opts;
@@ -250,7 +259,7 @@ struct mops_udp {
 };
 
 struct mops_packet {
-    const uint8_t *frame;   /* the caller's bytes; valid while they are */
+    const uint8_t *frame; /* the caller's bytes; valid while they are */
     uint32_t caplen, wirelen;
     enum mops_status status;
     uint32_t layers;
@@ -259,8 +268,8 @@ struct mops_packet {
     struct mops_ipff_hdr ip;
     struct mops_recv_src recv_src;
 
-    uint16_t l4_proto;          /* the Protocol after the extension chain */
-    uint32_t l4_off, l4_len;    /* l4_len: as the Payload Length declares it */
+    uint16_t l4_proto;       /* the Protocol after the extension chain */
+    uint32_t l4_off, l4_len; /* l4_len: as the Payload Length declares it */
 
     struct mops_icmp icmp;
     struct mops_tcp tcp;
@@ -270,8 +279,8 @@ struct mops_packet {
      * here for each frame and the pools only up to their counts (a full
      * reset was most of decoding's cost: tests/bench). */
     uint8_t n_ext;
-    uint16_t n_options;         /* stored */
-    uint16_t n_options_seen;    /* including any past MOPS_MAX_OPTIONS */
+    uint16_t n_options;      /* stored */
+    uint16_t n_options_seen; /* including any past MOPS_MAX_OPTIONS */
     uint8_t n_problems;
     uint16_t n_problems_seen;
     uint16_t n_rt_addrs;

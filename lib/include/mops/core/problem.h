@@ -7,13 +7,13 @@
 #include <stdint.h>
 
 enum mops_problem_id {
-    MOPS_P_LINK_TRUNCATED,  /* carrier header cut short */
-    MOPS_P_LINK_MALFORMED,  /* carrier header inconsistent (IPv4 IHL, UDP length) */
-    MOPS_P_IPFF_TRUNCATED,  /* the capture ends before the packet does */
+    MOPS_P_LINK_TRUNCATED, /* carrier header cut short */
+    MOPS_P_LINK_MALFORMED, /* carrier header inconsistent (IPv4 IHL, UDP length) */
+    MOPS_P_IPFF_TRUNCATED, /* the capture ends before the packet does */
     MOPS_P_IPFF_VERSION,
     MOPS_P_IPFF_RESERVED,
     MOPS_P_IPFF_ADDR_FIELD,
-    MOPS_P_IPFF_LENGTH,     /* Payload Length vs. what the frame carries */
+    MOPS_P_IPFF_LENGTH, /* Payload Length vs. what the frame carries */
     MOPS_P_IPFF_EXT_MALFORMED,
     MOPS_P_IPFF_EXT_ORDER,
     MOPS_P_IPFF_EXT_LIMIT,
@@ -45,12 +45,12 @@ enum mops_severity { MOPS_SEV_NOTE, MOPS_SEV_WARNING, MOPS_SEV_ERROR };
 enum mops_problem_kind { MOPS_PK_TRUNCATED, MOPS_PK_MALFORMED, MOPS_PK_VALUE };
 
 struct mops_problem_info {
-    const char *id;        /* "ICMP5-CRC" */
+    const char *id; /* "ICMP5-CRC" */
     enum mops_severity severity;
     enum mops_problem_kind kind;
-    const char *group;     /* as Wireshark's expert groups: checksum, malformed, protocol, sequence, undecoded */
-    const char *summary;   /* one line, for docs and expert info titles */
-    const char *cite;      /* "MOPS §4.3", "profile §5" */
+    const char *group;   /* as Wireshark's expert groups: checksum, malformed, protocol, sequence, undecoded */
+    const char *summary; /* one line, for docs and expert info titles */
+    const char *cite;    /* "MOPS §4.3", "profile §5" */
 };
 
 const struct mops_problem_info *mops_problem_info(enum mops_problem_id id);
@@ -60,8 +60,8 @@ const char *mops_severity_name(enum mops_severity s);
 
 struct mops_problem {
     enum mops_problem_id id;
-    uint32_t offset;               /* frame offset where it was found */
-    char text[MOPS_PROBLEM_TEXT];  /* the specifics: "truncated at offset 54 in migrate port 2" */
+    uint32_t offset;              /* frame offset where it was found */
+    char text[MOPS_PROBLEM_TEXT]; /* the specifics: "truncated at offset 54 in migrate port 2" */
 };
 
 #endif

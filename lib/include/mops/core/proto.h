@@ -22,17 +22,17 @@ enum {
 
 #define MOPS_IPFF_VERSION 5
 #define MOPS_IPFF_HDR_LEN 20
-#define MOPS_MOPS_VERSION 1      /* MOPS §4: Version field of the MOPS messages */
-#define MOPS_NATACK_HTL 1        /* MOPS §4.3: NAT acks are sent with Hops to Live 1 */
-#define MOPS_MAX_EXT_HDRS 64     /* beyond this a chain is treated as hostile */
+#define MOPS_MOPS_VERSION 1  /* MOPS §4: Version field of the MOPS messages */
+#define MOPS_NATACK_HTL 1    /* MOPS §4.3: NAT acks are sent with Hops to Live 1 */
+#define MOPS_MAX_EXT_HDRS 64 /* beyond this a chain is treated as hostile */
 
 /* ICMPv5 (profile §5). */
 #define MOPS_ICMP_HDR_LEN 8
-#define MOPS_ICMP_EXCERPT_LEN 44 /* invoking IPFF header + 24 payload octets */
-#define MOPS_MIGRATE_FIXED_LEN 24   /* whole message: 24 + 16·N (profile §5) */
+#define MOPS_ICMP_EXCERPT_LEN 44  /* invoking IPFF header + 24 payload octets */
+#define MOPS_MIGRATE_FIXED_LEN 24 /* whole message: 24 + 16·N (profile §5) */
 #define MOPS_MIGRATE_PORT_LEN 16
 #define MOPS_ANYCAST_ACK_LEN 28
-#define MOPS_NATACK_FIXED_LEN 24    /* whole message: 24 + 4·N */
+#define MOPS_NATACK_FIXED_LEN 24 /* whole message: 24 + 4·N */
 #define MOPS_NATACK_PORT_LEN 4
 
 enum {
@@ -73,20 +73,26 @@ enum {
 
 /* TCP flags, RFC 9293 (the four reserved bits sit above CWR). */
 enum {
-    MOPS_TCP_FIN = 0x01, MOPS_TCP_SYN = 0x02, MOPS_TCP_RST = 0x04, MOPS_TCP_PSH = 0x08,
-    MOPS_TCP_ACK = 0x10, MOPS_TCP_URG = 0x20, MOPS_TCP_ECE = 0x40, MOPS_TCP_CWR = 0x80,
+    MOPS_TCP_FIN = 0x01,
+    MOPS_TCP_SYN = 0x02,
+    MOPS_TCP_RST = 0x04,
+    MOPS_TCP_PSH = 0x08,
+    MOPS_TCP_ACK = 0x10,
+    MOPS_TCP_URG = 0x20,
+    MOPS_TCP_ECE = 0x40,
+    MOPS_TCP_CWR = 0x80,
 };
 
 #define MOPS_UDPV5_HDR_LEN 6
 
 /* Names; NULL when the number is not one we know. */
-const char *mops_proto_name(uint16_t proto);        /* "TCP", "Routing", ... */
-const char *mops_proto_short(uint16_t proto);       /* "tcp", "routing", ... (JSON, text) */
+const char *mops_proto_name(uint16_t proto);  /* "TCP", "Routing", ... */
+const char *mops_proto_short(uint16_t proto); /* "tcp", "routing", ... (JSON, text) */
 bool mops_proto_is_ext(uint16_t proto);
 bool mops_icmp_base_type_known(uint16_t type);
 const char *mops_icmp_base_type_name(uint16_t type);
 const char *mops_icmp_base_code_name(uint16_t type, uint8_t code);
-const char *mops_migrate_code_name(uint8_t code);   /* "migrate", "migrate atomic", ... */
+const char *mops_migrate_code_name(uint8_t code); /* "migrate", "migrate atomic", ... */
 const char *mops_tcp_option_name(uint8_t kind, uint8_t mobile_capable_kind);
 /* TCP flags in tcpdump's letters: S F P R U E W, then "." for ACK ("S.",
  * "P.", "."); "" when none is set. */

@@ -23,8 +23,7 @@ struct mops_rd {
     uint32_t fail_off; /* frame offset of the read that failed */
 };
 
-static inline struct mops_rd mops_rd_span(const uint8_t *frame, uint32_t off, uint32_t end,
-                                          bool capture_limited)
+static inline struct mops_rd mops_rd_span(const uint8_t *frame, uint32_t off, uint32_t end, bool capture_limited)
 {
     struct mops_rd r = {frame, off, end < off ? off : end, capture_limited, false, 0};
     return r;

@@ -5,14 +5,14 @@
 
 #include <stdint.h>
 
-#define MOPS_DEFAULT_ETHERTYPE 0x88B5u     /* profile §1: IEEE Local Experimental 1 */
-#define MOPS_DEFAULT_UDP_PORT 5505u        /* profile §1: IPFF-in-UDP overlay */
-#define MOPS_LINKTYPE_USER0 147u           /* profile §1: bare IPFF */
-#define MOPS_DEFAULT_TYPE_MIGRATE 100u     /* MOPS §4.1 */
-#define MOPS_DEFAULT_TYPE_ANYCAST_ACK 101u /* MOPS §4.2 */
-#define MOPS_DEFAULT_TYPE_NAT_ACK 102u     /* MOPS §4.3 */
+#define MOPS_DEFAULT_ETHERTYPE 0x88B5u       /* profile §1: IEEE Local Experimental 1 */
+#define MOPS_DEFAULT_UDP_PORT 5505u          /* profile §1: IPFF-in-UDP overlay */
+#define MOPS_LINKTYPE_USER0 147u             /* profile §1: bare IPFF */
+#define MOPS_DEFAULT_TYPE_MIGRATE 100u       /* MOPS §4.1 */
+#define MOPS_DEFAULT_TYPE_ANYCAST_ACK 101u   /* MOPS §4.2 */
+#define MOPS_DEFAULT_TYPE_NAT_ACK 102u       /* MOPS §4.3 */
 #define MOPS_DEFAULT_MOBILE_CAPABLE_KIND 32u /* MOPS §3.1 */
-#define MOPS_DEFAULT_RECV_SRC_OPTION 0x22u /* profile §4: MOPS §3.2 option type */
+#define MOPS_DEFAULT_RECV_SRC_OPTION 0x22u   /* profile §4: MOPS §3.2 option type */
 
 struct mops_settings {
     uint16_t ethertype;

@@ -25,8 +25,8 @@ const char *mops_linktype_name(uint32_t linktype);
 /* Decodes one frame of the given link type. caplen octets are readable at
  * frame; wirelen is the frame's length on the wire (>= caplen). Never reads
  * past caplen. The packet keeps a pointer to frame. */
-void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame,
-                       uint32_t caplen, uint32_t wirelen, struct mops_packet *pkt);
+void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame, uint32_t caplen,
+                       uint32_t wirelen, struct mops_packet *pkt);
 
 const char *mops_status_name(enum mops_status st);
 /* "none", "good", "bad", "unverified". */
@@ -41,12 +41,11 @@ const char *mops_carrier_name(enum mops_carrier c);
 
 /* Adds a problem to a decoded packet (the decoders; the tracker, whose
  * findings on a reply are the packet's problems too). */
-void mops_problem_add(struct mops_packet *pkt, enum mops_problem_id id, uint32_t off,
-                      const char *fmt, ...) MOPS_PRINTF(4, 5);
+void mops_problem_add(struct mops_packet *pkt, enum mops_problem_id id, uint32_t off, const char *fmt, ...)
+    MOPS_PRINTF(4, 5);
 
 /* The first problem with this id, or NULL. */
-const struct mops_problem *mops_packet_first_problem(const struct mops_packet *pkt,
-                                                     enum mops_problem_id id);
+const struct mops_problem *mops_packet_first_problem(const struct mops_packet *pkt, enum mops_problem_id id);
 bool mops_packet_has_problem(const struct mops_packet *pkt, enum mops_problem_id id);
 /* An ICMPv5, TCP or UDPv5 checksum failed (or UDPv5's is 0): what a
  * receiving stack drops. */
@@ -63,9 +62,6 @@ static inline const struct mops_migrate_port *mops_migrate_ports(const struct mo
 {
     return pkt->pool.migrate;
 }
-static inline const struct mops_nat_port *mops_natack_ports(const struct mops_packet *pkt)
-{
-    return pkt->pool.natack;
-}
+static inline const struct mops_nat_port *mops_natack_ports(const struct mops_packet *pkt) { return pkt->pool.natack; }
 
 #endif

@@ -6,7 +6,6 @@
 
 #include "mops/model/mobile.h"
 
-
 struct mops_dnat_session {
     bool used;
     uint16_t proto;
@@ -17,7 +16,7 @@ struct mops_dnat_session {
 struct mops_dnat_pending {
     bool used;
     uint16_t proto;
-    uint8_t code;              /* as forwarded */
+    uint8_t code; /* as forwarded */
     mops_addr_t prev_addr, mig_addr;
     unsigned n;
     uint16_t prev_sport[MOPS_MN_PORTS], mig_sport[MOPS_MN_PORTS];
@@ -28,8 +27,8 @@ struct mops_dnat {
     const struct mops_settings *st;
     uint32_t bad;
     mops_addr_t vip, backend;
-    bool force_atomic;         /* §5.1: "for simplicity" forward as atomic */
-    unsigned n_sessions, n_pend;  /* capacities (mops_model_caps) */
+    bool force_atomic;           /* §5.1: "for simplicity" forward as atomic */
+    unsigned n_sessions, n_pend; /* capacities (mops_model_caps) */
     struct mops_dnat_session *sessions;
     struct mops_dnat_pending *pend;
     unsigned remapped, dropped;

@@ -6,7 +6,7 @@
 
 #include "mops/model/socket.h"
 
-#define MOPS_MN_PORTS 16            /* ports in one Migrate the node sends */
+#define MOPS_MN_PORTS 16 /* ports in one Migrate the node sends */
 
 /* A row of a NAT traversal table: what one NAT level translates. */
 struct mops_natt_entry {
@@ -23,25 +23,25 @@ struct mops_mn_pending {
     uint8_t code;
     mops_addr_t prev_addr, mig_addr;
     unsigned n;
-    uint16_t sock[MOPS_MN_PORTS];      /* socket index of each port entry */
+    uint16_t sock[MOPS_MN_PORTS];                  /* socket index of each port entry */
     struct mops_migrate_port ports[MOPS_MN_PORTS]; /* the entries as sent */
     uint16_t mig_sport[MOPS_MN_PORTS];
     uint64_t sent_at;
     unsigned resends;
     uint32_t len;
-    uint8_t bytes[1024];               /* the request as sent: resent identical */
+    uint8_t bytes[1024]; /* the request as sent: resent identical */
 };
 
 struct mops_mobile {
     char name[MOPS_MODEL_NAME];
     const struct mops_settings *st;
-    uint32_t bad;                      /* mops_misbehaviour bits */
+    uint32_t bad; /* mops_misbehaviour bits */
     uint64_t rng;
     bool attached;
     mops_addr_t addr;
-    bool atomic;                       /* send code 1 */
-    uint16_t next_mig_port;            /* 0: keep each socket's port */
-    unsigned n_socks, cap_natt, n_pend;  /* capacities (mops_model_caps) */
+    bool atomic;                        /* send code 1 */
+    uint16_t next_mig_port;             /* 0: keep each socket's port */
+    unsigned n_socks, cap_natt, n_pend; /* capacities (mops_model_caps) */
     struct mops_sock *socks;
     unsigned n_natt;
     struct mops_natt_entry *natt;
@@ -60,20 +60,17 @@ void mops_mobile_attach(struct mops_mobile *m, uint64_t now, mops_addr_t addr, s
 void mops_mobile_detach(struct mops_mobile *m);
 /* Opens a socket (TCP: sends the SYN, with MOBILE_CAPABLE when `mobile`).
  * unique_id may be NULL. Returns its index, or -1. */
-int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mops_addr_t dst,
-                        uint16_t dport, uint16_t sport, const uint64_t *unique_id, bool mobile,
-                        struct mops_outbox *out);
+int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mops_addr_t dst, uint16_t dport,
+                        uint16_t sport, const uint64_t *unique_id, bool mobile, struct mops_outbox *out);
 /* Sends a Migrate with the given fields, as an off-path attacker would. */
 void mops_mobile_inject(struct mops_mobile *m, mops_addr_t dst, uint8_t code, const struct mops_migrate *g,
                         const struct mops_migrate_port *port, struct mops_outbox *out);
 void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops_outbox *out);
-void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt,
-                       struct mops_outbox *out);
+void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out);
 void mops_mobile_tick(struct mops_mobile *m, uint64_t now, struct mops_outbox *out);
 uint64_t mops_mobile_next_timer(const struct mops_mobile *m);
 /* Where a socket appears outside every NAT: the last row of its chain, or
  * its own address and port. */
-void mops_mobile_outermost(const struct mops_mobile *m, const struct mops_sock *s,
-                           mops_addr_t *addr, uint16_t *port);
+void mops_mobile_outermost(const struct mops_mobile *m, const struct mops_sock *s, mops_addr_t *addr, uint16_t *port);
 
 #endif

@@ -20,15 +20,15 @@
  * thousands. A table that is full refuses new entries (or, where said,
  * replaces its oldest). */
 struct mops_model_caps {
-    unsigned mobile_socks;     /* a mobile node's sockets */
-    unsigned mobile_natt;      /* rows of its NAT traversal table */
-    unsigned mobile_pending;   /* its Migrates awaiting a reply */
-    unsigned server_socks;     /* a server's sessions */
-    unsigned server_history;   /* migrations it accepted, kept 5 s (oldest replaced) */
-    unsigned nat_maps;         /* a NAT's mappings */
-    unsigned nat_intercepts;   /* migrates it intercepted (oldest replaced) */
-    unsigned dnat_sessions;    /* a destination NAT's sessions */
-    unsigned dnat_pending;     /* migrates it forwarded, awaiting the reply */
+    unsigned mobile_socks;   /* a mobile node's sockets */
+    unsigned mobile_natt;    /* rows of its NAT traversal table */
+    unsigned mobile_pending; /* its Migrates awaiting a reply */
+    unsigned server_socks;   /* a server's sessions */
+    unsigned server_history; /* migrations it accepted, kept 5 s (oldest replaced) */
+    unsigned nat_maps;       /* a NAT's mappings */
+    unsigned nat_intercepts; /* migrates it intercepted (oldest replaced) */
+    unsigned dnat_sessions;  /* a destination NAT's sessions */
+    unsigned dnat_pending;   /* migrates it forwarded, awaiting the reply */
 };
 /* What the simulator's scenarios use. */
 extern const struct mops_model_caps mops_model_caps_default;
@@ -40,7 +40,10 @@ void *mops_model_table(unsigned n, size_t size);
  * state of their own outside their instances: one outbox per thread. */
 struct mops_outbox_work;
 struct mops_outbox {
-    struct { uint8_t *data; uint32_t len; } *v;
+    struct {
+        uint8_t *data;
+        uint32_t len;
+    } * v;
     unsigned n, cap;
     struct mops_outbox_work *work;
 };
@@ -67,27 +70,27 @@ void mops_outbox_free(struct mops_outbox *o);
 /* What a model can be told to do wrong, so that captures with known
  * violations exist for the validator. */
 enum mops_misbehaviour {
-    MOPS_BAD_ACCEPT_WRONG_SEQ = 1u << 0,   /* server: accept a port outside the window */
-    MOPS_BAD_REJECT_VALID_SEQ = 1u << 1,   /* server: refuse a valid port */
-    MOPS_BAD_NO_ROLLBACK = 1u << 2,        /* server: keep the good ports of a failed atomic migrate */
-    MOPS_BAD_ANSWER_FLAP = 1u << 3,        /* server: answer a migrate within the flapping window */
-    MOPS_BAD_REPLY_MISMATCH = 1u << 4,     /* server: change a field in its reply */
-    MOPS_BAD_ACCEPT_INVALID_ADDR = 1u << 5,/* server: accept an address with a field above 999 */
-    MOPS_BAD_NO_REPLY = 1u << 6,           /* server: never reply */
-    MOPS_BAD_STALE_TUPLE = 1u << 7,        /* server: go on sending to the old tuple */
-    MOPS_BAD_RETX_EARLY = 1u << 8,         /* mobile: resend after 0.5 s */
-    MOPS_BAD_RETX_EXCESS = 1u << 9,        /* mobile: resend 6 times */
-    MOPS_BAD_MIGRATE_NOT_MOBILE = 1u << 10,/* mobile: migrate a socket without MOBILE_CAPABLE */
+    MOPS_BAD_ACCEPT_WRONG_SEQ = 1u << 0,     /* server: accept a port outside the window */
+    MOPS_BAD_REJECT_VALID_SEQ = 1u << 1,     /* server: refuse a valid port */
+    MOPS_BAD_NO_ROLLBACK = 1u << 2,          /* server: keep the good ports of a failed atomic migrate */
+    MOPS_BAD_ANSWER_FLAP = 1u << 3,          /* server: answer a migrate within the flapping window */
+    MOPS_BAD_REPLY_MISMATCH = 1u << 4,       /* server: change a field in its reply */
+    MOPS_BAD_ACCEPT_INVALID_ADDR = 1u << 5,  /* server: accept an address with a field above 999 */
+    MOPS_BAD_NO_REPLY = 1u << 6,             /* server: never reply */
+    MOPS_BAD_STALE_TUPLE = 1u << 7,          /* server: go on sending to the old tuple */
+    MOPS_BAD_RETX_EARLY = 1u << 8,           /* mobile: resend after 0.5 s */
+    MOPS_BAD_RETX_EXCESS = 1u << 9,          /* mobile: resend 6 times */
+    MOPS_BAD_MIGRATE_NOT_MOBILE = 1u << 10,  /* mobile: migrate a socket without MOBILE_CAPABLE */
     MOPS_BAD_PREV_NOT_TRANSLATED = 1u << 11, /* mobile: previous = its own inside address behind NAT */
-    MOPS_BAD_NO_NATACK = 1u << 12,         /* NAT: send no NAT ack */
-    MOPS_BAD_REWRITE_PREV = 1u << 13,      /* NAT: rewrite the previous fields of a migrate */
-    MOPS_BAD_REWRITE_SEQ = 1u << 14,       /* NAT: change the sequence number of a migrate */
-    MOPS_BAD_NO_RESTORE = 1u << 15,        /* NAT: leave the migrated fields of the reply translated */
-    MOPS_BAD_WRONG_LEVEL = 1u << 16,       /* NAT: relay a learned level without adding 1 */
-    MOPS_BAD_NATACK_HTL = 1u << 17,        /* NAT: send NAT acks with Hops to Live 64 */
-    MOPS_BAD_TRANSLATE_TCP_SEQ = 1u << 18, /* NAT: shift TCP sequence numbers (ISN randomisation) */
-    MOPS_BAD_STALE_CRC = 1u << 19,         /* NAT: forward a rewritten migrate with its old CRC */
-    MOPS_BAD_REMAP_UNCONFIRMED = 1u << 20, /* destination NAT: remap ports the server refused */
+    MOPS_BAD_NO_NATACK = 1u << 12,           /* NAT: send no NAT ack */
+    MOPS_BAD_REWRITE_PREV = 1u << 13,        /* NAT: rewrite the previous fields of a migrate */
+    MOPS_BAD_REWRITE_SEQ = 1u << 14,         /* NAT: change the sequence number of a migrate */
+    MOPS_BAD_NO_RESTORE = 1u << 15,          /* NAT: leave the migrated fields of the reply translated */
+    MOPS_BAD_WRONG_LEVEL = 1u << 16,         /* NAT: relay a learned level without adding 1 */
+    MOPS_BAD_NATACK_HTL = 1u << 17,          /* NAT: send NAT acks with Hops to Live 64 */
+    MOPS_BAD_TRANSLATE_TCP_SEQ = 1u << 18,   /* NAT: shift TCP sequence numbers (ISN randomisation) */
+    MOPS_BAD_STALE_CRC = 1u << 19,           /* NAT: forward a rewritten migrate with its old CRC */
+    MOPS_BAD_REMAP_UNCONFIRMED = 1u << 20,   /* destination NAT: remap ports the server refused */
 };
 const char *mops_misbehaviour_name(uint32_t bit);
 /* Returns the bit for a name ("accept-wrong-seq"), or 0. */

@@ -13,7 +13,7 @@ struct mops_nat_map {
     uint16_t proto;
     mops_addr_t in_addr;
     uint16_t in_port, out_port;
-    bool mobile;                  /* made for a MOBILE_CAPABLE SYN or a migrate */
+    bool mobile; /* made for a MOBILE_CAPABLE SYN or a migrate */
     /* The NAT traversal table of this mapping: level 1 is the mapping itself,
      * deeper levels are learned from upstream NAT acks (Appendix B). */
     unsigned n_levels;
@@ -33,11 +33,11 @@ struct mops_nat {
     char name[MOPS_MODEL_NAME];
     const struct mops_settings *st;
     uint32_t bad;
-    mops_addr_t outside;          /* its outside address */
-    mops_addr_t inside_addr;      /* its address on the inside: NAT acks come from it */
-    struct mops_prefix inside;    /* the inside network */
+    mops_addr_t outside;       /* its outside address */
+    mops_addr_t inside_addr;   /* its address on the inside: NAT acks come from it */
+    struct mops_prefix inside; /* the inside network */
     uint16_t next_port;
-    unsigned n_maps, n_icpt;      /* capacities (mops_model_caps) */
+    unsigned n_maps, n_icpt; /* capacities (mops_model_caps) */
     struct mops_nat_map *maps;
     struct mops_nat_intercept *icpt;
     unsigned natacks_sent, migrates_intercepted;
@@ -45,9 +45,9 @@ struct mops_nat {
 
 /* caps may be NULL (mops_model_caps_default). Returns 0, or -1 when its
  * tables could not be claimed (nothing to free then). */
-int mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char *name,
-                  mops_addr_t outside, mops_addr_t inside_addr, const struct mops_prefix *inside,
-                  uint16_t first_port, uint32_t bad, const struct mops_model_caps *caps);
+int mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char *name, mops_addr_t outside,
+                  mops_addr_t inside_addr, const struct mops_prefix *inside, uint16_t first_port, uint32_t bad,
+                  const struct mops_model_caps *caps);
 void mops_nat_free(struct mops_nat *n);
 /* A packet arriving at the NAT (from_inside: on its inside interface).
  * Returns true when the NAT handled it (translated into out, answered, or

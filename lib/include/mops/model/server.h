@@ -13,11 +13,11 @@
 
 struct mops_listen {
     uint16_t proto, port;
-    bool unique_required;      /* the application demands its Unique ID */
+    bool unique_required; /* the application demands its Unique ID */
     uint64_t unique_id;
-    uint32_t respond;          /* octets sent back for each request received */
-    uint32_t push;             /* octets sent unasked on every open session ... */
-    uint64_t push_every_ns;    /* ... this often (0: never) */
+    uint32_t respond;       /* octets sent back for each request received */
+    uint32_t push;          /* octets sent unasked on every open session ... */
+    uint64_t push_every_ns; /* ... this often (0: never) */
 };
 
 /* A migrate the server accepted, kept 5 s: for flapping and E6. */
@@ -38,16 +38,16 @@ struct mops_server {
     uint32_t bad;
     uint64_t rng;
     mops_addr_t addr;
-    mops_addr_t anycast;       /* 0: none */
+    mops_addr_t anycast; /* 0: none */
     uint32_t rcv_wnd;
     unsigned n_listen;
     struct mops_listen listen[MOPS_SRV_LISTEN];
-    unsigned n_socks, n_hist;  /* capacities (mops_model_caps) */
+    unsigned n_socks, n_hist; /* capacities (mops_model_caps) */
     struct mops_sock *socks;
-    struct mops_sock *stale;   /* misbehaviour stale-tuple: the old tuples, one per socket */
+    struct mops_sock *stale; /* misbehaviour stale-tuple: the old tuples, one per socket */
     struct mops_srv_accepted *hist;
     unsigned accepted, refused, flaps_discarded, cached_replies;
-    uint64_t next_push;        /* UINT64_MAX: nothing to push */
+    uint64_t next_push; /* UINT64_MAX: nothing to push */
 };
 
 /* caps may be NULL (mops_model_caps_default). Returns 0, or -1 when its
@@ -56,14 +56,13 @@ int mops_server_init(struct mops_server *s, const struct mops_settings *st, cons
                      uint64_t seed, uint32_t bad, const struct mops_model_caps *caps);
 void mops_server_free(struct mops_server *s);
 int mops_server_listen(struct mops_server *s, const struct mops_listen *l);
-void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
-                       struct mops_outbox *out);
+void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out);
 /* Server-initiated data (listeners with push): what the timer sends. */
 void mops_server_tick(struct mops_server *s, uint64_t now, struct mops_outbox *out);
 uint64_t mops_server_next_timer(const struct mops_server *s);
 /* The session socket whose peer is raddr:rport on lport, or NULL. */
-struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr,
-                                   uint16_t rport, uint16_t lport);
+struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
+                                   uint16_t lport);
 
 /* model_anycast.c: the Anycast Server Acknowledgement for a MOBILE_CAPABLE
  * SYN to the anycast address. */

@@ -11,20 +11,20 @@ enum mops_sock_state {
     MOPS_SOCK_FREE,
     MOPS_SOCK_SYN_SENT,
     MOPS_SOCK_SYN_RCVD,
-    MOPS_SOCK_OPEN,      /* TCP established, or a UDP association */
-    MOPS_SOCK_DEAD,      /* the migration failed: as after a reset */
+    MOPS_SOCK_OPEN, /* TCP established, or a UDP association */
+    MOPS_SOCK_DEAD, /* the migration failed: as after a reset */
 };
 
 struct mops_sock {
     enum mops_sock_state state;
     uint16_t proto;
-    bool mobile;           /* MOBILE_CAPABLE on its handshake (or a mobile UDP socket) */
+    bool mobile; /* MOBILE_CAPABLE on its handshake (or a mobile UDP socket) */
     mops_addr_t laddr, raddr;
     uint16_t lport, rport;
     uint32_t snd_nxt, rcv_nxt, rcv_wnd;
-    uint64_t unique_id;    /* the application's, when it has one */
+    uint64_t unique_id; /* the application's, when it has one */
     bool has_unique_id;
-    mops_addr_t unicast;   /* anycast: where to reconnect (MOPS §4.2), 0 if none */
+    mops_addr_t unicast; /* anycast: where to reconnect (MOPS §4.2), 0 if none */
     uint64_t bytes_in, bytes_out;
     unsigned moves;
     unsigned recv_src_left; /* UDP server: replies that still carry the received-source option */
@@ -34,9 +34,8 @@ struct mops_sock {
  * payload_len octets of a fixed pattern; MOBILE_CAPABLE when `mobile`; a
  * received-source option (Destination Options) when rs is given. Advances
  * SND.NXT past the payload and SYN/FIN. */
-void mops_sock_send_tcp(const struct mops_settings *st, struct mops_sock *s, uint8_t flags,
-                        uint32_t payload_len, bool mobile, const struct mops_recv_src *rs,
-                        struct mops_outbox *out);
+void mops_sock_send_tcp(const struct mops_settings *st, struct mops_sock *s, uint8_t flags, uint32_t payload_len,
+                        bool mobile, const struct mops_recv_src *rs, struct mops_outbox *out);
 void mops_sock_send_udp(const struct mops_settings *st, struct mops_sock *s, uint32_t payload_len,
                         const struct mops_recv_src *rs, struct mops_outbox *out);
 /* Takes in a TCP segment for s: in-order data advances RCV.NXT; an ACK

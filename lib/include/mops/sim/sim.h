@@ -22,11 +22,15 @@ enum mops_sim_role { MOPS_SIM_MOBILE, MOPS_SIM_SERVER, MOPS_SIM_NAT, MOPS_SIM_DN
 
 /* What a drop rule on a link matches. */
 enum mops_sim_match {
-    MOPS_SIM_ANY, MOPS_SIM_MIGRATE_REQUEST, MOPS_SIM_MIGRATE_REPLY, MOPS_SIM_NAT_ACK, MOPS_SIM_TCP_DATA,
+    MOPS_SIM_ANY,
+    MOPS_SIM_MIGRATE_REQUEST,
+    MOPS_SIM_MIGRATE_REPLY,
+    MOPS_SIM_NAT_ACK,
+    MOPS_SIM_TCP_DATA,
 };
 
 struct mops_sim_iface {
-    int link;                  /* -1: detached */
+    int link; /* -1: detached */
     mops_addr_t addr;
     unsigned plen;
     uint8_t mac[6];
@@ -43,7 +47,7 @@ struct mops_sim_node {
     unsigned n_ifs, n_routes;
     struct mops_sim_iface ifs[MOPS_SIM_IFACES];
     struct mops_sim_route routes[MOPS_SIM_ROUTES];
-    int nat_inside;            /* NAT: the inside interface */
+    int nat_inside; /* NAT: the inside interface */
     union {
         struct mops_mobile *mobile;
         struct mops_server *server;
@@ -55,13 +59,13 @@ struct mops_sim_node {
 
 struct mops_sim_drop {
     enum mops_sim_match match;
-    unsigned skip, count;      /* let `skip` matching frames through, then drop `count` */
+    unsigned skip, count; /* let `skip` matching frames through, then drop `count` */
 };
 
 struct mops_sim_link {
     char name[MOPS_MODEL_NAME];
     uint64_t delay_ns;
-    uint32_t loss_ppm;         /* random loss, parts per million, drawn from the seed */
+    uint32_t loss_ppm; /* random loss, parts per million, drawn from the seed */
     unsigned n_drops;
     struct mops_sim_drop drops[MOPS_SIM_DROPS];
 };
@@ -74,9 +78,9 @@ struct mops_sim_action {
     /* connect */
     uint16_t proto, dport, sport;
     mops_addr_t dst;
-    bool has_unique_id, plain;  /* plain: without MOBILE_CAPABLE */
+    bool has_unique_id, plain; /* plain: without MOBILE_CAPABLE */
     uint64_t unique_id;
-    int sock_label;            /* connect: the label it gets; send: the socket to use */
+    int sock_label; /* connect: the label it gets; send: the socket to use */
     /* send */
     uint32_t bytes;
     /* attach */
@@ -93,12 +97,12 @@ struct mops_sim_event;
 
 struct mops_sim {
     struct mops_settings st;
-    struct mops_model_caps caps;   /* of every node's model */
+    struct mops_model_caps caps; /* of every node's model */
     uint64_t now, seq, rng;
     unsigned n_nodes, n_links;
     struct mops_sim_node nodes[MOPS_SIM_NODES];
     struct mops_sim_link links[MOPS_SIM_LINKS];
-    int sock_of_label[64];     /* connect labels -> mobile socket index */
+    int sock_of_label[64]; /* connect labels -> mobile socket index */
     struct mops_sim_event *heap;
     unsigned n_heap, cap_heap;
     struct mops_dump *capture;

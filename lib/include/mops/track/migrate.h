@@ -20,11 +20,11 @@ enum mops_track_kind {
 
 struct mops_track_result {
     enum mops_track_kind kind;
-    uint64_t first_frame;  /* retransmission: the first sending; reply: the request */
-    uint64_t last_frame;   /* reply: the sending it answers (the latest retransmission) */
-    uint64_t delta_ns;     /* since last_frame (reply) or the previous sending (retransmission) */
-    unsigned sendings;     /* how many times the request has been sent, this one included */
-    unsigned replies;      /* reply: how many replies to it so far, this one included */
+    uint64_t first_frame; /* retransmission: the first sending; reply: the request */
+    uint64_t last_frame;  /* reply: the sending it answers (the latest retransmission) */
+    uint64_t delta_ns;    /* since last_frame (reply) or the previous sending (retransmission) */
+    unsigned sendings;    /* how many times the request has been sent, this one included */
+    unsigned replies;     /* reply: how many replies to it so far, this one included */
     /* reply: empty when it fits its request (profile §7: a success echoes it
      * intact, a failed reply lists ports of it), else what differs. */
     char mismatch[MOPS_PROBLEM_TEXT];
@@ -41,8 +41,8 @@ void mops_migrate_tracker_free(struct mops_migrate_tracker *t);
 /* Feeds one decoded packet seen on capture interface ifid; fills out (kind
  * NONE for anything not a Migrate). Transactions are per interface: the same
  * request seen on the next link of its path is not a retransmission. */
-void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
-                        uint64_t frame, uint64_t ts_ns, struct mops_track_result *out);
+void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet *pkt, uint32_t ifid, uint64_t frame,
+                        uint64_t ts_ns, struct mops_track_result *out);
 
 /* The problem a tracking result names (MIG-REPLY-MISMATCH, MIG-REPLY-ORPHAN)
  * with its text, or MOPS_P_COUNT: these rules span packets, so the decoder

@@ -39,9 +39,9 @@ enum mops_rule_id {
 };
 
 struct mops_rule_info {
-    const char *id;              /* "MIG-SEQ-ACCEPTED" */
+    const char *id; /* "MIG-SEQ-ACCEPTED" */
     enum mops_severity severity;
-    const char *spec;            /* "MOPS §4.1" */
+    const char *spec; /* "MOPS §4.1" */
     const char *summary;
 };
 
@@ -51,26 +51,32 @@ int mops_rule_parse(const char *id);
 
 struct mops_violation {
     int rule;
-    uint64_t frame;              /* 1-based, as Wireshark numbers frames */
+    uint64_t frame; /* 1-based, as Wireshark numbers frames */
     uint64_t ts_ns;
     char message[240];
-    char expected[160];          /* protocol rules: what a correct node does */
-    char actual[160];            /* and what the capture shows */
-    char flow[120];              /* the session or transaction: "tcp 525.8.78.3.9:1027 <-> 8.8.8.8.8:80" */
+    char expected[160]; /* protocol rules: what a correct node does */
+    char actual[160];   /* and what the capture shows */
+    char flow[120];     /* the session or transaction: "tcp 525.8.78.3.9:1027 <-> 8.8.8.8.8:80" */
 };
 
 /* What --topology says where inference from the traffic is not enough. */
 #define MOPS_TOPO_MAX 64
 struct mops_topology_server {
     mops_addr_t addr;
-    bool exact;                  /* sequence check: exactly RCV.NXT, not the window */
+    bool exact; /* sequence check: exactly RCV.NXT, not the window */
     unsigned n_ids;
-    struct { uint16_t proto, port; uint64_t id; } ids[MOPS_TOPO_MAX];  /* ports that demand a Unique ID */
+    struct {
+        uint16_t proto, port;
+        uint64_t id;
+    } ids[MOPS_TOPO_MAX]; /* ports that demand a Unique ID */
 };
 struct mops_topology {
     unsigned n_servers, n_links;
     struct mops_topology_server servers[MOPS_TOPO_MAX];
-    struct { mops_addr_t addr; uint32_t ifid; } links[MOPS_TOPO_MAX];  /* a node's link, by capture interface */
+    struct {
+        mops_addr_t addr;
+        uint32_t ifid;
+    } links[MOPS_TOPO_MAX]; /* a node's link, by capture interface */
 };
 /* Reads a topology file (docs/validator-rules.md); on failure, err says
  * where and why. */
@@ -78,10 +84,10 @@ int mops_topology_load(const char *path, struct mops_topology *t, char *err, siz
 int mops_topology_load_text(const char *text, size_t len, struct mops_topology *t, char *err, size_t errlen);
 
 struct mops_validate_opts {
-    const struct mops_topology *topology;  /* may be NULL */
-    bool enabled[MOPS_R_COUNT];  /* rules to report (all by default) */
-    unsigned max_per_flow;       /* findings kept per rule and flow; 0 = all */
-    unsigned capacity;           /* entries per state table; 0: the defaults (65,536 sessions...) */
+    const struct mops_topology *topology; /* may be NULL */
+    bool enabled[MOPS_R_COUNT];           /* rules to report (all by default) */
+    unsigned max_per_flow;                /* findings kept per rule and flow; 0 = all */
+    unsigned capacity;                    /* entries per state table; 0: the defaults (65,536 sessions...) */
 };
 void mops_validate_opts_default(struct mops_validate_opts *o);
 
@@ -111,10 +117,10 @@ unsigned long mops_validator_errors(const struct mops_validator *v);
 /* The report's summary as numbers, without building the report. */
 struct mops_validator_summary {
     uint64_t packets;
-    unsigned long by_sev[3];        /* by enum mops_severity */
+    unsigned long by_sev[3]; /* by enum mops_severity */
     unsigned long suppressed;
     unsigned long requested, succeeded, failed, unanswered;
-    const unsigned long *count;     /* per rule, MOPS_R_COUNT of them */
+    const unsigned long *count; /* per rule, MOPS_R_COUNT of them */
 };
 void mops_validator_summarize(const struct mops_validator *v, struct mops_validator_summary *s);
 /* The report (docs/validator-report.schema.json); the caller owns it. */
@@ -137,7 +143,7 @@ struct mops_nat_level {
     uint8_t level;
     mops_addr_t orig, trans;
     uint16_t orig_port, trans_port;
-    uint64_t frame, ts_ns;     /* the NAT ack that taught it */
+    uint64_t frame, ts_ns; /* the NAT ack that taught it */
 };
 struct mops_nat_chain {
     mops_addr_t mobile;
