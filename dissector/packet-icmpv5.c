@@ -289,9 +289,16 @@ static void base_message(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo)
     copy_address_shallow(&dst, &pinfo->dst);
     pinfo->flags.in_error_pkt = TRUE;
     tvbuff_t *inner = tvb_new_subset_remaining(tvb, off);
-    TRY { call_dissector(ipff_handle, inner, pinfo, it); }
-    CATCH_BOUNDS_ERRORS { /* The excerpt is cut by design: what it holds was shown. */ }
+    /* Wireshark's exception macros, which clang-format cannot lay out. */
+    // clang-format off
+    TRY {
+        call_dissector(ipff_handle, inner, pinfo, it);
+    }
+    CATCH_BOUNDS_ERRORS {
+        /* The excerpt is cut by design: what it holds was shown. */
+    }
     ENDTRY;
+    // clang-format on
     pinfo->flags.in_error_pkt = save;
     copy_address_shallow(&pinfo->src, &src);
     copy_address_shallow(&pinfo->dst, &dst);
