@@ -54,6 +54,8 @@ extern int ipff_tap;
 void mops_register_conversations(void);
 
 int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+/* The capture file's session tracker (packet-ipff.c), or NULL. */
+struct mops_session_tracker *mops_plugin_sessions(void);
 void mops_register_ipff(void);
 void mops_handoff_ipff(void);
 void mops_register_icmpv5(void);

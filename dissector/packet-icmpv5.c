@@ -12,6 +12,7 @@
 #include "mops/decode/decode.h"
 
 #include "mops/track/migrate.h"
+#include "mops/track/session.h"
 #include "mops/core/proto.h"
 #include "mops/core/timers.h"
 
@@ -100,9 +101,6 @@ static char *chain_text(const struct mops_packet *pkt)
     return (char *)wmem_strbuf_get_str(sb);
 }
 
-void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py, guint16 proto,
-                       guint32 frame);
-
 static struct frame_note *first_pass(packet_info *pinfo, const struct mops_packet *pkt)
 {
     struct frame_note *n = (struct frame_note *)p_get_proto_data(wmem_file_scope(), pinfo, proto_mops, 0);
@@ -118,16 +116,10 @@ static struct frame_note *first_pass(packet_info *pinfo, const struct mops_packe
          * reply is to the retransmission. */
         if (n->track.kind == MOPS_TRACK_REPLY && !wmem_map_contains(response_in, GUINT_TO_POINTER(n->track.last_frame)))
             wmem_map_insert(response_in, GUINT_TO_POINTER(n->track.last_frame), GUINT_TO_POINTER(pinfo->num));
-        /* The sessions the reply confirms move to their new tuple. */
-        if (n->track.kind == MOPS_TRACK_REPLY || n->track.kind == MOPS_TRACK_ORPHAN_REPLY) {
-            const struct mops_migrate *g = &m->u.migrate;
-            for (unsigned i = 0; i < g->n_decoded; i++) {
-                const struct mops_migrate_port *p = &pkt->pool.migrate[i];
-                if (m->code == MOPS_MIGRATE_CODE_SUCCESS)
-                    mops_session_move(g->prev_addr, p->prev_sport, g->mig_addr, p->mig_sport, pkt->ip.src,
-                                      p->prev_dport, g->proto, pinfo->num);
-            }
-        }
+        /* The sessions the reply confirms move to their new tuple (on every
+         * link's copy: each copy names the tuple as it is on its link). */
+        if ((n->track.kind == MOPS_TRACK_REPLY || n->track.kind == MOPS_TRACK_ORPHAN_REPLY) && mops_plugin_sessions())
+            mops_sessions_reply(mops_plugin_sessions(), pkt, pinfo->num);
     } else if (m->kind == MOPS_ICMP_KIND_NAT_ACK) {
         n->chain = chain_text(pkt);
     }

@@ -16,6 +16,8 @@
 #include "mops/core/checksum.h"
 #include "mops/decode/decode.h"
 #include "mops/core/proto.h"
+#include "mops/core/timers.h"
+#include "mops/track/session.h"
 
 int proto_ipff = -1;
 struct mops_settings mops_prefs;
@@ -27,142 +29,53 @@ static guint pref_ethertype = MOPS_DEFAULT_ETHERTYPE, pref_udp_port = MOPS_DEFAU
 static guint pref_recv_src_option = MOPS_DEFAULT_RECV_SRC_OPTION;
 static guint current_ethertype, current_udp_port;
 
-/* Mobile sessions: an index per tuple, carried over to the tuple a
- * migration moves it to (see packet-icmpv5.c). */
-static wmem_map_t *sessions; /* tuple key -> session */
-static guint32 n_sessions;
+/* Sessions across moves and NATs are lib's (mops/track/session.h): one
+ * tracker per capture file, fed on the first pass. */
+static struct mops_session_tracker *sessions;
 
-struct session_key {
-    mops_addr_t a, b;
-    guint16 pa, pb, proto;
-};
-
-static guint key_hash(gconstpointer k)
-{
-    const struct session_key *s = (const struct session_key *)k;
-    return (guint)(s->a * 31 + s->b * 17 + s->pa * 7 + s->pb * 3 + s->proto);
-}
-
-static gboolean key_equal(gconstpointer x, gconstpointer y)
-{
-    const struct session_key *a = (const struct session_key *)x, *b = (const struct session_key *)y;
-    return a->a == b->a && a->b == b->b && a->pa == b->pa && a->pb == b->pb && a->proto == b->proto;
-}
-
-/* Either direction names the same session. */
-static struct session_key key_of(mops_addr_t x, guint16 px, mops_addr_t y, guint16 py, guint16 proto)
-{
-    struct session_key k;
-    memset(&k, 0, sizeof k);
-    if (x < y || (x == y && px < py)) {
-        k.a = x, k.pa = px, k.b = y, k.pb = py;
-    } else {
-        k.a = y, k.pa = py, k.b = x, k.pb = px;
-    }
-    k.proto = proto;
-    return k;
-}
-
-struct mops_session {
-    guint32 index;
-    guint32 moved_by; /* frame of the reply that moved it here, 0 if none */
-};
-
-struct mops_session *mops_session_lookup(mops_addr_t x, guint16 px, mops_addr_t y, guint16 py, guint16 proto,
-                                         gboolean create);
-struct mops_session *mops_session_lookup(mops_addr_t x, guint16 px, mops_addr_t y, guint16 py, guint16 proto,
-                                         gboolean create)
-{
-    struct session_key k = key_of(x, px, y, py, proto);
-    struct mops_session *s = (struct mops_session *)wmem_map_lookup(sessions, &k);
-    if (!s && create) {
-        struct session_key *kk = wmem_new(wmem_file_scope(), struct session_key);
-        *kk = k;
-        s = wmem_new0(wmem_file_scope(), struct mops_session);
-        s->index = ++n_sessions;
-        wmem_map_insert(sessions, kk, s);
-    }
-    return s;
-}
-
-/* A migration moved (x, px) <-> (y, py) to (nx, npx) <-> (y, py). */
-void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py, guint16 proto,
-                       guint32 frame);
-void mops_session_move(mops_addr_t x, guint16 px, mops_addr_t nx, guint16 npx, mops_addr_t y, guint16 py, guint16 proto,
-                       guint32 frame)
-{
-    struct mops_session *old = mops_session_lookup(x, px, y, py, proto, FALSE);
-    if (!old)
-        return;
-    struct session_key k = key_of(nx, npx, y, py, proto);
-    struct session_key *kk = wmem_new(wmem_file_scope(), struct session_key);
-    *kk = k;
-    struct mops_session *s = wmem_new0(wmem_file_scope(), struct mops_session);
-    s->index = old->index;
-    s->moved_by = frame;
-    wmem_map_insert(sessions, kk, s);
-}
-
-/* MOPS §6: NATs never change TCP sequence numbers, so the client's ISN names
- * one TCP session on every link of a NAT chain, whatever its tuple there. */
-static wmem_map_t *by_isn; /* (server, server port, client ISN) key -> session */
+struct mops_session_tracker *mops_plugin_sessions(void) { return sessions; }
 
 static void init_sessions(void)
 {
-    sessions = wmem_map_new(wmem_file_scope(), key_hash, key_equal);
-    by_isn = wmem_map_new(wmem_file_scope(), key_hash, key_equal);
-    n_sessions = 0;
+    mops_sessions_free(sessions);
+    sessions = mops_sessions_new(0, MOPS_SESSIONS_EVERY_FLOW);
 }
 
-/* The session of a SYN or SYN-ACK: found by the client's ISN. */
-static void session_by_isn(mops_addr_t src, guint16 sport, mops_addr_t dst, guint16 dport, guint8 flags, guint32 seq,
-                           guint32 ack)
+static void cleanup_sessions(void)
 {
-    gboolean syn = (flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN;
-    gboolean synack = (flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == (MOPS_TCP_SYN | MOPS_TCP_ACK);
-    if (!syn && !synack)
-        return;
-    struct session_key isn;
-    memset(&isn, 0, sizeof isn);
-    isn.a = syn ? dst : src;
-    isn.pa = syn ? dport : sport;
-    isn.b = syn ? seq : ack - 1;
-    isn.proto = MOPS_PROTO_TCP;
-    struct mops_session *s = (struct mops_session *)wmem_map_lookup(by_isn, &isn);
-    if (!s) {
-        s = mops_session_lookup(src, sport, dst, dport, MOPS_PROTO_TCP, TRUE);
-        struct session_key *k = wmem_new(wmem_file_scope(), struct session_key);
-        *k = isn;
-        wmem_map_insert(by_isn, k, s);
-        return;
-    }
-    if (!mops_session_lookup(src, sport, dst, dport, MOPS_PROTO_TCP, FALSE)) {
-        struct session_key *k = wmem_new(wmem_file_scope(), struct session_key);
-        *k = key_of(src, sport, dst, dport, MOPS_PROTO_TCP);
-        wmem_map_insert(sessions, k, s);
-    }
+    mops_sessions_free(sessions);
+    sessions = NULL;
 }
+
+/* What the tracker said of this frame, kept for later passes. */
+struct session_note {
+    guint32 index;    /* 0: no session */
+    guint32 moved_by; /* the reply that moved the session to this tuple, 0 if none */
+};
 
 /* The packet's session, for the packets of a TCP or UDPv5 flow. */
-static void session_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, mops_addr_t src, guint16 sport,
-                          mops_addr_t dst, guint16 dport, guint16 proto)
+static void session_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct mops_packet *pkt)
 {
-    struct mops_session *s;
-    guint32 *stored = (guint32 *)p_get_proto_data(wmem_file_scope(), pinfo, proto_mops, 1);
-    if (!stored) {
-        s = mops_session_lookup(src, sport, dst, dport, proto, TRUE);
-        stored = wmem_new(wmem_file_scope(), guint32);
-        stored[0] = s->index;
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_mops, 1, stored);
-        guint32 *moved = wmem_new(wmem_file_scope(), guint32);
-        *moved = s->moved_by;
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_mops, 2, moved);
+    struct session_note *n = (struct session_note *)p_get_proto_data(wmem_file_scope(), pinfo, proto_mops, 1);
+    if (!n) {
+        n = wmem_new0(wmem_file_scope(), struct session_note);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_mops, 1, n);
+        struct mops_session_seen seen;
+        if (sessions) {
+            guint64 ts = (guint64)pinfo->abs_ts.secs * MOPS_NS_PER_SEC + (guint64)pinfo->abs_ts.nsecs;
+            mops_sessions_packet(sessions, pkt, pinfo->num, ts, &seen);
+            if (seen.session) {
+                n->index = seen.session->index;
+                n->moved_by = (guint32)seen.moved_by;
+            }
+        }
     }
-    proto_item *it = proto_tree_add_uint(tree, mops_hf[MOPS_F_MOPS_SESSION], tvb, 0, 0, stored[0]);
+    if (!n->index)
+        return;
+    proto_item *it = proto_tree_add_uint(tree, mops_hf[MOPS_F_MOPS_SESSION], tvb, 0, 0, n->index);
     proto_item_set_generated(it);
-    guint32 *moved = (guint32 *)p_get_proto_data(wmem_file_scope(), pinfo, proto_mops, 2);
-    if (moved && *moved) {
-        it = proto_tree_add_uint(tree, mops_hf[MOPS_F_MOPS_MOVED_BY], tvb, 0, 0, *moved);
+    if (n->moved_by) {
+        it = proto_tree_add_uint(tree, mops_hf[MOPS_F_MOPS_MOVED_BY], tvb, 0, 0, n->moved_by);
         proto_item_set_generated(it);
     }
 }
@@ -360,9 +273,7 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     }
     if (upper == MOPS_PROTO_TCP && (pkt.layers & MOPS_L_TCP)) {
         tcp_checksum(t, tvb, &pkt);
-        if (!pinfo->fd->visited)
-            session_by_isn(src, pkt.tcp.sport, dst, pkt.tcp.dport, pkt.tcp.flags, pkt.tcp.seq, pkt.tcp.ack);
-        session_items(t, tvb, pinfo, src, pkt.tcp.sport, dst, pkt.tcp.dport, MOPS_PROTO_TCP);
+        session_items(t, tvb, pinfo, &pkt);
         if (pkt.tcp.mobile_capable)
             col_append_str(pinfo->cinfo, COL_INFO, " (mobile)");
         if (pkt.tcp.csum_check.state == MOPS_CHECK_BAD)
@@ -371,7 +282,7 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         return (int)caplen;
     }
     if (upper == MOPS_PROTO_UDPV5 && (pkt.layers & MOPS_L_UDP) && !excerpt)
-        session_items(t, tvb, pinfo, src, pkt.udp.sport, dst, pkt.udp.dport, MOPS_PROTO_UDPV5);
+        session_items(t, tvb, pinfo, &pkt);
     if (!dissector_try_uint_new(ipff_proto_table, upper, next, pinfo, tree, TRUE, &info)) {
         if (upper != MOPS_PROTO_NONE && !excerpt)
             mops_add_problems(pinfo, ti, &pkt, pkt.l4_off, G_MAXUINT32);
@@ -423,6 +334,7 @@ void mops_register_ipff(void)
     prefs_register_bool_preference(m, "verify_checksums", "Verify checksums",
                                    "Verify the ICMPv5 CRC-32 and the TCP and UDPv5 checksums", &mops_verify_checksums);
     register_init_routine(init_sessions);
+    register_cleanup_routine(cleanup_sessions);
 }
 
 void mops_handoff_ipff(void)

@@ -22,12 +22,14 @@ int mt_state_init(struct mt_state *s, const char *source)
     pthread_mutex_init(&s->lock, NULL);
     snprintf(s->source, sizeof s->source, "%s", source);
     s->validator = mops_validator_new(NULL, on_violation, s);
-    return s->validator ? 0 : -1;
+    s->sessions = mops_sessions_new(MT_SESSIONS, MOPS_SESSIONS_MOBILE_SYN);
+    return s->validator && s->sessions ? 0 : -1;
 }
 
 void mt_state_free(struct mt_state *s)
 {
     mops_validator_free(s->validator);
+    mops_sessions_free(s->sessions);
     pthread_mutex_destroy(&s->lock);
 }
 
@@ -144,65 +146,12 @@ static void migrate(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t 
         s->outcome[m->state]++;
         m->reply_frame = frame;
         m->latency_ns = ts - m->last_ts_ns;
-        if (m->state == MT_SUCCEEDED)
-            for (unsigned i = 0; i < MT_SESSIONS; i++) {
-                struct mt_session *x = &s->ses[i];
-                for (unsigned j = 0; x->used && j < m->n_kept; j++)
-                    if (x->server == m->server && x->sport == m->ports[j].prev_dport &&
-                        x->c_nxt == (uint32_t)m->ports[j].seq) {
-                        x->moves++;
-                        x->bytes_at_move = x->bytes;
-                        mt_index_remove(&s->ses_index, i);
-                        x->client = m->mobile;
-                        x->cport = m->ports[j].mig_sport;
-                        mt_index_add(&s->ses_index, s->ses, i);
-                    }
-            }
+        if (m->state == MT_SUCCEEDED) {
+            /* The move the mobile node makes: to the tuple it asked for. */
+            struct mops_migrate g = {.proto = m->proto, .prev_addr = m->prev, .mig_addr = m->mobile};
+            mops_sessions_migrated(s->sessions, &g, m->ports, m->n_kept, m->server, frame, true);
+        }
     }
-}
-
-static struct mt_session *session_of(struct mt_state *s, const struct mops_packet *pkt, bool *from_client)
-{
-    int i = mt_index_find(&s->ses_index, s->ses, pkt->ip.src, pkt->tcp.sport, pkt->ip.dst, pkt->tcp.dport);
-    *from_client = i >= 0;
-    if (i < 0)
-        i = mt_index_find(&s->ses_index, s->ses, pkt->ip.dst, pkt->tcp.dport, pkt->ip.src, pkt->tcp.sport);
-    return i >= 0 ? &s->ses[i] : NULL;
-}
-
-static void tcp(struct mt_state *s, uint64_t frame, uint64_t ts, const struct mops_packet *pkt)
-{
-    const struct mops_tcp *t = &pkt->tcp;
-    bool syn = t->flags & MOPS_TCP_SYN, from_client = false;
-    struct mt_session *x = session_of(s, pkt, &from_client);
-    if (!x && syn && !(t->flags & MOPS_TCP_ACK) && t->mobile_capable) {
-        /* A NAT's copy of a SYN already seen: the same session (same server
-         * port and ISN), known by its tuple on the mobile node's side. */
-        for (unsigned i = 0; i < MT_SESSIONS; i++)
-            if (s->ses[i].used && s->ses[i].server == pkt->ip.dst && s->ses[i].sport == t->dport &&
-                s->ses[i].isn == t->seq)
-                return;
-        unsigned row = s->ses_next++ % MT_SESSIONS;
-        mt_index_remove(&s->ses_index, row);
-        x = &s->ses[row];
-        *x = (struct mt_session){.used = true,
-                                 .first_ts_ns = ts,
-                                 .syn_frame = frame,
-                                 .client = pkt->ip.src,
-                                 .server = pkt->ip.dst,
-                                 .cport = t->sport,
-                                 .sport = t->dport,
-                                 .isn = t->seq,
-                                 .c_nxt = t->seq + 1};
-        mt_index_add(&s->ses_index, s->ses, row);
-        from_client = true;
-    }
-    if (!x)
-        return;
-    x->last_ts_ns = ts;
-    x->bytes += t->payload_len;
-    if (from_client && (int32_t)(t->seq + t->payload_len - x->c_nxt) > 0)
-        x->c_nxt = t->seq + t->payload_len;
 }
 
 void mt_state_frame(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t ts_ns, uint32_t wirelen,
@@ -223,8 +172,10 @@ void mt_state_frame(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t 
     const struct mops_validator_seen *seen = mops_validator_last(s->validator);
     if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE)
         migrate(s, frame, ifid, ts_ns, pkt, &seen->track, seen->first);
-    if (seen->first && (pkt->layers & MOPS_L_TCP))
-        tcp(s, frame, ts_ns, pkt);
+    if (seen->first && (pkt->layers & MOPS_L_TCP)) {
+        struct mops_session_seen ss;
+        mops_sessions_packet(s->sessions, pkt, frame, ts_ns, &ss);
+    }
 }
 
 void mt_state_tick(struct mt_state *s, uint64_t now_ns)

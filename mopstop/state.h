@@ -14,9 +14,10 @@
 #include "mops/core/packet.h"
 #include "mops/validate/validate.h"
 #include "mops/core/timers.h"
-#include "session_index.h"
+#include "mops/track/session.h"
 
 #define MT_MIGRATIONS 1024
+#define MT_SESSIONS 1024 /* lib's session tracker, oldest retired first */
 #define MT_VIOLATIONS 512
 #define MT_RATE_SLOTS 40
 #define MT_KEPT_PORTS 16
@@ -34,16 +35,6 @@ struct mt_migration {
     struct mops_migrate_port ports[MT_KEPT_PORTS];
     enum mt_mig_state state;
     unsigned retx;
-};
-
-struct mt_session {
-    bool used;
-    uint64_t first_ts_ns, last_ts_ns, syn_frame;
-    mops_addr_t client, server; /* client: its current address:port */
-    uint16_t cport, sport;
-    uint32_t isn, c_nxt; /* the client's ISN and next sequence number */
-    unsigned moves;
-    uint64_t bytes, bytes_at_move; /* both directions */
 };
 
 struct mt_violation {
@@ -65,9 +56,7 @@ struct mt_state {
     struct mt_rate_slot rate[MT_RATE_SLOTS];
     struct mt_migration mig[MT_MIGRATIONS];
     unsigned mig_next;
-    struct mt_session ses[MT_SESSIONS];
-    unsigned ses_next;
-    struct mt_session_index ses_index; /* rows by tuple */
+    struct mops_session_tracker *sessions; /* those a MOBILE_CAPABLE SYN started, across moves */
     struct mt_violation vio[MT_VIOLATIONS];
     unsigned vio_next;
     bool ended; /* the source is exhausted */

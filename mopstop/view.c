@@ -152,9 +152,11 @@ void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, 
                 items[n++] = (struct sortable){chains[i].n ? chains[i].levels[0].ts_ns : 0, 0, 0, i};
             break;
         case MT_PANE_SESSIONS:
-            for (unsigned i = 0; i < MT_SESSIONS && n < MT_MAX_ROWS; i++)
-                if (s->ses[i].used)
-                    items[n++] = (struct sortable){s->ses[i].first_ts_ns, -(int)s->ses[i].moves, s->ses[i].bytes, i};
+            for (unsigned i = 0; i < mops_sessions_slots(s->sessions) && n < MT_MAX_ROWS; i++) {
+                const struct mops_session *x = mops_sessions_at(s->sessions, i);
+                if (x)
+                    items[n++] = (struct sortable){x->first_ts_ns, -(int)x->moves, x->bytes, i};
+            }
             break;
         case MT_PANE_VIOLATIONS:
             for (unsigned i = 0; i < MT_VIOLATIONS && n < MT_MAX_ROWS; i++)
@@ -178,12 +180,12 @@ void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, 
                 snprintf(key, sizeof key, "c%" PRIu64 ":%u", chains[i].mobile, chains[i].port);
                 break;
             case MT_PANE_SESSIONS: {
-                const struct mt_session *x = &s->ses[i];
+                const struct mops_session *x = mops_sessions_at(s->sessions, i);
                 char a[48], b[48];
                 snprintf(line, MT_LINE, "%-22s %-22s %-6u %-10" PRIu64 " %-11" PRIu64 " %.1fs",
                          tuple(a, sizeof a, x->client, x->cport), tuple(b, sizeof b, x->server, x->sport), x->moves,
                          x->bytes, x->bytes - x->bytes_at_move, (double)(s->now_ns - x->first_ts_ns) / 1e9);
-                snprintf(key, sizeof key, "s%" PRIu64, x->syn_frame);
+                snprintf(key, sizeof key, "s%" PRIu64, x->first_frame);
                 break;
             }
             default: {
@@ -317,9 +319,9 @@ void mt_view_json(const struct mt_state *s, FILE *f)
         json_object_set_new(e, "chain", hops);
         json_array_append_new(jchains, e);
     }
-    for (unsigned i = 0; i < MT_SESSIONS; i++) {
-        const struct mt_session *x = &s->ses[i];
-        if (!x->used)
+    for (unsigned i = 0; i < mops_sessions_slots(s->sessions); i++) {
+        const struct mops_session *x = mops_sessions_at(s->sessions, i);
+        if (!x)
             continue;
         json_t *e = json_object();
         json_object_set_new(e, "client", json_string(tuple(buf, sizeof buf, x->client, x->cport)));
