@@ -2,9 +2,11 @@
  * window check at its edges, atomic rollback, the cached reply (E6) and the
  * flapping discard, the 999 limit, Unique IDs; the NAT's interception and
  * restoration; level learning across three NATs; the mobile node's
- * retransmissions and dead sockets. */
+ * retransmissions and dead sockets; capacities set at init; and every
+ * role told of state a capture shows (adopt), with "unknown" honoured. */
 #include "mops/decode/decode.h"
 #include "mops/model/dnat.h"
+#include "mops/model/mobile.h"
 #include "mops/model/nat.h"
 #include "mops/model/server.h"
 #include "mops/sim/scenario.h"
@@ -483,9 +485,143 @@ static void test_capacities(void)
     mops_server_free(&s);
 }
 
+/* Models told what a capture shows of sessions they did not see start. */
+static void test_adopt_server(void)
+{
+    static struct mops_server s;
+    CHECK_EQ(mops_server_init(&s, st, "server", SRV, 1, 0, NULL), 0);
+    struct mops_listen l = {.proto = 6, .port = 80};
+    mops_server_listen(&s, &l);
+    /* RCV.NXT and the window known: judged as its own session would be. */
+    struct mops_sock_seen k = {.proto = 6,
+                               .laddr = SRV,
+                               .lport = 80,
+                               .raddr = MN,
+                               .rport = 1027,
+                               .mobile = true,
+                               .rcv_known = true,
+                               .rcv_nxt = 5000,
+                               .rcv_wnd = 100};
+    CHECK(mops_server_adopt(&s, &k) != NULL);
+    uint16_t sp = 1027;
+    uint64_t seq = 5200;
+    migrate(0, NEW, 1, &sp, &seq, MN, NEW);
+    mops_server_input(&s, S(1), &pkt, &out);
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_FAILED); /* outside [5000, 5100) */
+    CHECK(s.last.decided);
+    CHECK_EQ(s.last.port[0], MOPS_VERDICT_REFUSE);
+    mops_outbox_clear(&out);
+    seq = 5050;
+    migrate(0, NEW, 1, &sp, &seq, MN, NEW);
+    mops_server_input(&s, S(2), &pkt, &out);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_SUCCESS);
+    CHECK_EQ(s.last.port[0], MOPS_VERDICT_ACCEPT);
+    CHECK(mops_server_find(&s, 6, NEW, 2027, 80) != NULL);
+    mops_outbox_clear(&out);
+
+    /* RCV.NXT unknown: the Migrate is left undecided, nothing sent... */
+    k.rport = 1028;
+    k.rcv_known = false;
+    k.rcv_wnd = 100;
+    CHECK(mops_server_adopt(&s, &k) != NULL);
+    sp = 1028;
+    seq = 7010;
+    migrate(0, NEW, 1, &sp, &seq, MN, NEW);
+    mops_server_input(&s, S(3), &pkt, &out);
+    CHECK_EQ(out.n, 0);
+    CHECK(!s.last.decided);
+    CHECK_EQ(s.last.port[0], MOPS_VERDICT_UNKNOWN);
+    CHECK_EQ(s.undecided, 1);
+    CHECK(mops_server_find(&s, 6, MN, 1028, 80) != NULL); /* not moved */
+    /* ... until the client's data teaches it. */
+    mops_build_init(&b, st);
+    struct mops_ipff_hdr h = {.src = MN, .dst = SRV, .htl = 64};
+    mops_build_ipff(&b, &h);
+    struct mops_tcp t = {.sport = 1028, .dport = 80, .seq = 7000, .ack = 1, .flags = MOPS_TCP_ACK, .window = 1000};
+    static const uint8_t ten[10];
+    mops_build_tcp(&b, &t, ten, sizeof ten);
+    decode_built();
+    mops_server_input(&s, S(4), &pkt, &out);
+    mops_outbox_clear(&out);
+    CHECK_EQ(mops_server_find(&s, 6, MN, 1028, 80)->rcv_nxt, 7010);
+    migrate(0, NEW, 1, &sp, &seq, MN, NEW);
+    mops_server_input(&s, S(5), &pkt, &out);
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_SUCCESS);
+    mops_outbox_clear(&out);
+    mops_server_free(&s);
+}
+
+static void test_adopt_nat_and_mobile(void)
+{
+    /* A NAT told of a mapping: a migrate from that inside tuple goes out
+     * under the adopted port, not a new one. */
+    static struct mops_nat n;
+    struct mops_prefix inside = {A(192, 168, 1, 1, 0), 40};
+    mops_addr_t in = A(192, 168, 1, 1, 1), outside = A(172, 16, 0, 0, 1);
+    CHECK_EQ(mops_nat_init(&n, st, "nat", outside, A(192, 168, 1, 1, 99), &inside, 2038, 0, NULL), 0);
+    CHECK(mops_nat_adopt(&n, 6, in, 1027, 4444, true) != NULL);
+    CHECK_EQ(mops_nat_lookup(&n, 6, in, 1027)->out_port, 4444);
+    uint16_t sp = 6050;
+    uint64_t seq = 1;
+    migrate(0, in, 1, &sp, &seq, A(525, 8, 78, 2, 2), in);
+    pkt.pool.migrate[0].mig_sport = 1027;
+    mops_build_init(&b, st);
+    mops_build_packet(&b, &pkt);
+    decode_built();
+    CHECK(mops_nat_input(&n, 0, true, &pkt, &out));
+    CHECK_EQ(out.n, 2);
+    decode_out(1);
+    CHECK_EQ(pkt.ip.src, outside);
+    CHECK_EQ(pkt.pool.migrate[0].mig_sport, 4444);
+    mops_outbox_clear(&out);
+    mops_nat_free(&n);
+
+    /* A mobile node told of two sessions and its NAT chain: on the move it
+     * migrates the one whose SND.NXT it knows, naming the outermost
+     * translation it was told (MOPS §4.1), and not the other. */
+    static struct mops_mobile m;
+    mops_addr_t mn = A(10, 2, 0, 0, 1);
+    CHECK_EQ(mops_mobile_init(&m, st, "mobile", 1, 0, NULL), 0);
+    mops_mobile_attach(&m, 0, mn, &out);
+    struct mops_sock_seen k = {.proto = 6,
+                               .laddr = mn,
+                               .lport = 1027,
+                               .raddr = SRV,
+                               .rport = 80,
+                               .mobile = true,
+                               .snd_known = true,
+                               .snd_nxt = 5000};
+    CHECK(mops_mobile_adopt(&m, &k) != NULL);
+    k.lport = 1028;
+    k.snd_known = false;
+    CHECK(mops_mobile_adopt(&m, &k) != NULL);
+    struct mops_natt_entry rows[2] = {{6, 1, mn, A(10, 0, 0, 0, 1), 1027, 5050},
+                                      {6, 2, A(10, 0, 0, 0, 1), A(525, 8, 78, 2, 2), 5050, 6050}};
+    CHECK_EQ(mops_mobile_adopt_natt(&m, &rows[0]), 0);
+    CHECK_EQ(mops_mobile_adopt_natt(&m, &rows[1]), 0);
+    mops_outbox_clear(&out);
+    mops_mobile_attach(&m, S(1), A(192, 168, 1, 1, 1), &out);
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.kind, MOPS_ICMP_KIND_MIGRATE);
+    CHECK_EQ(pkt.icmp.u.migrate.prev_addr, A(525, 8, 78, 2, 2));
+    CHECK_EQ(pkt.icmp.u.migrate.n_ports, 1);
+    CHECK_EQ(pkt.pool.migrate[0].prev_sport, 6050);
+    CHECK_EQ(pkt.pool.migrate[0].seq, 5000);
+    mops_outbox_clear(&out);
+    mops_mobile_free(&m);
+}
+
 int main(void)
 {
     test_capacities();
+    test_adopt_server();
+    test_adopt_nat_and_mobile();
     test_window_edges();
     test_atomic_and_partial();
     test_cached_reply_and_flapping();

@@ -47,6 +47,20 @@ const struct mops_dnat_session *mops_dnat_session(const struct mops_dnat *d, uin
     return NULL;
 }
 
+const struct mops_dnat_session *mops_dnat_adopt(struct mops_dnat *d, uint16_t proto, mops_addr_t client, uint16_t cport,
+                                                uint16_t vport)
+{
+    const struct mops_dnat_session *known = mops_dnat_session(d, proto, client, cport);
+    if (known)
+        return known;
+    for (unsigned i = 0; i < d->n_sessions; i++)
+        if (!d->sessions[i].used) {
+            d->sessions[i] = (struct mops_dnat_session){true, proto, client, cport, vport};
+            return &d->sessions[i];
+        }
+    return NULL;
+}
+
 static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, struct mops_outbox *out)
 {
     struct mops_packet *scratch = mops_outbox_scratch(out);
@@ -62,12 +76,7 @@ static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, stru
                 d->dropped++;
                 return;
             }
-            for (unsigned i = 0; i < d->n_sessions; i++)
-                if (!d->sessions[i].used) {
-                    d->sessions[i] = (struct mops_dnat_session){true, pkt->l4_proto, pkt->ip.src, cport,
-                                                                tcp ? pkt->tcp.dport : pkt->udp.dport};
-                    break;
-                }
+            mops_dnat_adopt(d, pkt->l4_proto, pkt->ip.src, cport, tcp ? pkt->tcp.dport : pkt->udp.dport);
         }
         mops_outbox_forward(out, d->st, scratch, NULL);
         return;

@@ -116,6 +116,25 @@ void mops_mobile_outermost(const struct mops_mobile *m, const struct mops_sock *
     *port = p;
 }
 
+int mops_mobile_adopt_natt(struct mops_mobile *m, const struct mops_natt_entry *e)
+{
+    unsigned i = 0;
+    for (; i < m->n_natt; i++) {
+        const struct mops_natt_entry *x = &m->natt[i];
+        if (x->proto == e->proto && x->level == e->level && x->orig_addr == e->orig_addr &&
+            x->orig_port == e->orig_port)
+            break;
+    }
+    if (i == m->n_natt) {
+        if (m->n_natt == m->cap_natt)
+            return -1;
+        m->n_natt++;
+    }
+    m->natt[i] = *e;
+    return 0;
+}
+
+/* MOPS §4.3: each port of a NAT ack is a row of its level. */
 static void learn(struct mops_mobile *m, const struct mops_packet *pkt)
 {
     const struct mops_nat_ack *a = &pkt->icmp.u.natack;
@@ -126,20 +145,17 @@ static void learn(struct mops_mobile *m, const struct mops_packet *pkt)
                                     a->trans_addr,
                                     pkt->pool.natack[k].orig_port,
                                     pkt->pool.natack[k].trans_port};
-        unsigned i = 0;
-        for (; i < m->n_natt; i++) {
-            struct mops_natt_entry *x = &m->natt[i];
-            if (x->proto == e.proto && x->level == e.level && x->orig_addr == e.orig_addr &&
-                x->orig_port == e.orig_port)
-                break;
-        }
-        if (i == m->n_natt) {
-            if (m->n_natt == m->cap_natt)
-                continue;
-            m->n_natt++;
-        }
-        m->natt[i] = e;
+        mops_mobile_adopt_natt(m, &e);
     }
+}
+
+struct mops_sock *mops_mobile_adopt(struct mops_mobile *m, const struct mops_sock_seen *k)
+{
+    struct mops_sock *s = mops_sock_alloc(m->socks, m->n_socks);
+    if (!s)
+        return NULL;
+    mops_sock_adopt(s, k);
+    return s;
 }
 
 static bool group_has_room(const struct mops_mn_pending *p) { return p->n < MOPS_MN_PORTS; }
@@ -155,6 +171,9 @@ static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbo
     for (unsigned i = 0; i < m->n_socks; i++) {
         struct mops_sock *s = &m->socks[i];
         if (s->state != MOPS_SOCK_OPEN || (!s->mobile && !(m->bad & MOPS_BAD_MIGRATE_NOT_MOBILE)))
+            continue;
+        /* Its sequence (SND.NXT) unknown: no Migrate from a guess. */
+        if (s->proto == MOPS_PROTO_TCP && !s->snd_known && !s->has_unique_id)
             continue;
         mops_addr_t prev;
         uint16_t prev_port;

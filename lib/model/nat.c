@@ -53,13 +53,12 @@ const struct mops_nat_map *mops_nat_lookup(const struct mops_nat *n, uint16_t pr
     return NULL;
 }
 
-static struct mops_nat_map *map_for(struct mops_nat *n, uint16_t proto, mops_addr_t in_addr, uint16_t in_port)
+/* A new mapping in_addr:in_port -> outside:out_port, or NULL when full. */
+static struct mops_nat_map *new_map(struct mops_nat *n, uint16_t proto, mops_addr_t in_addr, uint16_t in_port,
+                                    uint16_t out_port)
 {
-    struct mops_nat_map *m = (struct mops_nat_map *)mops_nat_lookup(n, proto, in_addr, in_port);
-    if (m)
-        return m;
     for (unsigned i = 0; i < n->n_maps; i++) {
-        m = &n->maps[i];
+        struct mops_nat_map *m = &n->maps[i];
         if (m->used)
             continue;
         memset(m, 0, sizeof *m);
@@ -67,12 +66,34 @@ static struct mops_nat_map *map_for(struct mops_nat *n, uint16_t proto, mops_add
         m->proto = proto;
         m->in_addr = in_addr;
         m->in_port = in_port;
-        m->out_port = n->next_port++;
-        m->levels[0] = (struct mops_natt_entry){proto, 1, in_addr, n->outside, in_port, m->out_port};
+        m->out_port = out_port;
+        m->levels[0] = (struct mops_natt_entry){proto, 1, in_addr, n->outside, in_port, out_port};
         m->n_levels = 1;
         return m;
     }
     return NULL;
+}
+
+static struct mops_nat_map *map_for(struct mops_nat *n, uint16_t proto, mops_addr_t in_addr, uint16_t in_port)
+{
+    struct mops_nat_map *m = (struct mops_nat_map *)mops_nat_lookup(n, proto, in_addr, in_port);
+    if (m)
+        return m;
+    m = new_map(n, proto, in_addr, in_port, n->next_port);
+    if (m)
+        n->next_port++;
+    return m;
+}
+
+struct mops_nat_map *mops_nat_adopt(struct mops_nat *n, uint16_t proto, mops_addr_t in_addr, uint16_t in_port,
+                                    uint16_t out_port, bool mobile)
+{
+    struct mops_nat_map *m = (struct mops_nat_map *)mops_nat_lookup(n, proto, in_addr, in_port);
+    if (!m)
+        m = new_map(n, proto, in_addr, in_port, out_port);
+    if (m)
+        m->mobile = mobile;
+    return m;
 }
 
 static struct mops_nat_map *map_by_out(struct mops_nat *n, uint16_t proto, uint16_t out_port)

@@ -187,22 +187,35 @@ static const uint8_t *message(const struct mops_packet *pkt, uint32_t *len)
     return pkt->frame + pkt->icmp.off;
 }
 
-static bool port_ok(struct mops_server *s, const struct mops_migrate *g, const struct mops_migrate_port *p,
-                    struct mops_sock **sock)
+static enum mops_verdict port_verdict(struct mops_server *s, const struct mops_migrate *g,
+                                      const struct mops_migrate_port *p, struct mops_sock **sock)
 {
     *sock = mops_server_find(s, g->proto, g->prev_addr, p->prev_sport, p->prev_dport);
     if (!*sock || (*sock)->state != MOPS_SOCK_OPEN)
-        return false;
+        return MOPS_VERDICT_REFUSE;
     if (s->bad & MOPS_BAD_REJECT_VALID_SEQ)
-        return false;
+        return MOPS_VERDICT_REFUSE;
     if (s->bad & MOPS_BAD_ACCEPT_WRONG_SEQ)
-        return true;
+        return MOPS_VERDICT_ACCEPT;
     const struct mops_listen *l = listener(s, g->proto, p->prev_dport);
     /* profile §7: a Unique ID when the application demands one (always for
      * UDP), else the sequence number within the receive window. */
     if ((l && l->unique_required) || g->proto != MOPS_PROTO_TCP)
-        return l && l->unique_required && p->seq == l->unique_id;
-    return p->seq >> 32 == 0 && mops_seq_in_window((uint32_t)p->seq, (*sock)->rcv_nxt, (*sock)->rcv_wnd);
+        return l && l->unique_required && p->seq == l->unique_id ? MOPS_VERDICT_ACCEPT : MOPS_VERDICT_REFUSE;
+    if (!(*sock)->rcv_known)
+        return MOPS_VERDICT_UNKNOWN;
+    return p->seq >> 32 == 0 && mops_seq_in_window((uint32_t)p->seq, (*sock)->rcv_nxt, (*sock)->rcv_wnd)
+               ? MOPS_VERDICT_ACCEPT
+               : MOPS_VERDICT_REFUSE;
+}
+
+struct mops_sock *mops_server_adopt(struct mops_server *s, const struct mops_sock_seen *k)
+{
+    struct mops_sock *so = mops_server_find(s, k->proto, k->raddr, k->rport, k->lport);
+    if (!so && !(so = mops_sock_alloc(s->socks, s->n_socks)))
+        return NULL;
+    mops_sock_adopt(so, k);
+    return so;
 }
 
 static void migrate_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out)
@@ -241,9 +254,17 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
     bool ok[MOPS_SRV_MIGRATE_PORTS];
     struct mops_sock *socks[MOPS_SRV_MIGRATE_PORTS];
     unsigned n_ok = 0;
+    s->last.n = n;
+    s->last.decided = true;
     for (unsigned i = 0; i < n; i++) {
-        ok[i] = !bad_addr && port_ok(s, g, &ports[i], &socks[i]);
+        s->last.port[i] = bad_addr ? MOPS_VERDICT_REFUSE : port_verdict(s, g, &ports[i], &socks[i]);
+        ok[i] = s->last.port[i] == MOPS_VERDICT_ACCEPT;
         n_ok += ok[i];
+        s->last.decided &= s->last.port[i] != MOPS_VERDICT_UNKNOWN;
+    }
+    if (!s->last.decided) { /* not from a guess: neither a reply nor a move */
+        s->undecided++;
+        return;
     }
     bool all = n_ok == n;
     bool remap = all || !atomic || (s->bad & MOPS_BAD_NO_ROLLBACK);

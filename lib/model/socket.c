@@ -68,9 +68,12 @@ uint32_t mops_sock_take_tcp(struct mops_sock *s, const struct mops_packet *pkt)
 {
     const struct mops_tcp *t = &pkt->tcp;
     uint32_t n = t->payload_len;
-    if ((t->flags & MOPS_TCP_SYN) && s->state != MOPS_SOCK_OPEN)
+    if ((t->flags & MOPS_TCP_SYN) && s->state != MOPS_SOCK_OPEN) {
         s->rcv_nxt = t->seq + 1;
-    else if (n && t->seq == s->rcv_nxt)
+    } else if (n && !s->rcv_known) {
+        s->rcv_nxt = t->seq + n; /* what the capture now shows */
+        s->rcv_known = true;
+    } else if (n && t->seq == s->rcv_nxt)
         s->rcv_nxt += n;
     else if (n)
         return 0; /* out of order: the models send in order, so this is someone else's */
@@ -83,7 +86,26 @@ struct mops_sock *mops_sock_alloc(struct mops_sock *socks, unsigned n)
     for (unsigned i = 0; i < n; i++)
         if (socks[i].state == MOPS_SOCK_FREE) {
             memset(&socks[i], 0, sizeof socks[i]);
+            socks[i].rcv_known = socks[i].snd_known = true;
             return &socks[i];
         }
     return NULL;
+}
+
+void mops_sock_adopt(struct mops_sock *s, const struct mops_sock_seen *k)
+{
+    s->state = MOPS_SOCK_OPEN;
+    s->proto = k->proto;
+    s->mobile = k->mobile;
+    s->laddr = k->laddr;
+    s->raddr = k->raddr;
+    s->lport = k->lport;
+    s->rport = k->rport;
+    s->rcv_known = k->rcv_known;
+    s->rcv_nxt = k->rcv_known ? k->rcv_nxt : 0;
+    s->rcv_wnd = k->rcv_wnd;
+    s->snd_known = k->snd_known;
+    s->snd_nxt = k->snd_known ? k->snd_nxt : 0;
+    s->has_unique_id = k->has_unique_id;
+    s->unique_id = k->unique_id;
 }

@@ -41,6 +41,11 @@ int mops_dnat_init(struct mops_dnat *d, const struct mops_settings *st, const ch
 void mops_dnat_free(struct mops_dnat *d);
 /* Returns true when the packet was the DNAT's to translate (or drop). */
 bool mops_dnat_input(struct mops_dnat *d, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out);
+/* A session client:cport -> vip:vport a capture shows, which the model did
+ * not see start (its own new sessions are made the same way). NULL when
+ * full. */
+const struct mops_dnat_session *mops_dnat_adopt(struct mops_dnat *d, uint16_t proto, mops_addr_t client, uint16_t cport,
+                                                uint16_t vport);
 const struct mops_dnat_session *mops_dnat_session(const struct mops_dnat *d, uint16_t proto, mops_addr_t client,
                                                   uint16_t cport);
 

@@ -69,6 +69,13 @@ void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops
 void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out);
 void mops_mobile_tick(struct mops_mobile *m, uint64_t now, struct mops_outbox *out);
 uint64_t mops_mobile_next_timer(const struct mops_mobile *m);
+/* What a capture shows of a mobile node that the model did not see start:
+ * an open socket (NULL when its table is full; a TCP socket whose SND.NXT
+ * is unknown is not migrated, unless it has a Unique ID), and a row of its
+ * NAT traversal table learned from a NAT ack (-1 when the table is full).
+ * The NAT acks the model receives itself teach it rows the same way. */
+struct mops_sock *mops_mobile_adopt(struct mops_mobile *m, const struct mops_sock_seen *k);
+int mops_mobile_adopt_natt(struct mops_mobile *m, const struct mops_natt_entry *e);
 /* Where a socket appears outside every NAT: the last row of its chain, or
  * its own address and port. */
 void mops_mobile_outermost(const struct mops_mobile *m, const struct mops_sock *s, mops_addr_t *addr, uint16_t *port);

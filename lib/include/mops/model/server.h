@@ -32,6 +32,16 @@ struct mops_srv_accepted {
     uint8_t req[1024], reply[1024];
 };
 
+/* What the server decided of each port of the last Migrate it judged port by port
+ * (MOPS §4.1, profile §7): for the validator, which compares the model's
+ * decision with the captured reply. */
+enum mops_verdict { MOPS_VERDICT_ACCEPT, MOPS_VERDICT_REFUSE, MOPS_VERDICT_UNKNOWN };
+struct mops_server_decision {
+    bool decided; /* false: some port's session was not known well enough; nothing was sent */
+    unsigned n;
+    enum mops_verdict port[MOPS_SRV_MIGRATE_PORTS];
+};
+
 struct mops_server {
     char name[MOPS_MODEL_NAME];
     const struct mops_settings *st;
@@ -46,7 +56,8 @@ struct mops_server {
     struct mops_sock *socks;
     struct mops_sock *stale; /* misbehaviour stale-tuple: the old tuples, one per socket */
     struct mops_srv_accepted *hist;
-    unsigned accepted, refused, flaps_discarded, cached_replies;
+    unsigned accepted, refused, flaps_discarded, cached_replies, undecided;
+    struct mops_server_decision last;
     uint64_t next_push; /* UINT64_MAX: nothing to push */
 };
 
@@ -60,6 +71,12 @@ void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_pa
 /* Server-initiated data (listeners with push): what the timer sends. */
 void mops_server_tick(struct mops_server *s, uint64_t now, struct mops_outbox *out);
 uint64_t mops_server_next_timer(const struct mops_server *s);
+/* A session a capture shows, which the server did not see start: an open
+ * socket from then on (the validator's shadow of a server joined
+ * mid-session). NULL when its table is full. A Migrate for a TCP session
+ * whose RCV.NXT is unknown is left undecided (no reply, last.decided
+ * false) until data from the client teaches it. */
+struct mops_sock *mops_server_adopt(struct mops_server *s, const struct mops_sock_seen *k);
 /* The session socket whose peer is raddr:rport on lport, or NULL. */
 struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
                                    uint16_t lport);

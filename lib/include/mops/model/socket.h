@@ -28,7 +28,31 @@ struct mops_sock {
     uint64_t bytes_in, bytes_out;
     unsigned moves;
     unsigned recv_src_left; /* UDP server: replies that still carry the received-source option */
+    /* What the model knows of its sequence space: all of it for a socket it
+     * opened itself; for one adopted from a capture (mops_*_adopt), what the
+     * capture showed. Nothing is decided from what is not known. */
+    bool rcv_known; /* RCV.NXT */
+    bool snd_known; /* SND.NXT */
 };
+
+/* A session as a capture shows it, for a model that did not see it start
+ * (a capture that begins mid-session): its tuple from the model's side,
+ * and what is known of its sequence space. */
+struct mops_sock_seen {
+    uint16_t proto;
+    mops_addr_t laddr, raddr;
+    uint16_t lport, rport;
+    bool mobile; /* MOBILE_CAPABLE on its handshake, or a mobile UDP socket */
+    bool rcv_known;
+    uint32_t rcv_nxt;
+    uint32_t rcv_wnd; /* the window it advertises (its own segments show it) */
+    bool snd_known;
+    uint32_t snd_nxt;
+    bool has_unique_id;
+    uint64_t unique_id;
+};
+/* Fills an open socket from what was seen. */
+void mops_sock_adopt(struct mops_sock *s, const struct mops_sock_seen *k);
 
 /* Sends a TCP segment of s: seq = SND.NXT, ack = RCV.NXT, window RCV.WND,
  * payload_len octets of a fixed pattern; MOBILE_CAPABLE when `mobile`; a
@@ -38,11 +62,13 @@ void mops_sock_send_tcp(const struct mops_settings *st, struct mops_sock *s, uin
                         bool mobile, const struct mops_recv_src *rs, struct mops_outbox *out);
 void mops_sock_send_udp(const struct mops_settings *st, struct mops_sock *s, uint32_t payload_len,
                         const struct mops_recv_src *rs, struct mops_outbox *out);
-/* Takes in a TCP segment for s: in-order data advances RCV.NXT; an ACK
+/* Takes in a TCP segment for s: in-order data advances RCV.NXT (the first
+ * data of a socket whose RCV.NXT was unknown teaches it); an ACK
  * acknowledges. Returns the payload length taken. */
 uint32_t mops_sock_take_tcp(struct mops_sock *s, const struct mops_packet *pkt);
 
-/* A free slot of n (state FREE), or NULL. */
+/* A free slot of n (state FREE), zeroed and knowing its sequence space, or
+ * NULL. */
 struct mops_sock *mops_sock_alloc(struct mops_sock *socks, unsigned n);
 
 #endif
