@@ -409,25 +409,6 @@ int mops_cap_next_batch(struct mops_cap *c, struct mops_frame *f, unsigned max, 
     return MOPS_CAP_FRAME;
 }
 
-int mops_cap_loop(struct mops_cap *c, uint64_t count, mops_cap_cb cb, void *user)
-{
-    struct mops_frame f;
-    uint64_t n = 0;
-    while (!count || n < count) {
-        int rc = mops_cap_next(c, &f);
-        if (rc == MOPS_CAP_TIMEOUT)
-            continue;
-        if (rc == MOPS_CAP_ERROR)
-            return -1;
-        if (rc == MOPS_CAP_END)
-            break;
-        n++;
-        if (cb(user, &f))
-            break;
-    }
-    return 0;
-}
-
 void mops_cap_break(struct mops_cap *c)
 {
     __atomic_store_n(&c->stop, 1, __ATOMIC_RELAXED);

@@ -120,14 +120,6 @@ static const char *const bad_names[] = {
     "remap-unconfirmed",
 };
 
-const char *mops_misbehaviour_name(uint32_t bit)
-{
-    for (unsigned i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++)
-        if (bit == 1u << i)
-            return bad_names[i];
-    return NULL;
-}
-
 uint32_t mops_misbehaviour_parse(const char *name)
 {
     for (unsigned i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++)

@@ -209,10 +209,5 @@ void v_migrate_finish(struct mops_validator *v, uint64_t end_ns);
 void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt,
                   const struct mops_track_result *tr, bool first);
 void v_nat_finish(struct mops_validator *v, uint64_t end_ns);
-/* A receiver of NAT acks that is itself some NAT's translation. */
-bool v_is_nat(const struct mops_validator *v, mops_addr_t a);
-/* The outermost translation a mobile learned for its tuple, or false. */
-bool v_chain_outermost(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto, mops_addr_t *out,
-                       uint16_t *out_port, bool *bad);
 
 #endif

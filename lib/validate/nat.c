@@ -261,7 +261,8 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
     }
 }
 
-bool v_is_nat(const struct mops_validator *v, mops_addr_t a) { return vt_find(&v->nat_addrs, &a) != NULL; }
+/* A receiver of NAT acks that is itself some NAT's translation. */
+static bool v_is_nat(const struct mops_validator *v, mops_addr_t a) { return vt_find(&v->nat_addrs, &a) != NULL; }
 
 /* The levels a receiver learned for its tuple a:port, from level 1 out. */
 static unsigned chain_walk(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto,
@@ -278,8 +279,9 @@ static unsigned chain_walk(const struct mops_validator *v, mops_addr_t a, uint16
     return n;
 }
 
-bool v_chain_outermost(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto, mops_addr_t *out,
-                       uint16_t *out_port, bool *bad)
+/* The outermost translation a mobile learned for its tuple, or false. */
+static bool v_chain_outermost(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto,
+                              mops_addr_t *out, uint16_t *out_port, bool *bad)
 {
     struct mops_nat_level levels[MOPS_CHAIN_MAX];
     unsigned n = chain_walk(v, a, port, proto, levels, bad);

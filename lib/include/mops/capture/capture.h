@@ -59,10 +59,6 @@ int mops_cap_next(struct mops_cap *c, struct mops_frame *f);
  * *n frames when MOPS_CAP_FRAME. For consumers that overlap the work of
  * several frames (the validator's prefetching). */
 int mops_cap_next_batch(struct mops_cap *c, struct mops_frame *f, unsigned max, unsigned *n);
-typedef int (*mops_cap_cb)(void *user, const struct mops_frame *f);
-/* Calls cb for up to count frames (0: all) until the end, a break, an error
- * (returns -1) or cb returning non-zero. Timeouts are skipped. */
-int mops_cap_loop(struct mops_cap *c, uint64_t count, mops_cap_cb cb, void *user);
 /* Safe in a signal handler. */
 void mops_cap_break(struct mops_cap *c);
 const char *mops_cap_error(const struct mops_cap *c);

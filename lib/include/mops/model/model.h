@@ -92,7 +92,6 @@ enum mops_misbehaviour {
     MOPS_BAD_STALE_CRC = 1u << 19,           /* NAT: forward a rewritten migrate with its old CRC */
     MOPS_BAD_REMAP_UNCONFIRMED = 1u << 20,   /* destination NAT: remap ports the server refused */
 };
-const char *mops_misbehaviour_name(uint32_t bit);
 /* Returns the bit for a name ("accept-wrong-seq"), or 0. */
 uint32_t mops_misbehaviour_parse(const char *name);
 
