@@ -114,39 +114,46 @@ static const char *linktype_text(uint32_t lt)
     return n ? n : "unsupported";
 }
 
-int main(int argc, char **argv)
-{
-    static struct md_opts o;
-    int rc = md_parse_options(argc, argv, &o);
-    if (rc >= 0)
-        return rc;
-    if (o.list_interfaces)
-        return list_interfaces();
-    if (o.list_rules)
-        return list_rules();
-    const char *bad = mops_settings_check(&o.settings);
-    if (bad) {
-        fprintf(stderr, "mopsdump: %s\n", bad);
-        return 2;
-    }
+/* One run of mopsdump: what it opened and what it has counted. */
+struct run {
+    struct md_opts *o;
+    struct md_writer w;
+    struct md_validate mv;
+    bool writing, printing, writer_open, validator_open, started;
+    struct mops_pipe *pipe;
+    struct md_printer pr;
+    struct mops_migrate_tracker *tracker;
+    uint64_t n, n_ipff, n_flagged;
+    int status;
+    bool done;
+};
 
-    char ifbuf[64];
-    struct mops_cap_opts co = {.path = o.read_file,
-                               .iface = o.iface,
-                               .snaplen = o.snaplen,
-                               .no_promisc = o.no_promisc,
-                               .immediate = o.immediate,
-                               .buffer_kib = o.buffer_kib,
-                               .filter = o.filter};
-    if (!co.path && !co.iface && !(co.iface = default_interface(ifbuf, sizeof ifbuf))) {
-        fprintf(stderr, "mopsdump: no interface is up to capture on; give -i IFACE or -r FILE\n");
-        return 2;
-    }
+static int fail(const char *what)
+{
+    fprintf(stderr, "mopsdump: %s\n", what);
+    return 2;
+}
+
+/* Opens the capture and says what it reads, as tcpdump does. */
+static int open_capture(struct run *r)
+{
+    struct md_opts *o = r->o;
+    const char *bad = mops_settings_check(&o->settings);
+    if (bad)
+        return fail(bad);
+    static char ifbuf[64];
+    struct mops_cap_opts co = {.path = o->read_file,
+                               .iface = o->iface,
+                               .snaplen = o->snaplen,
+                               .no_promisc = o->no_promisc,
+                               .immediate = o->immediate,
+                               .buffer_kib = o->buffer_kib,
+                               .filter = o->filter};
+    if (!co.path && !co.iface && !(co.iface = default_interface(ifbuf, sizeof ifbuf)))
+        return fail("no interface is up to capture on; give -i IFACE or -r FILE");
     char err[MOPS_CAP_ERRLEN];
-    if (mops_cap_open(&co, &cap, err) < 0) {
-        fprintf(stderr, "mopsdump: %s\n", err);
-        return 2;
-    }
+    if (mops_cap_open(&co, &cap, err) < 0)
+        return fail(err);
     install_signals();
     const struct mops_cap_iface *first = mops_cap_iface(cap, 0);
     if (mops_cap_warning(cap))
@@ -157,76 +164,111 @@ int main(int argc, char **argv)
     else if (first)
         fprintf(stderr, "reading from file %s, link-type %s, snapshot length %u\n",
                 strcmp(co.path, "-") == 0 ? "-" : co.path, linktype_text(first->linktype), first->snaplen);
+    return 0;
+}
 
+/* Privileges dropped, then the outputs: -w, the validator, the reading
+ * thread, the printer. */
+static int open_outputs(struct run *r)
+{
+    struct md_opts *o = r->o;
     /* As tcpdump: root is given up before any output file is created, so
      * rotated files belong to the user too. */
-    if (o.user && md_drop_privileges(o.user) < 0) {
-        mops_cap_close(cap);
+    if (o->user && md_drop_privileges(o->user) < 0)
         return 2;
-    }
-    static struct md_writer w;
-    bool writing = o.write_file != NULL;
-    if (writing && md_writer_open(&w, &o, cap) < 0) {
-        fprintf(stderr, "mopsdump: %s\n", w.err);
-        mops_cap_close(cap);
-        return 2;
-    }
-    bool printing = (!writing || o.print_while_writing) && !o.validate && !o.count_only;
-    uint64_t n_ipff = 0, n_flagged = 0;
-    static struct md_validate mv;
-    if (o.validate && md_validate_open(&mv, &o, o.iface ? o.iface : o.read_file) < 0) {
-        fprintf(stderr, "mopsdump: %s\n", mv.err);
-        mops_cap_close(cap);
-        return 2;
-    }
-    if (o.line_buffered)
+    r->writing = o->write_file != NULL;
+    if (r->writing && md_writer_open(&r->w, o, cap) < 0)
+        return fail(r->w.err);
+    r->writer_open = r->writing;
+    r->printing = (!r->writing || o->print_while_writing) && !o->validate && !o->count_only;
+    if (o->validate && md_validate_open(&r->mv, o, o->iface ? o->iface : o->read_file) < 0)
+        return fail(r->mv.err);
+    r->validator_open = o->validate;
+    if (o->line_buffered)
         setvbuf(stdout, NULL, _IOLBF, 0);
-
-    /* Frames come in batches where the source gives several at once (pcap
-     * files) and only the validator reads them: it loads the lookups of a
-     * batch together. Printing goes frame by frame. Validating a file, the
-     * reading and decoding run on a thread of their own meanwhile
+    /* Validating a file, reading and decoding run on a thread of their own
      * (lib/capture/pipeline.c; not stdin, whose reads may wait for ever). */
+    if (o->validate && !mops_cap_is_live(cap) && strcmp(o->read_file, "-") != 0 &&
+        !(r->pipe = mops_pipe_start(cap, &o->settings, o->count)))
+        return fail("out of memory");
+    r->pr = (struct md_printer){.o = o, .out = stdout, .cap = cap};
+    r->pr.clock.style = o->time_style;
+    r->pr.clock.nano = o->nano;
+    if (r->printing && !(r->tracker = mops_migrate_tracker_new(TRACK_CAPACITY)))
+        return fail("out of memory");
+    return 0;
+}
+
+/* One frame: written, decoded (unless the reading thread did), counted,
+ * handed to the validator (through vin) or printed. False to stop. */
+static bool frame(struct run *r, const struct mops_frame *f, struct mops_packet *pkt, struct mops_validator_input *vin,
+                  unsigned *n_vin)
+{
+    const struct md_opts *o = r->o;
+    r->n++;
+    if (r->writing) {
+        int wr = md_writer_write(&r->w, f);
+        if (wr < 0)
+            r->status = fail(r->w.err);
+        if (wr != 0)
+            return false;
+    }
+    if (!r->pipe && (o->validate || r->printing || o->count_only))
+        mops_decode_frame(&o->settings, f->linktype, f->data, f->caplen, f->wirelen, pkt);
+    if (o->count_only) {
+        r->n_ipff += pkt->status != MOPS_ST_NOT_IPFF;
+        r->n_flagged += pkt->status != MOPS_ST_NOT_IPFF && (pkt->status != MOPS_ST_OK || pkt->n_problems);
+    }
+    if (o->validate)
+        vin[(*n_vin)++] = (struct mops_validator_input){r->n, f->ts_ns, f->ifid, pkt};
+    if (r->printing) {
+        struct mops_track_result tr;
+        mops_migrate_track(r->tracker, pkt, f->ifid, r->n, f->ts_ns, &tr);
+        mops_track_add_problem(pkt, &tr);
+        if (!(o->ipff_only && pkt->status == MOPS_ST_NOT_IPFF)) {
+            if (o->json)
+                md_format_json(&r->pr, r->n, f, pkt, &tr);
+            else
+                md_format_text(&r->pr, r->n, f, pkt, &tr);
+            if (fwrite(r->pr.sb.s, 1, r->pr.sb.len, stdout) != r->pr.sb.len) {
+                if (errno != EPIPE) {
+                    fprintf(stderr, "mopsdump: standard output: %s\n", strerror(errno));
+                    r->status = 2;
+                }
+                return false;
+            }
+        }
+    }
+    return !(o->count && r->n >= o->count);
+}
+
+/* Frames come in batches where the source gives several at once (pcap
+ * files) and only the validator reads them: it loads the lookups of a
+ * batch together. Printing goes frame by frame. */
+static void loop(struct run *r)
+{
     enum { BATCH = 16 };
     static struct mops_frame frames[BATCH];
     static struct mops_packet pkts[BATCH];
     static struct mops_validator_input vin[MOPS_PIPE_BATCH];
-    unsigned batch = o.validate ? BATCH : 1;
-    struct mops_pipe *pipe = NULL;
-    if (o.validate && !mops_cap_is_live(cap) && strcmp(o.read_file, "-") != 0 &&
-        !(pipe = mops_pipe_start(cap, &o.settings, o.count))) {
-        fprintf(stderr, "mopsdump: out of memory\n");
-        mops_cap_close(cap);
-        return 2;
-    }
-    struct md_printer pr = {.o = &o, .out = stdout, .cap = cap};
-    pr.clock.style = o.time_style;
-    pr.clock.nano = o.nano;
-    struct mops_migrate_tracker *tracker = printing ? mops_migrate_tracker_new(TRACK_CAPACITY) : NULL;
-    if (printing && !tracker) {
-        fprintf(stderr, "mopsdump: out of memory\n");
-        mops_pipe_stop(pipe);
-        mops_cap_close(cap);
-        return 2;
-    }
-    uint64_t n = 0;
-    int status = 0;
-    bool done = false;
-    while (!done) {
+    const struct md_opts *o = r->o;
+    unsigned batch = o->validate ? BATCH : 1;
+    r->started = true;
+    while (!r->done) {
         if (stats_wanted) {
             stats_wanted = 0;
             struct mops_cap_stats st;
             mops_cap_stats(cap, &st);
-            if (pipe)
-                mops_pipe_counts(pipe, &st.frames, &st.seen);
+            if (r->pipe)
+                mops_pipe_counts(r->pipe, &st.frames, &st.seen);
             print_stats(&st);
         }
         const struct mops_frame *fr = frames;
         struct mops_packet *pk = pkts;
         unsigned got;
         int rc;
-        if (pipe) {
-            const struct mops_pipe_batch *b = mops_pipe_next(pipe, &rc);
+        if (r->pipe) {
+            const struct mops_pipe_batch *b = mops_pipe_next(r->pipe, &rc);
             got = b ? b->n : 0;
             if (b) {
                 fr = b->frames;
@@ -234,8 +276,8 @@ int main(int argc, char **argv)
             }
         } else {
             unsigned want = batch;
-            if (o.count && o.count - n < want)
-                want = (unsigned)(o.count - n);
+            if (o->count && o->count - r->n < want)
+                want = (unsigned)(o->count - r->n);
             rc = mops_cap_next_batch(cap, frames, want, &got);
         }
         if (rc == MOPS_CAP_TIMEOUT)
@@ -243,85 +285,64 @@ int main(int argc, char **argv)
         if (rc == MOPS_CAP_END)
             break;
         if (rc == MOPS_CAP_ERROR) {
-            fprintf(stderr, "mopsdump: %s\n", mops_cap_error(cap));
-            status = 2;
+            r->status = fail(mops_cap_error(cap));
             break;
         }
         unsigned n_vin = 0;
-        for (unsigned i = 0; i < got && !done; i++) {
-            const struct mops_frame *f = &fr[i];
-            struct mops_packet *pkt = &pk[i];
-            n++;
-            if (writing) {
-                int wr = md_writer_write(&w, f);
-                if (wr < 0) {
-                    fprintf(stderr, "mopsdump: %s\n", w.err);
-                    status = 2;
-                }
-                if (wr != 0) {
-                    done = true;
-                    break;
-                }
-            }
-            if (!pipe && (o.validate || printing || o.count_only))
-                mops_decode_frame(&o.settings, f->linktype, f->data, f->caplen, f->wirelen, pkt);
-            if (o.count_only) {
-                n_ipff += pkt->status != MOPS_ST_NOT_IPFF;
-                n_flagged += pkt->status != MOPS_ST_NOT_IPFF && (pkt->status != MOPS_ST_OK || pkt->n_problems);
-            }
-            if (o.validate)
-                vin[n_vin++] = (struct mops_validator_input){n, f->ts_ns, f->ifid, pkt};
-            if (printing) {
-                struct mops_track_result tr;
-                mops_migrate_track(tracker, pkt, f->ifid, n, f->ts_ns, &tr);
-                mops_track_add_problem(pkt, &tr);
-                if (!(o.ipff_only && pkt->status == MOPS_ST_NOT_IPFF)) {
-                    if (o.json)
-                        md_format_json(&pr, n, f, pkt, &tr);
-                    else
-                        md_format_text(&pr, n, f, pkt, &tr);
-                    if (fwrite(pr.sb.s, 1, pr.sb.len, stdout) != pr.sb.len) {
-                        if (errno != EPIPE) {
-                            fprintf(stderr, "mopsdump: standard output: %s\n", strerror(errno));
-                            status = 2;
-                        }
-                        done = true;
-                        break;
-                    }
-                }
-            }
-            if (o.count && n >= o.count)
-                done = true;
-        }
+        for (unsigned i = 0; i < got && !r->done; i++)
+            r->done = !frame(r, &fr[i], &pk[i], vin, &n_vin);
         if (n_vin)
-            md_validate_frames(&mv, vin, n_vin);
+            md_validate_frames(&r->mv, vin, n_vin);
     }
-    mops_pipe_stop(pipe);
-    if (o.count_only)
-        printf("%llu packets, %llu IPFF, %llu flagged\n", (unsigned long long)n, (unsigned long long)n_ipff,
-               (unsigned long long)n_flagged);
-    if (o.validate) {
-        int vs = md_validate_close(&mv);
-        if (vs > status)
-            status = vs;
+}
+
+/* The one way out: what a finished run reports (counts, the validator's
+ * summary, the last stats), then everything it opened is closed. */
+static int finish(struct run *r)
+{
+    mops_pipe_stop(r->pipe);
+    const struct md_opts *o = r->o;
+    if (r->started && o->count_only)
+        printf("%llu packets, %llu IPFF, %llu flagged\n", (unsigned long long)r->n, (unsigned long long)r->n_ipff,
+               (unsigned long long)r->n_flagged);
+    if (r->started && r->validator_open) {
+        int vs = md_validate_close(&r->mv);
+        if (vs > r->status)
+            r->status = vs;
     }
     if (fflush(stdout) != 0 && errno != EPIPE) {
         fprintf(stderr, "mopsdump: standard output: %s\n", strerror(errno));
-        status = 2;
+        r->status = 2;
     }
-    if (writing && md_writer_close(&w) < 0) {
-        fprintf(stderr, "mopsdump: %s\n", w.err);
-        status = 2;
-    }
-    if (mops_cap_is_live(cap)) {
+    if (r->writer_open && md_writer_close(&r->w) < 0)
+        r->status = fail(r->w.err);
+    if (r->started && mops_cap_is_live(cap)) {
         struct mops_cap_stats st;
         mops_cap_stats(cap, &st);
         print_stats(&st);
     }
-    mops_migrate_tracker_free(tracker);
+    mops_migrate_tracker_free(r->tracker);
     jt_release();
-    sb_free(&pr.sb);
-    mops_cap_close(cap);
-    free(o.filter);
-    return status;
+    sb_free(&r->pr.sb);
+    if (cap)
+        mops_cap_close(cap);
+    free(r->o->filter);
+    return r->status;
+}
+
+int main(int argc, char **argv)
+{
+    static struct md_opts o;
+    int rc = md_parse_options(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    if (o.list_interfaces)
+        return list_interfaces();
+    if (o.list_rules)
+        return list_rules();
+    static struct run r;
+    r.o = &o;
+    if ((r.status = open_capture(&r)) == 0 && (r.status = open_outputs(&r)) == 0)
+        loop(&r);
+    return finish(&r);
 }

@@ -76,7 +76,17 @@ static int batch(struct mt_state *st, struct mt_source *src, double interval, bo
     return 0;
 }
 
-int main(int argc, char **argv)
+struct options {
+    struct mops_cap_opts co;
+    double interval, speed;
+    bool is_batch, json;
+    long count;
+    char filter[4096];
+};
+
+/* Returns -1 to go on, else the exit status (after --help, --version or a
+ * usage error). */
+static int parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option longs[] = {
         {"batch", no_argument, 0, 'b'},
@@ -87,44 +97,42 @@ int main(int argc, char **argv)
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
-    struct mops_cap_opts co = {0};
-    double interval = 1, speed = 1;
-    bool is_batch = false, json = false, ok;
-    long count = 0;
+    o->interval = o->speed = 1;
+    bool ok;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+i:r:d:n:s:B:ph", longs, NULL)) != -1) {
         switch (c) {
-            case 'i': co.iface = optarg; break;
-            case 'r': co.path = optarg; break;
+            case 'i': o->co.iface = optarg; break;
+            case 'r': o->co.path = optarg; break;
             case 'd':
-                interval = number(optarg, 0.1, 3600, &ok);
+                o->interval = number(optarg, 0.1, 3600, &ok);
                 if (!ok)
                     return bad("-d wants seconds from 0.1 to 3600", optarg);
                 break;
             case 'n':
-                count = (long)number(optarg, 1, 1e9, &ok);
+                o->count = (long)number(optarg, 1, 1e9, &ok);
                 if (!ok)
                     return bad("-n wants a count of snapshots", optarg);
                 break;
             case 's':
-                co.snaplen = (int)number(optarg, 0, 262144, &ok);
+                o->co.snaplen = (int)number(optarg, 0, 262144, &ok);
                 if (!ok)
                     return bad("-s wants a snapshot length from 0 to 262144", optarg);
                 break;
             case 'B':
-                co.buffer_kib = (int)number(optarg, 1, 4194304, &ok);
+                o->co.buffer_kib = (int)number(optarg, 1, 4194304, &ok);
                 if (!ok)
                     return bad("-B wants a buffer size in KiB", optarg);
                 break;
-            case 'p': co.no_promisc = true; break;
-            case 'I': co.immediate = true; break;
-            case 'b': is_batch = true; break;
-            case 'j': json = true; break;
+            case 'p': o->co.no_promisc = true; break;
+            case 'I': o->co.immediate = true; break;
+            case 'b': o->is_batch = true; break;
+            case 'j': o->json = true; break;
             case 'S':
                 if (strcmp(optarg, "max") == 0)
-                    speed = 0;
-                else if (speed = number(optarg, 0.001, 1e6, &ok), !ok)
+                    o->speed = 0;
+                else if (o->speed = number(optarg, 0.001, 1e6, &ok), !ok)
                     return bad("--speed wants a factor (0.001 to 1000000) or max", optarg);
                 break;
             case 'h': usage(stdout); return 0;
@@ -136,38 +144,46 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (!!co.iface == !!co.path)
+    if (!!o->co.iface == !!o->co.path)
         return bad("give one source: -i INTERFACE or -r FILE", NULL);
-    if (json && !is_batch)
+    if (o->json && !o->is_batch)
         return bad("--json goes with --batch", NULL);
     /* The rest is the filter expression, as tcpdump joins it. */
-    char filter[4096] = "";
     for (int i = optind; i < argc; i++) {
-        if (strlen(filter) + strlen(argv[i]) + 2 >= sizeof filter)
+        if (strlen(o->filter) + strlen(argv[i]) + 2 >= sizeof o->filter)
             return bad("the filter expression is too long", NULL);
         if (i > optind)
-            strcat(filter, " ");
-        strcat(filter, argv[i]);
+            strcat(o->filter, " ");
+        strcat(o->filter, argv[i]);
     }
-    co.filter = filter[0] ? filter : NULL;
-    if (!is_batch && !isatty(STDOUT_FILENO))
+    o->co.filter = o->filter[0] ? o->filter : NULL;
+    if (!o->is_batch && !isatty(STDOUT_FILENO))
         return bad("standard output is not a terminal; use --batch for snapshots", NULL);
+    return -1;
+}
 
+int main(int argc, char **argv)
+{
+    static struct options o;
+    int status = parse_options(argc, argv, &o);
+    if (status >= 0)
+        return status;
     static struct mt_state st;
-    if (mt_state_init(&st, co.iface ? co.iface : co.path) < 0)
-        return bad("out of memory", NULL);
     struct mt_source src;
     char err[512];
-    if (mt_source_start(&src, &co, &st, co.iface ? 0 : speed, err, sizeof err) < 0) {
-        mt_state_free(&st);
-        return bad(err, NULL);
+    const char *source = o.co.iface ? o.co.iface : o.co.path;
+    if (mt_state_init(&st, source) < 0) {
+        status = bad("out of memory", NULL);
+    } else if (mt_source_start(&src, &o.co, &st, o.co.iface ? 0 : o.speed, err, sizeof err) < 0) {
+        status = bad(err, NULL);
+    } else {
+        status = o.is_batch ? batch(&st, &src, o.interval, o.json, o.count) : mt_ui_run(&st, &src, o.interval);
+        mt_source_stop(&src);
+        if (st.error[0]) {
+            fprintf(stderr, "mopstop: %s\n", st.error);
+            status = 2;
+        }
     }
-    int status = is_batch ? batch(&st, &src, interval, json, count) : mt_ui_run(&st, &src, interval);
-    mt_source_stop(&src);
-    if (st.error[0]) {
-        fprintf(stderr, "mopstop: %s\n", st.error);
-        status = 2;
-    }
-    mt_state_free(&st);
+    mt_state_free(&st); /* also after a partial init */
     return status;
 }

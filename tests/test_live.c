@@ -101,7 +101,9 @@ static void *breaker(void *arg)
     return NULL;
 }
 
-int main(void)
+/* A namespace of the test's own with a veth pair, entered: 0, or the exit
+ * status to skip (77) or fail with. */
+static int enter_namespace(void)
 {
     if (geteuid() != 0) {
         printf("test_live: skipped, capturing needs root\n");
@@ -127,14 +129,19 @@ int main(void)
         return 1;
     }
     close(fd);
+    return 0;
+}
 
+/* Capturing on the pair, on "any", and through the interface's removal. */
+static void captures(void)
+{
     char err[MOPS_CAP_ERRLEN];
     struct mops_cap_opts o = {.iface = "mvb", .immediate = true, .filter = "ether proto 0x88b5", .buffer_kib = 4096};
     struct mops_cap *c;
     CHECK_EQ(mops_cap_open(&o, &c, err), 0);
     if (check_failed) {
         fprintf(stderr, "  %s\n", err);
-        return check_report("test_live");
+        return;
     }
     CHECK(mops_cap_is_live(c));
     CHECK(mops_cap_fd(c) >= 0);
@@ -185,5 +192,13 @@ int main(void)
     CHECK(mops_cap_error(c)[0] != 0);
     printf("test_live: interface removed: \"%s\"\n", mops_cap_error(c));
     mops_cap_close(c);
+}
+
+int main(void)
+{
+    int rc = enter_namespace();
+    if (rc != 0)
+        return rc;
+    captures();
     return check_report("test_live");
 }

@@ -42,9 +42,9 @@ static void feed(struct mops_migrate_tracker *t, uint64_t n, uint64_t ms, struct
     mops_migrate_track(t, &pkt, 0, n, ms * 1000000u, r);
 }
 
-int main(void)
+/* Requests, resends and replies of every kind. */
+static void requests_and_replies(struct mops_migrate_tracker *t)
 {
-    struct mops_migrate_tracker *t = mops_migrate_tracker_new(8);
     struct mops_track_result r;
     const mops_addr_t prev = A(525, 8, 78, 3, 9);
 
@@ -130,7 +130,13 @@ int main(void)
     migrate(0, 1027, 1, 5001, A(1, 1, 1, 1, 1));
     feed(t, 17, 17050, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_REQUEST);
+}
 
+/* What the tracker holds (the oldest forgotten), what counts as a resend
+ * across links, and what it does not track. */
+static void bounds_links_and_others(struct mops_migrate_tracker *t)
+{
+    struct mops_track_result r;
     /* Bounded: with room for 8, the oldest transactions are forgotten. */
     for (unsigned i = 0; i < 20; i++) {
         migrate(0, 1027, 1, 1000, A(2, 2, 2, 2, i));
@@ -176,7 +182,13 @@ int main(void)
     feed(t, 301, 900010, &r);
     CHECK_EQ(r.kind, MOPS_TRACK_REPLY);
     CHECK_EQ(r.first_frame, 300);
+}
 
+int main(void)
+{
+    struct mops_migrate_tracker *t = mops_migrate_tracker_new(8);
+    requests_and_replies(t);
+    bounds_links_and_others(t);
     mops_migrate_tracker_free(t);
     return check_report("test_track");
 }
