@@ -32,6 +32,21 @@ bool mops_decode_ext_chain(struct mops_dec *d, struct mops_rd *r);
  * captured, so checksums can be verified. */
 void mops_decode_icmpv5(struct mops_dec *d, struct mops_rd *r, bool complete);
 void mops_decode_mops(struct mops_dec *d, struct mops_rd *r);
+void mops_decode_migrate(struct mops_dec *d, struct mops_rd *r, struct mops_icmp *m);
+void mops_decode_anycast_ack(struct mops_dec *d, struct mops_rd *r, struct mops_icmp *m);
+void mops_decode_natack(struct mops_dec *d, struct mops_rd *r, struct mops_icmp *m);
+
+/* What the MOPS bodies share (decode/mops.c). Every body opens with two
+ * words, each a 14-bit field over an address (MOPS §4.1-4.3). */
+struct mops_opening {
+    uint16_t field0, field1;
+    mops_addr_t addr0, addr1;
+};
+void mops_mops_check_version(struct mops_dec *d, const struct mops_icmp *m, uint8_t version);
+bool mops_mops_read_opening(struct mops_dec *d, struct mops_rd *r, const struct mops_icmp *m, const char *what,
+                            const char *addr0_name, const char *addr1_name, struct mops_opening *o);
+uint32_t mops_mops_entries(struct mops_dec *d, const struct mops_icmp *m, uint32_t n_ports, uint32_t fixed,
+                           uint32_t entry, const char *what);
 void mops_decode_tcp(struct mops_dec *d, struct mops_rd *r, bool complete);
 void mops_decode_udpv5(struct mops_dec *d, struct mops_rd *r, bool complete);
 
