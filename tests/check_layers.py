@@ -5,7 +5,9 @@
     check_layers.py SRCDIR --plugin SO BUILDDIR
                                            what the Wireshark plugin links
 
-Include lines: a file of a layer (lib/LAYER/ or lib/include/mops/LAYER/)
+The layers and who may use whom are the table of docs/architecture.md,
+which must also name every C file of each layer's folder. Include lines: a
+file of a layer (lib/LAYER/ or lib/include/mops/LAYER/)
 includes public headers of its own layer or of a layer it may use, and
 internal headers of its own folder only; public headers include no internal
 header; files outside lib/ include public headers only. Each layer's
@@ -16,18 +18,26 @@ import re
 import subprocess
 import sys
 
-# Who may use whom: the picture in docs/architecture.md, as data.
-MAY_USE = {
-    'core': set(),
-    'decode': {'core'},
-    'build': {'core', 'decode'},
-    'capture': {'core', 'decode'},
-    'track': {'core', 'decode'},
-    'model': {'core', 'decode', 'build'},
-    'sim': {'core', 'decode', 'build', 'model', 'capture'},
-    'validate': {'core', 'decode', 'track'},
-}
+# Who may use whom: the table of docs/architecture.md, read from there so
+# that the page and the check cannot disagree.
+def read_layers(src):
+    """{layer: set of layers it may use}, and {layer: file names its row
+    names}, from the table under docs/architecture.md's '## Layers'."""
+    text = open(os.path.join(src, 'docs', 'architecture.md'), encoding='utf-8').read()
+    section = text.split('## Layers', 1)[1].split('\n## ', 1)[0]
+    may, named = {}, {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip('|').split('|')]
+        if len(cells) != 3 or cells[0] in ('layer', '') or cells[0].startswith('-'):
+            continue
+        layer, holds, uses = cells
+        may[layer] = set() if uses == 'nothing' else {u.strip() for u in uses.split(',')}
+        named[layer] = set(re.findall(r'`([\w./-]+\.(?:c|h|def))`', holds))
+    return may, named
+
+
 PLUGIN_LAYERS = {'core', 'decode', 'track'}
+MAY_USE = {}
 FRONT_ENDS = ['dissector', 'mopsdump', 'mopstop', 'tests', 'captures', 'lib/tools']
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 SOURCE = re.compile(r'\.(c|h|def)$')
@@ -95,6 +105,28 @@ def check_includes(src):
     return errors
 
 
+def check_doc(src, named):
+    """Every file a row names exists in its layer, and every C file of a
+    layer's folder is named in its row."""
+    errors = []
+    for layer, names in sorted(named.items()):
+        folder = os.path.join(src, 'lib', layer)
+        public = os.path.join(src, 'lib', 'include', 'mops', layer)
+        for n in sorted(names):
+            paths = [os.path.join(src, 'lib', 'include', n)] if '/' in n else \
+                [os.path.join(folder, n), os.path.join(public, n)]
+            if not any(os.path.exists(p) for p in paths):
+                errors.append(f'docs/architecture.md: layer {layer} names {n}, which is not there')
+        for n in sorted(os.listdir(folder)):
+            if n.endswith('.c') and n not in names:
+                errors.append(f'docs/architecture.md: lib/{layer}/{n} is not named in the row of {layer}')
+    folders = {d for d in os.listdir(os.path.join(src, 'lib'))
+               if os.path.exists(os.path.join(src, 'lib', d, 'meson.build')) and d != 'tools'}
+    for d in sorted(folders ^ set(named)):
+        errors.append(f'docs/architecture.md: layer {d} is in lib/ or the table, not both')
+    return errors
+
+
 def check_meson(src):
     errors = []
     dep = re.compile(r'\bmops_(\w+)_dep\b')
@@ -155,12 +187,14 @@ def check_plugin(so, build):
 
 def main():
     src = sys.argv[1]
+    may, named = read_layers(src)
+    MAY_USE.update(may)
     if len(sys.argv) == 5 and sys.argv[2] == '--plugin':
         errors = check_plugin(sys.argv[3], sys.argv[4])
         what = 'the plugin links core, decode and track only'
     else:
-        errors = check_includes(src) + check_meson(src)
-        what = 'every include line and layer dependency is allowed'
+        errors = check_doc(src, named) + check_includes(src) + check_meson(src)
+        what = 'every include line and layer dependency is allowed; docs/architecture.md names every file'
     for e in errors:
         print(e)
     if errors:
