@@ -276,3 +276,12 @@ uint32_t carrier_wrap(int c, struct mops_builder *b)
     }
     return MOPS_LINKTYPE_USER0;
 }
+
+void sample_decode_built(struct mops_builder *b, uint8_t *frame, struct mops_packet *pkt)
+{
+    mops_build_finish(b);
+    uint32_t len;
+    const uint8_t *d = mops_build_data(b, &len);
+    memcpy(frame, d, len);
+    mops_decode_frame(NULL, MOPS_LINKTYPE_USER0, frame, len, len, pkt);
+}

@@ -12,6 +12,7 @@
 #include "mops/sim/scenario.h"
 
 #include "check.h"
+#include "samples.h"
 
 #define A(f1, f2, f3, f4, f5) mops_addr_make(f1, f2, f3, f4, f5)
 #define MN A(525, 8, 78, 3, 9)
@@ -25,14 +26,7 @@ static struct mops_packet pkt;
 static struct mops_outbox out;
 static uint8_t frame[4096];
 
-static void decode_built(void)
-{
-    mops_build_finish(&b);
-    uint32_t len;
-    const uint8_t *d = mops_build_data(&b, &len);
-    memcpy(frame, d, len);
-    mops_decode_frame(st, MOPS_LINKTYPE_USER0, frame, len, len, &pkt);
-}
+static void decode_built(void) { sample_decode_built(&b, frame, &pkt); }
 
 static void decode_out(unsigned i)
 {

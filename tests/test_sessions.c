@@ -8,6 +8,7 @@
 #include "mops/track/session.h"
 
 #include "check.h"
+#include "samples.h"
 
 #define A(f1, f2, f3, f4, f5) mops_addr_make(f1, f2, f3, f4, f5)
 #define MN A(10, 2, 0, 0, 1)     /* the mobile node, inside */
@@ -21,14 +22,7 @@ static struct mops_builder b;
 static struct mops_packet pkt;
 static uint8_t frame[4096];
 
-static void decode_built(void)
-{
-    mops_build_finish(&b);
-    uint32_t len;
-    const uint8_t *d = mops_build_data(&b, &len);
-    memcpy(frame, d, len);
-    mops_decode_frame(NULL, MOPS_LINKTYPE_USER0, frame, len, len, &pkt);
-}
+static void decode_built(void) { sample_decode_built(&b, frame, &pkt); }
 
 static void tcp(mops_addr_t src, uint16_t sport, mops_addr_t dst, uint16_t dport, uint8_t flags, uint32_t seq,
                 uint32_t ack, bool mc, uint32_t len)
