@@ -119,7 +119,7 @@ static struct frame_note *first_pass(packet_info *pinfo, const struct mops_packe
         /* The sessions the reply confirms move to their new tuple (on every
          * link's copy: each copy names the tuple as it is on its link). */
         if ((n->track.kind == MOPS_TRACK_REPLY || n->track.kind == MOPS_TRACK_ORPHAN_REPLY) && mops_plugin_sessions())
-            mops_sessions_reply(mops_plugin_sessions(), pkt, pinfo->num);
+            mops_sessions_reply(mops_plugin_sessions(), pkt, 0, pinfo->num);
     } else if (m->kind == MOPS_ICMP_KIND_NAT_ACK) {
         n->chain = chain_text(pkt);
     }

@@ -63,7 +63,7 @@ static void session_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, c
         struct mops_session_seen seen;
         if (sessions) {
             guint64 ts = (guint64)pinfo->abs_ts.secs * MOPS_NS_PER_SEC + (guint64)pinfo->abs_ts.nsecs;
-            mops_sessions_packet(sessions, pkt, pinfo->num, ts, &seen);
+            mops_sessions_packet(sessions, pkt, 0, pinfo->num, ts, &seen);
             if (seen.session) {
                 n->index = seen.session->index;
                 n->moved_by = (guint32)seen.moved_by;

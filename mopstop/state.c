@@ -149,7 +149,7 @@ static void migrate(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t 
         if (m->state == MT_SUCCEEDED) {
             /* The move the mobile node makes: to the tuple it asked for. */
             struct mops_migrate g = {.proto = m->proto, .prev_addr = m->prev, .mig_addr = m->mobile};
-            mops_sessions_migrated(s->sessions, &g, m->ports, m->n_kept, m->server, frame, true);
+            mops_sessions_migrated(s->sessions, &g, m->ports, m->n_kept, m->server, ifid, frame, ts, true);
         }
     }
 }
@@ -174,7 +174,7 @@ void mt_state_frame(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t 
         migrate(s, frame, ifid, ts_ns, pkt, &seen->track, seen->first);
     if (seen->first && (pkt->layers & MOPS_L_TCP)) {
         struct mops_session_seen ss;
-        mops_sessions_packet(s->sessions, pkt, frame, ts_ns, &ss);
+        mops_sessions_packet(s->sessions, pkt, ifid, frame, ts_ns, &ss);
     }
 }
 

@@ -54,7 +54,7 @@ static void reply(mops_addr_t prev, uint16_t prev_port, mops_addr_t mig, uint16_
 static struct mops_session_seen see(struct mops_session_tracker *t, uint64_t frame_no)
 {
     struct mops_session_seen s;
-    mops_sessions_packet(t, &pkt, frame_no, frame_no * 1000, &s);
+    mops_sessions_packet(t, &pkt, 0, frame_no, frame_no * 1000, &s);
     return s;
 }
 
@@ -96,7 +96,7 @@ static void across_nat_and_move(void)
     /* The reply on the server's link: prev is the NAT's outside tuple, the
      * new one the new NAT's. Mapped there, not the mobile side's move. */
     reply(NAT, 6050, NAT2, 7050, ISN + 101);
-    CHECK_EQ(mops_sessions_reply(t, &pkt, 7), 1);
+    CHECK_EQ(mops_sessions_reply(t, &pkt, 0, 7), 1);
     tcp(NAT2, 7050, SERVER, 80, MOPS_TCP_ACK, ISN + 101, 5001, false, 0);
     s = see(t, 8);
     CHECK_EQ(s.session->index, 1);
@@ -106,7 +106,7 @@ static void across_nat_and_move(void)
     /* The mobile side: the move the mobile node makes, to its own new tuple. */
     struct mops_migrate g = {.proto = MOPS_PROTO_TCP, .prev_addr = NAT, .mig_addr = NEW};
     struct mops_migrate_port p = {6050, 1027, 80, 80, ISN + 101};
-    CHECK_EQ(mops_sessions_migrated(t, &g, &p, 1, SERVER, 9, true), 1);
+    CHECK_EQ(mops_sessions_migrated(t, &g, &p, 1, SERVER, 0, 9, 9000, true), 1);
     tcp(NEW, 1027, SERVER, 80, MOPS_TCP_ACK | MOPS_TCP_PSH, ISN + 101, 5001, false, 50);
     s = see(t, 10);
     CHECK(s.current && s.from_client);
@@ -126,7 +126,7 @@ static void across_nat_and_move(void)
     /* A failed reply moves nothing. */
     reply(NEW, 1027, A(1, 1, 1, 1, 1), 9, ISN + 151);
     pkt.icmp.code = MOPS_MIGRATE_CODE_FAILED;
-    CHECK_EQ(mops_sessions_reply(t, &pkt, 12), 0);
+    CHECK_EQ(mops_sessions_reply(t, &pkt, 0, 12), 0);
     mops_sessions_free(t);
 }
 
@@ -142,9 +142,9 @@ static void by_sequence_and_policy(void)
      * client's next sequence number at that server port. */
     struct mops_migrate g = {.proto = MOPS_PROTO_TCP, .prev_addr = NAT, .mig_addr = NEW};
     struct mops_migrate_port p = {6050, 2098, 80, 80, ISN + 2};
-    CHECK_EQ(mops_sessions_migrated(t, &g, &p, 1, SERVER, 3, true), 0); /* not its sequence */
+    CHECK_EQ(mops_sessions_migrated(t, &g, &p, 1, SERVER, 0, 3, 3000, true), 0); /* not its sequence */
     p.seq = ISN + 1;
-    CHECK_EQ(mops_sessions_migrated(t, &g, &p, 1, SERVER, 4, true), 1);
+    CHECK_EQ(mops_sessions_migrated(t, &g, &p, 1, SERVER, 0, 4, 4000, true), 1);
     tcp(NEW, 2098, SERVER, 80, MOPS_TCP_ACK, ISN + 1, 1, false, 0);
     struct mops_session_seen s = see(t, 5);
     CHECK(s.current);
@@ -190,8 +190,41 @@ static void retire_and_grow(void)
     mops_sessions_free(t);
 }
 
+/* Per link (the validator's): each link's view of a flow is its own
+ * session, nothing joins by ISN, and a move leaves its old tuple marked. */
+static void per_link(void)
+{
+    struct mops_session_tracker *t = mops_sessions_new(64, MOPS_SESSIONS_PER_LINK);
+    struct mops_session_seen s;
+    tcp(MN, 1027, SERVER, 80, MOPS_TCP_SYN, ISN, 0, true, 0);
+    mops_sessions_packet(t, &pkt, 0, 1, 1000, &s);
+    CHECK_EQ(s.session->index, 1);
+    mops_sessions_packet(t, &pkt, 1, 2, 2000, &s); /* the same packet on link 1 */
+    CHECK(s.created);
+    CHECK_EQ(s.session->index, 2);
+    tcp(NAT, 6050, SERVER, 80, MOPS_TCP_SYN, ISN, 0, true, 0);
+    mops_sessions_packet(t, &pkt, 1, 3, 3000, &s); /* a NAT's copy does not join */
+    CHECK_EQ(s.session->index, 3);
+    struct mops_migrate g = {.proto = MOPS_PROTO_TCP, .prev_addr = MN, .mig_addr = NEW};
+    struct mops_migrate_port p = {1027, 2098, 80, 80, ISN + 99}; /* not by sequence per link */
+    CHECK_EQ(mops_sessions_migrated(t, &g, &p, 1, SERVER, 0, 4, 4000, true), 1);
+    mops_sessions_find(t, 0, MOPS_PROTO_TCP, MN, 1027, SERVER, 80, &s);
+    CHECK(s.session && s.from_client && !s.current);
+    CHECK_EQ(s.left_by, 4);
+    CHECK_EQ(s.left_ts_ns, 4000);
+    mops_sessions_find(t, 0, MOPS_PROTO_TCP, SERVER, 80, NEW, 2098, &s);
+    CHECK(s.session && !s.from_client && s.current);
+    CHECK_EQ(s.session->index, 1);
+    CHECK_EQ(s.moved_by, 4);
+    mops_sessions_find(t, 1, MOPS_PROTO_TCP, MN, 1027, SERVER, 80, &s);
+    CHECK(s.session && s.current && !s.left_by); /* link 1's view did not move */
+    CHECK_EQ(s.session->index, 2);
+    mops_sessions_free(t);
+}
+
 int main(void)
 {
+    per_link();
     across_nat_and_move();
     by_sequence_and_policy();
     retire_and_grow();

@@ -11,7 +11,7 @@
 #include "mops/core/proto.h"
 
 #define NIL UINT32_MAX
-#define KEY_WORDS 3 /* the larger key, the tuple's: 24 octets */
+#define KEY_WORDS 4 /* the larger key, the tuple's with its link: 32 octets */
 
 struct key {
     uint64_t w[KEY_WORDS];
@@ -24,7 +24,8 @@ struct ent {
     uint32_t sess_next; /* the session's next entry in this index */
     bool client_is_a;   /* tuples: which end of the key is the client */
     bool used;
-    uint64_t moved_by; /* tuples: the reply whose move made this one */
+    uint64_t moved_by;         /* tuples: the reply whose move made this one */
+    uint64_t left_by, left_ts; /* tuples: the reply whose move left this one, and when */
 };
 
 /* A chained hash index that grows, with entries unlinked one by one. */
@@ -147,9 +148,10 @@ static void index_remove_all(struct index *x, uint32_t head)
 }
 
 /* Either direction names the same tuple: the lower end first. */
-static struct key tuple_key(uint16_t proto, mops_addr_t x, uint16_t px, mops_addr_t y, uint16_t py, bool *x_is_a)
+static struct key tuple_key(uint32_t ifid, uint16_t proto, mops_addr_t x, uint16_t px, mops_addr_t y, uint16_t py,
+                            bool *x_is_a)
 {
-    struct key k = {{0, 0, 0}};
+    struct key k = {{0, 0, 0, ifid}};
     *x_is_a = x < y || (x == y && px < py);
     k.w[0] = *x_is_a ? x : y;
     k.w[1] = *x_is_a ? y : x;
@@ -159,7 +161,7 @@ static struct key tuple_key(uint16_t proto, mops_addr_t x, uint16_t px, mops_add
 
 static struct key isn_key(mops_addr_t server, uint16_t sport, uint32_t isn)
 {
-    struct key k = {{server, (uint64_t)sport << 32 | isn, 0}};
+    struct key k = {{server, (uint64_t)sport << 32 | isn, 0, 0}};
     return k;
 }
 
@@ -174,11 +176,15 @@ struct mops_session_tracker *mops_sessions_new(unsigned capacity, enum mops_sess
     while (capacity && buckets < capacity * 2u && buckets < (1u << 30))
         buckets *= 2;
     t->cap_slots = capacity ? capacity : 64;
-    t->slots = calloc(t->cap_slots, sizeof *t->slots);
-    if (!t->slots || !index_init(&t->tuples, buckets) || !index_init(&t->isns, buckets)) {
+    /* With a capacity, what it holds is claimed now (two tuples a session),
+     * so that memory is the same for a short capture and a long one. */
+    t->slots = capacity ? mops_claim(0, sizeof *t->slots * t->cap_slots) : calloc(t->cap_slots, sizeof *t->slots);
+    if (!t->slots || !index_init(&t->tuples, buckets) || !index_init(&t->isns, buckets) ||
+        (capacity && !(t->tuples.ents = mops_claim(0, sizeof *t->tuples.ents * 2 * (size_t)capacity)))) {
         mops_sessions_free(t);
         return NULL;
     }
+    t->tuples.cap = capacity ? 2 * capacity : 0;
     return t;
 }
 
@@ -230,11 +236,11 @@ static uint32_t take_slot(struct mops_session_tracker *t)
 }
 
 /* Files tuple (client:cport <-> server:sport) under slot; its entry or NIL. */
-static uint32_t add_tuple(struct mops_session_tracker *t, uint32_t slot, uint16_t proto, mops_addr_t client,
-                          uint16_t cport, mops_addr_t server, uint16_t sport, uint64_t moved_by)
+static uint32_t add_tuple(struct mops_session_tracker *t, uint32_t slot, uint32_t ifid, uint16_t proto,
+                          mops_addr_t client, uint16_t cport, mops_addr_t server, uint16_t sport, uint64_t moved_by)
 {
     bool client_is_a;
-    struct key k = tuple_key(proto, client, cport, server, sport, &client_is_a);
+    struct key k = tuple_key(ifid, proto, client, cport, server, sport, &client_is_a);
     uint32_t e = index_add(&t->tuples, &k, slot, &t->slots[slot].tuples);
     if (e != NIL) {
         t->tuples.ents[e].client_is_a = client_is_a;
@@ -282,12 +288,12 @@ static bool syn_isn(const struct mops_packet *pkt, struct key *k, uint32_t *isn)
 }
 
 /* The session a new tuple joins, found by the client's ISN (a NAT's copy
- * of a SYN or SYN-ACK), or NIL. */
+ * of a SYN or SYN-ACK), or NIL; never per link. */
 static uint32_t joined_by_isn(const struct mops_session_tracker *t, const struct mops_packet *pkt)
 {
     struct key k;
     uint32_t isn, e;
-    if (!syn_isn(pkt, &k, &isn) || (e = index_find(&t->isns, &k)) == NIL)
+    if (t->create == MOPS_SESSIONS_PER_LINK || !syn_isn(pkt, &k, &isn) || (e = index_find(&t->isns, &k)) == NIL)
         return NIL;
     return t->isns.ents[e].slot;
 }
@@ -297,19 +303,19 @@ static void index_isn(struct mops_session_tracker *t, const struct mops_packet *
 {
     struct key k;
     uint32_t isn;
-    if (syn_isn(pkt, &k, &isn) && index_find(&t->isns, &k) == NIL)
+    if (t->create != MOPS_SESSIONS_PER_LINK && syn_isn(pkt, &k, &isn) && index_find(&t->isns, &k) == NIL)
         index_add(&t->isns, &k, slot, &t->slots[slot].isn);
 }
 
 static bool may_create(const struct mops_session_tracker *t, const struct mops_packet *pkt)
 {
-    if (t->create == MOPS_SESSIONS_EVERY_FLOW)
+    if (t->create != MOPS_SESSIONS_MOBILE_SYN)
         return true;
     return (pkt->layers & MOPS_L_TCP) && (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN &&
            pkt->tcp.mobile_capable;
 }
 
-static uint32_t create(struct mops_session_tracker *t, const struct mops_packet *pkt, uint16_t proto,
+static uint32_t create(struct mops_session_tracker *t, const struct mops_packet *pkt, uint32_t ifid, uint16_t proto,
                        mops_addr_t client, uint16_t cport, mops_addr_t server, uint16_t sport, uint64_t frame,
                        uint64_t ts)
 {
@@ -317,7 +323,7 @@ static uint32_t create(struct mops_session_tracker *t, const struct mops_packet 
     if (i == NIL)
         return NIL;
     struct slot *s = &t->slots[i];
-    uint32_t e = add_tuple(t, i, proto, client, cport, server, sport, 0);
+    uint32_t e = add_tuple(t, i, ifid, proto, client, cport, server, sport, 0);
     if (e == NIL)
         return NIL;
     s->used = true;
@@ -332,61 +338,114 @@ static uint32_t create(struct mops_session_tracker *t, const struct mops_packet 
         s->s.isn = isn;
         s->s.mobile = !(pkt->tcp.flags & MOPS_TCP_ACK) && pkt->tcp.mobile_capable;
         s->s.c_nxt = isn + 1;
-        index_add(&t->isns, &k, i, &s->isn);
+        if (t->create != MOPS_SESSIONS_PER_LINK)
+            index_add(&t->isns, &k, i, &s->isn);
     }
     return i;
 }
 
-void mops_sessions_packet(struct mops_session_tracker *t, const struct mops_packet *pkt, uint64_t frame, uint64_t ts_ns,
-                          struct mops_session_seen *out)
+/* A packet's transport: false when it has none the tracker follows. */
+static bool transport(const struct mops_packet *pkt, uint16_t *proto, uint16_t *sport, uint16_t *dport, uint32_t *len)
+{
+    if (pkt->layers & MOPS_L_TCP) {
+        *proto = MOPS_PROTO_TCP, *sport = pkt->tcp.sport, *dport = pkt->tcp.dport, *len = pkt->tcp.payload_len;
+        return true;
+    }
+    if (pkt->layers & MOPS_L_UDP) {
+        *proto = MOPS_PROTO_UDPV5, *sport = pkt->udp.sport, *dport = pkt->udp.dport, *len = pkt->udp.payload_len;
+        return true;
+    }
+    return false;
+}
+
+static uint32_t link_of(const struct mops_session_tracker *t, uint32_t ifid)
+{
+    return t->create == MOPS_SESSIONS_PER_LINK ? ifid : 0;
+}
+
+/* What the tracker says of a packet on tuple entry e. */
+static void seen_at(const struct mops_session_tracker *t, uint32_t e, bool from_client, struct mops_session_seen *out)
+{
+    const struct ent *x = &t->tuples.ents[e];
+    const struct slot *s = &t->slots[x->slot];
+    out->session = &s->s;
+    out->from_client = from_client;
+    out->moved_by = x->moved_by;
+    out->left_by = x->left_by;
+    out->left_ts_ns = x->left_ts;
+    out->current = e == s->current;
+    out->slot = x->slot;
+}
+
+void mops_sessions_find(const struct mops_session_tracker *t, uint32_t ifid, uint16_t proto, mops_addr_t x, uint16_t px,
+                        mops_addr_t y, uint16_t py, struct mops_session_seen *out)
+{
+    memset(out, 0, sizeof *out);
+    bool x_is_a;
+    struct key k = tuple_key(link_of(t, ifid), proto, x, px, y, py, &x_is_a);
+    uint32_t e = index_find(&t->tuples, &k);
+    if (e != NIL)
+        seen_at(t, e, t->tuples.ents[e].client_is_a == x_is_a, out);
+}
+
+void mops_sessions_prefetch(const struct mops_session_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
+                            bool entry)
+{
+    uint16_t proto, sport, dport;
+    uint32_t len;
+    if (!transport(pkt, &proto, &sport, &dport, &len))
+        return;
+    bool a;
+    struct key k = tuple_key(link_of(t, ifid), proto, pkt->ip.src, sport, pkt->ip.dst, dport, &a);
+    const uint32_t *b = &t->tuples.buckets[hash(&k) & t->tuples.mask];
+    if (!entry)
+        __builtin_prefetch(b);
+    else if (*b != NIL)
+        __builtin_prefetch(&t->tuples.ents[*b]);
+}
+
+void mops_sessions_packet(struct mops_session_tracker *t, const struct mops_packet *pkt, uint32_t ifid, uint64_t frame,
+                          uint64_t ts_ns, struct mops_session_seen *out)
 {
     memset(out, 0, sizeof *out);
     uint16_t proto, sport, dport;
     uint32_t len;
-    if (pkt->layers & MOPS_L_TCP) {
-        proto = MOPS_PROTO_TCP, sport = pkt->tcp.sport, dport = pkt->tcp.dport;
-        len = pkt->tcp.payload_len;
-    } else if (pkt->layers & MOPS_L_UDP) {
-        proto = MOPS_PROTO_UDPV5, sport = pkt->udp.sport, dport = pkt->udp.dport;
-        len = pkt->udp.payload_len;
-    } else {
+    if (!transport(pkt, &proto, &sport, &dport, &len))
         return;
-    }
+    ifid = link_of(t, ifid);
     mops_addr_t src = pkt->ip.src, dst = pkt->ip.dst;
-    bool src_is_a;
-    struct key k = tuple_key(proto, src, sport, dst, dport, &src_is_a);
+    bool src_is_a, created = false, from_client;
+    struct key k = tuple_key(ifid, proto, src, sport, dst, dport, &src_is_a);
     uint32_t e = index_find(&t->tuples, &k), slot;
     if (e != NIL) {
         slot = t->tuples.ents[e].slot;
-        out->from_client = t->tuples.ents[e].client_is_a == src_is_a;
+        from_client = t->tuples.ents[e].client_is_a == src_is_a;
         index_isn(t, pkt, slot); /* a new connection on a known tuple: its NAT copies join too */
     } else {
-        bool fc = new_from_client(pkt, sport, dport);
-        mops_addr_t client = fc ? src : dst, server = fc ? dst : src;
-        uint16_t cport = fc ? sport : dport, svport = fc ? dport : sport;
+        from_client = new_from_client(pkt, sport, dport);
+        mops_addr_t client = from_client ? src : dst, server = from_client ? dst : src;
+        uint16_t cport = from_client ? sport : dport, svport = from_client ? dport : sport;
         slot = joined_by_isn(t, pkt);
         if (slot != NIL) {
-            e = add_tuple(t, slot, proto, client, cport, server, svport, 0);
+            e = add_tuple(t, slot, ifid, proto, client, cport, server, svport, 0);
         } else if (may_create(t, pkt)) {
-            slot = create(t, pkt, proto, client, cport, server, svport, frame, ts_ns);
+            slot = create(t, pkt, ifid, proto, client, cport, server, svport, frame, ts_ns);
             if (slot != NIL) {
                 e = t->slots[slot].current;
-                out->created = true;
+                created = true;
             }
         }
         if (e == NIL)
             return;
-        out->from_client = fc;
     }
-    struct slot *s = &t->slots[slot];
-    out->session = &s->s;
-    out->moved_by = t->tuples.ents[e].moved_by;
-    out->current = e == s->current;
+    seen_at(t, e, from_client, out);
+    out->created = created;
     if (!out->current)
         return;
+    struct slot *s = &t->slots[slot];
     s->s.last_ts_ns = ts_ns;
     s->s.bytes += len;
-    if (out->from_client && proto == MOPS_PROTO_TCP) {
+    if (from_client && proto == MOPS_PROTO_TCP) {
         uint32_t nxt = pkt->tcp.seq + len;
         if ((int32_t)(nxt - s->s.c_nxt) > 0)
             s->s.c_nxt = nxt;
@@ -407,32 +466,38 @@ static uint32_t by_sequence(const struct mops_session_tracker *t, mops_addr_t se
 }
 
 unsigned mops_sessions_migrated(struct mops_session_tracker *t, const struct mops_migrate *g,
-                                const struct mops_migrate_port *ports, unsigned n, mops_addr_t server, uint64_t frame,
-                                bool mobile_side)
+                                const struct mops_migrate_port *ports, unsigned n, mops_addr_t server, uint32_t ifid,
+                                uint64_t frame, uint64_t ts_ns, bool mobile_side)
 {
+    ifid = link_of(t, ifid);
     unsigned moved = 0;
     for (unsigned i = 0; i < n; i++) {
         const struct mops_migrate_port *p = &ports[i];
         bool a;
-        struct key k = tuple_key(g->proto, g->prev_addr, p->prev_sport, server, p->prev_dport, &a);
+        struct key k = tuple_key(ifid, g->proto, g->prev_addr, p->prev_sport, server, p->prev_dport, &a);
         uint32_t e = index_find(&t->tuples, &k), slot = NIL;
         if (e != NIL)
             slot = t->tuples.ents[e].slot;
-        else if (g->proto == MOPS_PROTO_TCP && mobile_side)
+        else if (g->proto == MOPS_PROTO_TCP && mobile_side && t->create != MOPS_SESSIONS_PER_LINK)
             slot = by_sequence(t, server, p->prev_dport, p->seq);
         if (slot == NIL)
             continue;
         struct slot *s = &t->slots[slot];
-        struct key nk = tuple_key(g->proto, g->mig_addr, p->mig_sport, server, p->prev_dport, &a);
+        struct key nk = tuple_key(ifid, g->proto, g->mig_addr, p->mig_sport, server, p->prev_dport, &a);
         uint32_t ne = index_find(&t->tuples, &nk);
         if (ne == NIL)
-            ne = add_tuple(t, slot, g->proto, g->mig_addr, p->mig_sport, server, p->prev_dport, frame);
+            ne = add_tuple(t, slot, ifid, g->proto, g->mig_addr, p->mig_sport, server, p->prev_dport, frame);
         else if (t->tuples.ents[ne].slot == slot)
             t->tuples.ents[ne].moved_by = frame; /* the same move again (a resent reply): the latest */
         if (ne == NIL || t->tuples.ents[ne].slot != slot)
             continue;
         moved++;
         if (mobile_side) {
+            uint32_t old = e != NIL ? e : s->current;
+            if (old != ne && old != NIL) {
+                t->tuples.ents[old].left_by = frame;
+                t->tuples.ents[old].left_ts = ts_ns;
+            }
             set_current(s, ne, g->mig_addr, p->mig_sport, server, p->prev_dport);
             s->s.moves++;
             s->s.bytes_at_move = s->s.bytes;
@@ -442,11 +507,12 @@ unsigned mops_sessions_migrated(struct mops_session_tracker *t, const struct mop
     return moved;
 }
 
-unsigned mops_sessions_reply(struct mops_session_tracker *t, const struct mops_packet *reply, uint64_t frame)
+unsigned mops_sessions_reply(struct mops_session_tracker *t, const struct mops_packet *reply, uint32_t ifid,
+                             uint64_t frame)
 {
     if (!(reply->layers & MOPS_L_MOPS) || reply->icmp.kind != MOPS_ICMP_KIND_MIGRATE ||
         reply->icmp.code != MOPS_MIGRATE_CODE_SUCCESS)
         return 0;
     const struct mops_migrate *g = &reply->icmp.u.migrate;
-    return mops_sessions_migrated(t, g, reply->pool.migrate, g->n_decoded, reply->ip.src, frame, false);
+    return mops_sessions_migrated(t, g, reply->pool.migrate, g->n_decoded, reply->ip.src, ifid, frame, 0, false);
 }

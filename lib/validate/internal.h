@@ -6,6 +6,7 @@
 #define MOPS_VALIDATE_INTERNAL_H
 
 #include "mops/track/migrate.h"
+#include "mops/track/session.h"
 #include "mops/validate/validate.h"
 #include "mops/core/timers.h"
 #include "vcache.h"
@@ -13,20 +14,19 @@
 
 #define V_KEPT_PORTS 16
 
-struct v_sess_key {
-    mops_addr_t c, s; /* client (SYN sender) and server */
-    uint32_t ifid;
-    uint16_t cport, sport, proto, pad;
-};
-
+/* What the validator keeps of a TCP session on one link, beside lib's
+ * tracker (by its slot). */
 struct v_sess {
-    struct vt_hdr h;
-    struct v_sess_key k;
     bool syn, synack, mc_syn, mc_synack, mc_ack, mc_judged;
-    bool c_nxt_known, s_wnd_known, stale_reported;
-    uint32_t c_nxt;                 /* the client's next sequence number, as seen here */
-    uint32_t s_wnd;                 /* the server's last advertised window */
-    uint64_t moved_ts, moved_frame; /* a success moved it away */
+    bool c_nxt_known, s_wnd_known;
+    uint32_t c_nxt;          /* the client's next sequence number, as seen here */
+    uint32_t s_wnd;          /* the server's last advertised window */
+    uint64_t stale_reported; /* the move whose left tuple got data reported, 0 if none */
+};
+/* A session found by its tuple, and whether a move left that tuple. */
+struct v_sess_view {
+    struct v_sess *s;
+    uint64_t left_by; /* the reply whose move left it, 0 if none */
 };
 
 struct v_txn {
@@ -156,7 +156,10 @@ struct mops_validator {
     /* The first sighting of each packet (by content key: stamp, link) and the
      * link of each node (by address: last seen, link). */
     struct vcache sightings, where;
-    struct vt sessions, txns, accepted, levels, level_by_trans, nat_addrs, flows;
+    struct mops_session_tracker *sessions; /* per link */
+    struct v_sess *sess;                   /* by the tracker's slot */
+    uint32_t n_sess;
+    struct vt txns, accepted, levels, level_by_trans, nat_addrs, flows;
     struct v_recent recent_mig[V_RECENT], recent_syn[V_RECENT];
     unsigned recent_mig_i, recent_syn_i;
     struct v_pending_ack pending[V_PENDING];
@@ -192,15 +195,19 @@ void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, con
 uint32_t v_link_of(const struct mops_validator *v, mops_addr_t a);
 const char *v_tuple(char *buf, size_t n, mops_addr_t a, uint16_t port);
 
+bool v_sessions_init(struct mops_validator *v, uint32_t capacity);
+void v_sessions_free(struct mops_validator *v);
 /* Starts loading the session a TCP segment looks up first: its bucket,
  * then (entry: once the bucket is loaded) the entry it leads to. */
 void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, bool entry);
 void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                       const struct mops_packet *pkt, bool first);
-struct v_sess *v_session_find(struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t c, uint16_t cport,
-                              mops_addr_t s, uint16_t sport);
-void v_session_move(struct mops_validator *v, struct v_sess *old, mops_addr_t c, uint16_t cport, uint64_t ts,
-                    uint64_t frame);
+/* The session c:cport -> s:sport on link ifid, with c its client. */
+bool v_session_find(const struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t c, uint16_t cport,
+                    mops_addr_t s, uint16_t sport, struct v_sess_view *out);
+/* A migration the server accepted for port p, as seen on link ifid. */
+void v_session_move(struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t server, mops_addr_t prev,
+                    mops_addr_t mig, const struct mops_migrate_port *p, uint64_t ts, uint64_t frame);
 
 void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                       const struct mops_packet *pkt, const struct mops_track_result *tr, bool first);

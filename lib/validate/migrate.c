@@ -68,17 +68,20 @@ static void predict(struct mops_validator *v, struct v_txn *x, uint64_t frame, u
             snprintf(x->reason[i], sizeof x->reason[i], "Unique ID %#llx, expected %#llx", (unsigned long long)p->seq,
                      (unsigned long long)id);
         } else if (x->proto == MOPS_PROTO_TCP) {
-            struct v_sess *s = v_session_find(v, x->k.ifid, x->proto, x->prev, p->prev_sport, x->server, p->prev_dport);
+            struct v_sess_view view;
+            struct v_sess *s =
+                v_session_find(v, x->k.ifid, x->proto, x->prev, p->prev_sport, x->server, p->prev_dport, &view) ? view.s
+                                                                                                                : NULL;
             if (s && s->syn && !s->mc_syn) {
                 /* The mobile node's fault; what the server does with it is left open. */
                 char flow[120];
                 flow_text(flow, sizeof flow, x);
                 v_emit(v, MOPS_R_MIG_NOT_MOBILE, frame, ts, flow, "no Migrate for this session", "a Migrate for it",
                        "port %u: the session's SYN carried no MOBILE_CAPABLE", p->prev_sport);
-            } else if (s && s->moved_ts) {
+            } else if (s && view.left_by) {
                 x->expect[i] = 0;
                 snprintf(x->reason[i], sizeof x->reason[i], "the session moved away at frame %llu",
-                         (unsigned long long)s->moved_frame);
+                         (unsigned long long)view.left_by);
             } else if (s && s->c_nxt_known && s->s_wnd_known) {
                 uint32_t seq = (uint32_t)p->seq, lo = s->c_nxt, hi = s->c_nxt + s->s_wnd;
                 if (srv && srv->exact) {
@@ -274,9 +277,7 @@ static void confirm(struct mops_validator *v, struct v_txn *x, uint64_t ts, uint
         k.proto = x->proto;
         struct v_accepted *a = vt_get(&v->accepted, &k, NULL);
         a->ts = ts;
-        struct v_sess *s = v_session_find(v, x->k.ifid, x->proto, x->prev, p->prev_sport, x->server, p->prev_dport);
-        if (s)
-            v_session_move(v, s, x->mig, p->mig_sport, ts, frame);
+        v_session_move(v, x->k.ifid, x->proto, x->server, x->prev, x->mig, p, ts, frame);
     }
 }
 

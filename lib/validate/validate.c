@@ -100,8 +100,7 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
     v->ctx = ctx;
     v->tracker = mops_migrate_tracker_new(small_capacity(o));
     uint32_t big = v->o.capacity ? v->o.capacity : 65536, small = v->o.capacity ? v->o.capacity : 16384;
-    bool ok = v->tracker && vc_init(&v->sightings, big) && vc_init(&v->where, small) &&
-              vt_init(&v->sessions, sizeof(struct v_sess), sizeof(struct v_sess_key), big) &&
+    bool ok = v->tracker && vc_init(&v->sightings, big) && vc_init(&v->where, small) && v_sessions_init(v, big) &&
               vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), small) &&
               vt_init(&v->accepted, sizeof(struct v_accepted), sizeof(((struct v_accepted *)0)->k), small) &&
               vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), small) &&
@@ -124,7 +123,7 @@ void mops_validator_free(struct mops_validator *v)
     mops_migrate_tracker_free(v->tracker);
     vc_free(&v->sightings);
     vc_free(&v->where);
-    vt_free(&v->sessions);
+    v_sessions_free(v);
     vt_free(&v->txns);
     vt_free(&v->accepted);
     vt_free(&v->levels);
