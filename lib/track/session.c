@@ -179,7 +179,9 @@ struct mops_session_tracker *mops_sessions_new(unsigned capacity, enum mops_sess
     /* With a capacity, what it holds is claimed now (two tuples a session),
      * so that memory is the same for a short capture and a long one. */
     t->slots = capacity ? mops_claim(0, sizeof *t->slots * t->cap_slots) : calloc(t->cap_slots, sizeof *t->slots);
-    if (!t->slots || !index_init(&t->tuples, buckets) || !index_init(&t->isns, buckets) ||
+    /* Per link, nothing is filed by ISN: its index stays at its smallest. */
+    uint32_t isn_buckets = create == MOPS_SESSIONS_PER_LINK ? 64 : buckets;
+    if (!t->slots || !index_init(&t->tuples, buckets) || !index_init(&t->isns, isn_buckets) ||
         (capacity && !(t->tuples.ents = mops_claim(0, sizeof *t->tuples.ents * 2 * (size_t)capacity)))) {
         mops_sessions_free(t);
         return NULL;
