@@ -242,6 +242,106 @@ void mops_mobile_attach(struct mops_mobile *m, uint64_t now, mops_addr_t addr, s
 
 void mops_mobile_detach(struct mops_mobile *m) { m->attached = false; }
 
+struct mops_sock *mops_mobile_find(struct mops_mobile *m, uint16_t proto, mops_addr_t raddr, uint16_t rport,
+                                   uint16_t lport)
+{
+    for (unsigned i = 0; i < m->n_socks; i++) {
+        struct mops_sock *s = &m->socks[i];
+        if (s->state != MOPS_SOCK_FREE && s->state != MOPS_SOCK_DEAD && s->proto == proto && s->lport == lport &&
+            s->rport == rport && (s->raddr == raddr || s->unicast == raddr))
+            return s;
+    }
+    return NULL;
+}
+
+struct mops_sock *mops_mobile_sock_for(const struct mops_mobile *m, mops_addr_t server, uint16_t proto,
+                                       mops_addr_t prev, const struct mops_migrate_port *p)
+{
+    for (unsigned i = 0; i < m->n_socks; i++) {
+        struct mops_sock *s = &m->socks[i];
+        if (s->state != MOPS_SOCK_OPEN || s->proto != proto || s->rport != p->prev_dport ||
+            (s->raddr != server && s->unicast != server))
+            continue;
+        mops_addr_t oa;
+        uint16_t op;
+        mops_mobile_outermost(m, s, &oa, &op);
+        if ((oa == prev && op == p->prev_sport) || (s->laddr == prev && s->lport == p->prev_sport))
+            return s;
+    }
+    return NULL;
+}
+
+/* The bytes of a decoded packet's IPFF packet. */
+static const uint8_t *ipff_bytes(const struct mops_packet *pkt, uint32_t *len)
+{
+    *len = pkt->caplen - pkt->link.ipff_off - pkt->link.trailer_len;
+    return pkt->frame + pkt->link.ipff_off;
+}
+
+int mops_mobile_adopt_migrate(struct mops_mobile *m, uint64_t sent_at, const struct mops_packet *pkt, unsigned resends)
+{
+    const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    uint32_t len;
+    const uint8_t *bytes = ipff_bytes(pkt, &len);
+    struct mops_mn_pending *p = NULL;
+    for (unsigned k = 0; k < m->n_pend && !p; k++) /* it takes the place of the model's own */
+        if (m->pend[k].used && m->pend[k].server == pkt->ip.dst && m->pend[k].proto == g->proto)
+            p = &m->pend[k];
+    for (unsigned k = 0; k < m->n_pend && !p; k++)
+        if (!m->pend[k].used)
+            p = &m->pend[k];
+    if (!p || len > sizeof p->bytes)
+        return -1;
+    memset(p, 0, sizeof *p);
+    p->used = true;
+    p->server = pkt->ip.dst;
+    p->proto = g->proto;
+    p->code = pkt->icmp.code;
+    p->prev_addr = g->prev_addr;
+    p->mig_addr = g->mig_addr;
+    p->sent_at = sent_at;
+    p->resends = resends;
+    for (unsigned i = 0; i < g->n_decoded && p->n < MOPS_MN_PORTS; i++) {
+        const struct mops_migrate_port *mp = &pkt->pool.migrate[i];
+        struct mops_sock *s = mops_mobile_sock_for(m, pkt->ip.dst, g->proto, g->prev_addr, mp);
+        if (!s) {
+            struct mops_sock_seen k = {.proto = g->proto,
+                                       .laddr = g->prev_addr,
+                                       .raddr = pkt->ip.dst,
+                                       .lport = mp->prev_sport,
+                                       .rport = mp->prev_dport,
+                                       .mobile = true,
+                                       .snd_known = g->proto == MOPS_PROTO_TCP,
+                                       .snd_nxt = (uint32_t)mp->seq};
+            if (!(s = mops_mobile_adopt(m, &k)))
+                return -1;
+        }
+        p->sock[p->n] = (uint16_t)(s - m->socks);
+        p->ports[p->n] = *mp;
+        p->mig_sport[p->n] = mp->mig_sport;
+        p->n++;
+    }
+    p->len = len;
+    memcpy(p->bytes, bytes, len);
+    return 0;
+}
+
+bool mops_mobile_adopt_resend(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt)
+{
+    uint32_t len;
+    const uint8_t *bytes = ipff_bytes(pkt, &len);
+    for (unsigned k = 0; k < m->n_pend; k++) {
+        struct mops_mn_pending *p = &m->pend[k];
+        if (p->used && p->len == len && memcmp(p->bytes, bytes, len) == 0) {
+            p->sent_at = now;
+            p->resends++;
+            m->resends++;
+            return true;
+        }
+    }
+    return false;
+}
+
 static struct mops_sock *find_sock(struct mops_mobile *m, const struct mops_packet *pkt, uint16_t sport, uint16_t dport)
 {
     for (unsigned i = 0; i < m->n_socks; i++) {

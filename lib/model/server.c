@@ -20,7 +20,11 @@ int mops_server_init(struct mops_server *s, const struct mops_settings *st, cons
     s->socks = mops_model_table(s->n_socks, sizeof *s->socks);
     s->stale = mops_model_table(s->n_socks, sizeof *s->stale);
     s->hist = mops_model_table(s->n_hist, sizeof *s->hist);
-    if (!s->socks || !s->stale || !s->hist) {
+    for (s->n_buckets = 16; s->n_buckets < s->n_socks && s->n_buckets < (1u << 30); s->n_buckets <<= 1)
+        ;
+    s->bucket = mops_model_table(s->n_buckets, sizeof *s->bucket);
+    s->chain = mops_model_table(s->n_socks, sizeof *s->chain);
+    if (!s->socks || !s->stale || !s->hist || !s->bucket || !s->chain) {
         mops_server_free(s);
         return -1;
     }
@@ -31,6 +35,8 @@ int mops_server_init(struct mops_server *s, const struct mops_settings *st, cons
     s->bad = bad;
     s->rcv_wnd = 65535;
     s->next_push = UINT64_MAX;
+    for (uint32_t i = 0; i < s->n_buckets; i++)
+        s->bucket[i] = -1;
     return 0;
 }
 
@@ -39,8 +45,72 @@ void mops_server_free(struct mops_server *s)
     free(s->socks);
     free(s->stale);
     free(s->hist);
+    free(s->bucket);
+    free(s->chain);
     s->socks = s->stale = NULL;
     s->hist = NULL;
+    s->bucket = s->chain = NULL;
+}
+
+/* The sessions by tuple: a busy server's shadow holds tens of thousands. */
+static uint32_t tuple_bucket(const struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
+                             uint16_t lport)
+{
+    uint64_t h = (raddr ^ ((uint64_t)rport << 50) ^ ((uint64_t)lport << 34) ^ proto) * UINT64_C(0x9e3779b97f4a7c15);
+    return (uint32_t)(h >> 32) & (s->n_buckets - 1);
+}
+
+static void index_del(struct mops_server *s, struct mops_sock *k)
+{
+    int32_t i = (int32_t)(k - s->socks), *p = &s->bucket[tuple_bucket(s, k->proto, k->raddr, k->rport, k->lport)];
+    while (*p >= 0 && *p != i)
+        p = &s->chain[*p];
+    if (*p == i)
+        *p = s->chain[i];
+}
+
+static void index_add(struct mops_server *s, struct mops_sock *k)
+{
+    int32_t i = (int32_t)(k - s->socks);
+    uint32_t b = tuple_bucket(s, k->proto, k->raddr, k->rport, k->lport);
+    s->chain[i] = s->bucket[b];
+    s->bucket[b] = i;
+}
+
+/* Every change of a session's peer goes through here, to keep the index. */
+static void sock_move(struct mops_server *s, struct mops_sock *k, mops_addr_t raddr, uint16_t rport)
+{
+    index_del(s, k);
+    k->raddr = raddr;
+    k->rport = rport;
+    index_add(s, k);
+}
+
+/* A slot for a new session (zeroed, knowing its sequence space, indexed
+ * once its tuple is set by sock_open), or NULL when full. A shadow with a
+ * partial view replaces the oldest instead: memory stays flat however long
+ * the capture. */
+static struct mops_sock *sock_new(struct mops_server *s)
+{
+    unsigned tries = s->partial_view ? 8 : s->n_socks;
+    for (unsigned t = 0; t < tries; t++) {
+        unsigned i = s->cursor++ % s->n_socks;
+        struct mops_sock *k = &s->socks[i];
+        if (k->state == MOPS_SOCK_FREE || k->state == MOPS_SOCK_DEAD) {
+            if (k->state == MOPS_SOCK_DEAD)
+                index_del(s, k);
+            memset(k, 0, sizeof *k);
+            k->rcv_known = k->snd_known = true;
+            return k;
+        }
+    }
+    if (!s->partial_view)
+        return NULL;
+    struct mops_sock *k = &s->socks[s->cursor++ % s->n_socks];
+    index_del(s, k);
+    memset(k, 0, sizeof *k);
+    k->rcv_known = k->snd_known = true;
+    return k;
 }
 
 int mops_server_listen(struct mops_server *s, const struct mops_listen *l)
@@ -84,8 +154,9 @@ uint64_t mops_server_next_timer(const struct mops_server *s) { return s->next_pu
 
 static const struct mops_listen *listener(const struct mops_server *s, uint16_t proto, uint16_t port)
 {
+    /* In order: a port's own listener before a wildcard (port 0). */
     for (unsigned i = 0; i < s->n_listen; i++)
-        if (s->listen[i].proto == proto && s->listen[i].port == port)
+        if (s->listen[i].proto == proto && (s->listen[i].port == port || s->listen[i].port == 0))
             return &s->listen[i];
     return NULL;
 }
@@ -93,13 +164,24 @@ static const struct mops_listen *listener(const struct mops_server *s, uint16_t 
 struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
                                    uint16_t lport)
 {
-    for (unsigned i = 0; i < s->n_socks; i++) {
+    for (int32_t i = s->bucket[tuple_bucket(s, proto, raddr, rport, lport)]; i >= 0; i = s->chain[i]) {
         struct mops_sock *k = &s->socks[i];
         if (k->state != MOPS_SOCK_FREE && k->state != MOPS_SOCK_DEAD && k->proto == proto && k->raddr == raddr &&
             k->rport == rport && k->lport == lport)
             return k;
     }
     return NULL;
+}
+
+bool mops_server_gone(const struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport, uint16_t lport)
+{
+    for (int32_t i = s->bucket[tuple_bucket(s, proto, raddr, rport, lport)]; i >= 0; i = s->chain[i]) {
+        const struct mops_sock *k = &s->socks[i];
+        if (k->state == MOPS_SOCK_DEAD && k->proto == proto && k->raddr == raddr && k->rport == rport &&
+            k->lport == lport)
+            return true;
+    }
+    return false;
 }
 
 /* What the server sends back: on the session's tuple, or, when told to
@@ -121,7 +203,7 @@ static void tcp_input(struct mops_server *s, const struct mops_packet *pkt, stru
     struct mops_sock *k = mops_server_find(s, MOPS_PROTO_TCP, pkt->ip.src, t->sport, t->dport);
     const struct mops_listen *l = listener(s, MOPS_PROTO_TCP, t->dport);
     if (!k && (t->flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN && l) {
-        k = mops_sock_alloc(s->socks, s->n_socks);
+        k = sock_new(s);
         if (!k)
             return;
         k->proto = MOPS_PROTO_TCP;
@@ -129,6 +211,7 @@ static void tcp_input(struct mops_server *s, const struct mops_packet *pkt, stru
         k->lport = t->dport;
         k->raddr = pkt->ip.src;
         k->rport = t->sport;
+        index_add(s, k);
         k->rcv_wnd = s->rcv_wnd;
         k->mobile = t->mobile_capable;
         k->snd_nxt = (uint32_t)mops_rng_next(&s->rng);
@@ -159,13 +242,14 @@ static void udp_input(struct mops_server *s, const struct mops_packet *pkt, stru
     const struct mops_listen *l = listener(s, MOPS_PROTO_UDPV5, u->dport);
     struct mops_sock *k = mops_server_find(s, MOPS_PROTO_UDPV5, pkt->ip.src, u->sport, u->dport);
     if (!k) {
-        if (!l || !(k = mops_sock_alloc(s->socks, s->n_socks)))
+        if (!l || !(k = sock_new(s)))
             return;
         k->proto = MOPS_PROTO_UDPV5;
         k->laddr = pkt->ip.dst;
         k->lport = u->dport;
         k->raddr = pkt->ip.src;
         k->rport = u->sport;
+        index_add(s, k);
         k->mobile = true;
         k->state = MOPS_SOCK_OPEN;
         k->recv_src_left = 3; /* MOPS §3.2: "several packets" for UDP */
@@ -191,8 +275,10 @@ static enum mops_verdict port_verdict(struct mops_server *s, const struct mops_m
                                       const struct mops_migrate_port *p, struct mops_sock **sock)
 {
     *sock = mops_server_find(s, g->proto, g->prev_addr, p->prev_sport, p->prev_dport);
-    if (!*sock || (*sock)->state != MOPS_SOCK_OPEN)
-        return MOPS_VERDICT_REFUSE;
+    if (!*sock || (*sock)->state != MOPS_SOCK_OPEN) {
+        bool known = !s->partial_view || mops_server_gone(s, g->proto, g->prev_addr, p->prev_sport, p->prev_dport);
+        return known ? MOPS_VERDICT_REFUSE : MOPS_VERDICT_UNKNOWN;
+    }
     if (s->bad & MOPS_BAD_REJECT_VALID_SEQ)
         return MOPS_VERDICT_REFUSE;
     if (s->bad & MOPS_BAD_ACCEPT_WRONG_SEQ)
@@ -200,22 +286,89 @@ static enum mops_verdict port_verdict(struct mops_server *s, const struct mops_m
     const struct mops_listen *l = listener(s, g->proto, p->prev_dport);
     /* profile §7: a Unique ID when the application demands one (always for
      * UDP), else the sequence number within the receive window. */
-    if ((l && l->unique_required) || g->proto != MOPS_PROTO_TCP)
+    if ((l && l->unique_required) || g->proto != MOPS_PROTO_TCP) {
+        if (l && !l->unique_required && l->unique_unknown)
+            return MOPS_VERDICT_UNKNOWN;
         return l && l->unique_required && p->seq == l->unique_id ? MOPS_VERDICT_ACCEPT : MOPS_VERDICT_REFUSE;
+    }
     if (!(*sock)->rcv_known)
         return MOPS_VERDICT_UNKNOWN;
-    return p->seq >> 32 == 0 && mops_seq_in_window((uint32_t)p->seq, (*sock)->rcv_nxt, (*sock)->rcv_wnd)
-               ? MOPS_VERDICT_ACCEPT
-               : MOPS_VERDICT_REFUSE;
+    /* profile §5: a TCP sequence is 32 bits; the field's high bits are zero. */
+    if (p->seq >> 32)
+        return MOPS_VERDICT_REFUSE;
+    uint32_t seq = (uint32_t)p->seq;
+    bool ok = s->seq_exact ? seq == (*sock)->rcv_nxt : mops_seq_in_window(seq, (*sock)->rcv_nxt, (*sock)->rcv_wnd);
+    return ok ? MOPS_VERDICT_ACCEPT : MOPS_VERDICT_REFUSE;
 }
 
 struct mops_sock *mops_server_adopt(struct mops_server *s, const struct mops_sock_seen *k)
 {
     struct mops_sock *so = mops_server_find(s, k->proto, k->raddr, k->rport, k->lport);
-    if (!so && !(so = mops_sock_alloc(s->socks, s->n_socks)))
+    if (so)
+        index_del(s, so);
+    else if (!(so = sock_new(s)))
         return NULL;
     mops_sock_adopt(so, k);
+    if (k->gone)
+        so->state = MOPS_SOCK_DEAD; /* indexed, so that mops_server_gone finds it */
+    index_add(s, so);
     return so;
+}
+
+/* A migrate accepted, into the history (its oldest entry replaced when full). */
+static struct mops_srv_accepted *hist_add(struct mops_server *s, uint64_t at, const struct mops_migrate *g,
+                                          mops_addr_t client, const uint8_t *req, uint32_t req_len)
+{
+    unsigned h = 0, oldest = 0;
+    for (; h < s->n_hist && s->hist[h].used; h++)
+        if (s->hist[h].at < s->hist[oldest].at)
+            oldest = h;
+    struct mops_srv_accepted *a = &s->hist[h < s->n_hist ? h : oldest];
+    memset(a, 0, sizeof *a);
+    a->used = true;
+    a->at = at;
+    a->proto = g->proto;
+    a->prev_addr = g->prev_addr;
+    a->req_src = client;
+    if (req_len <= sizeof a->req) {
+        a->req_len = req_len;
+        memcpy(a->req, req, req_len);
+    }
+    return a;
+}
+
+void mops_server_adopt_outcome(struct mops_server *s, const struct mops_server_outcome *o)
+{
+    const struct mops_migrate *g = o->g;
+    /* What the shadow itself recorded of this request gives way. */
+    for (unsigned h = 0; h < s->n_hist; h++) {
+        struct mops_srv_accepted *a = &s->hist[h];
+        if (a->used && a->at == o->at && a->req_src == o->client && a->proto == g->proto &&
+            a->prev_addr == g->prev_addr)
+            a->used = false;
+    }
+    struct mops_srv_accepted *a = NULL;
+    for (unsigned i = 0; i < o->n && i < MOPS_SRV_MIGRATE_PORTS; i++) {
+        const struct mops_migrate_port *p = &o->ports[i];
+        struct mops_sock *k = mops_server_find(s, g->proto, g->prev_addr, p->prev_sport, p->prev_dport);
+        if (!k)
+            k = mops_server_find(s, g->proto, g->mig_addr, p->mig_sport, p->prev_dport);
+        if (k && o->accepted[i]) {
+            sock_move(s, k, g->mig_addr, p->mig_sport);
+            k->laddr = o->local; /* anycast: the session goes on at the unicast address */
+        } else if (k) {
+            sock_move(s, k, g->prev_addr, p->prev_sport);
+        }
+        if (!o->accepted[i])
+            continue;
+        if (!a)
+            a = hist_add(s, o->at, g, o->client, o->req, o->req_len);
+        a->prev_sport[a->n++] = p->prev_sport;
+    }
+    if (a && o->reply_len <= sizeof a->reply) {
+        a->reply_len = o->reply_len;
+        memcpy(a->reply, o->reply, o->reply_len);
+    }
 }
 
 static void migrate_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out)
@@ -268,32 +421,14 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
     }
     bool all = n_ok == n;
     bool remap = all || !atomic || (s->bad & MOPS_BAD_NO_ROLLBACK);
-    struct mops_srv_accepted *a = NULL;
-    if (remap && n_ok) {
-        unsigned h = 0, oldest = 0;
-        for (; h < s->n_hist && s->hist[h].used; h++)
-            if (s->hist[h].at < s->hist[oldest].at)
-                oldest = h;
-        a = &s->hist[h < s->n_hist ? h : oldest];
-        memset(a, 0, sizeof *a);
-        a->used = true;
-        a->at = now;
-        a->proto = g->proto;
-        a->prev_addr = g->prev_addr;
-        a->req_src = pkt->ip.src;
-        if (mlen <= sizeof a->req) {
-            a->req_len = mlen;
-            memcpy(a->req, msg, mlen);
-        }
-    }
+    struct mops_srv_accepted *a = remap && n_ok ? hist_add(s, now, g, pkt->ip.src, msg, mlen) : NULL;
     for (unsigned i = 0; i < n; i++) {
         if (!ok[i] || !remap)
             continue;
         struct mops_sock *k = socks[i];
         if (s->bad & MOPS_BAD_STALE_TUPLE)
             s->stale[k - s->socks] = *k;
-        k->raddr = g->mig_addr;
-        k->rport = ports[i].mig_sport;
+        sock_move(s, k, g->mig_addr, ports[i].mig_sport);
         k->laddr = pkt->ip.dst; /* anycast: the session goes on at the unicast address */
         k->moves++;
         a->prev_sport[a->n++] = ports[i].prev_sport;

@@ -76,6 +76,24 @@ uint64_t mops_mobile_next_timer(const struct mops_mobile *m);
  * The NAT acks the model receives itself teach it rows the same way. */
 struct mops_sock *mops_mobile_adopt(struct mops_mobile *m, const struct mops_sock_seen *k);
 int mops_mobile_adopt_natt(struct mops_mobile *m, const struct mops_natt_entry *e);
+/* The socket to raddr:rport from lport, or NULL. */
+struct mops_sock *mops_mobile_find(struct mops_mobile *m, uint16_t proto, mops_addr_t raddr, uint16_t rport,
+                                   uint16_t lport);
+/* The socket a port of a Migrate to server names: previously prev:prev_sport
+ * (its outermost translation, or its own address and port), to
+ * server:prev_dport. NULL when none. */
+struct mops_sock *mops_mobile_sock_for(const struct mops_mobile *m, mops_addr_t server, uint16_t proto,
+                                       mops_addr_t prev, const struct mops_migrate_port *p);
+/* A Migrate a capture shows the node sending at sent_at (bare or framed:
+ * pkt as decoded), which the model did not make or made otherwise: from now
+ * on it is the one awaiting its reply, resent as the model resends, having
+ * been resent `resends` times already. The sockets its ports name are
+ * found, or adopted as it shows them. -1 when full. */
+int mops_mobile_adopt_migrate(struct mops_mobile *m, uint64_t sent_at, const struct mops_packet *pkt, unsigned resends);
+/* A resend the capture shows at now, which the model's timer did not make:
+ * the pending Migrate it repeats counts it. False when none is pending (the
+ * model gave up on it, or never had it). */
+bool mops_mobile_adopt_resend(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt);
 /* Where a socket appears outside every NAT: the last row of its chain, or
  * its own address and port. */
 void mops_mobile_outermost(const struct mops_mobile *m, const struct mops_sock *s, mops_addr_t *addr, uint16_t *port);

@@ -12,9 +12,12 @@
 #define MOPS_SRV_MIGRATE_PORTS 64 /* the most ports of one Migrate it judges */
 
 struct mops_listen {
-    uint16_t proto, port;
+    uint16_t proto, port; /* port 0: every port (a shadow that does not know them) */
     bool unique_required; /* the application demands its Unique ID */
     uint64_t unique_id;
+    /* Whether the application demands a Unique ID, and which, is not known
+     * (the validator's shadow): what would take one (UDP) is UNKNOWN. */
+    bool unique_unknown;
     uint32_t respond;       /* octets sent back for each request received */
     uint32_t push;          /* octets sent unasked on every open session ... */
     uint64_t push_every_ns; /* ... this often (0: never) */
@@ -50,10 +53,18 @@ struct mops_server {
     mops_addr_t addr;
     mops_addr_t anycast; /* 0: none */
     uint32_t rcv_wnd;
+    bool seq_exact; /* the sequence must be RCV.NXT itself, not within the window */
+    /* A shadow that joined a server mid-life (the validator's): a session it
+     * never saw may exist, so a Migrate for one is UNKNOWN, not refused; and
+     * a full table replaces its oldest session. */
+    bool partial_view;
     unsigned n_listen;
     struct mops_listen listen[MOPS_SRV_LISTEN];
     unsigned n_socks, n_hist; /* capacities (mops_model_caps) */
     struct mops_sock *socks;
+    int32_t *bucket, *chain; /* the sessions by tuple: heads, and the next of each */
+    uint32_t n_buckets;      /* a power of two */
+    unsigned cursor;         /* where the search for a free slot goes on */
     struct mops_sock *stale; /* misbehaviour stale-tuple: the old tuples, one per socket */
     struct mops_srv_accepted *hist;
     unsigned accepted, refused, flaps_discarded, cached_replies, undecided;
@@ -77,6 +88,24 @@ uint64_t mops_server_next_timer(const struct mops_server *s);
  * whose RCV.NXT is unknown is left undecided (no reply, last.decided
  * false) until data from the client teaches it. */
 struct mops_sock *mops_server_adopt(struct mops_server *s, const struct mops_sock_seen *k);
+/* Whether a tuple is known to be gone (adopted as gone: its session moved). */
+bool mops_server_gone(const struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport, uint16_t lport);
+/* What a capture shows a server deciding of a Migrate (its reply), which
+ * a shadow adopts in place of its own decision so that what follows is
+ * judged from what the server did: the ports accepted move to their
+ * migrated tuple, the others stay (or return) where they were, and the
+ * accepted ones enter the history (flapping, and the reply cached for E6). */
+struct mops_server_outcome {
+    uint64_t at; /* when the request arrived */
+    mops_addr_t client, local;
+    const struct mops_migrate *g;
+    const struct mops_migrate_port *ports;
+    unsigned n;
+    const bool *accepted;
+    const uint8_t *req, *reply; /* the ICMPv5 request as received, the reply packet as sent */
+    uint32_t req_len, reply_len;
+};
+void mops_server_adopt_outcome(struct mops_server *s, const struct mops_server_outcome *o);
 /* The session socket whose peer is raddr:rport on lport, or NULL. */
 struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
                                    uint16_t lport);
