@@ -36,7 +36,9 @@ int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char
             return -1;
         }
     }
-    mv->v = mops_validator_new(&o->vopts, finding, mv);
+    struct mops_validate_opts vo = o->vopts;
+    vo.settings = &o->settings;
+    mv->v = mops_validator_new(&vo, finding, mv);
     if (!mv->v) {
         snprintf(mv->err, sizeof mv->err, "out of memory");
         return -1;

@@ -5,6 +5,8 @@
 #ifndef MOPS_VALIDATE_INTERNAL_H
 #define MOPS_VALIDATE_INTERNAL_H
 
+#include "mops/model/mobile.h"
+#include "mops/model/server.h"
 #include "mops/track/migrate.h"
 #include "mops/track/session.h"
 #include "mops/validate/validate.h"
@@ -132,6 +134,54 @@ struct v_refused {
     uint64_t frame, ts;
 };
 
+/* A server's shadow (validate/server.c). */
+#define V_SHADOW_CAP 64 /* servers shadowed; more are counted, not judged */
+struct v_server {
+    mops_addr_t addr;
+    struct mops_server m;
+    bool topology; /* --topology named its Unique IDs */
+    unsigned long arrivals, judged, undecided, undecided_udp, replies, replies_unmatched;
+};
+struct v_server_ix {
+    struct vt_hdr h;
+    mops_addr_t addr;
+    uint32_t i, pad;
+};
+
+/* A mobile node's shadow (validate/mobile.c), indexed by each address it
+ * had. */
+struct v_mobile {
+    struct mops_mobile m;
+    mops_addr_t first_addr;
+    unsigned long judged, unjudged; /* Migrates from a new address compared; not (its old link unseen) */
+    uint64_t excess_txn;            /* the transaction whose excess resends were reported */
+};
+
+/* What the shadow made of one arrival of a Migrate, for the server's reply. */
+enum v_expect_why {
+    VX_DECIDED,   /* judged port by port: reply bytes and verdicts below */
+    VX_CACHED,    /* a duplicate of one accepted: the cached reply (E6) */
+    VX_FLAP,      /* discarded: flapping (MOPS §4.1) */
+    VX_UNDECIDED, /* not known well enough to judge: no reply either way */
+    VX_DROPPED,   /* discarded: its checksum or format */
+};
+struct v_expect {
+    bool used, answered, reported, txn_answered, silence_reported;
+    enum v_expect_why why;
+    uint8_t code, reply_code;
+    uint16_t proto, n;
+    uint32_t ifid;
+    mops_addr_t server, client, local, prev, mig;
+    uint64_t txn, frame, ts, due;            /* due: 0 when no reply is expected */
+    bool raw_accept[MOPS_SRV_MIGRATE_PORTS]; /* the port's own verdict */
+    bool accept[MOPS_SRV_MIGRATE_PORTS];     /* after atomic rollback */
+    struct mops_migrate_port ports[MOPS_SRV_MIGRATE_PORTS];
+    char reason[V_KEPT_PORTS][80];
+    uint32_t req_len, reply_len; /* from here on, not cleared on reuse */
+    uint8_t req[1024], reply[1024];
+};
+#define V_EXPECTS 128
+
 #define V_RECENT 64
 #define V_MIGRATIONS 4096 /* records in the report; the totals count all */
 #define V_PENDING 256
@@ -149,6 +199,7 @@ struct v_migration { /* the report's migrations[] */
 
 struct mops_validator {
     struct mops_validate_opts o;
+    struct mops_settings st;
     mops_violation_cb cb;
     void *ctx;
     struct mops_migrate_tracker *tracker;
@@ -186,6 +237,20 @@ struct mops_validator {
     struct v_migration *mig;
     size_t n_mig; /* records made; slot = (n - 1) % V_MIGRATIONS */
     unsigned long mig_ok, mig_failed;
+    /* the servers' shadows */
+    struct v_server *servers[V_SHADOW_CAP];
+    unsigned n_servers;
+    unsigned long servers_unshadowed, expects_open;
+    struct vt server_ix;
+    struct v_expect *expects;
+    unsigned expects_i;
+    uint64_t expect_next_due;
+    struct v_mobile *mobiles[V_SHADOW_CAP];
+    unsigned n_mobiles;
+    unsigned long mobiles_unshadowed;
+    struct vt mobile_ix;
+    struct mops_outbox shadow_out;
+    struct mops_packet shadow_pkt;
 };
 
 /* Reports a finding (filtered, rate-limited per rule and flow). */
@@ -205,13 +270,34 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
 /* The session c:cport -> s:sport on link ifid, with c its client. */
 bool v_session_find(const struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t c, uint16_t cport,
                     mops_addr_t s, uint16_t sport, struct v_sess_view *out);
+/* Whether link ifid showed a flow between a:aport and b:bport (either end
+ * its client), and the reply whose move left that tuple (0: none). */
+bool v_flow_seen(const struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t a, uint16_t aport,
+                 mops_addr_t b, uint16_t bport, uint64_t *left_by);
 /* A migration the server accepted for port p, as seen on link ifid. */
 void v_session_move(struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t server, mops_addr_t prev,
                     mops_addr_t mig, const struct mops_migrate_port *p, uint64_t ts, uint64_t frame);
 
+/* Whether a reply mismatch of this server and previous address was reported
+ * lately (its copies further down are its echo); notes it if not. */
+bool v_mismatch_seen(struct mops_validator *v, mops_addr_t server, mops_addr_t prev, uint64_t ts);
 void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                       const struct mops_packet *pkt, const struct mops_track_result *tr, bool first);
-void v_migrate_finish(struct mops_validator *v, uint64_t end_ns);
+
+bool v_servers_init(struct mops_validator *v);
+void v_servers_free(struct mops_validator *v);
+/* What arrives at a server, and what it sends, against its shadow. */
+void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
+                     const struct mops_packet *pkt, const struct mops_track_result *tr, bool first);
+/* Replies the shadow sent and the server did not, once due (all: at the end). */
+void v_server_due(struct mops_validator *v, uint64_t now, bool all);
+void v_server_finish(struct mops_validator *v, uint64_t end_ns);
+
+bool v_mobiles_init(struct mops_validator *v);
+void v_mobiles_free(struct mops_validator *v);
+/* What arrives at a mobile node and what it sends, against its shadow. */
+void v_mobile_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
+                     const struct mops_packet *pkt, const struct mops_track_result *tr, bool first);
 
 void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt,
                   const struct mops_track_result *tr, bool first);

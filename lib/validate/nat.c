@@ -279,19 +279,6 @@ static unsigned chain_walk(const struct mops_validator *v, mops_addr_t a, uint16
     return n;
 }
 
-/* The outermost translation a mobile learned for its tuple, or false. */
-static bool v_chain_outermost(const struct mops_validator *v, mops_addr_t a, uint16_t port, uint16_t proto,
-                              mops_addr_t *out, uint16_t *out_port, bool *bad)
-{
-    struct mops_nat_level levels[MOPS_CHAIN_MAX];
-    unsigned n = chain_walk(v, a, port, proto, levels, bad);
-    if (!n)
-        return false;
-    *out = levels[n - 1].trans;
-    *out_port = levels[n - 1].trans_port;
-    return true;
-}
-
 unsigned mops_validator_chains(const struct mops_validator *v, struct mops_nat_chain *out, unsigned max)
 {
     unsigned n = 0;
@@ -309,28 +296,6 @@ unsigned mops_validator_chains(const struct mops_validator *v, struct mops_nat_c
         c->n = chain_walk(v, c->mobile, c->port, c->proto, c->levels, &bad);
     }
     return n;
-}
-
-static void prev_check(struct mops_validator *v, uint64_t frame, uint64_t ts, const struct mops_packet *pkt)
-{
-    const struct mops_migrate *g = &pkt->icmp.u.migrate;
-    for (unsigned i = 0; i < g->n_decoded; i++) {
-        const struct mops_migrate_port *p = &pkt->pool.migrate[i];
-        mops_addr_t out;
-        uint16_t out_port;
-        bool bad;
-        if (!v_chain_outermost(v, g->prev_addr, p->prev_sport, g->proto, &out, &out_port, &bad) || bad ||
-            v_is_nat(v, g->prev_addr))
-            continue;
-        char flow[120], x[40], y[40], exp[96], act[96];
-        v_tuple(x, sizeof x, g->prev_addr, p->prev_sport);
-        v_tuple(y, sizeof y, out, out_port);
-        snprintf(flow, sizeof flow, "migrate %s", x);
-        snprintf(exp, sizeof exp, "previous %s", y);
-        snprintf(act, sizeof act, "previous %s", x);
-        v_emit(v, MOPS_R_MIG_PREV_UNTRANSLATED, frame, ts, flow, exp, act,
-               "the Migrate names %s as previous, but the NAT acks it received translate it to %s", x, y);
-    }
 }
 
 /* The option names the source the server saw (MOPS §3.2): on the server's
@@ -360,8 +325,6 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
     bool mops = pkt->layers & MOPS_L_MOPS;
     if (mops && tr->kind == MOPS_TRACK_REQUEST) {
         migrate_crossing(v, frame, ifid, ts, pkt);
-        if (first && !v->translated && v_link_of(v, pkt->ip.src) == ifid)
-            prev_check(v, frame, ts, pkt);
     }
     if ((pkt->layers & MOPS_L_TCP) && (pkt->tcp.flags & MOPS_TCP_SYN) && !(pkt->tcp.flags & MOPS_TCP_ACK))
         syn_crossing(v, frame, ifid, ts, pkt);

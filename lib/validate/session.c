@@ -39,6 +39,15 @@ bool v_session_find(const struct mops_validator *v, uint32_t ifid, uint16_t prot
     return true;
 }
 
+bool v_flow_seen(const struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t a, uint16_t aport,
+                 mops_addr_t b, uint16_t bport, uint64_t *left_by)
+{
+    struct mops_session_seen seen;
+    mops_sessions_find(v->sessions, ifid, proto, a, aport, b, bport, &seen);
+    *left_by = seen.left_by;
+    return seen.session != NULL;
+}
+
 void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, bool entry)
 {
     if (pkt->layers & MOPS_L_TCP)
@@ -116,12 +125,14 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
                       const struct mops_packet *pkt, bool first)
 {
     (void)first;
+    struct mops_session_seen seen;
+    if (pkt->layers & MOPS_L_UDP) /* for the servers' shadows: which UDP flows a Migrate may name */
+        mops_sessions_packet(v->sessions, pkt, ifid, frame, ts, &seen);
     if (!(pkt->layers & MOPS_L_TCP))
         return;
     const struct mops_tcp *t = &pkt->tcp;
     bool syn = t->flags & MOPS_TCP_SYN, ack = t->flags & MOPS_TCP_ACK;
     uint32_t len = t->payload_len + (syn ? 1 : 0) + ((t->flags & MOPS_TCP_FIN) ? 1 : 0);
-    struct mops_session_seen seen;
     mops_sessions_packet(v->sessions, pkt, ifid, frame, ts, &seen);
     if (!seen.session)
         return;

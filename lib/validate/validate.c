@@ -96,6 +96,7 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
         v->o = *o;
     else
         mops_validate_opts_default(&v->o);
+    v->st = v->o.settings ? *v->o.settings : mops_settings_default;
     v->cb = cb;
     v->ctx = ctx;
     v->tracker = mops_migrate_tracker_new(small_capacity(o));
@@ -108,7 +109,7 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
                       small) &&
               vt_init(&v->nat_addrs, sizeof(struct v_nat_addr), sizeof(mops_addr_t), small) &&
               vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), big) &&
-              (v->mig = mops_claim(0, V_MIGRATIONS * sizeof *v->mig)) != NULL;
+              (v->mig = mops_claim(0, V_MIGRATIONS * sizeof *v->mig)) != NULL && v_servers_init(v) && v_mobiles_init(v);
     if (!ok) {
         mops_validator_free(v);
         return NULL;
@@ -130,6 +131,9 @@ void mops_validator_free(struct mops_validator *v)
     vt_free(&v->level_by_trans);
     vt_free(&v->nat_addrs);
     vt_free(&v->flows);
+    v_servers_free(v);
+    v_mobiles_free(v);
+    vt_free(&v->server_ix);
     free(v->found);
     free(v->mig);
     free(v);
@@ -210,6 +214,8 @@ static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid
         return;
     v_session_packet(v, frame, ifid, ts, pkt, first);
     v_nat_packet(v, frame, ifid, ts, pkt, tr, first);
+    v_server_packet(v, frame, ifid, ts, pkt, tr, first);
+    v_mobile_packet(v, frame, ifid, ts, pkt, tr, first);
     v_migrate_packet(v, frame, ifid, ts, pkt, tr, first);
 }
 
@@ -248,7 +254,7 @@ void mops_validator_finish(struct mops_validator *v, uint64_t end_ns)
 {
     if (end_ns < v->last_ts)
         end_ns = v->last_ts;
-    v_migrate_finish(v, end_ns);
+    v_server_finish(v, end_ns);
     v_nat_finish(v, end_ns);
 }
 

@@ -11,6 +11,7 @@
 
 #include "mops/track/migrate.h"
 #include "mops/core/packet.h"
+#include "mops/core/settings.h"
 #include "mops/core/problem.h"
 
 /* Packet-level rules are the decoder's problem ids (0 .. MOPS_P_COUNT - 1,
@@ -85,6 +86,7 @@ int mops_topology_load_text(const char *text, size_t len, struct mops_topology *
 
 struct mops_validate_opts {
     const struct mops_topology *topology; /* may be NULL */
+    const struct mops_settings *settings; /* the numbers the capture uses; NULL: the profile's */
     bool enabled[MOPS_R_COUNT];           /* rules to report (all by default) */
     unsigned max_per_flow;                /* findings kept per rule and flow; 0 = all */
     unsigned capacity;                    /* entries per state table; 0: the defaults (65,536 sessions...) */
