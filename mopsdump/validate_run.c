@@ -79,6 +79,11 @@ int md_validate_close(struct md_validate *mv)
     for (int i = 0; i < MOPS_R_COUNT; i++)
         if (s.count[i])
             fprintf(stderr, "  %-22s %lu\n", mops_rule_info(i)->id, s.count[i]);
+    /* What was judged, and what the capture could not show. */
+    struct mops_coverage cov[16];
+    unsigned n = mops_validator_coverage(mv->v, cov, 16);
+    for (unsigned i = 0; i < n; i++)
+        fprintf(stderr, "  %s\n", cov[i].text);
     if (mv->events && mv->events != stdout)
         fclose(mv->events);
     if (!status && mops_validator_errors(mv->v))

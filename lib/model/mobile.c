@@ -40,6 +40,22 @@ void mops_mobile_free(struct mops_mobile *m)
     m->pend = NULL;
 }
 
+int mops_mobile_copy(struct mops_mobile *dst, const struct mops_mobile *src)
+{
+    *dst = *src;
+    dst->socks = mops_model_table(src->n_socks, sizeof *dst->socks);
+    dst->natt = mops_model_table(src->cap_natt, sizeof *dst->natt);
+    dst->pend = mops_model_table(src->n_pend, sizeof *dst->pend);
+    if (!dst->socks || !dst->natt || !dst->pend) {
+        mops_mobile_free(dst);
+        return -1;
+    }
+    memcpy(dst->socks, src->socks, src->n_socks * sizeof *dst->socks);
+    memcpy(dst->natt, src->natt, src->cap_natt * sizeof *dst->natt);
+    memcpy(dst->pend, src->pend, src->n_pend * sizeof *dst->pend);
+    return 0;
+}
+
 int mops_mobile_connect(struct mops_mobile *m, uint64_t now, uint16_t proto, mops_addr_t dst, uint16_t dport,
                         uint16_t sport, const uint64_t *unique_id, bool mobile, struct mops_outbox *out)
 {

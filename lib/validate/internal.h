@@ -138,9 +138,13 @@ struct v_refused {
 #define V_SHADOW_CAP 64 /* servers shadowed; more are counted, not judged */
 struct v_server {
     mops_addr_t addr;
+    uint32_t link; /* where it was first seen: its link for each address it has */
     struct mops_server m;
     bool topology; /* --topology named its Unique IDs */
-    unsigned long arrivals, judged, undecided, undecided_udp, replies, replies_unmatched;
+    /* coverage: Migrates that arrived, were judged, were not (and why: a
+     * session not shown, its RCV.NXT not shown, a Unique ID not known) */
+    unsigned long arrivals, judged, undecided, undecided_session, undecided_seq, undecided_udp;
+    unsigned long replies, replies_unmatched;
 };
 struct v_server_ix {
     struct vt_hdr h;
@@ -152,9 +156,9 @@ struct v_server_ix {
  * had. */
 struct v_mobile {
     struct mops_mobile m;
-    mops_addr_t first_addr;
-    unsigned long judged, unjudged; /* Migrates from a new address compared; not (its old link unseen) */
-    uint64_t excess_txn;            /* the transaction whose excess resends were reported */
+    mops_addr_t first_addr, from_addr; /* from: where it moved from (0: none seen) */
+    unsigned long judged, unjudged;    /* Migrates from a new address compared; not (its old link unseen) */
+    uint64_t excess_txn;               /* the transaction whose excess resends were reported */
 };
 
 /* What the shadow made of one arrival of a Migrate, for the server's reply. */
@@ -181,6 +185,30 @@ struct v_expect {
     uint8_t req[1024], reply[1024];
 };
 #define V_EXPECTS 128
+
+/* A packet to a node whose link was not known yet (it had sent nothing):
+ * replayed to its shadow once its first packet shows where it is (the SYN
+ * before the server's SYN-ACK). One per slot, by destination and link. */
+struct v_arrival {
+    bool used;
+    uint32_t ifid, len;
+    mops_addr_t dst;
+    uint64_t frame, ts;
+    struct mops_track_result tr;
+    uint8_t bytes[1600];
+};
+#define V_ARRIVALS 64
+
+/* An Anycast Server Acknowledgement a shadow sent: the server may send it
+ * (whether it is an anycast server is configuration the capture does not
+ * show), and must not send one the shadow did not. */
+struct v_anycast {
+    struct vt_hdr h;
+    struct {
+        mops_addr_t anycast, client;
+        uint16_t sport, dport, proto, pad;
+    } k;
+};
 
 #define V_RECENT 64
 #define V_MIGRATIONS 4096 /* records in the report; the totals count all */
@@ -225,8 +253,6 @@ struct mops_validator {
     uint64_t packets, first_ts, last_ts;
     bool translated;         /* the current Migrate is a NAT's rewrite of one seen before */
     uint64_t nat_rewrite_ts; /* the last NAT-REWRITE: mismatches downstream of it are its echo */
-    mops_addr_t anycast_syn[64];
-    unsigned n_anycast_syn;
     /* findings */
     struct mops_violation *found;
     size_t n_found, cap_found;
@@ -245,6 +271,9 @@ struct mops_validator {
     struct v_expect *expects;
     unsigned expects_i;
     uint64_t expect_next_due;
+    struct v_arrival *arrivals; /* V_ARRIVALS */
+    struct vt anycast_acks;     /* struct v_anycast */
+    struct mops_packet replay_pkt;
     struct v_mobile *mobiles[V_SHADOW_CAP];
     unsigned n_mobiles;
     unsigned long mobiles_unshadowed;

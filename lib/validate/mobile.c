@@ -60,6 +60,29 @@ static struct v_mobile *mobile_get(struct mops_validator *v, uint64_t ts, mops_a
     return s;
 }
 
+/* The node at a new address: a copy of its shadow there, the old one
+ * standing on for the old address (a Migrate may come from an attacker,
+ * the node itself staying where it was). */
+static struct v_mobile *mobile_moved(struct mops_validator *v, const struct v_mobile *old, mops_addr_t a)
+{
+    if (v->n_mobiles == V_SHADOW_CAP) {
+        v->mobiles_unshadowed++;
+        return NULL;
+    }
+    struct v_mobile *s = calloc(1, sizeof *s);
+    if (!s || mops_mobile_copy(&s->m, &old->m) < 0) {
+        free(s);
+        v->mobiles_unshadowed++;
+        return NULL;
+    }
+    s->m.migrations_ok = s->m.migrations_failed = s->m.resends = 0;
+    s->first_addr = a;
+    s->from_addr = old->m.addr;
+    mobile_index(v, a, v->n_mobiles);
+    v->mobiles[v->n_mobiles++] = s;
+    return s;
+}
+
 bool v_mobiles_init(struct mops_validator *v)
 {
     return vt_init(&v->mobile_ix, sizeof(struct v_server_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP);
@@ -103,8 +126,19 @@ static void sent_data(struct mops_validator *v, struct v_mobile *s, uint32_t ifi
         return;
     }
     const struct mops_tcp *t = &pkt->tcp;
+    if ((t->flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN) {
+        /* The node connects: so does its shadow, with the node's ISN. */
+        if (k)
+            return;
+        mops_outbox_clear(&v->shadow_out);
+        int i = mops_mobile_connect(&s->m, 0, MOPS_PROTO_TCP, pkt->ip.dst, dport, sport, NULL, t->mobile_capable,
+                                    &v->shadow_out);
+        if (i >= 0)
+            s->m.socks[i].snd_nxt = t->seq + 1;
+        return;
+    }
     if (t->flags & MOPS_TCP_SYN)
-        return; /* the session opens: adopted from its next segment */
+        return;
     uint32_t nxt = t->seq + t->payload_len + ((t->flags & MOPS_TCP_FIN) ? 1 : 0);
     if (!k) {
         struct v_sess_view view;
@@ -305,11 +339,10 @@ void v_mobile_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
     if (!s)
         s = from_previous_link(v, ts, pkt);
     if (s && s->m.addr != a) { /* it moved here: the model migrates too */
+        if (!(s = mobile_moved(v, s, a)))
+            return;
         mops_outbox_clear(&v->shadow_out);
         mops_mobile_attach(&s->m, ts, a, &v->shadow_out);
-        for (unsigned i = 0; i < v->n_mobiles; i++)
-            if (v->mobiles[i] == s)
-                mobile_index(v, a, i);
         judge_migrate(v, s, frame, ts, pkt);
     } else if (!s) {
         if (!(s = mobile_get(v, ts, a)))

@@ -3,8 +3,7 @@
  * crossing. The crossing must keep previous fields, sequence numbers and
  * ISNs, and call for a NAT ack level 1 to the inner source; the acks a node
  * receives must chain level by level; a mobile names its outermost
- * translation as previous. Also the received-source option (MOPS §3.2) and
- * anycast acks (MOPS §4.2). */
+ * translation as previous. Also the received-source option (MOPS §3.2). */
 #include <stdio.h>
 #include <string.h>
 
@@ -174,6 +173,7 @@ static void syn_crossing(struct mops_validator *v, uint64_t frame, uint32_t ifid
                            .mc = t->mobile_capable};
     struct v_recent *r = pair(v->recent_syn, ifid, ts, &now, false);
     if (r) {
+        v->translated = true; /* the NAT's copy: not a SYN of its own */
         char flow[120], a[40], b[40];
         snprintf(flow, sizeof flow, "nat %s -> %s", v_tuple(a, sizeof a, r->src, r->sport),
                  v_tuple(b, sizeof b, now.src, now.sport));
@@ -334,19 +334,6 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
         nat_ack(v, frame, ts, pkt);
     if (pkt->recv_src.present)
         recv_src(v, ifid, frame, ts, pkt);
-    if (mops && pkt->icmp.kind == MOPS_ICMP_KIND_ANYCAST_ACK) {
-        const struct mops_anycast_ack *a = &pkt->icmp.u.anycast;
-        bool asked = false;
-        for (unsigned i = 0; i < v->n_anycast_syn && !asked; i++)
-            asked = v->anycast_syn[i] == a->anycast_addr;
-        if (!asked) {
-            char flow[120], x[MOPS_ADDR_STRLEN];
-            snprintf(flow, sizeof flow, "anycast %s", mops_addr_format(a->anycast_addr, x));
-            v_emit(v, MOPS_R_ANYCAST_UNSOLICITED, frame, ts, flow,
-                   "an ack after a MOBILE_CAPABLE SYN to the anycast address", "no such SYN seen",
-                   "anycast acknowledgement for %s, to which no MOBILE_CAPABLE SYN was seen", x);
-        }
-    }
 }
 
 void v_nat_finish(struct mops_validator *v, uint64_t end_ns) { pending_due(v, end_ns, true); }

@@ -144,6 +144,27 @@ static json_t *nat_chains(const struct mops_validator *v)
     return a;
 }
 
+/* Per node, what was judged and what was not and why. */
+static json_t *coverage(const struct mops_validator *v)
+{
+    unsigned max = 2 * V_SHADOW_CAP + 1;
+    struct mops_coverage *c = malloc(max * sizeof *c);
+    unsigned n = c ? mops_validator_coverage(v, c, max) : 0;
+    json_t *a = json_array();
+    char buf[MOPS_ADDR_STRLEN];
+    for (unsigned i = 0; i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "role", json_string(c[i].role));
+        json_object_set_new(o, "node", c[i].addr ? json_string(mops_addr_format(c[i].addr, buf)) : json_null());
+        json_object_set_new(o, "judged", json_integer((json_int_t)c[i].judged));
+        json_object_set_new(o, "not_judged", json_integer((json_int_t)c[i].not_judged));
+        json_object_set_new(o, "text", json_string(c[i].text));
+        json_array_append_new(a, o);
+    }
+    free(c);
+    return a;
+}
+
 json_t *mops_validator_report(const struct mops_validator *v, const char *input, const char *tool_version)
 {
     json_t *r = json_object();
@@ -159,5 +180,6 @@ json_t *mops_validator_report(const struct mops_validator *v, const char *input,
     json_object_set_new(r, "violations", a);
     json_object_set_new(r, "migrations", migrations(v));
     json_object_set_new(r, "nat_chains", nat_chains(v));
+    json_object_set_new(r, "coverage", coverage(v));
     return r;
 }

@@ -29,6 +29,45 @@ static struct mops_model_caps shadow_caps(const struct mops_validator *v)
     return c;
 }
 
+static void arrive(struct mops_validator *v, struct v_server *s, uint64_t frame, uint32_t ifid, uint64_t ts,
+                   const struct mops_packet *pkt, const struct mops_track_result *tr);
+
+static uint32_t arrival_slot(mops_addr_t dst, uint32_t ifid)
+{
+    return (uint32_t)(((dst ^ ((uint64_t)ifid << 50)) * UINT64_C(0x9e3779b97f4a7c15)) >> 58) % V_ARRIVALS;
+}
+
+/* A packet to a node that has sent nothing yet, kept for its shadow. */
+static void note_arrival(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
+                         const struct mops_packet *pkt, const struct mops_track_result *tr)
+{
+    uint32_t len = pkt->caplen - pkt->link.ipff_off - pkt->link.trailer_len;
+    if (len > sizeof v->arrivals[0].bytes || pkt->caplen < pkt->link.ipff_off + pkt->link.trailer_len)
+        return;
+    struct v_arrival *a = &v->arrivals[arrival_slot(pkt->ip.dst, ifid)];
+    a->used = true;
+    a->ifid = ifid;
+    a->dst = pkt->ip.dst;
+    a->frame = frame;
+    a->ts = ts;
+    a->tr = *tr;
+    a->len = len;
+    memcpy(a->bytes, pkt->frame + pkt->link.ipff_off, len);
+}
+
+static void replay_arrivals(struct mops_validator *v, struct v_server *s)
+{
+    uint32_t link = v_link_of(v, s->addr);
+    struct v_arrival *a = &v->arrivals[arrival_slot(s->addr, link)];
+    if (!a->used || a->dst != s->addr || a->ifid != link)
+        return;
+    a->used = false;
+    struct mops_packet *pkt = &v->replay_pkt;
+    mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, a->bytes, a->len, a->len, pkt);
+    if (pkt->status == MOPS_ST_OK)
+        arrive(v, s, a->frame, a->ifid, a->ts, pkt, &a->tr);
+}
+
 static struct v_server *server_find(const struct mops_validator *v, mops_addr_t a)
 {
     const struct v_server_ix *x = vt_find(&v->server_ix, &a);
@@ -80,9 +119,11 @@ static struct v_server *server_get(struct mops_validator *v, mops_addr_t a)
      * may send the ack for a SYN to its address, and the server need not. */
     s->m.anycast = a;
     s->addr = a;
+    s->link = v_link_of(v, a);
     struct v_server_ix *x = vt_add(&v->server_ix, &a);
     x->i = v->n_servers;
     v->servers[v->n_servers++] = s;
+    replay_arrivals(v, s);
     return s;
 }
 
@@ -93,13 +134,19 @@ void v_servers_free(struct mops_validator *v)
         free(v->servers[i]);
     }
     free(v->expects);
+    free(v->arrivals);
+    vt_free(&v->anycast_acks);
     mops_outbox_free(&v->shadow_out);
 }
 
 bool v_servers_init(struct mops_validator *v)
 {
     v->expects = calloc(V_EXPECTS, sizeof *v->expects);
-    return v->expects && vt_init(&v->server_ix, sizeof(struct v_server_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP);
+    v->arrivals = calloc(V_ARRIVALS, sizeof *v->arrivals);
+    uint32_t small = v->o.capacity ? v->o.capacity : 16384;
+    return v->expects && v->arrivals &&
+           vt_init(&v->server_ix, sizeof(struct v_server_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP) &&
+           vt_init(&v->anycast_acks, sizeof(struct v_anycast), sizeof(((struct v_anycast *)0)->k), small);
 }
 
 static void flow_text(char *buf, size_t n, mops_addr_t prev, mops_addr_t mig, mops_addr_t server, uint16_t port)
@@ -266,8 +313,15 @@ static void migrate_arrives(struct mops_validator *v, struct v_server *s, uint64
         }
     } else if (e->why == VX_UNDECIDED) {
         s->undecided++;
-        if (e->proto != MOPS_PROTO_TCP)
+        bool shown = true;
+        for (unsigned i = 0; i < kept; i++)
+            shown &= ps[i].found || ps[i].gone;
+        if (!shown)
+            s->undecided_session++;
+        else if (e->proto != MOPS_PROTO_TCP)
             s->undecided_udp++;
+        else
+            s->undecided_seq++;
     }
     /* What the shadow sent: its reply, to be compared with the server's. */
     for (unsigned i = 0; i < v->shadow_out.n; i++) {
@@ -456,6 +510,66 @@ static void segment_sent(struct v_server *s, const struct mops_packet *pkt)
     k->snd_known = true;
 }
 
+static void arrive(struct mops_validator *v, struct v_server *s, uint64_t frame, uint32_t ifid, uint64_t ts,
+                   const struct mops_packet *pkt, const struct mops_track_result *tr)
+{
+    if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
+        pkt->icmp.code <= MOPS_MIGRATE_CODE_ATOMIC) {
+        migrate_arrives(v, s, frame, ifid, ts, pkt, tr);
+        return;
+    }
+    if (!(pkt->layers & (MOPS_L_TCP | MOPS_L_UDP)))
+        return;
+    mops_outbox_clear(&v->shadow_out);
+    mops_server_input(&s->m, ts, pkt, &v->shadow_out);
+    for (unsigned i = 0; i < v->shadow_out.n; i++) {
+        struct mops_packet *q = &v->shadow_pkt;
+        mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, v->shadow_out.v[i].data, v->shadow_out.v[i].len,
+                          v->shadow_out.v[i].len, q);
+        if (q->status != MOPS_ST_OK || !(q->layers & MOPS_L_MOPS) || q->icmp.kind != MOPS_ICMP_KIND_ANYCAST_ACK)
+            continue;
+        const struct mops_anycast_ack *a = &q->icmp.u.anycast;
+        struct v_anycast k;
+        memset(&k, 0, sizeof k);
+        k.k.anycast = a->anycast_addr;
+        k.k.client = q->ip.dst;
+        k.k.sport = a->sport;
+        k.k.dport = a->dport;
+        k.k.proto = a->proto;
+        vt_get(&v->anycast_acks, &k.k, NULL);
+    }
+}
+
+/* An anycast ack the server sent: one its shadow would send too. The
+ * unicast address it names is the same server (MOPS §4.2). */
+static void anycast_sent(struct mops_validator *v, struct v_server *s, uint64_t frame, uint64_t ts,
+                         const struct mops_packet *pkt)
+{
+    const struct mops_anycast_ack *a = &pkt->icmp.u.anycast;
+    struct v_anycast k;
+    memset(&k, 0, sizeof k);
+    k.k.anycast = a->anycast_addr;
+    k.k.client = pkt->ip.dst;
+    k.k.sport = a->sport;
+    k.k.dport = a->dport;
+    k.k.proto = a->proto;
+    char flow[120], x[MOPS_ADDR_STRLEN];
+    if (!vt_find(&v->anycast_acks, &k.k)) {
+        snprintf(flow, sizeof flow, "anycast %s", mops_addr_format(a->anycast_addr, x));
+        v_emit(v, MOPS_R_ANYCAST_UNSOLICITED, frame, ts, flow,
+               "an ack after a MOBILE_CAPABLE SYN to the anycast address", "no such SYN seen",
+               "anycast acknowledgement for %s, to which no MOBILE_CAPABLE SYN was seen", x);
+        return;
+    }
+    const struct v_server_ix *self = vt_find(&v->server_ix, &a->anycast_addr);
+    if (self && v->servers[self->i] == s && s->m.addr == a->anycast_addr && !server_find(v, a->unicast_addr)) {
+        uint32_t i = self->i;
+        s->m.addr = a->unicast_addr;
+        struct v_server_ix *ix = vt_add(&v->server_ix, &a->unicast_addr); /* one server at both addresses */
+        ix->i = i;
+    }
+}
+
 void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                      const struct mops_packet *pkt, const struct mops_track_result *tr, bool first)
 {
@@ -464,14 +578,17 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
     bool request = mops && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE && pkt->icmp.code <= MOPS_MIGRATE_CODE_ATOMIC;
     bool reply = mops && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE && pkt->icmp.code >= MOPS_MIGRATE_CODE_SUCCESS;
     /* Arriving at a server: on its link, addressed to it. */
-    if (v_link_of(v, pkt->ip.dst) == ifid) {
-        struct v_server *s = request ? server_get(v, pkt->ip.dst) : server_find(v, pkt->ip.dst);
-        if (s && request)
-            migrate_arrives(v, s, frame, ifid, ts, pkt, tr);
-        else if (s && (pkt->layers & (MOPS_L_TCP | MOPS_L_UDP))) {
-            mops_outbox_clear(&v->shadow_out);
-            mops_server_input(&s->m, ts, pkt, &v->shadow_out);
-        }
+    uint32_t dst_link = v_link_of(v, pkt->ip.dst);
+    struct v_server *to = server_find(v, pkt->ip.dst);
+    if (dst_link == UINT32_MAX && to)
+        dst_link = to->link; /* an address it has sent nothing from yet (anycast's unicast) */
+    if (dst_link == ifid) {
+        if (!to && request)
+            to = server_get(v, pkt->ip.dst);
+        if (to)
+            arrive(v, to, frame, ifid, ts, pkt, tr);
+    } else if (dst_link == UINT32_MAX && (request || (pkt->layers & (MOPS_L_TCP | MOPS_L_UDP)))) {
+        note_arrival(v, frame, ifid, ts, pkt, tr);
     }
     /* Sent by a server, where it is first seen. */
     if (!first || v_link_of(v, pkt->ip.src) != ifid)
@@ -500,6 +617,10 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
             mops_server_adopt(&s->m, &k);
         }
         segment_sent(s, pkt);
+        return;
+    }
+    if (mops && pkt->icmp.kind == MOPS_ICMP_KIND_ANYCAST_ACK) {
+        anycast_sent(v, s, frame, ts, pkt);
         return;
     }
     if (!reply)

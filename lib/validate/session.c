@@ -144,8 +144,6 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
         s->syn = true;
         s->mc_syn = t->mobile_capable;
         from_client = true;
-        if (t->mobile_capable && v->n_anycast_syn < 64)
-            v->anycast_syn[v->n_anycast_syn++] = pkt->ip.dst;
     }
     if (from_client) {
         /* The sequence is judged on the session's current tuple: what the

@@ -54,6 +54,10 @@ struct mops_mobile {
 int mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, const char *name, uint64_t seed,
                      uint32_t bad, const struct mops_model_caps *caps);
 void mops_mobile_free(struct mops_mobile *m);
+/* dst becomes a second instance in src's state (its own tables, of src's
+ * capacities): the validator's shadow of a node seen at a new address,
+ * while the old one goes on standing for the old address. 0, or -1. */
+int mops_mobile_copy(struct mops_mobile *dst, const struct mops_mobile *src);
 /* Takes an address. With open mobile sockets, this is a move: Migrates go
  * out for them. */
 void mops_mobile_attach(struct mops_mobile *m, uint64_t now, mops_addr_t addr, struct mops_outbox *out);

@@ -158,6 +158,17 @@ struct mops_nat_chain {
  * the count. */
 unsigned mops_validator_chains(const struct mops_validator *v, struct mops_nat_chain *out, unsigned max);
 
+/* What was judged of each node the capture shows, and what was not and
+ * why (a node's state the capture does not show is not guessed). */
+struct mops_coverage {
+    const char *role; /* "server", "mobile", "nat", "validator" */
+    mops_addr_t addr; /* 0 for the validator's own limits */
+    unsigned long judged, not_judged;
+    char text[320]; /* "server 8.8.8.8.8: 2 Migrates judged; 1 not: ..." */
+};
+/* Up to max entries; the count. */
+unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_coverage *out, unsigned max);
+
 /* A violation as one JSON object (the report's and --events' form). */
 json_t *mops_violation_json(const struct mops_violation *x);
 

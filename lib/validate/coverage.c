@@ -1,0 +1,97 @@
+/* What the validator judged of each node, and what it could not and why:
+ * for the report's coverage and mopsdump's summary. A node's shadow
+ * counts what it decided and what it left unknown (validate/server.c,
+ * validate/mobile.c). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void add(char *buf, size_t n, size_t *at, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t n, size_t *at, const char *fmt, ...)
+{
+    if (*at >= n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *at, n - *at, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        *at += (size_t)k;
+}
+
+static const char *plural(unsigned long n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+static void server_entry(const struct v_server *s, struct mops_coverage *c)
+{
+    char a[MOPS_ADDR_STRLEN], b[MOPS_ADDR_STRLEN];
+    size_t at = 0;
+    c->role = "server";
+    c->addr = s->m.addr;
+    c->judged = s->judged;
+    c->not_judged = s->undecided;
+    add(c->text, sizeof c->text, &at, "server %s", mops_addr_format(s->m.addr, a));
+    if (s->m.anycast && s->m.anycast != s->m.addr)
+        add(c->text, sizeof c->text, &at, " (anycast %s)", mops_addr_format(s->m.anycast, b));
+    if (!s->arrivals) {
+        add(c->text, sizeof c->text, &at, ": no Migrate reached it on its link");
+        return;
+    }
+    add(c->text, sizeof c->text, &at, ": %lu %s judged", s->judged, plural(s->judged, "Migrate", "Migrates"));
+    unsigned long other = s->arrivals - s->judged - s->undecided;
+    if (other)
+        add(c->text, sizeof c->text, &at, ", %lu %s discarded or cached as its model does", other,
+            plural(other, "sending", "sendings"));
+    if (s->undecided_session)
+        add(c->text, sizeof c->text, &at, "; %lu not judged: a session they name is not in the capture",
+            s->undecided_session);
+    if (s->undecided_seq)
+        add(c->text, sizeof c->text, &at, "; %lu not judged: RCV.NXT not shown before them", s->undecided_seq);
+    if (s->undecided_udp)
+        add(c->text, sizeof c->text, &at, "; %lu UDP %s not judged: no Unique ID known, give --topology",
+            s->undecided_udp, plural(s->undecided_udp, "migration", "migrations"));
+}
+
+static void mobile_entry(const struct v_mobile *s, struct mops_coverage *c)
+{
+    char a[MOPS_ADDR_STRLEN], b[MOPS_ADDR_STRLEN];
+    size_t at = 0;
+    c->role = "mobile";
+    c->addr = s->first_addr;
+    c->judged = s->judged;
+    c->not_judged = s->unjudged;
+    add(c->text, sizeof c->text, &at, "mobile %s", mops_addr_format(s->first_addr, a));
+    if (s->from_addr)
+        add(c->text, sizeof c->text, &at, " (moved from %s)", mops_addr_format(s->from_addr, b));
+    if (!s->judged && !s->unjudged) {
+        add(c->text, sizeof c->text, &at, ": no move seen");
+        return;
+    }
+    if (s->judged)
+        add(c->text, sizeof c->text, &at, ": %lu %s after a move judged, resends by its model's timer", s->judged,
+            plural(s->judged, "Migrate", "Migrates"));
+    if (s->unjudged)
+        add(c->text, sizeof c->text, &at,
+            "%s%lu %s not judged: where it was before is not in the capture (resends judged)", s->judged ? "; " : ": ",
+            s->unjudged, plural(s->unjudged, "Migrate", "Migrates"));
+}
+
+unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_coverage *out, unsigned max)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < v->n_servers && n < max; i++)
+        server_entry(v->servers[i], &out[n++]);
+    for (unsigned i = 0; i < v->n_mobiles && n < max; i++)
+        mobile_entry(v->mobiles[i], &out[n++]);
+    if (n < max && (v->servers_unshadowed || v->mobiles_unshadowed)) {
+        struct mops_coverage *c = &out[n++];
+        memset(c, 0, sizeof *c);
+        c->role = "validator";
+        c->not_judged = v->servers_unshadowed + v->mobiles_unshadowed;
+        snprintf(c->text, sizeof c->text,
+                 "not judged: %lu packets of servers and %lu of mobile nodes beyond the %u shadowed per role",
+                 v->servers_unshadowed, v->mobiles_unshadowed, V_SHADOW_CAP);
+    }
+    return n;
+}
