@@ -91,8 +91,12 @@ struct mops_nat_map *mops_nat_adopt(struct mops_nat *n, uint16_t proto, mops_add
     struct mops_nat_map *m = (struct mops_nat_map *)mops_nat_lookup(n, proto, in_addr, in_port);
     if (!m)
         m = new_map(n, proto, in_addr, in_port, out_port);
-    if (m)
-        m->mobile = mobile;
+    if (!m)
+        return NULL;
+    /* The port is the NAT's choice: what the capture shows it chose. */
+    m->out_port = out_port;
+    m->levels[0].trans_port = out_port;
+    m->mobile |= mobile;
     return m;
 }
 

@@ -77,21 +77,43 @@ static void mobile_entry(const struct v_mobile *s, struct mops_coverage *c)
             s->unjudged, plural(s->unjudged, "Migrate", "Migrates"));
 }
 
+static void nat_entry(const struct v_nat *n, struct mops_coverage *c)
+{
+    char a[MOPS_ADDR_STRLEN], b[MOPS_ADDR_STRLEN];
+    size_t at = 0;
+    c->role = "nat";
+    c->addr = n->m.outside;
+    c->judged = n->judged;
+    c->not_judged = n->inputs > n->judged ? n->inputs - n->judged : 0;
+    add(c->text, sizeof c->text, &at, "NAT %s", mops_addr_format(n->m.outside, a));
+    if (n->m.inside_addr)
+        add(c->text, sizeof c->text, &at, " (inside %s)", mops_addr_format(n->m.inside_addr, b));
+    add(c->text, sizeof c->text, &at, ": %lu of its packets judged against its model", n->judged);
+    if (!n->m.inside_addr)
+        add(c->text, sizeof c->text, &at, "; its inside address not shown (it sent no NAT ack)");
+    if (n->inputs > n->judged)
+        add(c->text, sizeof c->text, &at, "; %lu translations its model made not seen (a link not in the capture)",
+            n->inputs - n->judged);
+}
+
 unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_coverage *out, unsigned max)
 {
     unsigned n = 0;
     for (unsigned i = 0; i < v->n_servers && n < max; i++)
         server_entry(v->servers[i], &out[n++]);
+    for (unsigned i = 0; i < v->n_nats && n < max; i++)
+        nat_entry(v->nats[i], &out[n++]);
     for (unsigned i = 0; i < v->n_mobiles && n < max; i++)
         mobile_entry(v->mobiles[i], &out[n++]);
-    if (n < max && (v->servers_unshadowed || v->mobiles_unshadowed)) {
+    if (n < max && (v->servers_unshadowed || v->mobiles_unshadowed || v->nats_unshadowed)) {
         struct mops_coverage *c = &out[n++];
         memset(c, 0, sizeof *c);
         c->role = "validator";
-        c->not_judged = v->servers_unshadowed + v->mobiles_unshadowed;
+        c->not_judged = v->servers_unshadowed + v->mobiles_unshadowed + v->nats_unshadowed;
         snprintf(c->text, sizeof c->text,
-                 "not judged: %lu packets of servers and %lu of mobile nodes beyond the %u shadowed per role",
-                 v->servers_unshadowed, v->mobiles_unshadowed, V_SHADOW_CAP);
+                 "not judged: %lu packets of servers, %lu of mobile nodes and %lu of NATs beyond the %u shadowed "
+                 "per role",
+                 v->servers_unshadowed, v->mobiles_unshadowed, v->nats_unshadowed, V_SHADOW_CAP);
     }
     return n;
 }

@@ -6,6 +6,7 @@
 #define MOPS_VALIDATE_INTERNAL_H
 
 #include "mops/model/mobile.h"
+#include "mops/model/nat.h"
 #include "mops/model/server.h"
 #include "mops/track/migrate.h"
 #include "mops/track/session.h"
@@ -52,17 +53,6 @@ struct v_txn {
     uint32_t record; /* index in migrations + 1 (client link), or 0 */
 };
 
-/* A port the server accepted, for the flapping rule. */
-struct v_accepted {
-    struct vt_hdr h;
-    struct {
-        mops_addr_t server, prev;
-        uint32_t ifid;
-        uint16_t prev_sport, proto;
-    } k;
-    uint64_t ts;
-};
-
 /* One level of a NAT chain as a node learned it from a NAT ack. */
 struct v_level {
     struct vt_hdr h;
@@ -74,36 +64,12 @@ struct v_level {
     mops_addr_t trans;
     uint16_t trans_port;
     uint8_t level;
-    bool bad; /* NAT-LEVEL was found on it */
     uint64_t frame, ts;
-};
-
-/* Indexes of the levels: which level translates to a tuple, for a
- * receiver (so that level n finds level n - 1), and the addresses NATs
- * translate to (level 1 acks whose translation is not their receiver). */
-struct v_level_by_trans {
-    struct vt_hdr h;
-    struct {
-        mops_addr_t receiver, trans;
-        uint16_t trans_port, proto;
-        uint32_t pad;
-    } k;
-    mops_addr_t orig;
-    uint16_t orig_port;
 };
 
 struct v_nat_addr {
     struct vt_hdr h;
     mops_addr_t addr;
-};
-
-/* A NAT ack a crossing calls for, not yet seen. */
-struct v_pending_ack {
-    bool used, done;
-    mops_addr_t inner, outer;
-    uint16_t inner_port, outer_port, proto;
-    uint64_t due_ts, frame;
-    char what[16]; /* "SYN", "Migrate" */
 };
 
 /* A recent first sending, for pairing the same packet across a NAT. */
@@ -115,14 +81,6 @@ struct v_recent {
     uint16_t sport, dport, proto, n_ports, prev_sport, mig_sport, window;
     uint64_t seq;
     bool mc;
-};
-
-/* A NAT ack seen, for the crossings that call for it (it may come first). */
-struct v_seen_ack {
-    bool used;
-    mops_addr_t receiver, orig, trans;
-    uint16_t orig_port, trans_port;
-    uint64_t ts, frame;
 };
 
 /* A tuple the server refused to migrate to: it must not send there. */
@@ -160,6 +118,39 @@ struct v_mobile {
     unsigned long judged, unjudged;    /* Migrates from a new address compared; not (its old link unseen) */
     uint64_t excess_txn;               /* the transaction whose excess resends were reported */
 };
+
+/* A source NAT's shadow (validate/nat.c), by its outside address and its
+ * inside address. */
+struct v_nat {
+    struct mops_nat m;
+    uint32_t inside_link;
+    unsigned long inputs, judged;
+    uint64_t told[16]; /* faults reported, by rule and what they concern */
+    unsigned told_i;
+};
+/* A SYN or Migrate that left a node's link for elsewhere, by the key a
+ * NAT's copy of it shares: for finding the NAT, and replaying it there. */
+struct v_crossing {
+    bool used;
+    uint32_t ifid, len;
+    uint64_t key, frame, ts;
+    uint8_t htl;
+    mops_addr_t src;
+    uint16_t sport, mig_sport;
+    uint8_t bytes[1600];
+};
+/* A packet a NAT's shadow sent: the NAT's own is compared with it. */
+struct v_nat_expect {
+    bool used, matched, reported, ack, inward, processed;
+    struct v_nat *nat;
+    uint64_t frame, ts, due; /* due: NAT acks only */
+    uint64_t out_frame;      /* the NAT's translation of the same packet, 0 if not seen */
+    mops_addr_t in_addr;
+    uint16_t in_port, in_proto;
+    uint32_t len, in_len; /* from here on, not cleared on reuse */
+    uint8_t out[1600], in[1600];
+};
+#define V_NAT_EXPECTS 128
 
 /* What the shadow made of one arrival of a Migrate, for the server's reply. */
 enum v_expect_why {
@@ -212,8 +203,6 @@ struct v_anycast {
 
 #define V_RECENT 64
 #define V_MIGRATIONS 4096 /* records in the report; the totals count all */
-#define V_PENDING 256
-#define V_ACKS 256
 
 struct v_migration { /* the report's migrations[] */
     uint64_t request_frame, reply_frame;
@@ -238,21 +227,13 @@ struct mops_validator {
     struct mops_session_tracker *sessions; /* per link */
     struct v_sess *sess;                   /* by the tracker's slot */
     uint32_t n_sess;
-    struct vt txns, accepted, levels, level_by_trans, nat_addrs, flows;
-    struct v_recent recent_mig[V_RECENT], recent_syn[V_RECENT];
-    unsigned recent_mig_i, recent_syn_i;
-    struct v_pending_ack pending[V_PENDING];
-    unsigned pending_i;
-    uint64_t pending_next_due; /* the earliest due_ts not done (0: none) */
-    struct v_seen_ack acks[V_ACKS];
+    struct vt txns, levels, nat_addrs, flows;
     struct v_refused refused[V_RECENT];
     struct v_recent mismatches[V_RECENT]; /* reply mismatches reported, by server and previous address */
     unsigned mismatches_i;
     unsigned refused_i;
-    unsigned acks_i;
     uint64_t packets, first_ts, last_ts;
-    bool translated;         /* the current Migrate is a NAT's rewrite of one seen before */
-    uint64_t nat_rewrite_ts; /* the last NAT-REWRITE: mismatches downstream of it are its echo */
+    bool translated; /* the current packet is a NAT's translation of one seen before */
     /* findings */
     struct mops_violation *found;
     size_t n_found, cap_found;
@@ -274,6 +255,14 @@ struct mops_validator {
     struct v_arrival *arrivals; /* V_ARRIVALS */
     struct vt anycast_acks;     /* struct v_anycast */
     struct mops_packet replay_pkt;
+    struct v_nat *nats[V_SHADOW_CAP];
+    unsigned n_nats;
+    unsigned long nats_unshadowed;
+    struct vt nat_ix, nat_inside_ix;
+    struct v_crossing *crossings; /* V_ARRIVALS, by key */
+    struct v_nat_expect *nat_expects;
+    unsigned nat_expects_i;
+    uint64_t nat_next_due;
     struct v_mobile *mobiles[V_SHADOW_CAP];
     unsigned n_mobiles;
     unsigned long mobiles_unshadowed;
@@ -322,6 +311,13 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
 void v_server_due(struct mops_validator *v, uint64_t now, bool all);
 void v_server_finish(struct mops_validator *v, uint64_t end_ns);
 
+bool v_nats_init(struct mops_validator *v);
+void v_nats_free(struct mops_validator *v);
+/* NAT acks the NATs' shadows sent and the NATs did not, once due. */
+void v_nat_due(struct mops_validator *v, uint64_t now, bool all);
+/* crossing.c: the chains NAT acks teach, and the received-source option. */
+void v_crossing_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
+                       const struct mops_packet *pkt, bool first);
 bool v_mobiles_init(struct mops_validator *v);
 void v_mobiles_free(struct mops_validator *v);
 /* What arrives at a mobile node and what it sends, against its shadow. */

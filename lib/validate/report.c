@@ -147,7 +147,7 @@ static json_t *nat_chains(const struct mops_validator *v)
 /* Per node, what was judged and what was not and why. */
 static json_t *coverage(const struct mops_validator *v)
 {
-    unsigned max = 2 * V_SHADOW_CAP + 1;
+    unsigned max = 3 * V_SHADOW_CAP + 1;
     struct mops_coverage *c = malloc(max * sizeof *c);
     unsigned n = c ? mops_validator_coverage(v, c, max) : 0;
     json_t *a = json_array();

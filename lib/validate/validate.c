@@ -103,13 +103,11 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
     uint32_t big = v->o.capacity ? v->o.capacity : 65536, small = v->o.capacity ? v->o.capacity : 16384;
     bool ok = v->tracker && vc_init(&v->sightings, big) && vc_init(&v->where, small) && v_sessions_init(v, big) &&
               vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), small) &&
-              vt_init(&v->accepted, sizeof(struct v_accepted), sizeof(((struct v_accepted *)0)->k), small) &&
               vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), small) &&
-              vt_init(&v->level_by_trans, sizeof(struct v_level_by_trans), sizeof(((struct v_level_by_trans *)0)->k),
-                      small) &&
               vt_init(&v->nat_addrs, sizeof(struct v_nat_addr), sizeof(mops_addr_t), small) &&
               vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), big) &&
-              (v->mig = mops_claim(0, V_MIGRATIONS * sizeof *v->mig)) != NULL && v_servers_init(v) && v_mobiles_init(v);
+              (v->mig = mops_claim(0, V_MIGRATIONS * sizeof *v->mig)) != NULL && v_servers_init(v) &&
+              v_mobiles_init(v) && v_nats_init(v);
     if (!ok) {
         mops_validator_free(v);
         return NULL;
@@ -126,13 +124,12 @@ void mops_validator_free(struct mops_validator *v)
     vc_free(&v->where);
     v_sessions_free(v);
     vt_free(&v->txns);
-    vt_free(&v->accepted);
     vt_free(&v->levels);
-    vt_free(&v->level_by_trans);
     vt_free(&v->nat_addrs);
     vt_free(&v->flows);
     v_servers_free(v);
     v_mobiles_free(v);
+    v_nats_free(v);
     vt_free(&v->server_ix);
     free(v->found);
     free(v->mig);
@@ -214,6 +211,7 @@ static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid
         return;
     v_session_packet(v, frame, ifid, ts, pkt, first);
     v_nat_packet(v, frame, ifid, ts, pkt, tr, first);
+    v_crossing_packet(v, frame, ifid, ts, pkt, first);
     v_server_packet(v, frame, ifid, ts, pkt, tr, first);
     v_mobile_packet(v, frame, ifid, ts, pkt, tr, first);
     v_migrate_packet(v, frame, ifid, ts, pkt, tr, first);

@@ -55,8 +55,9 @@ void mops_nat_free(struct mops_nat *n);
 bool mops_nat_input(struct mops_nat *n, uint64_t now, bool from_inside, const struct mops_packet *pkt,
                     struct mops_outbox *out);
 /* A mapping a capture shows (the same packet on both sides of the NAT,
- * translated), which the model did not see made: in_addr:in_port goes out
- * as out_port; mobile as for a MOBILE_CAPABLE SYN. NULL when full. */
+ * translated), which the model did not see made or made with another port:
+ * in_addr:in_port goes out as out_port (the port is the NAT's choice);
+ * mobile as for a MOBILE_CAPABLE SYN. NULL when full. */
 struct mops_nat_map *mops_nat_adopt(struct mops_nat *n, uint16_t proto, mops_addr_t in_addr, uint16_t in_port,
                                     uint16_t out_port, bool mobile);
 const struct mops_nat_map *mops_nat_lookup(const struct mops_nat *n, uint16_t proto, mops_addr_t in_addr,
