@@ -197,6 +197,10 @@ static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbo
             prev = s->laddr, prev_port = s->lport;
         else /* MOPS §4.1: behind NAT, the translated values */
             mops_mobile_outermost(m, s, &prev, &prev_port);
+        for (unsigned e = 0; (m->bad & MOPS_BAD_PREV_INTERMEDIATE) && e < m->n_natt; e++)
+            if (m->natt[e].level == 1 && m->natt[e].proto == s->proto && m->natt[e].orig_addr == s->laddr &&
+                m->natt[e].orig_port == s->lport)
+                prev = m->natt[e].trans_addr, prev_port = m->natt[e].trans_port;
         mops_addr_t server = s->unicast ? s->unicast : s->raddr;
         unsigned g = 0;
         for (; g < ng; g++)
@@ -278,11 +282,21 @@ struct mops_sock *mops_mobile_sock_for(const struct mops_mobile *m, mops_addr_t 
         if (s->state != MOPS_SOCK_OPEN || s->proto != proto || s->rport != p->prev_dport ||
             (s->raddr != server && s->unicast != server))
             continue;
-        mops_addr_t oa;
-        uint16_t op;
-        mops_mobile_outermost(m, s, &oa, &op);
-        if ((oa == prev && op == p->prev_sport) || (s->laddr == prev && s->lport == p->prev_sport))
-            return s;
+        /* Its own address, or any level of its chain (Appendix B). */
+        mops_addr_t a = s->laddr;
+        uint16_t port = s->lport;
+        for (uint8_t level = 1; level <= 16; level++) {
+            if (a == prev && port == p->prev_sport)
+                return s;
+            unsigned e = 0;
+            while (e < m->n_natt && !(m->natt[e].level == level && m->natt[e].proto == s->proto &&
+                                      m->natt[e].orig_addr == a && m->natt[e].orig_port == port))
+                e++;
+            if (e == m->n_natt)
+                break;
+            a = m->natt[e].trans_addr;
+            port = m->natt[e].trans_port;
+        }
     }
     return NULL;
 }

@@ -117,7 +117,8 @@ static const char *const bad_names[] = {
     "retx-early",        "retx-excess",         "migrate-not-mobile", "prev-not-translated",
     "no-natack",         "rewrite-prev",        "rewrite-seq",        "no-restore",
     "wrong-level",       "natack-htl",          "translate-tcp-seq",  "stale-crc",
-    "remap-unconfirmed",
+    "remap-unconfirmed", "no-recv-src",         "rejudge-duplicate",  "reply-prev",
+    "answer-corrupt",    "shift-data-seq",      "no-relay",           "prev-intermediate",
 };
 
 uint32_t mops_misbehaviour_parse(const char *name)

@@ -163,7 +163,7 @@ static void intercept_migrate(struct mops_nat *n, const struct mops_packet *pkt,
         ports[i].mig_sport = m->out_port;
         if (n->bad & MOPS_BAD_REWRITE_PREV)
             ports[i].prev_sport = m->out_port;
-        if (n->bad & MOPS_BAD_REWRITE_SEQ)
+        if ((n->bad & MOPS_BAD_REWRITE_SEQ) && i + 1 == count)
             ports[i].seq++;
     }
     x->n = count;
@@ -193,7 +193,8 @@ static bool from_inside(struct mops_nat *n, const struct mops_packet *pkt, struc
         scratch->ip.src = n->outside;
         if (tcp) {
             scratch->tcp.sport = m->out_port;
-            if (n->bad & MOPS_BAD_TRANSLATE_TCP_SEQ)
+            if ((n->bad & MOPS_BAD_TRANSLATE_TCP_SEQ) ||
+                ((n->bad & MOPS_BAD_SHIFT_DATA_SEQ) && !(pkt->tcp.flags & MOPS_TCP_SYN)))
                 scratch->tcp.seq += SEQ_SHIFT;
         } else {
             scratch->udp.sport = m->out_port;
@@ -244,7 +245,8 @@ static void learn_level(struct mops_nat *n, const struct mops_packet *pkt, struc
             if (m->n_levels < MOPS_NAT_LEVELS)
                 m->levels[m->n_levels++] = e;
             struct mops_nat_port rp = {p->orig_port, p->trans_port};
-            send_natack(n, m->in_addr, level, a->proto, a->orig_addr, a->trans_addr, &rp, 1, out);
+            if (!(n->bad & MOPS_BAD_NO_RELAY))
+                send_natack(n, m->in_addr, level, a->proto, a->orig_addr, a->trans_addr, &rp, 1, out);
         }
     }
 }
@@ -293,7 +295,8 @@ static bool from_outside(struct mops_nat *n, const struct mops_packet *pkt, stru
         scratch->ip.dst = m->in_addr;
         if (tcp) {
             scratch->tcp.dport = m->in_port;
-            if (n->bad & MOPS_BAD_TRANSLATE_TCP_SEQ)
+            if ((n->bad & MOPS_BAD_TRANSLATE_TCP_SEQ) ||
+                ((n->bad & MOPS_BAD_SHIFT_DATA_SEQ) && !(pkt->tcp.flags & MOPS_TCP_SYN)))
                 scratch->tcp.ack -= SEQ_SHIFT;
         } else {
             scratch->udp.dport = m->in_port;

@@ -219,7 +219,8 @@ static void tcp_input(struct mops_server *s, const struct mops_packet *pkt, stru
         k->state = MOPS_SOCK_SYN_RCVD;
         /* MOPS §3.2: tell the client where its SYN came from. */
         struct mops_recv_src rs = {.present = true, .port = t->sport, .addr = pkt->ip.src};
-        mops_sock_send_tcp(s->st, k, MOPS_TCP_SYN | MOPS_TCP_ACK, 0, k->mobile, k->mobile ? &rs : NULL, out);
+        bool with_rs = k->mobile && !(s->bad & MOPS_BAD_NO_RECV_SRC);
+        mops_sock_send_tcp(s->st, k, MOPS_TCP_SYN | MOPS_TCP_ACK, 0, k->mobile, with_rs ? &rs : NULL, out);
         if (k->mobile && s->anycast && pkt->ip.dst == s->anycast)
             mops_anycast_ack(s->st, s->anycast, s->addr, pkt, out);
         return;
@@ -380,7 +381,7 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
         return;
     uint32_t mlen;
     const uint8_t *msg = message(pkt, &mlen);
-    for (unsigned h = 0; h < s->n_hist; h++) {
+    for (unsigned h = 0; h < s->n_hist && !(s->bad & MOPS_BAD_REJUDGE_DUPLICATE); h++) {
         struct mops_srv_accepted *a = &s->hist[h];
         if (!a->used || now - a->at >= MOPS_FLAP_NS)
             continue;
@@ -448,6 +449,8 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
             reply_ports[rn++] = ports[i];
     struct mops_migrate rg = *g;
     rg.n_ports = (uint16_t)rn;
+    if (s->bad & MOPS_BAD_REPLY_PREV)
+        rg.prev_addr = s->addr;
     if (s->bad & MOPS_BAD_REPLY_MISMATCH)
         reply_ports[0].mig_sport++;
     struct mops_builder *b = mops_outbox_builder(out, s->st);
@@ -467,7 +470,7 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
 void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out)
 {
     if (pkt->status != MOPS_ST_OK || (pkt->ip.dst != s->addr && (!s->anycast || pkt->ip.dst != s->anycast)) ||
-        mops_packet_checksum_bad(pkt))
+        (mops_packet_checksum_bad(pkt) && !(s->bad & MOPS_BAD_ANSWER_CORRUPT)))
         return;
     if (pkt->layers & MOPS_L_TCP)
         tcp_input(s, pkt, out);

@@ -84,8 +84,8 @@ int mops_mobile_adopt_natt(struct mops_mobile *m, const struct mops_natt_entry *
 struct mops_sock *mops_mobile_find(struct mops_mobile *m, uint16_t proto, mops_addr_t raddr, uint16_t rport,
                                    uint16_t lport);
 /* The socket a port of a Migrate to server names: previously prev:prev_sport
- * (its outermost translation, or its own address and port), to
- * server:prev_dport. NULL when none. */
+ * (its own address and port, or a translation of its NAT traversal table,
+ * outermost or not), to server:prev_dport. NULL when none. */
 struct mops_sock *mops_mobile_sock_for(const struct mops_mobile *m, mops_addr_t server, uint16_t proto,
                                        mops_addr_t prev, const struct mops_migrate_port *p);
 /* A Migrate a capture shows the node sending at sent_at (bare or framed:

@@ -84,13 +84,20 @@ enum mops_misbehaviour {
     MOPS_BAD_PREV_NOT_TRANSLATED = 1u << 11, /* mobile: previous = its own inside address behind NAT */
     MOPS_BAD_NO_NATACK = 1u << 12,           /* NAT: send no NAT ack */
     MOPS_BAD_REWRITE_PREV = 1u << 13,        /* NAT: rewrite the previous fields of a migrate */
-    MOPS_BAD_REWRITE_SEQ = 1u << 14,         /* NAT: change the sequence number of a migrate */
+    MOPS_BAD_REWRITE_SEQ = 1u << 14,         /* NAT: change the sequence number of a migrate's last port */
     MOPS_BAD_NO_RESTORE = 1u << 15,          /* NAT: leave the migrated fields of the reply translated */
     MOPS_BAD_WRONG_LEVEL = 1u << 16,         /* NAT: relay a learned level without adding 1 */
     MOPS_BAD_NATACK_HTL = 1u << 17,          /* NAT: send NAT acks with Hops to Live 64 */
     MOPS_BAD_TRANSLATE_TCP_SEQ = 1u << 18,   /* NAT: shift TCP sequence numbers (ISN randomisation) */
     MOPS_BAD_STALE_CRC = 1u << 19,           /* NAT: forward a rewritten migrate with its old CRC */
     MOPS_BAD_REMAP_UNCONFIRMED = 1u << 20,   /* destination NAT: remap ports the server refused */
+    MOPS_BAD_NO_RECV_SRC = 1u << 21,         /* server: no received-source option on its SYN-ACK */
+    MOPS_BAD_REJUDGE_DUPLICATE = 1u << 22,   /* server: judge a duplicate anew, not its cached reply (E6) */
+    MOPS_BAD_REPLY_PREV = 1u << 23,          /* server: change the Previous Source Address in its reply */
+    MOPS_BAD_ANSWER_CORRUPT = 1u << 24,      /* server: answer a migrate whose checksum is bad */
+    MOPS_BAD_SHIFT_DATA_SEQ = 1u << 25,      /* NAT: shift the sequence of data segments, not of the SYN */
+    MOPS_BAD_NO_RELAY = 1u << 26,            /* NAT: learn upstream levels but relay none */
+    MOPS_BAD_PREV_INTERMEDIATE = 1u << 27,   /* mobile: previous = its level 1 translation, not the outermost */
 };
 /* Returns the bit for a name ("accept-wrong-seq"), or 0. */
 uint32_t mops_misbehaviour_parse(const char *name);
