@@ -77,7 +77,7 @@ static void mobile_entry(const struct v_mobile *s, struct mops_coverage *c)
             s->unjudged, plural(s->unjudged, "Migrate", "Migrates"));
 }
 
-static void nat_entry(const struct v_nat *n, struct mops_coverage *c)
+static void nat_entry(const struct mops_validator *v, const struct v_nat *n, struct mops_coverage *c)
 {
     char a[MOPS_ADDR_STRLEN], b[MOPS_ADDR_STRLEN];
     size_t at = 0;
@@ -88,11 +88,15 @@ static void nat_entry(const struct v_nat *n, struct mops_coverage *c)
     add(c->text, sizeof c->text, &at, "NAT %s", mops_addr_format(n->m.outside, a));
     if (n->m.inside_addr)
         add(c->text, sizeof c->text, &at, " (inside %s)", mops_addr_format(n->m.inside_addr, b));
+    if (!v_nat_both_sides(v, n)) {
+        add(c->text, sizeof c->text, &at, ": its outside link is not in the capture, its translations not judged");
+        return;
+    }
     add(c->text, sizeof c->text, &at, ": %lu of its packets judged against its model", n->judged);
     if (!n->m.inside_addr)
         add(c->text, sizeof c->text, &at, "; its inside address not shown (it sent no NAT ack)");
     if (n->inputs > n->judged)
-        add(c->text, sizeof c->text, &at, "; %lu translations its model made not seen (a link not in the capture)",
+        add(c->text, sizeof c->text, &at, "; %lu packets it took in whose translation the capture does not show",
             n->inputs - n->judged);
 }
 
@@ -102,7 +106,7 @@ unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_cov
     for (unsigned i = 0; i < v->n_servers && n < max; i++)
         server_entry(v->servers[i], &out[n++]);
     for (unsigned i = 0; i < v->n_nats && n < max; i++)
-        nat_entry(v->nats[i], &out[n++]);
+        nat_entry(v, v->nats[i], &out[n++]);
     for (unsigned i = 0; i < v->n_mobiles && n < max; i++)
         mobile_entry(v->mobiles[i], &out[n++]);
     if (n < max && (v->servers_unshadowed || v->mobiles_unshadowed || v->nats_unshadowed)) {

@@ -115,6 +115,7 @@ void v_crossing_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, 
         return;
     if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_NAT_ACK)
         nat_ack(v, frame, ts, pkt);
-    if (pkt->recv_src.present)
+    /* A SYN-ACK's is its server's shadow's to judge (server.c). */
+    if (pkt->recv_src.present && (pkt->layers & MOPS_L_UDP))
         recv_src(v, ifid, frame, ts, pkt);
 }

@@ -117,6 +117,11 @@ struct v_mobile {
     mops_addr_t first_addr, from_addr; /* from: where it moved from (0: none seen) */
     unsigned long judged, unjudged;    /* Migrates from a new address compared; not (its old link unseen) */
     uint64_t excess_txn;               /* the transaction whose excess resends were reported */
+    /* The Migrates its model sent at its last move, one per server: each
+     * Migrate the node sends from there is compared with its own. */
+    unsigned n_moves;
+    uint32_t move_len[8];
+    uint8_t move[8][1024];
 };
 
 /* A source NAT's shadow (validate/nat.c), by its outside address and its
@@ -176,6 +181,19 @@ struct v_expect {
     uint8_t req[1024], reply[1024];
 };
 #define V_EXPECTS 128
+
+/* The SYN-ACK a server's shadow sent: the server's is compared with it
+ * (MOBILE_CAPABLE echoed, the received-source option: MOPS §3.1, §3.2). */
+struct v_synack {
+    struct vt_hdr h;
+    struct {
+        mops_addr_t server, client;
+        uint16_t sport, cport;
+        uint32_t pad;
+    } k;
+    bool mobile;
+    struct mops_recv_src rs;
+};
 
 /* A packet to a node whose link was not known yet (it had sent nothing):
  * replayed to its shadow once its first packet shows where it is (the SYN
@@ -254,6 +272,7 @@ struct mops_validator {
     uint64_t expect_next_due;
     struct v_arrival *arrivals; /* V_ARRIVALS */
     struct vt anycast_acks;     /* struct v_anycast */
+    struct vt synacks;          /* struct v_synack */
     struct mops_packet replay_pkt;
     struct v_nat *nats[V_SHADOW_CAP];
     unsigned n_nats;
@@ -313,6 +332,10 @@ void v_server_finish(struct mops_validator *v, uint64_t end_ns);
 
 bool v_nats_init(struct mops_validator *v);
 void v_nats_free(struct mops_validator *v);
+/* Whether the capture shows both sides of a NAT (nat.c). */
+bool v_nat_both_sides(const struct mops_validator *v, const struct v_nat *n);
+/* Whether a is a NAT's outside address (its shadow's). */
+bool v_is_nat_outside(const struct mops_validator *v, mops_addr_t a);
 /* NAT acks the NATs' shadows sent and the NATs did not, once due. */
 void v_nat_due(struct mops_validator *v, uint64_t now, bool all);
 /* crossing.c: the chains NAT acks teach, and the received-source option. */

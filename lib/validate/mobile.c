@@ -173,9 +173,8 @@ static void judge_migrate(struct mops_validator *v, struct v_mobile *s, uint64_t
     /* The model's Migrate to the same server, if it sends one. */
     struct mops_packet *want = &v->shadow_pkt;
     bool have = false;
-    for (unsigned i = 0; i < v->shadow_out.n && !have; i++) {
-        mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, v->shadow_out.v[i].data, v->shadow_out.v[i].len,
-                          v->shadow_out.v[i].len, want);
+    for (unsigned i = 0; i < s->n_moves && !have; i++) {
+        mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, s->move[i], s->move_len[i], s->move_len[i], want);
         have = want->status == MOPS_ST_OK && (want->layers & MOPS_L_MOPS) &&
                want->icmp.kind == MOPS_ICMP_KIND_MIGRATE && want->ip.dst == pkt->ip.dst &&
                want->icmp.u.migrate.proto == g->proto;
@@ -258,6 +257,10 @@ static void judge_resend(struct mops_validator *v, struct v_mobile *s, uint64_t 
 static struct v_mobile *owner(struct mops_validator *v, const struct mops_packet *pkt)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    struct v_mobile *here = mobile_find(v, pkt->ip.src); /* already moved here: its next Migrate */
+    for (unsigned j = 0; here && here->m.addr == pkt->ip.src && j < g->n_decoded; j++)
+        if (mops_mobile_sock_for(&here->m, pkt->ip.dst, g->proto, g->prev_addr, &pkt->pool.migrate[j]))
+            return here;
     for (unsigned i = 0; i < v->n_mobiles; i++)
         for (unsigned j = 0; j < g->n_decoded; j++)
             if (mops_mobile_sock_for(&v->mobiles[i]->m, pkt->ip.dst, g->proto, g->prev_addr, &pkt->pool.migrate[j]))
@@ -272,8 +275,8 @@ static struct v_mobile *from_previous_link(struct mops_validator *v, uint64_t ts
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
     uint32_t link = v_link_of(v, g->prev_addr);
-    if (link == UINT32_MAX)
-        return NULL;
+    if (link == UINT32_MAX || v_is_nat_outside(v, g->prev_addr))
+        return NULL; /* a NAT's address: the node behind it is known by its NAT acks */
     struct v_mobile *s = NULL;
     for (unsigned i = 0; i < g->n_decoded; i++) {
         const struct mops_migrate_port *p = &pkt->pool.migrate[i];
@@ -343,7 +346,15 @@ void v_mobile_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
             return;
         mops_outbox_clear(&v->shadow_out);
         mops_mobile_attach(&s->m, ts, a, &v->shadow_out);
+        s->n_moves = 0;
+        for (unsigned i = 0; i < v->shadow_out.n && s->n_moves < 8; i++)
+            if (v->shadow_out.v[i].len <= sizeof s->move[0]) {
+                memcpy(s->move[s->n_moves], v->shadow_out.v[i].data, v->shadow_out.v[i].len);
+                s->move_len[s->n_moves++] = v->shadow_out.v[i].len;
+            }
         judge_migrate(v, s, frame, ts, pkt);
+    } else if (s && s->n_moves) {
+        judge_migrate(v, s, frame, ts, pkt); /* another of the Migrates of its move */
     } else if (!s) {
         if (!(s = mobile_get(v, ts, a)))
             return;

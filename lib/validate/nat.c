@@ -53,6 +53,8 @@ static struct v_nat *nat_by(const struct mops_validator *v, const struct vt *ix,
     return x ? v->nats[x->i] : NULL;
 }
 
+bool v_is_nat_outside(const struct mops_validator *v, mops_addr_t a) { return nat_by(v, &v->nat_ix, a) != NULL; }
+
 static void nat_free(struct v_nat *n)
 {
     mops_nat_free(&n->m);
@@ -80,6 +82,15 @@ void v_nats_free(struct mops_validator *v)
 
 static void feed(struct mops_validator *v, struct v_nat *n, uint64_t frame, uint64_t ts, bool inside,
                  const struct mops_packet *pkt);
+
+/* Whether the capture shows both sides of a NAT: only then is what leaves
+ * its inside link known to cross it (one link seen from a host shows its
+ * NAT acks, not what the NAT translates). */
+bool v_nat_both_sides(const struct mops_validator *v, const struct v_nat *n)
+{
+    uint32_t out = v_link_of(v, n->m.outside);
+    return out != UINT32_MAX && out != n->inside_link;
+}
 
 /* A NAT found: its outside address on its outside link, its inside link
  * (and its inside address, when a NAT ack showed it). */
@@ -309,6 +320,23 @@ static void changed(struct mops_validator *v, int rule, uint64_t frame, uint64_t
            of, (unsigned long long)from_frame, (unsigned long long)want, (unsigned long long)got);
 }
 
+/* The NAT was seen acting on the packet of e (its translation, at frame):
+ * it is done with that packet and with every one before it, whose NAT
+ * acks it has sent, or never will (a NAT works in order). */
+static void nat_past(struct mops_validator *v, const struct v_nat *n, const struct v_nat_expect *e, uint64_t frame)
+{
+    for (unsigned i = 0; i < V_NAT_EXPECTS; i++) {
+        struct v_nat_expect *x = &v->nat_expects[i];
+        if (!x->used || x->nat != n || x->frame > e->frame || x->processed)
+            continue;
+        x->processed = true;
+        if (x->frame == e->frame)
+            x->out_frame = frame;
+        if (x->ack && !x->matched && (x->frame < e->frame || !v->nat_next_due))
+            v->nat_next_due = 1; /* judged at the next packet */
+    }
+}
+
 /* The NAT's translated packet against the shadow's (q). */
 static void judge_forward(struct mops_validator *v, struct v_nat *n, struct v_nat_expect *e, uint64_t frame,
                           uint64_t ts, const struct mops_packet *p)
@@ -438,9 +466,10 @@ void v_nat_due(struct mops_validator *v, uint64_t now, bool all)
         struct v_nat_expect *e = &v->nat_expects[i];
         if (!e->used || !e->due || e->matched || e->reported)
             continue;
-        /* At the end, also what the NAT is known to have processed: its
-         * translation of the same packet was seen. */
-        if (now < e->due && !(all && e->processed)) {
+        /* What the NAT has moved past is judged now; what it processed
+         * last, at the end (its ack may follow its translation). */
+        bool past = e->processed && (all || !e->out_frame);
+        if (now < e->due && !past) {
             if (!v->nat_next_due || e->due < v->nat_next_due)
                 v->nat_next_due = e->due;
             continue;
@@ -461,9 +490,14 @@ void v_nat_due(struct mops_validator *v, uint64_t now, bool all)
         /* At the NAT's translation of the packet when it was seen: that is
          * where it acted without its ack. */
         uint64_t at = e->out_frame ? e->out_frame : e->frame;
-        v_emit(v, MOPS_R_NAT_ACK_MISSING, at, e->ts, flow, exp, "no NAT ack",
-               "the NAT %s translated frame %llu (%s -> %s) and sent %s no level %u NAT acknowledgement",
-               e->nat->m.name, (unsigned long long)e->frame, x, y, d, w->level);
+        if (w->level > 1) /* Appendix B: a level learned is passed on */
+            v_emit(v, MOPS_R_NAT_ACK_MISSING, at, e->ts, flow, exp, "no NAT ack",
+                   "the NAT %s learned %s -> %s from the NAT ack of frame %llu and relayed no level %u NAT ack to %s",
+                   e->nat->m.name, x, y, (unsigned long long)e->frame, w->level, d);
+        else
+            v_emit(v, MOPS_R_NAT_ACK_MISSING, at, e->ts, flow, exp, "no NAT ack",
+                   "the NAT %s translated frame %llu (%s -> %s) and sent %s no level 1 NAT acknowledgement",
+                   e->nat->m.name, (unsigned long long)e->frame, x, y, d);
     }
 }
 
@@ -476,7 +510,7 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
     uint32_t src_link = v_link_of(v, pkt->ip.src), dst_link = v_link_of(v, pkt->ip.dst);
     /* Arriving at a NAT's outside address. */
     struct v_nat *out = nat_by(v, &v->nat_ix, pkt->ip.dst);
-    if (out && dst_link == ifid)
+    if (out && dst_link == ifid && v_nat_both_sides(v, out))
         feed(v, out, frame, ts, false, pkt);
     if (!first || src_link != ifid)
         return;
@@ -494,6 +528,7 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
             struct v_nat_expect *e = expect_match(v, n, pkt, true, false, ts);
             if (e) {
                 e->matched = true;
+                nat_past(v, n, e, 0);
                 judge_ack(v, n, frame, ts, pkt);
             } else if (a->level == 1) {
                 mops_nat_adopt(&n->m, a->proto, a->orig_addr, pkt->pool.natack[0].orig_port,
@@ -519,11 +554,7 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
         if (e) {
             e->matched = true;
             v->translated = true;
-            for (unsigned i = 0; i < V_NAT_EXPECTS; i++) /* it processed that packet */
-                if (v->nat_expects[i].nat == n && v->nat_expects[i].frame == e->frame) {
-                    v->nat_expects[i].processed = true;
-                    v->nat_expects[i].out_frame = frame;
-                }
+            nat_past(v, n, e, frame);
             judge_forward(v, n, e, frame, ts, pkt);
         } else if (key) {
             v->translated = true; /* a NAT's own: not judged, nothing of it was seen come in */
@@ -545,7 +576,7 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
     if (dst_link == ifid)
         return;
     for (unsigned i = 0; i < v->n_nats; i++)
-        if (v->nats[i]->inside_link == ifid && v->nats[i] != n)
+        if (v->nats[i]->inside_link == ifid && v->nats[i] != n && v_nat_both_sides(v, v->nats[i]))
             feed(v, v->nats[i], frame, ts, true, pkt);
     if (key)
         note_crossing(v, frame, ifid, ts, pkt, key);
