@@ -205,7 +205,7 @@ def behaviour(tmp):
     rc, out, _ = run("-r", mm, "-T", "json", "-c", "19")
     j = json.loads(out.splitlines()[-1])
     check(j["mops"]["migrate"]["response_to"] == 18 and
-          [(e["rule"], e["severity"], e["group"]) for e in j["expert"]] == [("MIG-REPLY-MISMATCH", "warning", "sequence")],
+          [(e["rule"], e["severity"], e["group"]) for e in j["expert"]] == [("MIG-REPLY-MISMATCH", "error", "sequence")],
           "... in JSON: response_to and the expert", str(j.get("expert")))
     rc, out, _ = run("-r", os.path.join(CAPTURES, "appendix-b.pcapng"), "-t", "icmp or ether proto 0x88b5")
     check("reply mismatch" not in out and "request not seen" not in out, "Appendix B: every reply fits")

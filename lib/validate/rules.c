@@ -1,5 +1,9 @@
 /* The validator's rules: the decoder's problems (packet level) and the
- * protocol-level rules, with severity and the section each one cites. */
+ * protocol-level rules, with severity and the section each one cites. A
+ * protocol rule's severity is the draft's word for it: a "must" broken is
+ * an error, a "should" or a recommendation a warning, what it only
+ * describes a note (docs/validator-rules.md quotes each sentence, and the
+ * test rules-severity holds the two together). */
 #include <string.h>
 #include <strings.h>
 
@@ -17,21 +21,21 @@ static const struct mops_rule_info protocol_rules[MOPS_R_COUNT - MOPS_P_COUNT] =
                          "a Migrate resent less than 2 s after the previous sending"},
     R(MIG_RETX_EXCESS) = {"MIG-RETX-EXCESS", MOPS_SEV_WARNING, "MOPS §4.1, profile §7",
                           "a Migrate resent more than 3 times"},
-    R(MIG_NO_REPLY) = {"MIG-NO-REPLY", MOPS_SEV_ERROR, "MOPS §4.1",
+    R(MIG_NO_REPLY) = {"MIG-NO-REPLY", MOPS_SEV_WARNING, "MOPS §4.1",
                        "a Migrate that reached the server's link was never answered"},
-    R(MIG_FLAP_ANSWERED) = {"MIG-FLAP-ANSWERED", MOPS_SEV_ERROR, "MOPS §4.1, profile §7, E6",
+    R(MIG_FLAP_ANSWERED) = {"MIG-FLAP-ANSWERED", MOPS_SEV_WARNING, "MOPS §4.1, profile §7, E6",
                             "the server answered a Migrate naming a previous address and port it accepted less "
                             "than 5 s before"},
     R(MIG_FIELD_LIMIT) = {"MIG-FIELD-LIMIT", MOPS_SEV_ERROR, "IPFF addressing, MOPS §4.1",
                           "the server accepted a Migrate to an address with a field above 999"},
     R(MIG_NOT_MOBILE) = {"MIG-NOT-MOBILE", MOPS_SEV_ERROR, "MOPS §3.1",
                          "a Migrate for a session that never negotiated MOBILE_CAPABLE"},
-    R(MIG_STALE_TUPLE) = {"MIG-STALE-TUPLE", MOPS_SEV_ERROR, "MOPS §4.1",
+    R(MIG_STALE_TUPLE) = {"MIG-STALE-TUPLE", MOPS_SEV_NOTE, "MOPS §4.1",
                           "the server sent data to the old tuple after a successful migration"},
     R(MIG_PREV_UNTRANSLATED) = {"MIG-PREV-UNTRANSLATED", MOPS_SEV_ERROR, "MOPS §4.3, Appendix B",
                                 "a mobile node behind NATs named an address other than its outermost translation "
                                 "as previous"},
-    R(NAT_LEVEL) = {"NAT-LEVEL", MOPS_SEV_ERROR, "MOPS §4.3, profile §7, E2",
+    R(NAT_LEVEL) = {"NAT-LEVEL", MOPS_SEV_WARNING, "MOPS §4.3, profile §7, E2",
                     "a NAT acknowledgement's level does not follow the chain it continues"},
     R(NAT_REWRITE) = {"NAT-REWRITE", MOPS_SEV_ERROR, "MOPS §4.3, profile §7",
                       "a NAT changed the previous fields or the sequence of a Migrate, or translated it "
@@ -42,9 +46,9 @@ static const struct mops_rule_info protocol_rules[MOPS_R_COUNT - MOPS_P_COUNT] =
                           "acknowledgement"},
     R(RSRC_MISMATCH) = {"RSRC-MISMATCH", MOPS_SEV_ERROR, "MOPS §3.2, profile §4",
                         "the received-source option differs from the source the server saw"},
-    R(ANYCAST_UNSOLICITED) = {"ANYCAST-UNSOLICITED", MOPS_SEV_WARNING, "MOPS §4.2",
+    R(ANYCAST_UNSOLICITED) = {"ANYCAST-UNSOLICITED", MOPS_SEV_ERROR, "MOPS §4.2",
                               "an anycast acknowledgement for no MOBILE_CAPABLE SYN to that anycast address"},
-    R(MC_HANDSHAKE) = {"MC-HANDSHAKE", MOPS_SEV_WARNING, "MOPS §3.1, E1",
+    R(MC_HANDSHAKE) = {"MC-HANDSHAKE", MOPS_SEV_NOTE, "MOPS §3.1, E1",
                        "MOBILE_CAPABLE on some segments of a handshake but not all"},
 #undef R
 };
