@@ -50,7 +50,7 @@ rc, out, _ = batch(os.path.join(CAPTURES, "appendix-b.pcapng"))
 lines = out.splitlines()
 check("10.2.0.0.1:1027        2       10.2.0.0.1:1027 \u2192 10.0.0.0.1:5050 \u2192 525.8.78.2.2:6050" in lines,
       "Appendix B: Router-A/B's chain as in the draft")
-check("192.168.1.1.1:1027     2       192.168.1.1.1:1027 \u2192 172.16.0.0.1:2038 \u2192 775.2.23.5.5:7050" in lines,
+check("192.168.1.1.1:1027     2       192.168.1.1.1:1027 \u2192 172.16.0.0.1:2038 \u2192 775.2.23.5.5:4128" in lines,
       "Appendix B: Router-C/D's chain (E7)")
 check(any(l.startswith("00:00:01.400  192.168.1.1.1    525.8.78.2.2:6050     192.168.1.1.1:1027    8.8.8.8.8        1"
                        "     normal  succeeded      17.0 ms") for l in lines), "Appendix B: the migration row")
@@ -65,7 +65,7 @@ check("normal  failed r2      15.0 ms" in out, "flapping: the second migration f
 rc, out, _ = batch(os.path.join(CAPTURES, "appendix-b.pcapng"), "--json")
 j = json.loads(out.splitlines()[-1])
 check([c["chain"] for c in j["nat_chains"]] == [["10.2.0.0.1:1027", "10.0.0.0.1:5050", "525.8.78.2.2:6050"],
-                                               ["192.168.1.1.1:1027", "172.16.0.0.1:2038", "775.2.23.5.5:7050"]]
+                                               ["192.168.1.1.1:1027", "172.16.0.0.1:2038", "775.2.23.5.5:4128"]]
       and j["migrations"][0]["state"] == "succeeded" and j["ended"], "--json snapshot", json.dumps(j)[:300])
 
 # Bad usage: exit 2 with a message.
