@@ -20,3 +20,5 @@ meson compile -C build-test >/dev/null
 echo "## Mutated captures, $rounds seeds per capture"
 python3 tests/test_mutations.py build-test/mopsdump/mopsdump build-test/mopstop/mopstop captures "$rounds" | tail -2 |
     sed 's/^/- /'
+echo "## Random scenarios through the validator, 1000 seeds"
+python3 tests/random_scenarios.py build-test 1000 1 | head -2 | sed 's/^/- /' || true

@@ -130,7 +130,8 @@ struct v_nat {
     struct mops_nat m;
     uint32_t inside_link;
     unsigned long inputs, judged;
-    uint64_t told[16]; /* faults reported, by rule and what they concern */
+    uint64_t last_input; /* the frame of the packet it took in last */
+    uint64_t told[16];   /* faults reported, by rule and what they concern */
     unsigned told_i;
 };
 /* A SYN or Migrate that left a node's link for elsewhere, by the key a

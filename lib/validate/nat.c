@@ -150,23 +150,26 @@ static void replay_crossing(struct mops_validator *v, struct v_nat *n, struct v_
         feed(v, n, c->frame, c->ts, true, pkt);
 }
 
+/* Every crossing kept from link ifid, oldest first, to a NAT just found
+ * there: the packets it took in before it was known. */
+static void replay_link(struct mops_validator *v, struct v_nat *n, uint32_t ifid)
+{
+    for (;;) {
+        struct v_crossing *oldest = NULL;
+        for (unsigned i = 0; i < V_ARRIVALS; i++) {
+            struct v_crossing *c = &v->crossings[i];
+            if (c->used && c->ifid == ifid && c->src != n->m.outside && (!oldest || c->ts < oldest->ts))
+                oldest = c;
+        }
+        if (!oldest)
+            return;
+        replay_crossing(v, n, oldest);
+    }
+}
+
 static struct v_crossing *crossing_slot(struct mops_validator *v, uint64_t key)
 {
     return &v->crossings[(key >> 7) % V_ARRIVALS];
-}
-
-/* The latest crossing from tuple a:port on link ifid (the one a NAT ack for
- * that tuple answers). */
-static struct v_crossing *crossing_from(struct mops_validator *v, uint32_t ifid, mops_addr_t a, uint16_t port)
-{
-    struct v_crossing *best = NULL;
-    for (unsigned i = 0; i < V_ARRIVALS; i++) {
-        struct v_crossing *c = &v->crossings[i];
-        if (c->used && c->ifid == ifid && c->src == a && (c->sport == port || c->mig_sport == port) &&
-            (!best || c->ts > best->ts))
-            best = c;
-    }
-    return best;
 }
 
 static uint32_t ipff_len(const struct mops_packet *pkt)
@@ -247,6 +250,7 @@ static void feed(struct mops_validator *v, struct v_nat *n, uint64_t frame, uint
     mops_outbox_clear(&v->shadow_out);
     mops_nat_input(&n->m, ts, inside, pkt, &v->shadow_out);
     n->inputs++;
+    n->last_input = frame;
     expect_outputs(v, n, frame, ts, inside, pkt);
 }
 
@@ -272,20 +276,65 @@ static bool same_packet(const struct mops_packet *q, const struct mops_packet *p
     return (p->layers & MOPS_L_ICMP) && q->icmp.type == p->icmp.type;
 }
 
+/* Whether p carries what q does unchanged (the numbers a NAT keeps). */
+static bool unchanged(const struct mops_packet *q, const struct mops_packet *p)
+{
+    if (q->layers & MOPS_L_TCP)
+        return q->tcp.seq == p->tcp.seq && q->tcp.ack == p->tcp.ack;
+    if ((q->layers & MOPS_L_MOPS) && q->icmp.kind == MOPS_ICMP_KIND_MIGRATE) {
+        const struct mops_migrate *a = &q->icmp.u.migrate, *b = &p->icmp.u.migrate;
+        if (a->prev_addr != b->prev_addr || a->n_decoded != b->n_decoded)
+            return false;
+        for (unsigned i = 0; i < a->n_decoded; i++)
+            if (q->pool.migrate[i].seq != p->pool.migrate[i].seq ||
+                q->pool.migrate[i].prev_sport != p->pool.migrate[i].prev_sport)
+                return false;
+    }
+    return true;
+}
+
+/* The shadow's packet the NAT's p stands for: the oldest with the same
+ * numbers; failing that, the only one of its kind (which the NAT changed:
+ * judged), and none when there are several (a packet lost on the way in
+ * would pair the others wrongly). */
 static struct v_nat_expect *expect_match(struct mops_validator *v, const struct v_nat *n, const struct mops_packet *p,
                                          bool ack, bool inward, uint64_t ts)
 {
-    struct v_nat_expect *best = NULL;
+    struct v_nat_expect *exact = NULL, *other = NULL;
+    unsigned n_other = 0;
     for (unsigned i = 0; i < V_NAT_EXPECTS; i++) {
         struct v_nat_expect *e = &v->nat_expects[i];
         if (!e->used || e->matched || e->nat != n || e->ack != ack || e->inward != inward ||
-            ts - e->ts > MOPS_MIGRATE_LIFE_NS || (best && e->ts >= best->ts))
+            ts - e->ts > MOPS_MIGRATE_LIFE_NS)
             continue;
         struct mops_packet *q = &v->shadow_pkt;
         mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, e->out, e->len, e->len, q);
-        if (q->status == MOPS_ST_OK && same_packet(q, p, ack))
-            best = e;
+        if (q->status != MOPS_ST_OK || !same_packet(q, p, ack))
+            continue;
+        if (ack || unchanged(q, p)) {
+            if (!exact || e->ts < exact->ts)
+                exact = e;
+        } else if (!other || e->ts < other->ts) {
+            other = e, n_other++;
+        } else {
+            n_other++;
+        }
     }
+    /* The other: its inside port mapped to p's (a NAT ack said so), or,
+     * with no mapping known, the one packet the NAT has taken in last. */
+    bool fits = false;
+    if (!exact && n_other == 1) {
+        uint16_t in_port = other->in_port, out_port = (p->layers & MOPS_L_TCP) ? p->tcp.sport : 0;
+        if ((p->layers & MOPS_L_MOPS) && other->in_len && p->icmp.u.migrate.n_decoded) {
+            struct mops_packet *in = &v->replay_pkt;
+            mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, other->in, other->in_len, other->in_len, in);
+            in_port = in->status == MOPS_ST_OK && in->icmp.u.migrate.n_decoded ? in->pool.migrate[0].mig_sport : 0;
+            out_port = p->pool.migrate[0].mig_sport;
+        }
+        const struct mops_nat_map *m = mops_nat_lookup(&n->m, other->in_proto, other->in_addr, in_port);
+        fits = inward || (m && m->out_port < V_NAT_OWN_PORTS ? m->out_port == out_port : other->frame == n->last_input);
+    }
+    struct v_nat_expect *best = exact ? exact : fits ? other : NULL;
     if (best)
         mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, best->out, best->len, best->len, &v->shadow_pkt);
     return best;
@@ -521,7 +570,7 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
         struct v_nat *n = nat_by(v, &v->nat_inside_ix, pkt->ip.src);
         if (!n && a->level == 1 && a->orig_addr == pkt->ip.dst && !(n = nat_by(v, &v->nat_ix, a->trans_addr))) {
             if ((n = nat_new(v, a->trans_addr, ifid, pkt->ip.src)))
-                replay_crossing(v, n, crossing_from(v, ifid, pkt->ip.dst, pkt->pool.natack[0].orig_port));
+                replay_link(v, n, ifid);
         }
         if (n) {
             learn_inside_addr(v, n, pkt->ip.src);
@@ -547,7 +596,7 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
          * the same again from elsewhere, a resend or a move, has not). */
         if (c->used && c->key == key && c->ifid != ifid && c->src != pkt->ip.src && pkt->ip.htl < c->htl &&
             (n = nat_new(v, pkt->ip.src, c->ifid, 0)))
-            replay_crossing(v, n, c);
+            replay_link(v, n, c->ifid);
     }
     if (n) {
         struct v_nat_expect *e = expect_match(v, n, pkt, false, false, ts);
