@@ -129,6 +129,9 @@ struct v_mobile {
 struct v_nat {
     struct mops_nat m;
     uint32_t inside_link;
+    bool replay_pending;   /* found by its NAT ack before its outside showed */
+    uint64_t acks_seen[8]; /* its last NAT acks: receiver and port */
+    unsigned acks_seen_i;
     unsigned long inputs, judged;
     uint64_t last_input; /* the frame of the packet it took in last */
     uint64_t told[16];   /* faults reported, by rule and what they concern */

@@ -154,6 +154,11 @@ static void replay_crossing(struct mops_validator *v, struct v_nat *n, struct v_
  * there: the packets it took in before it was known. */
 static void replay_link(struct mops_validator *v, struct v_nat *n, uint32_t ifid)
 {
+    if (!v_nat_both_sides(v, n)) {
+        n->replay_pending = true; /* until its outside shows: what leaves the link may not cross it */
+        return;
+    }
+    n->replay_pending = false;
     for (;;) {
         struct v_crossing *oldest = NULL;
         for (unsigned i = 0; i < V_ARRIVALS; i++) {
@@ -574,6 +579,7 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
         }
         if (n) {
             learn_inside_addr(v, n, pkt->ip.src);
+            n->acks_seen[n->acks_seen_i++ % 8] = pkt->ip.dst ^ ((uint64_t)pkt->pool.natack[0].orig_port << 50);
             struct v_nat_expect *e = expect_match(v, n, pkt, true, false, ts);
             if (e) {
                 e->matched = true;
@@ -597,6 +603,19 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
         if (c->used && c->key == key && c->ifid != ifid && c->src != pkt->ip.src && pkt->ip.htl < c->htl &&
             (n = nat_new(v, pkt->ip.src, c->ifid, 0)))
             replay_link(v, n, c->ifid);
+    }
+    if (n && n->replay_pending) {
+        unsigned from = v->nat_expects_i;
+        replay_link(v, n, n->inside_link);
+        /* The NAT acks it sent before its outside showed were seen then. */
+        for (unsigned i = from; i != v->nat_expects_i; i++) {
+            struct v_nat_expect *e = &v->nat_expects[i % V_NAT_EXPECTS];
+            struct mops_packet *q = &v->shadow_pkt;
+            mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, e->out, e->len, e->len, q);
+            for (unsigned k = 0; e->ack && q->status == MOPS_ST_OK && q->icmp.u.natack.n_decoded && k < 8; k++)
+                if (n->acks_seen[k] == (q->ip.dst ^ ((uint64_t)q->pool.natack[0].orig_port << 50)))
+                    e->matched = true;
+        }
     }
     if (n) {
         struct v_nat_expect *e = expect_match(v, n, pkt, false, false, ts);
