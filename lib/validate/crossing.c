@@ -12,19 +12,28 @@
 #define PAIR_NS (MOPS_NS_PER_SEC / 20) /* the same packet on the next link */
 #define ACK_DUE_NS MOPS_NS_PER_SEC     /* a NAT ack follows its crossing within this */
 
-static const struct v_level *level_find(const struct mops_validator *v, mops_addr_t receiver, mops_addr_t orig,
-                                        uint16_t port, uint16_t proto)
+/* The key of a level: what a receiver learned for orig:port. */
+struct level_key {
+    mops_addr_t receiver, orig;
+    uint16_t orig_port, proto;
+    uint32_t pad;
+};
+
+static struct level_key level_key(mops_addr_t receiver, mops_addr_t orig, uint16_t port, uint16_t proto)
 {
-    struct {
-        mops_addr_t receiver, orig;
-        uint16_t orig_port, proto;
-        uint32_t pad;
-    } k;
+    struct level_key k;
     memset(&k, 0, sizeof k);
     k.receiver = receiver;
     k.orig = orig;
     k.orig_port = port;
     k.proto = proto;
+    return k;
+}
+
+static const struct v_level *level_find(const struct mops_validator *v, mops_addr_t receiver, mops_addr_t orig,
+                                        uint16_t port, uint16_t proto)
+{
+    struct level_key k = level_key(receiver, orig, port, proto);
     return vt_find(&v->levels, &k);
 }
 
@@ -34,16 +43,7 @@ static void nat_ack(struct mops_validator *v, uint64_t frame, uint64_t ts, const
     mops_addr_t d = pkt->ip.dst;
     for (unsigned i = 0; i < a->n_decoded; i++) {
         const struct mops_nat_port *np = &pkt->pool.natack[i];
-        struct {
-            mops_addr_t receiver, orig;
-            uint16_t orig_port, proto;
-            uint32_t pad;
-        } k;
-        memset(&k, 0, sizeof k);
-        k.receiver = d;
-        k.orig = a->orig_addr;
-        k.orig_port = np->orig_port;
-        k.proto = a->proto;
+        struct level_key k = level_key(d, a->orig_addr, np->orig_port, a->proto);
         struct v_level *l = vt_get(&v->levels, &k, NULL);
         l->trans = a->trans_addr;
         l->trans_port = np->trans_port;

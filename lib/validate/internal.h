@@ -43,13 +43,8 @@ struct v_txn {
     uint8_t code;
     uint8_t n_kept;
     struct mops_migrate_port ports[V_KEPT_PORTS];
-    int8_t expect[V_KEPT_PORTS];   /* -1 unknown, 0 refuse, 1 accept */
-    char reason[V_KEPT_PORTS][64]; /* why, for the finding */
-    bool server_link, client_link, replied, excess_reported, judged;
-    uint64_t flap_since; /* when the server accepted a port it names (0: never) */
-    uint64_t first_ts, last_ts, reply_frame, reply_ts;
+    bool server_link, client_link;
     unsigned sendings;
-    uint8_t reply_code;
     uint32_t record; /* index in migrations + 1 (client link), or 0 */
 };
 
@@ -102,9 +97,9 @@ struct v_server {
     /* coverage: Migrates that arrived, were judged, were not (and why: a
      * session not shown, its RCV.NXT not shown, a Unique ID not known) */
     unsigned long arrivals, judged, undecided, undecided_session, undecided_seq, undecided_udp;
-    unsigned long replies, replies_unmatched;
+    unsigned long replies;
 };
-struct v_server_ix {
+struct v_addr_ix {
     struct vt_hdr h;
     mops_addr_t addr;
     uint32_t i, pad;
@@ -269,7 +264,7 @@ struct mops_validator {
     /* the servers' shadows */
     struct v_server *servers[V_SHADOW_CAP];
     unsigned n_servers;
-    unsigned long servers_unshadowed, expects_open;
+    unsigned long servers_unshadowed;
     struct vt server_ix;
     struct v_expect *expects;
     unsigned expects_i;

@@ -34,8 +34,8 @@ static struct v_migration *v_record(struct mops_validator *v, const struct v_txn
     return m && m->request_frame == x->k.first_frame ? m : NULL;
 }
 
-static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
-                        const struct mops_packet *pkt, bool first, bool translated)
+static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid, const struct mops_packet *pkt,
+                        bool first, bool translated)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
     struct {
@@ -52,7 +52,6 @@ static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid,
     x->code = pkt->icmp.code;
     x->n_kept = (uint8_t)(g->n_decoded < V_KEPT_PORTS ? g->n_decoded : V_KEPT_PORTS);
     memcpy(x->ports, pkt->pool.migrate, x->n_kept * sizeof x->ports[0]);
-    x->first_ts = x->last_ts = ts;
     x->sendings = 1;
     x->server_link = v_link_of(v, x->server) == ifid;
     x->client_link = first && !translated && v_link_of(v, x->client) == ifid;
@@ -75,10 +74,9 @@ static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid,
     }
 }
 
-static void resend(struct mops_validator *v, struct v_txn *x, uint64_t ts, const struct mops_track_result *tr)
+static void resend(struct mops_validator *v, struct v_txn *x, const struct mops_track_result *tr)
 {
     x->sendings = tr->sendings;
-    x->last_ts = ts;
     struct v_migration *m = v_record(v, x);
     if (m)
         m->retransmissions = x->sendings - 1;
@@ -128,12 +126,12 @@ void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
                       const struct mops_packet *pkt, const struct mops_track_result *tr, bool first)
 {
     if (tr->kind == MOPS_TRACK_REQUEST) {
-        new_request(v, frame, ifid, ts, pkt, first, v->translated);
+        new_request(v, frame, ifid, pkt, first, v->translated);
         return;
     }
     struct v_txn *x = tr->first_frame ? txn_find(v, tr->first_frame, ifid) : NULL;
     if (tr->kind == MOPS_TRACK_RETRANSMISSION && x) {
-        resend(v, x, ts, tr);
+        resend(v, x, tr);
         return;
     }
     if (tr->kind != MOPS_TRACK_REPLY || !x)
@@ -149,10 +147,6 @@ void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
                "a NAT left the reply unrestored: %s", tr->mismatch);
     if (tr->replies != 1)
         return;
-    x->replied = true;
-    x->reply_frame = frame;
-    x->reply_ts = ts;
-    x->reply_code = pkt->icmp.code;
     if (x->record)
         pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS ? v->mig_ok++ : v->mig_failed++;
     struct v_migration *m = v_record(v, x);

@@ -23,14 +23,14 @@
 
 static struct v_mobile *mobile_find(const struct mops_validator *v, mops_addr_t a)
 {
-    const struct v_server_ix *x = vt_find(&v->mobile_ix, &a);
+    const struct v_addr_ix *x = vt_find(&v->mobile_ix, &a);
     return x ? v->mobiles[x->i] : NULL;
 }
 
 static void mobile_index(struct mops_validator *v, mops_addr_t a, unsigned i)
 {
     bool created;
-    struct v_server_ix *x = vt_get(&v->mobile_ix, &a, &created);
+    struct v_addr_ix *x = vt_get(&v->mobile_ix, &a, &created);
     x->i = i;
 }
 
@@ -85,7 +85,7 @@ static struct v_mobile *mobile_moved(struct mops_validator *v, const struct v_mo
 
 bool v_mobiles_init(struct mops_validator *v)
 {
-    return vt_init(&v->mobile_ix, sizeof(struct v_server_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP);
+    return vt_init(&v->mobile_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP);
 }
 
 void v_mobiles_free(struct mops_validator *v)

@@ -49,7 +49,7 @@ static uint64_t crossing_key(const struct mops_packet *pkt)
 
 static struct v_nat *nat_by(const struct mops_validator *v, const struct vt *ix, mops_addr_t a)
 {
-    const struct v_server_ix *x = vt_find(ix, &a);
+    const struct v_addr_ix *x = vt_find(ix, &a);
     return x ? v->nats[x->i] : NULL;
 }
 
@@ -66,8 +66,8 @@ bool v_nats_init(struct mops_validator *v)
     v->crossings = calloc(V_ARRIVALS, sizeof *v->crossings);
     v->nat_expects = calloc(V_NAT_EXPECTS, sizeof *v->nat_expects);
     return v->crossings && v->nat_expects &&
-           vt_init(&v->nat_ix, sizeof(struct v_server_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP) &&
-           vt_init(&v->nat_inside_ix, sizeof(struct v_server_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP);
+           vt_init(&v->nat_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP) &&
+           vt_init(&v->nat_inside_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP);
 }
 
 void v_nats_free(struct mops_validator *v)
@@ -115,7 +115,7 @@ static struct v_nat *nat_new(struct mops_validator *v, mops_addr_t outside, uint
         return NULL;
     }
     n->inside_link = inside_link;
-    struct v_server_ix *x = vt_add(&v->nat_ix, &outside);
+    struct v_addr_ix *x = vt_add(&v->nat_ix, &outside);
     x->i = v->n_nats;
     if (inside_addr) {
         x = vt_add(&v->nat_inside_ix, &inside_addr);
@@ -133,7 +133,7 @@ static void learn_inside_addr(struct mops_validator *v, struct v_nat *n, mops_ad
     n->m.inside = (struct mops_prefix){a, 50};
     for (unsigned i = 0; i < v->n_nats; i++)
         if (v->nats[i] == n) {
-            struct v_server_ix *x = vt_add(&v->nat_inside_ix, &a);
+            struct v_addr_ix *x = vt_add(&v->nat_inside_ix, &a);
             x->i = i;
         }
 }

@@ -70,7 +70,7 @@ static void replay_arrivals(struct mops_validator *v, struct v_server *s)
 
 static struct v_server *server_find(const struct mops_validator *v, mops_addr_t a)
 {
-    const struct v_server_ix *x = vt_find(&v->server_ix, &a);
+    const struct v_addr_ix *x = vt_find(&v->server_ix, &a);
     return x ? v->servers[x->i] : NULL;
 }
 
@@ -120,7 +120,7 @@ static struct v_server *server_get(struct mops_validator *v, mops_addr_t a)
     s->m.anycast = a;
     s->addr = a;
     s->link = v_link_of(v, a);
-    struct v_server_ix *x = vt_add(&v->server_ix, &a);
+    struct v_addr_ix *x = vt_add(&v->server_ix, &a);
     x->i = v->n_servers;
     v->servers[v->n_servers++] = s;
     replay_arrivals(v, s);
@@ -146,7 +146,7 @@ bool v_servers_init(struct mops_validator *v)
     v->arrivals = calloc(V_ARRIVALS, sizeof *v->arrivals);
     uint32_t small = v->o.capacity ? v->o.capacity : 16384;
     return v->expects && v->arrivals &&
-           vt_init(&v->server_ix, sizeof(struct v_server_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP) &&
+           vt_init(&v->server_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP) &&
            vt_init(&v->anycast_acks, sizeof(struct v_anycast), sizeof(((struct v_anycast *)0)->k), small) &&
            vt_init(&v->synacks, sizeof(struct v_synack), sizeof(((struct v_synack *)0)->k), small);
 }
@@ -216,8 +216,6 @@ static void port_reason(char *buf, size_t n, const struct v_server *s, const str
                         const struct mops_migrate_port *p, const struct port_state *ps)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
-    const struct mops_topology *t = NULL;
-    (void)t;
     if (!mops_addr_valid(g->prev_addr) || !mops_addr_valid(g->mig_addr))
         snprintf(buf, n, "an address field above 999");
     else if (!ps->found)
@@ -512,6 +510,28 @@ static void segment_sent(struct v_server *s, const struct mops_packet *pkt)
     k->snd_known = true;
 }
 
+/* The keys of a SYN-ACK and of an anycast ack, the shadow's or the
+ * server's (both sent by the server, to the client). */
+static void synack_key(struct v_synack *k, const struct mops_packet *p)
+{
+    memset(k, 0, sizeof *k);
+    k->k.server = p->ip.src;
+    k->k.client = p->ip.dst;
+    k->k.sport = p->tcp.sport;
+    k->k.cport = p->tcp.dport;
+}
+
+static void anycast_key(struct v_anycast *k, const struct mops_packet *p)
+{
+    const struct mops_anycast_ack *a = &p->icmp.u.anycast;
+    memset(k, 0, sizeof *k);
+    k->k.anycast = a->anycast_addr;
+    k->k.client = p->ip.dst;
+    k->k.sport = a->sport;
+    k->k.dport = a->dport;
+    k->k.proto = a->proto;
+}
+
 static void arrive(struct mops_validator *v, struct v_server *s, uint64_t frame, uint32_t ifid, uint64_t ts,
                    const struct mops_packet *pkt, const struct mops_track_result *tr)
 {
@@ -531,11 +551,7 @@ static void arrive(struct mops_validator *v, struct v_server *s, uint64_t frame,
         if (q->status == MOPS_ST_OK && (q->layers & MOPS_L_TCP) &&
             (q->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == (MOPS_TCP_SYN | MOPS_TCP_ACK)) {
             struct v_synack k;
-            memset(&k, 0, sizeof k);
-            k.k.server = q->ip.src;
-            k.k.client = q->ip.dst;
-            k.k.sport = q->tcp.sport;
-            k.k.cport = q->tcp.dport;
+            synack_key(&k, q);
             struct v_synack *x = vt_get(&v->synacks, &k.k, NULL);
             x->mobile = q->tcp.mobile_capable;
             x->rs = q->recv_src;
@@ -543,14 +559,8 @@ static void arrive(struct mops_validator *v, struct v_server *s, uint64_t frame,
         }
         if (q->status != MOPS_ST_OK || !(q->layers & MOPS_L_MOPS) || q->icmp.kind != MOPS_ICMP_KIND_ANYCAST_ACK)
             continue;
-        const struct mops_anycast_ack *a = &q->icmp.u.anycast;
         struct v_anycast k;
-        memset(&k, 0, sizeof k);
-        k.k.anycast = a->anycast_addr;
-        k.k.client = q->ip.dst;
-        k.k.sport = a->sport;
-        k.k.dport = a->dport;
-        k.k.proto = a->proto;
+        anycast_key(&k, q);
         vt_get(&v->anycast_acks, &k.k, NULL);
     }
 }
@@ -559,11 +569,7 @@ static void arrive(struct mops_validator *v, struct v_server *s, uint64_t frame,
 static void synack_sent(struct mops_validator *v, uint64_t frame, uint64_t ts, const struct mops_packet *pkt)
 {
     struct v_synack k;
-    memset(&k, 0, sizeof k);
-    k.k.server = pkt->ip.src;
-    k.k.client = pkt->ip.dst;
-    k.k.sport = pkt->tcp.sport;
-    k.k.cport = pkt->tcp.dport;
+    synack_key(&k, pkt);
     const struct v_synack *x = vt_find(&v->synacks, &k.k);
     if (!x)
         return;
@@ -594,12 +600,7 @@ static void anycast_sent(struct mops_validator *v, struct v_server *s, uint64_t 
 {
     const struct mops_anycast_ack *a = &pkt->icmp.u.anycast;
     struct v_anycast k;
-    memset(&k, 0, sizeof k);
-    k.k.anycast = a->anycast_addr;
-    k.k.client = pkt->ip.dst;
-    k.k.sport = a->sport;
-    k.k.dport = a->dport;
-    k.k.proto = a->proto;
+    anycast_key(&k, pkt);
     char flow[120], x[MOPS_ADDR_STRLEN];
     if (!vt_find(&v->anycast_acks, &k.k)) {
         snprintf(flow, sizeof flow, "anycast %s", mops_addr_format(a->anycast_addr, x));
@@ -608,11 +609,11 @@ static void anycast_sent(struct mops_validator *v, struct v_server *s, uint64_t 
                "anycast acknowledgement for %s, to which no MOBILE_CAPABLE SYN was seen", x);
         return;
     }
-    const struct v_server_ix *self = vt_find(&v->server_ix, &a->anycast_addr);
+    const struct v_addr_ix *self = vt_find(&v->server_ix, &a->anycast_addr);
     if (self && v->servers[self->i] == s && s->m.addr == a->anycast_addr && !server_find(v, a->unicast_addr)) {
         uint32_t i = self->i;
         s->m.addr = a->unicast_addr;
-        struct v_server_ix *ix = vt_add(&v->server_ix, &a->unicast_addr); /* one server at both addresses */
+        struct v_addr_ix *ix = vt_add(&v->server_ix, &a->unicast_addr); /* one server at both addresses */
         ix->i = i;
     }
 }
@@ -648,9 +649,6 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
     if (pkt->layers & MOPS_L_TCP) {
         if (synack && !mops_server_find(&s->m, MOPS_PROTO_TCP, pkt->ip.dst, pkt->tcp.dport, pkt->tcp.sport)) {
             /* A session whose SYN the shadow did not see arrive. */
-            struct v_sess_view view;
-            bool seen = v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.dst, pkt->tcp.dport, pkt->ip.src,
-                                       pkt->tcp.sport, &view);
             struct mops_sock_seen k = {.proto = MOPS_PROTO_TCP,
                                        .laddr = pkt->ip.src,
                                        .raddr = pkt->ip.dst,
@@ -660,7 +658,6 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
                                        .rcv_known = pkt->tcp.flags & MOPS_TCP_ACK,
                                        .rcv_nxt = pkt->tcp.ack,
                                        .rcv_wnd = pkt->tcp.window};
-            (void)seen;
             mops_server_adopt(&s->m, &k);
         }
         if (synack)
@@ -684,8 +681,7 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
             v_emit(v, MOPS_P_MIG_REPLY_ORPHAN, frame, ts, flow, "a reply to a Migrate received", "no such Migrate",
                    "the server sent a Migrate reply to %s, which sent it no Migrate in this capture",
                    mops_addr_format(pkt->ip.dst, a));
-        } else
-            s->replies_unmatched++;
+        }
         return;
     }
     e->answered = true;
@@ -731,9 +727,4 @@ void v_server_finish(struct mops_validator *v, uint64_t end_ns)
 {
     /* What fell due before the capture ended; the rest is not judged. */
     v_server_due(v, end_ns, false);
-    for (unsigned i = 0; i < V_EXPECTS; i++) {
-        const struct v_expect *e = &v->expects[i];
-        if (e->used && e->due && !e->answered && !e->reported && !e->txn_answered)
-            v->expects_open++;
-    }
 }
