@@ -105,6 +105,16 @@ struct v_addr_ix {
     uint32_t i, pad;
 };
 
+/* A translation a mobile node's shadow learned from a NAT ack, to the
+ * shadow: a Migrate naming it as previous is that node's (MOPS §4.1). */
+struct v_natt_ix {
+    struct vt_hdr h;
+    mops_addr_t addr; /* key: the translated address, port and protocol */
+    uint16_t port, proto;
+    uint32_t pad;
+    uint32_t i, pad2;
+};
+
 /* A mobile node's shadow (validate/mobile.c), indexed by each address it
  * had. */
 struct v_mobile {
@@ -285,6 +295,7 @@ struct mops_validator {
     unsigned n_mobiles;
     unsigned long mobiles_unshadowed;
     struct vt mobile_ix;
+    struct vt mobile_natt_ix; /* struct v_natt_ix */
     struct mops_outbox shadow_out;
     struct mops_packet shadow_pkt;
 };

@@ -9,6 +9,7 @@
  * translation its NAT acks taught. Resends are compared with the model's
  * timer: one the model would not send yet is early, one after it gave up
  * is in excess. The shadow then takes what the node sent. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,8 @@ static struct v_mobile *mobile_moved(struct mops_validator *v, const struct v_mo
 
 bool v_mobiles_init(struct mops_validator *v)
 {
-    return vt_init(&v->mobile_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP);
+    return vt_init(&v->mobile_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP) &&
+           vt_init(&v->mobile_natt_ix, sizeof(struct v_natt_ix), 16, 64 * V_SHADOW_CAP);
 }
 
 void v_mobiles_free(struct mops_validator *v)
@@ -95,6 +97,33 @@ void v_mobiles_free(struct mops_validator *v)
         free(v->mobiles[i]);
     }
     vt_free(&v->mobile_ix);
+    vt_free(&v->mobile_natt_ix);
+}
+
+static struct v_natt_ix natt_key(mops_addr_t a, uint16_t port, uint16_t proto)
+{
+    struct v_natt_ix k;
+    memset(&k, 0, sizeof k);
+    k.addr = a;
+    k.port = port;
+    k.proto = proto;
+    return k;
+}
+
+/* The translations of a NAT ack the shadow took in, to find it by them. */
+static void natt_index(struct mops_validator *v, const struct v_mobile *s, const struct mops_packet *pkt)
+{
+    const struct mops_nat_ack *a = &pkt->icmp.u.natack;
+    unsigned i = 0;
+    while (i < v->n_mobiles && v->mobiles[i] != s)
+        i++;
+    for (unsigned k = 0; k < a->n_decoded; k++) {
+        struct v_natt_ix key = natt_key(a->trans_addr, pkt->pool.natack[k].trans_port, a->proto);
+        bool created;
+        struct v_natt_ix *x = vt_get(&v->mobile_natt_ix, &key.addr, &created);
+        if (created || x->i > i) /* the first shadow holding it, as a scan would find */
+            x->i = i;
+    }
 }
 
 static void flow_text(char *buf, size_t n, const struct mops_packet *pkt)
@@ -253,19 +282,35 @@ static void judge_resend(struct mops_validator *v, struct v_mobile *s, uint64_t 
 }
 
 /* The shadow a Migrate from a new address belongs to: the one holding a
- * session it names. */
+ * session it names, found by the previous address it names (the node's
+ * own, or a translation its NAT acks taught), never by a scan. */
+static bool holds(const struct v_mobile *s, const struct mops_packet *pkt)
+{
+    const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    for (unsigned j = 0; j < g->n_decoded; j++)
+        if (mops_mobile_sock_for(&s->m, pkt->ip.dst, g->proto, g->prev_addr, &pkt->pool.migrate[j]))
+            return true;
+    return false;
+}
+
 static struct v_mobile *owner(struct mops_validator *v, const struct mops_packet *pkt)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
     struct v_mobile *here = mobile_find(v, pkt->ip.src); /* already moved here: its next Migrate */
-    for (unsigned j = 0; here && here->m.addr == pkt->ip.src && j < g->n_decoded; j++)
-        if (mops_mobile_sock_for(&here->m, pkt->ip.dst, g->proto, g->prev_addr, &pkt->pool.migrate[j]))
-            return here;
-    for (unsigned i = 0; i < v->n_mobiles; i++)
-        for (unsigned j = 0; j < g->n_decoded; j++)
-            if (mops_mobile_sock_for(&v->mobiles[i]->m, pkt->ip.dst, g->proto, g->prev_addr, &pkt->pool.migrate[j]))
-                return v->mobiles[i];
-    return NULL;
+    if (here && here->m.addr == pkt->ip.src && holds(here, pkt))
+        return here;
+    /* The first of the candidates in the order the shadows were made. */
+    unsigned best = UINT_MAX;
+    const struct v_addr_ix *x = vt_find(&v->mobile_ix, &g->prev_addr);
+    if (x && holds(v->mobiles[x->i], pkt))
+        best = x->i;
+    for (unsigned j = 0; j < g->n_decoded; j++) {
+        struct v_natt_ix key = natt_key(g->prev_addr, pkt->pool.migrate[j].prev_sport, g->proto);
+        const struct v_natt_ix *t = vt_find(&v->mobile_natt_ix, &key.addr);
+        if (t && t->i < best && holds(v->mobiles[t->i], pkt))
+            best = t->i;
+    }
+    return best == UINT_MAX ? NULL : v->mobiles[best];
 }
 
 /* A node first seen migrating: its shadow at its previous address, with
@@ -314,6 +359,8 @@ void v_mobile_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
         if (s && s->m.addr == pkt->ip.dst) {
             mops_outbox_clear(&v->shadow_out);
             mops_mobile_input(&s->m, ts, pkt, &v->shadow_out);
+            if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_NAT_ACK)
+                natt_index(v, s, pkt);
         }
     }
     if (!first || v->translated || v_link_of(v, pkt->ip.src) != ifid)
