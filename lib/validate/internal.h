@@ -138,8 +138,9 @@ struct v_nat {
     uint64_t acks_seen[8]; /* its last NAT acks: receiver and port */
     unsigned acks_seen_i;
     unsigned long inputs, judged;
-    uint64_t last_input; /* the frame of the packet it took in last */
-    uint64_t told[16];   /* faults reported, by rule and what they concern */
+    unsigned expects_live; /* its entries of the expect ring not yet seen */
+    uint64_t last_input;   /* the frame of the packet it took in last */
+    uint64_t told[16];     /* faults reported, by rule and what they concern */
     unsigned told_i;
 };
 /* A SYN or Migrate that left a node's link for elsewhere, by the key a

@@ -206,6 +206,14 @@ static void note_crossing(struct mops_validator *v, uint64_t frame, uint32_t ifi
     memcpy(c->bytes, pkt->frame + pkt->link.ipff_off, len);
 }
 
+/* An awaited packet seen: it no longer counts as awaited from its NAT. */
+static void expect_done(struct v_nat_expect *e)
+{
+    if (!e->matched)
+        e->nat->expects_live--;
+    e->matched = true;
+}
+
 /* What the shadow sent, kept until the NAT's own packet is seen. */
 static void expect_outputs(struct mops_validator *v, struct v_nat *n, uint64_t frame, uint64_t ts, bool inside,
                            const struct mops_packet *in)
@@ -219,8 +227,11 @@ static void expect_outputs(struct mops_validator *v, struct v_nat *n, uint64_t f
         if (q->status != MOPS_ST_OK)
             continue;
         struct v_nat_expect *e = &v->nat_expects[v->nat_expects_i++ % V_NAT_EXPECTS];
+        if (e->used && !e->matched)
+            e->nat->expects_live--;
         memset(e, 0, offsetof(struct v_nat_expect, out));
         e->used = true;
+        n->expects_live++;
         e->nat = n;
         e->frame = frame;
         e->ts = ts;
@@ -307,6 +318,8 @@ static struct v_nat_expect *expect_match(struct mops_validator *v, const struct 
 {
     struct v_nat_expect *exact = NULL, *other = NULL;
     unsigned n_other = 0;
+    if (!n->expects_live)
+        return NULL; /* most packets: nothing of this NAT awaited */
     for (unsigned i = 0; i < V_NAT_EXPECTS; i++) {
         struct v_nat_expect *e = &v->nat_expects[i];
         if (!e->used || e->matched || e->nat != n || e->ack != ack || e->inward != inward ||
@@ -582,7 +595,7 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
             n->acks_seen[n->acks_seen_i++ % 8] = pkt->ip.dst ^ ((uint64_t)pkt->pool.natack[0].orig_port << 50);
             struct v_nat_expect *e = expect_match(v, n, pkt, true, false, ts);
             if (e) {
-                e->matched = true;
+                expect_done(e);
                 nat_past(v, n, e, 0);
                 judge_ack(v, n, frame, ts, pkt);
             } else if (a->level == 1) {
@@ -614,13 +627,13 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
             mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, e->out, e->len, e->len, q);
             for (unsigned k = 0; e->ack && q->status == MOPS_ST_OK && q->icmp.u.natack.n_decoded && k < 8; k++)
                 if (n->acks_seen[k] == (q->ip.dst ^ ((uint64_t)q->pool.natack[0].orig_port << 50)))
-                    e->matched = true;
+                    expect_done(e);
         }
     }
     if (n) {
         struct v_nat_expect *e = expect_match(v, n, pkt, false, false, ts);
         if (e) {
-            e->matched = true;
+            expect_done(e);
             v->translated = true;
             nat_past(v, n, e, frame);
             judge_forward(v, n, e, frame, ts, pkt);
@@ -635,7 +648,7 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
             continue;
         struct v_nat_expect *e = expect_match(v, m, pkt, false, true, ts);
         if (e) {
-            e->matched = true;
+            expect_done(e);
             judge_forward(v, m, e, frame, ts, pkt);
             return;
         }
