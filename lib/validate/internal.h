@@ -249,6 +249,9 @@ struct mops_validator {
     void *ctx;
     struct mops_migrate_tracker *tracker;
     struct mops_validator_seen last;
+    /* The links of the packet being judged's source and destination
+     * (v_link_of), looked up once: nothing changes them until the next. */
+    uint32_t src_link, dst_link;
     /* The first sighting of each packet (by content key: stamp, link) and the
      * link of each node (by address: last seen, link). */
     struct vcache sightings, where;

@@ -354,7 +354,7 @@ void v_mobile_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
                      const struct mops_packet *pkt, const struct mops_track_result *tr, bool first)
 {
     /* Arriving at a node, on its link. */
-    if (v_link_of(v, pkt->ip.dst) == ifid) {
+    if (v->dst_link == ifid) {
         struct v_mobile *s = mobile_find(v, pkt->ip.dst);
         if (s && s->m.addr == pkt->ip.dst) {
             mops_outbox_clear(&v->shadow_out);
@@ -363,7 +363,7 @@ void v_mobile_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
                 natt_index(v, s, pkt);
         }
     }
-    if (!first || v->translated || v_link_of(v, pkt->ip.src) != ifid)
+    if (!first || v->translated || v->src_link != ifid)
         return;
     mops_addr_t a = pkt->ip.src;
     if (pkt->layers & (MOPS_L_TCP | MOPS_L_UDP)) {

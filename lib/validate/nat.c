@@ -114,6 +114,7 @@ static struct v_nat *nat_new(struct mops_validator *v, mops_addr_t outside, uint
         v->nats_unshadowed++;
         return NULL;
     }
+    n->m.partial_view = true; /* the capture may show years of its mappings */
     n->inside_link = inside_link;
     struct v_addr_ix *x = vt_add(&v->nat_ix, &outside);
     x->i = v->n_nats;
@@ -574,7 +575,7 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
     (void)tr;
     v->translated = false;
     v_nat_due(v, ts, false);
-    uint32_t src_link = v_link_of(v, pkt->ip.src), dst_link = v_link_of(v, pkt->ip.dst);
+    uint32_t src_link = v->src_link, dst_link = v->dst_link;
     /* Arriving at a NAT's outside address. */
     struct v_nat *out = nat_by(v, &v->nat_ix, pkt->ip.dst);
     if (out && dst_link == ifid && v_nat_both_sides(v, out))

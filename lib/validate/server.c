@@ -626,7 +626,7 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
     bool request = mops && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE && pkt->icmp.code <= MOPS_MIGRATE_CODE_ATOMIC;
     bool reply = mops && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE && pkt->icmp.code >= MOPS_MIGRATE_CODE_SUCCESS;
     /* Arriving at a server: on its link, addressed to it. */
-    uint32_t dst_link = v_link_of(v, pkt->ip.dst);
+    uint32_t dst_link = v->dst_link;
     struct v_server *to = server_find(v, pkt->ip.dst);
     if (dst_link == UINT32_MAX && to)
         dst_link = to->link; /* an address it has sent nothing from yet (anycast's unicast) */
@@ -639,7 +639,7 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
         note_arrival(v, frame, ifid, ts, pkt, tr);
     }
     /* Sent by a server, where it is first seen. */
-    if (!first || v_link_of(v, pkt->ip.src) != ifid)
+    if (!first || v->src_link != ifid)
         return;
     bool synack =
         (pkt->layers & MOPS_L_TCP) && (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == (MOPS_TCP_SYN | MOPS_TCP_ACK);

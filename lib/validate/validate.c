@@ -191,6 +191,10 @@ static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid
         }
     }
     v->last.first = first;
+    if (pkt->layers & MOPS_L_IPFF) {
+        v->src_link = v_link_of(v, pkt->ip.src);
+        v->dst_link = v_link_of(v, pkt->ip.dst);
+    }
     /* Packet-level rules, once per packet. The reply rules come from this
      * validator's own tracking below. */
     if (first && pkt->n_problems) {
