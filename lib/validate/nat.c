@@ -310,15 +310,37 @@ static bool unchanged(const struct mops_packet *q, const struct mops_packet *p)
     return true;
 }
 
+/* Whether the NAT's mapping, as its NAT acks taught it, sends e's input out
+ * with p's port: 1 yes, 0 no, -1 not known (no mapping, or the shadow's own
+ * placeholder port). */
+static int map_fit(struct mops_validator *v, const struct v_nat *n, const struct v_nat_expect *e,
+                   const struct mops_packet *p)
+{
+    uint16_t in_port = e->in_port, out_port = (p->layers & MOPS_L_TCP) ? p->tcp.sport : 0;
+    if ((p->layers & MOPS_L_MOPS) && e->in_len && p->icmp.u.migrate.n_decoded) {
+        struct mops_packet *in = &v->replay_pkt;
+        mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, e->in, e->in_len, e->in_len, in);
+        in_port = in->status == MOPS_ST_OK && in->icmp.u.migrate.n_decoded ? in->pool.migrate[0].mig_sport : 0;
+        out_port = p->pool.migrate[0].mig_sport;
+    }
+    const struct mops_nat_map *m = mops_nat_lookup(&n->m, e->in_proto, e->in_addr, in_port);
+    if (!m || m->out_port >= V_NAT_OWN_PORTS)
+        return -1;
+    return m->out_port == out_port;
+}
+
 /* The shadow's packet the NAT's p stands for: the oldest with the same
- * numbers; failing that, the only one of its kind (which the NAT changed:
- * judged), and none when there are several (a packet lost on the way in
- * would pair the others wrongly). */
+ * numbers; failing that, the one of its kind whose inside port the NAT's
+ * acks map to p's, or the only one of its kind when no mapping is known
+ * and it is the packet the NAT took in last (which the NAT changed:
+ * judged); none when several fit (a packet lost on the way in would pair
+ * the others wrongly). */
 static struct v_nat_expect *expect_match(struct mops_validator *v, const struct v_nat *n, const struct mops_packet *p,
                                          bool ack, bool inward, uint64_t ts)
 {
-    struct v_nat_expect *exact = NULL, *other = NULL;
-    unsigned n_other = 0;
+    struct v_nat_expect *exact = NULL, *other = NULL, *by_map = NULL;
+    unsigned n_other = 0, n_by_map = 0;
+    int other_fit = -1;
     if (!n->expects_live)
         return NULL; /* most packets: nothing of this NAT awaited */
     for (unsigned i = 0; i < V_NAT_EXPECTS; i++) {
@@ -333,27 +355,21 @@ static struct v_nat_expect *expect_match(struct mops_validator *v, const struct 
         if (ack || unchanged(q, p)) {
             if (!exact || e->ts < exact->ts)
                 exact = e;
-        } else if (!other || e->ts < other->ts) {
-            other = e, n_other++;
-        } else {
-            n_other++;
+            continue;
         }
+        int fit = inward ? -1 : map_fit(v, n, e, p);
+        if (fit == 1 && (!by_map || e->ts < by_map->ts))
+            by_map = e;
+        n_by_map += fit == 1;
+        if (!other || e->ts < other->ts)
+            other = e, other_fit = fit;
+        n_other++;
     }
-    /* The other: its inside port mapped to p's (a NAT ack said so), or,
-     * with no mapping known, the one packet the NAT has taken in last. */
-    bool fits = false;
-    if (!exact && n_other == 1) {
-        uint16_t in_port = other->in_port, out_port = (p->layers & MOPS_L_TCP) ? p->tcp.sport : 0;
-        if ((p->layers & MOPS_L_MOPS) && other->in_len && p->icmp.u.migrate.n_decoded) {
-            struct mops_packet *in = &v->replay_pkt;
-            mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, other->in, other->in_len, other->in_len, in);
-            in_port = in->status == MOPS_ST_OK && in->icmp.u.migrate.n_decoded ? in->pool.migrate[0].mig_sport : 0;
-            out_port = p->pool.migrate[0].mig_sport;
-        }
-        const struct mops_nat_map *m = mops_nat_lookup(&n->m, other->in_proto, other->in_addr, in_port);
-        fits = inward || (m && m->out_port < V_NAT_OWN_PORTS ? m->out_port == out_port : other->frame == n->last_input);
-    }
-    struct v_nat_expect *best = exact ? exact : fits ? other : NULL;
+    struct v_nat_expect *best = exact;
+    if (!best && n_by_map == 1)
+        best = by_map;
+    else if (!best && n_other == 1 && (inward || (other_fit == -1 && other->frame == n->last_input)))
+        best = other;
     if (best)
         mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, best->out, best->len, best->len, &v->shadow_pkt);
     return best;
