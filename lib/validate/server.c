@@ -175,6 +175,19 @@ static void adopt_ports(struct mops_validator *v, struct v_server *s, uint32_t i
         if (mops_server_find(&s->m, g->proto, g->prev_addr, p->prev_sport, p->prev_dport))
             continue;
         struct mops_sock_seen k;
+        /* The shadow moved it there itself: the old tuple is gone, whatever
+         * the capture's tracking (which waits for a matching reply) says. */
+        if (mops_server_find(&s->m, g->proto, g->mig_addr, p->mig_sport, p->prev_dport)) {
+            k = (struct mops_sock_seen){.proto = g->proto,
+                                        .laddr = pkt->ip.dst,
+                                        .raddr = g->prev_addr,
+                                        .lport = p->prev_dport,
+                                        .rport = p->prev_sport,
+                                        .gone = true};
+            if (!mops_server_gone(&s->m, g->proto, g->prev_addr, p->prev_sport, p->prev_dport))
+                mops_server_adopt(&s->m, &k);
+            continue;
+        }
         if (g->proto != MOPS_PROTO_TCP) {
             uint64_t left_by;
             if (!v_flow_seen(v, ifid, g->proto, g->prev_addr, p->prev_sport, s->addr, p->prev_dport, &left_by))
