@@ -13,8 +13,8 @@ int mops_dnat_init(struct mops_dnat *d, const struct mops_settings *st, const ch
     memset(d, 0, sizeof *d);
     d->n_sessions = caps->dnat_sessions;
     d->n_pend = caps->dnat_pending;
-    d->sessions = mops_model_table(d->n_sessions, sizeof *d->sessions);
-    d->pend = mops_model_table(d->n_pend, sizeof *d->pend);
+    d->sessions = mops_model_table(caps, d->n_sessions, sizeof *d->sessions);
+    d->pend = mops_model_table(caps, d->n_pend, sizeof *d->pend);
     if (!d->sessions || !d->pend) {
         mops_dnat_free(d);
         return -1;

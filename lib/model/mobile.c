@@ -20,9 +20,9 @@ int mops_mobile_init(struct mops_mobile *m, const struct mops_settings *st, cons
     m->n_socks = caps->mobile_socks;
     m->cap_natt = caps->mobile_natt;
     m->n_pend = caps->mobile_pending;
-    m->socks = mops_model_table(m->n_socks, sizeof *m->socks);
-    m->natt = mops_model_table(m->cap_natt, sizeof *m->natt);
-    m->pend = mops_model_table(m->n_pend, sizeof *m->pend);
+    m->socks = mops_model_table(caps, m->n_socks, sizeof *m->socks);
+    m->natt = mops_model_table(caps, m->cap_natt, sizeof *m->natt);
+    m->pend = mops_model_table(caps, m->n_pend, sizeof *m->pend);
     if (!m->socks || !m->natt || !m->pend) {
         mops_mobile_free(m);
         return -1;
@@ -43,9 +43,9 @@ void mops_mobile_free(struct mops_mobile *m)
 int mops_mobile_copy(struct mops_mobile *dst, const struct mops_mobile *src)
 {
     *dst = *src;
-    dst->socks = mops_model_table(src->n_socks, sizeof *dst->socks);
-    dst->natt = mops_model_table(src->cap_natt, sizeof *dst->natt);
-    dst->pend = mops_model_table(src->n_pend, sizeof *dst->pend);
+    dst->socks = mops_model_table(NULL, src->n_socks, sizeof *dst->socks);
+    dst->natt = mops_model_table(NULL, src->cap_natt, sizeof *dst->natt);
+    dst->pend = mops_model_table(NULL, src->n_pend, sizeof *dst->pend);
     if (!dst->socks || !dst->natt || !dst->pend) {
         mops_mobile_free(dst);
         return -1;

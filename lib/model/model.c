@@ -1,6 +1,8 @@
 /* The outbox, misbehaviour names and packet copies of mops/model.h. */
 #include "mops/model/model.h"
 
+#include "mops/core/claim.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,14 @@ const struct mops_model_caps mops_model_caps_default = {
     .dnat_pending = 16,
 };
 
-void *mops_model_table(unsigned n, size_t size) { return calloc(n ? n : 1, size); }
+void *mops_model_table(const struct mops_model_caps *caps, unsigned n, size_t size)
+{
+    if (!n)
+        n = 1;
+    if (caps && caps->claim)
+        return n > SIZE_MAX / size ? NULL : mops_claim(0, (size_t)n * size);
+    return calloc(n, size);
+}
 
 struct mops_outbox_work {
     struct mops_builder b;   /* what the models build in */

@@ -18,14 +18,14 @@ int mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char
     memset(n, 0, sizeof *n);
     n->n_maps = caps->nat_maps;
     n->n_icpt = caps->nat_intercepts ? caps->nat_intercepts : 1; /* a ring: at least one slot */
-    n->maps = mops_model_table(n->n_maps, sizeof *n->maps);
-    n->icpt = mops_model_table(n->n_icpt, sizeof *n->icpt);
+    n->maps = mops_model_table(caps, n->n_maps, sizeof *n->maps);
+    n->icpt = mops_model_table(caps, n->n_icpt, sizeof *n->icpt);
     for (n->n_buckets = 16; n->n_buckets < n->n_maps && n->n_buckets < (1u << 30); n->n_buckets <<= 1)
         ;
-    n->in_bucket = mops_model_table(n->n_buckets, sizeof *n->in_bucket);
-    n->out_bucket = mops_model_table(n->n_buckets, sizeof *n->out_bucket);
-    n->in_chain = mops_model_table(n->n_maps, sizeof *n->in_chain);
-    n->out_chain = mops_model_table(n->n_maps, sizeof *n->out_chain);
+    n->in_bucket = mops_model_table(caps, n->n_buckets, sizeof *n->in_bucket);
+    n->out_bucket = mops_model_table(caps, n->n_buckets, sizeof *n->out_bucket);
+    n->in_chain = mops_model_table(caps, n->n_maps, sizeof *n->in_chain);
+    n->out_chain = mops_model_table(caps, n->n_maps, sizeof *n->out_chain);
     if (!n->maps || !n->icpt || !n->in_bucket || !n->out_bucket || !n->in_chain || !n->out_chain) {
         mops_nat_free(n);
         return -1;

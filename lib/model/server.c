@@ -17,13 +17,14 @@ int mops_server_init(struct mops_server *s, const struct mops_settings *st, cons
     memset(s, 0, sizeof *s);
     s->n_socks = caps->server_socks;
     s->n_hist = caps->server_history;
-    s->socks = mops_model_table(s->n_socks, sizeof *s->socks);
-    s->stale = mops_model_table(s->n_socks, sizeof *s->stale);
-    s->hist = mops_model_table(s->n_hist, sizeof *s->hist);
+    s->socks = mops_model_table(caps, s->n_socks, sizeof *s->socks);
+    /* The old tuples are kept only to misbehave with (stale-tuple). */
+    s->stale = mops_model_table(caps, bad & MOPS_BAD_STALE_TUPLE ? s->n_socks : 1, sizeof *s->stale);
+    s->hist = mops_model_table(caps, s->n_hist, sizeof *s->hist);
     for (s->n_buckets = 16; s->n_buckets < s->n_socks && s->n_buckets < (1u << 30); s->n_buckets <<= 1)
         ;
-    s->bucket = mops_model_table(s->n_buckets, sizeof *s->bucket);
-    s->chain = mops_model_table(s->n_socks, sizeof *s->chain);
+    s->bucket = mops_model_table(caps, s->n_buckets, sizeof *s->bucket);
+    s->chain = mops_model_table(caps, s->n_socks, sizeof *s->chain);
     if (!s->socks || !s->stale || !s->hist || !s->bucket || !s->chain) {
         mops_server_free(s);
         return -1;
@@ -188,8 +189,10 @@ bool mops_server_gone(const struct mops_server *s, uint16_t proto, mops_addr_t r
  * misbehave, still on the tuple it had before the move. */
 static struct mops_sock *reply_sock(struct mops_server *s, struct mops_sock *k)
 {
+    if (!(s->bad & MOPS_BAD_STALE_TUPLE))
+        return k;
     struct mops_sock *old = &s->stale[k - s->socks];
-    if ((s->bad & MOPS_BAD_STALE_TUPLE) && old->state == MOPS_SOCK_OPEN) {
+    if (old->state == MOPS_SOCK_OPEN) {
         old->snd_nxt = k->snd_nxt;
         old->rcv_nxt = k->rcv_nxt;
         return old;

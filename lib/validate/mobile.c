@@ -47,6 +47,7 @@ static struct v_mobile *mobile_get(struct mops_validator *v, uint64_t ts, mops_a
     s = calloc(1, sizeof *s);
     struct mops_model_caps caps = mops_model_caps_default;
     caps.mobile_socks = 256;
+    caps.claim = true;
     char name[MOPS_ADDR_STRLEN];
     if (!s || mops_mobile_init(&s->m, &v->st, mops_addr_format(a, name), 0, 0, &caps) < 0) {
         free(s);

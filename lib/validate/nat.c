@@ -103,7 +103,8 @@ static struct v_nat *nat_new(struct mops_validator *v, mops_addr_t outside, uint
     }
     struct v_nat *n = calloc(1, sizeof *n);
     struct mops_model_caps caps = mops_model_caps_default;
-    caps.nat_maps = 4096;
+    caps.nat_maps = 1024;
+    caps.claim = true;
     char name[MOPS_ADDR_STRLEN];
     /* The inside network is configuration the capture does not show: only
      * the NAT's own inside address is taken for inside. */

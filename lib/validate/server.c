@@ -26,6 +26,7 @@ static struct mops_model_caps shadow_caps(const struct mops_validator *v)
     uint32_t big = v->o.capacity ? v->o.capacity : 65536;
     c.server_socks = big / 4 ? big / 4 : 1;
     c.server_history = 256;
+    c.claim = true;
     return c;
 }
 

@@ -29,11 +29,16 @@ struct mops_model_caps {
     unsigned nat_intercepts; /* migrates it intercepted (oldest replaced) */
     unsigned dnat_sessions;  /* a destination NAT's sessions */
     unsigned dnat_pending;   /* migrates it forwarded, awaiting the reply */
+    /* Tables written at init (mops_claim), not as calloc's pages are first
+     * touched: a validator's shadow holds its peak memory from the start,
+     * however long the capture. */
+    bool claim;
 };
 /* What the simulator's scenarios use. */
 extern const struct mops_model_caps mops_model_caps_default;
-/* calloc of n elements, or NULL; n of 0 is one (so that NULL means failure). */
-void *mops_model_table(unsigned n, size_t size);
+/* n zeroed elements (claimed when caps says so; caps may be NULL), or NULL;
+ * n of 0 is one (so that NULL means failure). */
+void *mops_model_table(const struct mops_model_caps *caps, unsigned n, size_t size);
 
 /* Packets a model sends, bare IPFF. The outbox also holds the work space
  * the models build in (claimed on first use), so that the models keep no
