@@ -157,6 +157,7 @@ struct v_crossing {
 /* A packet a NAT's shadow sent: the NAT's own is compared with it. */
 struct v_nat_expect {
     bool used, matched, reported, ack, inward, processed;
+    bool from_inside; /* its input came over the inside link (else the outside) */
     struct v_nat *nat;
     uint64_t frame, ts, due; /* due: NAT acks only */
     uint64_t out_frame;      /* the NAT's translation of the same packet, 0 if not seen */

@@ -237,6 +237,7 @@ static void expect_outputs(struct mops_validator *v, struct v_nat *n, uint64_t f
         e->nat = n;
         e->frame = frame;
         e->ts = ts;
+        e->from_inside = inside;
         e->ack = (q->layers & MOPS_L_MOPS) && q->icmp.kind == MOPS_ICMP_KIND_NAT_ACK;
         e->inward = !inside && !e->ack;
         /* A NAT ack goes out on the inside link, where the input was seen
@@ -406,13 +407,15 @@ static void changed(struct mops_validator *v, int rule, uint64_t frame, uint64_t
 }
 
 /* The NAT was seen acting on the packet of e (its translation, at frame):
- * it is done with that packet and with every one before it, whose NAT
- * acks it has sent, or never will (a NAT works in order). */
+ * it is done with that packet and with every one before it that came over
+ * the same link, whose NAT acks it has sent, or never will (a NAT works in
+ * order; a link delivers in order, but its two links have their own
+ * delays, so the capture's order across them is not the NAT's). */
 static void nat_past(struct mops_validator *v, const struct v_nat *n, const struct v_nat_expect *e, uint64_t frame)
 {
     for (unsigned i = 0; i < V_NAT_EXPECTS; i++) {
         struct v_nat_expect *x = &v->nat_expects[i];
-        if (!x->used || x->nat != n || x->frame > e->frame || x->processed)
+        if (!x->used || x->nat != n || x->frame > e->frame || x->processed || x->from_inside != e->from_inside)
             continue;
         x->processed = true;
         if (x->frame == e->frame)
@@ -432,7 +435,10 @@ static void judge_forward(struct mops_validator *v, struct v_nat *n, struct v_na
     n->judged++;
     if (p->layers & MOPS_L_TCP) {
         bool syn = (p->tcp.flags & MOPS_TCP_SYN) != 0;
-        uint64_t session = mix(mix(e->in_addr, e->in_port), p->ip.dst) ^ ((uint64_t)p->tcp.dport << 48);
+        /* One session either way: a NAT that moves the sequence out and
+         * back in has made one fault, reported once. */
+        uint64_t session = e->inward ? mix(mix(p->ip.dst, p->tcp.dport), p->ip.src) ^ ((uint64_t)p->tcp.sport << 48)
+                                     : mix(mix(e->in_addr, e->in_port), p->ip.dst) ^ ((uint64_t)p->tcp.dport << 48);
         bool differs = q->tcp.seq != p->tcp.seq || ((q->tcp.flags & MOPS_TCP_ACK) && q->tcp.ack != p->tcp.ack);
         if (differs && told(n, MOPS_R_NAT_ISN, session))
             ;
@@ -458,10 +464,11 @@ static void judge_forward(struct mops_validator *v, struct v_nat *n, struct v_na
         for (unsigned i = 0; ok && i < g->n_decoded; i++)
             ok = q->pool.migrate[i].mig_sport == p->pool.migrate[i].mig_sport;
         if (!ok && !v_mismatch_seen(v, p->ip.src, g->prev_addr, ts)) {
-            snprintf(exp, sizeof exp, "migrated %s restored",
-                     v_tuple(x, sizeof x, w->mig_addr, w->n_decoded ? q->pool.migrate[0].mig_sport : 0));
-            snprintf(act, sizeof act, "migrated %s",
-                     v_tuple(y, sizeof y, g->mig_addr, g->n_decoded ? p->pool.migrate[0].mig_sport : 0));
+            char a[MOPS_ADDR_STRLEN], b[MOPS_ADDR_STRLEN];
+            snprintf(exp, sizeof exp, "mops.migrate.mig_addr %s, mops.migrate.mig_sport %u (restored)",
+                     mops_addr_format(w->mig_addr, a), w->n_decoded ? q->pool.migrate[0].mig_sport : 0);
+            snprintf(act, sizeof act, "mops.migrate.mig_addr %s, mops.migrate.mig_sport %u",
+                     mops_addr_format(g->mig_addr, b), g->n_decoded ? p->pool.migrate[0].mig_sport : 0);
             v_emit(v, MOPS_P_MIG_REPLY_MISMATCH, frame, ts, flow, exp, act,
                    "a NAT left the reply unrestored: expected %s, actual %s", exp, act);
         }
@@ -597,6 +604,20 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
     struct v_nat *out = nat_by(v, &v->nat_ix, pkt->ip.dst);
     if (out && dst_link == ifid && v_nat_both_sides(v, out))
         feed(v, out, frame, ts, false, pkt);
+    /* Translated back in, on a NAT's inside link, to its destination
+     * there (a copy of what was seen on the way, so not a first sighting). */
+    for (unsigned i = 0; dst_link == ifid && i < v->n_nats; i++) {
+        struct v_nat *m = v->nats[i];
+        if (m->inside_link != ifid)
+            continue;
+        struct v_nat_expect *e = expect_match(v, m, pkt, false, true, ts);
+        if (e) {
+            expect_done(e);
+            nat_past(v, m, e, frame);
+            judge_forward(v, m, e, frame, ts, pkt);
+            return;
+        }
+    }
     if (!first || src_link != ifid)
         return;
     bool natack = (pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_NAT_ACK;
@@ -657,18 +678,6 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
             judge_forward(v, n, e, frame, ts, pkt);
         } else if (key) {
             v->translated = true; /* a NAT's own: not judged, nothing of it was seen come in */
-        }
-    }
-    /* Translated back in, on a NAT's inside link. */
-    for (unsigned i = 0; i < v->n_nats; i++) {
-        struct v_nat *m = v->nats[i];
-        if (m->inside_link != ifid || m == n)
-            continue;
-        struct v_nat_expect *e = expect_match(v, m, pkt, false, true, ts);
-        if (e) {
-            expect_done(e);
-            judge_forward(v, m, e, frame, ts, pkt);
-            return;
         }
     }
     /* Leaving a node's link for elsewhere: through the NATs of that link. */
