@@ -174,9 +174,38 @@ static void replay_link(struct mops_validator *v, struct v_nat *n, uint32_t ifid
     }
 }
 
+/* The store is probed over a few slots, so that the SYNs of a multi-port
+ * session do not push each other out before a NAT shows. */
+#define V_CROSSING_PROBES 4
+
+static struct v_crossing *crossing_find(struct mops_validator *v, uint64_t key)
+{
+    for (unsigned i = 0; i < V_CROSSING_PROBES; i++) {
+        struct v_crossing *c = &v->crossings[((key >> 7) + i) % V_ARRIVALS];
+        if (c->used && c->key == key)
+            return c;
+    }
+    return NULL;
+}
+
+/* Where to keep key: its own slot, a free one, or the oldest of those probed. */
 static struct v_crossing *crossing_slot(struct mops_validator *v, uint64_t key)
 {
-    return &v->crossings[(key >> 7) % V_ARRIVALS];
+    struct v_crossing *best = crossing_find(v, key);
+    for (unsigned i = 0; !best && i < V_CROSSING_PROBES; i++) {
+        struct v_crossing *c = &v->crossings[((key >> 7) + i) % V_ARRIVALS];
+        if (!c->used)
+            best = c;
+    }
+    if (best)
+        return best;
+    best = &v->crossings[(key >> 7) % V_ARRIVALS];
+    for (unsigned i = 1; i < V_CROSSING_PROBES; i++) {
+        struct v_crossing *c = &v->crossings[((key >> 7) + i) % V_ARRIVALS];
+        if (c->ts < best->ts)
+            best = c;
+    }
+    return best;
 }
 
 static uint32_t ipff_len(const struct mops_packet *pkt)
@@ -649,10 +678,10 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
     struct v_nat *n = nat_by(v, &v->nat_ix, pkt->ip.src);
     uint64_t key = crossing_key(pkt);
     if (!n && key) {
-        struct v_crossing *c = crossing_slot(v, key);
+        struct v_crossing *c = crossing_find(v, key);
         /* A NAT is a hop: its copy has fewer Hops to Live (a node sending
          * the same again from elsewhere, a resend or a move, has not). */
-        if (c->used && c->key == key && c->ifid != ifid && c->src != pkt->ip.src && pkt->ip.htl < c->htl &&
+        if (c && c->ifid != ifid && c->src != pkt->ip.src && pkt->ip.htl < c->htl &&
             (n = nat_new(v, pkt->ip.src, c->ifid, 0)))
             replay_link(v, n, c->ifid);
     }
