@@ -28,6 +28,43 @@ void *mops_model_table(const struct mops_model_caps *caps, unsigned n, size_t si
     return calloc(n, size);
 }
 
+int mops_index_init(struct mops_index *x, const struct mops_model_caps *caps, unsigned n)
+{
+    for (x->n_heads = 16; x->n_heads < n && x->n_heads < (1u << 30); x->n_heads <<= 1)
+        ;
+    x->head = mops_model_table(caps, x->n_heads, sizeof *x->head);
+    x->next = mops_model_table(caps, n, sizeof *x->next);
+    if (!x->head || !x->next) {
+        mops_index_free(x);
+        return -1;
+    }
+    for (uint32_t i = 0; i < x->n_heads; i++)
+        x->head[i] = -1;
+    return 0;
+}
+
+void mops_index_free(struct mops_index *x)
+{
+    free(x->head);
+    free(x->next);
+    x->head = x->next = NULL;
+}
+
+void mops_index_add(struct mops_index *x, uint32_t bucket, int32_t i)
+{
+    x->next[i] = x->head[bucket];
+    x->head[bucket] = i;
+}
+
+void mops_index_del(struct mops_index *x, uint32_t bucket, int32_t i)
+{
+    int32_t *p = &x->head[bucket];
+    while (*p >= 0 && *p != i)
+        p = &x->next[*p];
+    if (*p == i)
+        *p = x->next[i];
+}
+
 struct mops_outbox_work {
     struct mops_builder b;   /* what the models build in */
     struct mops_builder fwd; /* what mops_outbox_forward re-encodes in */

@@ -20,18 +20,11 @@ int mops_nat_init(struct mops_nat *n, const struct mops_settings *st, const char
     n->n_icpt = caps->nat_intercepts ? caps->nat_intercepts : 1; /* a ring: at least one slot */
     n->maps = mops_model_table(caps, n->n_maps, sizeof *n->maps);
     n->icpt = mops_model_table(caps, n->n_icpt, sizeof *n->icpt);
-    for (n->n_buckets = 16; n->n_buckets < n->n_maps && n->n_buckets < (1u << 30); n->n_buckets <<= 1)
-        ;
-    n->in_bucket = mops_model_table(caps, n->n_buckets, sizeof *n->in_bucket);
-    n->out_bucket = mops_model_table(caps, n->n_buckets, sizeof *n->out_bucket);
-    n->in_chain = mops_model_table(caps, n->n_maps, sizeof *n->in_chain);
-    n->out_chain = mops_model_table(caps, n->n_maps, sizeof *n->out_chain);
-    if (!n->maps || !n->icpt || !n->in_bucket || !n->out_bucket || !n->in_chain || !n->out_chain) {
+    if (mops_index_init(&n->by_in, caps, n->n_maps) < 0 || mops_index_init(&n->by_out, caps, n->n_maps) < 0 ||
+        !n->maps || !n->icpt) {
         mops_nat_free(n);
         return -1;
     }
-    for (uint32_t i = 0; i < n->n_buckets; i++)
-        n->in_bucket[i] = n->out_bucket[i] = -1;
     snprintf(n->name, sizeof n->name, "%s", name);
     n->st = st;
     n->outside = outside;
@@ -46,58 +39,41 @@ void mops_nat_free(struct mops_nat *n)
 {
     free(n->maps);
     free(n->icpt);
-    free(n->in_bucket);
-    free(n->out_bucket);
-    free(n->in_chain);
-    free(n->out_chain);
+    mops_index_free(&n->by_in);
+    mops_index_free(&n->by_out);
     n->maps = NULL;
     n->icpt = NULL;
-    n->in_bucket = n->out_bucket = n->in_chain = n->out_chain = NULL;
 }
 
 static uint32_t in_hash(const struct mops_nat *n, uint16_t proto, mops_addr_t a, uint16_t port)
 {
-    uint64_t h = (a ^ ((uint64_t)port << 50) ^ proto) * UINT64_C(0x9e3779b97f4a7c15);
-    return (uint32_t)(h >> 32) & (n->n_buckets - 1);
+    return mops_index_bucket(&n->by_in, a ^ ((uint64_t)port << 50) ^ proto);
 }
 
 static uint32_t out_hash(const struct mops_nat *n, uint16_t proto, uint16_t port)
 {
-    uint64_t h = ((uint64_t)port << 16 ^ proto) * UINT64_C(0x9e3779b97f4a7c15);
-    return (uint32_t)(h >> 32) & (n->n_buckets - 1);
-}
-
-static void unlink_from(int32_t *head, int32_t *chain, int32_t i)
-{
-    while (*head >= 0 && *head != i)
-        head = &chain[*head];
-    if (*head == i)
-        *head = chain[i];
+    return mops_index_bucket(&n->by_out, (uint64_t)port << 16 ^ proto);
 }
 
 /* Every change of a mapping's keys goes through these, to keep the index. */
 static void index_del(struct mops_nat *n, const struct mops_nat_map *m)
 {
     int32_t i = (int32_t)(m - n->maps);
-    unlink_from(&n->in_bucket[in_hash(n, m->proto, m->in_addr, m->in_port)], n->in_chain, i);
-    unlink_from(&n->out_bucket[out_hash(n, m->proto, m->out_port)], n->out_chain, i);
+    mops_index_del(&n->by_in, in_hash(n, m->proto, m->in_addr, m->in_port), i);
+    mops_index_del(&n->by_out, out_hash(n, m->proto, m->out_port), i);
 }
 
 static void index_add(struct mops_nat *n, const struct mops_nat_map *m)
 {
     int32_t i = (int32_t)(m - n->maps);
-    uint32_t b = in_hash(n, m->proto, m->in_addr, m->in_port);
-    n->in_chain[i] = n->in_bucket[b];
-    n->in_bucket[b] = i;
-    b = out_hash(n, m->proto, m->out_port);
-    n->out_chain[i] = n->out_bucket[b];
-    n->out_bucket[b] = i;
+    mops_index_add(&n->by_in, in_hash(n, m->proto, m->in_addr, m->in_port), i);
+    mops_index_add(&n->by_out, out_hash(n, m->proto, m->out_port), i);
 }
 
 const struct mops_nat_map *mops_nat_lookup(const struct mops_nat *n, uint16_t proto, mops_addr_t in_addr,
                                            uint16_t in_port)
 {
-    for (int32_t i = n->in_bucket[in_hash(n, proto, in_addr, in_port)]; i >= 0; i = n->in_chain[i]) {
+    for (int32_t i = n->by_in.head[in_hash(n, proto, in_addr, in_port)]; i >= 0; i = n->by_in.next[i]) {
         const struct mops_nat_map *m = &n->maps[i];
         if (m->used && m->proto == proto && m->in_addr == in_addr && m->in_port == in_port)
             return m;
@@ -170,7 +146,7 @@ struct mops_nat_map *mops_nat_adopt(struct mops_nat *n, uint16_t proto, mops_add
 
 static struct mops_nat_map *map_by_out(struct mops_nat *n, uint16_t proto, uint16_t out_port)
 {
-    for (int32_t i = n->out_bucket[out_hash(n, proto, out_port)]; i >= 0; i = n->out_chain[i])
+    for (int32_t i = n->by_out.head[out_hash(n, proto, out_port)]; i >= 0; i = n->by_out.next[i])
         if (n->maps[i].used && n->maps[i].proto == proto && n->maps[i].out_port == out_port)
             return &n->maps[i];
     return NULL;

@@ -21,11 +21,7 @@ int mops_server_init(struct mops_server *s, const struct mops_settings *st, cons
     /* The old tuples are kept only to misbehave with (stale-tuple). */
     s->stale = mops_model_table(caps, bad & MOPS_BAD_STALE_TUPLE ? s->n_socks : 1, sizeof *s->stale);
     s->hist = mops_model_table(caps, s->n_hist, sizeof *s->hist);
-    for (s->n_buckets = 16; s->n_buckets < s->n_socks && s->n_buckets < (1u << 30); s->n_buckets <<= 1)
-        ;
-    s->bucket = mops_model_table(caps, s->n_buckets, sizeof *s->bucket);
-    s->chain = mops_model_table(caps, s->n_socks, sizeof *s->chain);
-    if (!s->socks || !s->stale || !s->hist || !s->bucket || !s->chain) {
+    if (mops_index_init(&s->by_tuple, caps, s->n_socks) < 0 || !s->socks || !s->stale || !s->hist) {
         mops_server_free(s);
         return -1;
     }
@@ -36,8 +32,6 @@ int mops_server_init(struct mops_server *s, const struct mops_settings *st, cons
     s->bad = bad;
     s->rcv_wnd = 65535;
     s->next_push = UINT64_MAX;
-    for (uint32_t i = 0; i < s->n_buckets; i++)
-        s->bucket[i] = -1;
     return 0;
 }
 
@@ -46,36 +40,26 @@ void mops_server_free(struct mops_server *s)
     free(s->socks);
     free(s->stale);
     free(s->hist);
-    free(s->bucket);
-    free(s->chain);
+    mops_index_free(&s->by_tuple);
     s->socks = s->stale = NULL;
     s->hist = NULL;
-    s->bucket = s->chain = NULL;
 }
 
 /* The sessions by tuple: a busy server's shadow holds tens of thousands. */
 static uint32_t tuple_bucket(const struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
                              uint16_t lport)
 {
-    uint64_t h = (raddr ^ ((uint64_t)rport << 50) ^ ((uint64_t)lport << 34) ^ proto) * UINT64_C(0x9e3779b97f4a7c15);
-    return (uint32_t)(h >> 32) & (s->n_buckets - 1);
+    return mops_index_bucket(&s->by_tuple, raddr ^ ((uint64_t)rport << 50) ^ ((uint64_t)lport << 34) ^ proto);
 }
 
 static void index_del(struct mops_server *s, struct mops_sock *k)
 {
-    int32_t i = (int32_t)(k - s->socks), *p = &s->bucket[tuple_bucket(s, k->proto, k->raddr, k->rport, k->lport)];
-    while (*p >= 0 && *p != i)
-        p = &s->chain[*p];
-    if (*p == i)
-        *p = s->chain[i];
+    mops_index_del(&s->by_tuple, tuple_bucket(s, k->proto, k->raddr, k->rport, k->lport), (int32_t)(k - s->socks));
 }
 
 static void index_add(struct mops_server *s, struct mops_sock *k)
 {
-    int32_t i = (int32_t)(k - s->socks);
-    uint32_t b = tuple_bucket(s, k->proto, k->raddr, k->rport, k->lport);
-    s->chain[i] = s->bucket[b];
-    s->bucket[b] = i;
+    mops_index_add(&s->by_tuple, tuple_bucket(s, k->proto, k->raddr, k->rport, k->lport), (int32_t)(k - s->socks));
 }
 
 /* Every change of a session's peer goes through here, to keep the index. */
@@ -165,7 +149,7 @@ static const struct mops_listen *listener(const struct mops_server *s, uint16_t 
 struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
                                    uint16_t lport)
 {
-    for (int32_t i = s->bucket[tuple_bucket(s, proto, raddr, rport, lport)]; i >= 0; i = s->chain[i]) {
+    for (int32_t i = s->by_tuple.head[tuple_bucket(s, proto, raddr, rport, lport)]; i >= 0; i = s->by_tuple.next[i]) {
         struct mops_sock *k = &s->socks[i];
         if (k->state != MOPS_SOCK_FREE && k->state != MOPS_SOCK_DEAD && k->proto == proto && k->raddr == raddr &&
             k->rport == rport && k->lport == lport)
@@ -176,7 +160,7 @@ struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_a
 
 bool mops_server_gone(const struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport, uint16_t lport)
 {
-    for (int32_t i = s->bucket[tuple_bucket(s, proto, raddr, rport, lport)]; i >= 0; i = s->chain[i]) {
+    for (int32_t i = s->by_tuple.head[tuple_bucket(s, proto, raddr, rport, lport)]; i >= 0; i = s->by_tuple.next[i]) {
         const struct mops_sock *k = &s->socks[i];
         if (k->state == MOPS_SOCK_DEAD && k->proto == proto && k->raddr == raddr && k->rport == rport &&
             k->lport == lport)

@@ -40,6 +40,23 @@ extern const struct mops_model_caps mops_model_caps_default;
  * n of 0 is one (so that NULL means failure). */
 void *mops_model_table(const struct mops_model_caps *caps, unsigned n, size_t size);
 
+/* A chained hash index over a model's table of n entries: a head per
+ * bucket (a power of two of them, at least n) and the next of each entry,
+ * -1 ending a chain. The model hashes its own keys (mops_index_bucket) and
+ * compares entries itself; a busy shadow's tables hold tens of thousands. */
+struct mops_index {
+    int32_t *head, *next;
+    uint32_t n_heads;
+};
+int mops_index_init(struct mops_index *x, const struct mops_model_caps *caps, unsigned n);
+void mops_index_free(struct mops_index *x);
+static inline uint32_t mops_index_bucket(const struct mops_index *x, uint64_t key)
+{
+    return (uint32_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & (x->n_heads - 1);
+}
+void mops_index_add(struct mops_index *x, uint32_t bucket, int32_t i);
+void mops_index_del(struct mops_index *x, uint32_t bucket, int32_t i);
+
 /* Packets a model sends, bare IPFF. The outbox also holds the work space
  * the models build in (claimed on first use), so that the models keep no
  * state of their own outside their instances: one outbox per thread. */

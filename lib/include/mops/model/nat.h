@@ -39,11 +39,9 @@ struct mops_nat {
     uint16_t next_port;
     unsigned n_maps, n_icpt; /* capacities (mops_model_caps) */
     struct mops_nat_map *maps;
-    /* The mappings by inside tuple and by outside port: heads (a power of
-     * two of them) and the next of each, as a validator's shadow of a busy
-     * NAT holds thousands. */
-    int32_t *in_bucket, *in_chain, *out_bucket, *out_chain;
-    uint32_t n_buckets;
+    /* The mappings by inside tuple and by outside port, as a validator's
+     * shadow of a busy NAT holds thousands. */
+    struct mops_index by_in, by_out;
     /* A shadow that sees only part of the NAT's life replaces its oldest
      * mapping when full (memory flat however long the capture). */
     bool partial_view;

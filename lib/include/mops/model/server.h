@@ -62,10 +62,9 @@ struct mops_server {
     struct mops_listen listen[MOPS_SRV_LISTEN];
     unsigned n_socks, n_hist; /* capacities (mops_model_caps) */
     struct mops_sock *socks;
-    int32_t *bucket, *chain; /* the sessions by tuple: heads, and the next of each */
-    uint32_t n_buckets;      /* a power of two */
-    unsigned cursor;         /* where the search for a free slot goes on */
-    struct mops_sock *stale; /* misbehaviour stale-tuple: the old tuples, one per socket */
+    struct mops_index by_tuple; /* the sessions, by peer and local port */
+    unsigned cursor;            /* where the search for a free slot goes on */
+    struct mops_sock *stale;    /* misbehaviour stale-tuple: the old tuples, one per socket */
     struct mops_srv_accepted *hist;
     unsigned accepted, refused, flaps_discarded, cached_replies, undecided;
     struct mops_server_decision last;
