@@ -52,4 +52,37 @@ with tempfile.TemporaryDirectory() as tmp:
     check(p.returncode == 0 and os.path.getsize(out) < 100000, "a gateway naming its own node ends, no flood",
           f"{p.returncode} {os.path.exists(out) and os.path.getsize(out)} {p.stderr[-200:]}")
 
+# Random loss drops in the sender's queue (the capture never shows the
+# frame); a drop rule loses it on the wire, after the tap. no-reply loses
+# its Migrates on the server's side of router-b by a drop rule.
+def kinds(path, sc):
+    with open(path + ".json", "w") as f:
+        json.dump(sc, f)
+    p = subprocess.run([SIM, path + ".json", path + ".pcapng"], capture_output=True, text=True)
+    if p.returncode:
+        return p.stderr
+    out = subprocess.run([DUMP, "-r", path + ".pcapng", "-n"], capture_output=True, text=True).stdout
+    return [line.split()[1] for line in out.splitlines()]
+base = json.load(open(os.path.join(DIR, "scenarios", "no-reply.json")))
+uplink = [l for l in base["links"] if l["name"] == "org-b-uplink"][0]
+with tempfile.TemporaryDirectory() as tmp:
+    wire = kinds(os.path.join(tmp, "wire"), base)
+    check(wire.count("MIGRATE") == 8 and "MIGRATE-SUCCESS" not in wire,
+          "a drop rule's frame is captured on the link that loses it", str(wire))
+    del uplink["drop"]
+    uplink["loss"] = 1.0
+    queue = kinds(os.path.join(tmp, "queue"), base)
+    check(queue.count("MIGRATE") == 4 and "MIGRATE-SUCCESS" not in queue,
+          "random loss is not captured: the Migrates on the mobile's link only", str(queue))
+    uplink["loss_spares"] = ["migrate-request"]
+    spared = kinds(os.path.join(tmp, "spared"), base)
+    # The Migrates cross all three links and are answered; the replies,
+    # not spared, are lost on the way back, so the mobile node resends.
+    check(spared.count("MIGRATE") == 12 and spared.count("MIGRATE-SUCCESS") == 3,
+          "loss_spares: the Migrate passes, the server answers", str(spared))
+    uplink["loss_spares"] = ["syn"]
+    err = kinds(os.path.join(tmp, "bad"), base)
+    check(isinstance(err, str) and "loss_spares" in err and "nat-ack" in err,
+          "an unknown loss_spares kind is named in the error", str(err))
+
 sys.exit(report("test_scenarios"))

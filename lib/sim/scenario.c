@@ -461,11 +461,19 @@ static int load_link(struct ctx *c, json_t *l, size_t idx)
     if (link < 0)
         return fail(c, where, "too many links");
     c->s->links[link].loss_ppm = (uint32_t)(loss * 1e6 + 0.5);
-    json_t *drops = json_object_get(l, "drop");
+    static const char *const kinds[] = {"any", "migrate-request", "migrate-reply", "nat-ack", "tcp-data"};
     size_t i;
     json_t *d;
+    json_array_foreach (json_object_get(l, "loss_spares"), i, d) {
+        unsigned j = 1;
+        while (j < 5 && (!json_is_string(d) || strcmp(json_string_value(d), kinds[j]) != 0))
+            j++;
+        if (j == 5)
+            return fail(c, where, "\"loss_spares\" lists migrate-request, migrate-reply, nat-ack or tcp-data");
+        c->s->links[link].loss_spare |= 1u << j;
+    }
+    json_t *drops = json_object_get(l, "drop");
     json_array_foreach (drops, i, d) {
-        static const char *const kinds[] = {"any", "migrate-request", "migrate-reply", "nat-ack", "tcp-data"};
         const char *k;
         double skip, count;
         if (get_string(c, d, "match", where, &k, true) < 0 || get_number(c, d, "skip", where, 0, 1e6, 0, &skip) < 0 ||

@@ -324,7 +324,16 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
     frame[13] = (uint8_t)s->st.ethertype;
     memcpy(frame + 14, data, len);
     s->frames_sent++;
-    if (s->capture) {
+    /* Random loss is a drop in the sender's queue, before the wire, as on
+     * real links: the capture never shows it. Drop rules lose a frame on
+     * the wire, after the tap, where a capture shows what never arrived. */
+    struct mops_sim_link *l = &s->links[from->link];
+    bool lost = l->loss_ppm && mops_rng_next(&s->rng) % 1000000u < l->loss_ppm;
+    if (lost && l->loss_spare) {
+        mops_decode_frame(&s->st, MOPS_LINKTYPE_USER0, data, len, len, s->drop_pkt);
+        lost = !(l->loss_spare & 1u << kind_of(s->drop_pkt));
+    }
+    if (s->capture && !lost) {
         struct mops_frame f = {.ts_ns = MOPS_SIM_T0 + s->now,
                                .caplen = len + 14,
                                .wirelen = len + 14,
@@ -333,8 +342,6 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
                                .data = frame};
         mops_dump_write(s->capture, &f);
     }
-    struct mops_sim_link *l = &s->links[from->link];
-    bool lost = l->loss_ppm && mops_rng_next(&s->rng) % 1000000u < l->loss_ppm;
     if (to_node < 0 || lost || dropped(l, data, len, &s->st, s->drop_pkt)) {
         s->frames_dropped++;
         return;

@@ -65,7 +65,8 @@ struct mops_sim_drop {
 struct mops_sim_link {
     char name[MOPS_MODEL_NAME];
     uint64_t delay_ns;
-    uint32_t loss_ppm; /* random loss, parts per million, drawn from the seed */
+    uint32_t loss_ppm;   /* random loss, parts per million, drawn from the seed */
+    unsigned loss_spare; /* 1 << mops_sim_match: kinds random loss never takes */
     unsigned n_drops;
     struct mops_sim_drop drops[MOPS_SIM_DROPS];
 };
