@@ -154,8 +154,14 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
                 s->c_nxt = nxt;
             s->c_nxt_known = true;
         }
-        if (ack && !syn && s->synack && !s->mc_judged)
-            judge_handshake(v, s, frame, ifid, ts, pkt);
+        /* The handshake's ACK is a bare one; data first means it was lost
+         * or not captured, and nothing is judged. */
+        if (ack && !syn && s->synack && !s->mc_judged) {
+            if (t->payload_len)
+                s->mc_judged = true;
+            else
+                judge_handshake(v, s, frame, ifid, ts, pkt);
+        }
     } else {
         if (seen.current) {
             s->s_wnd = t->window;
