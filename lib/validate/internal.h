@@ -17,6 +17,11 @@
 
 #define V_KEPT_PORTS 16
 
+/* Capture stamps against a node's own clock: a resend up to this much
+ * before the model's timer is the node's, not early, and a silence is
+ * judged this much after it. */
+#define V_CLOCK_SLACK_NS (MOPS_NS_PER_SEC / 10)
+
 /* What the validator keeps of a TCP session on one link, beside lib's
  * tracker (by its slot). */
 struct v_sess {

@@ -18,10 +18,6 @@
 
 #include "internal.h"
 
-/* Capture stamps against the node's own clock: a resend up to this much
- * before the model's timer is the node's, not early. */
-#define V_CLOCK_SLACK_NS (MOPS_NS_PER_SEC / 10)
-
 static struct v_mobile *mobile_find(const struct mops_validator *v, mops_addr_t a)
 {
     const struct v_addr_ix *x = vt_find(&v->mobile_ix, &a);

@@ -714,16 +714,27 @@ void v_server_due(struct mops_validator *v, uint64_t now, bool all)
         struct v_expect *e = &v->expects[i];
         if (!e->used || !e->due || e->answered || e->reported)
             continue;
-        if (now < e->due) {
-            if (!v->expect_next_due || e->due < v->expect_next_due)
-                v->expect_next_due = e->due;
+        /* The resend is due by the mobile node's clock, not the capture's. */
+        uint64_t due = e->due + V_CLOCK_SLACK_NS;
+        if (now < due) {
+            if (!v->expect_next_due || due < v->expect_next_due)
+                v->expect_next_due = due;
             continue;
         }
+        /* Once per transaction, by its last transmission seen: a resend
+         * answered is the mobile node recovering from a reply lost. What
+         * a later one still awaits is judged by it, or at the end. */
+        bool told = e->txn_answered, later = false;
+        for (unsigned j = 0; j < V_EXPECTS && !told; j++) {
+            const struct v_expect *x = &v->expects[j];
+            if (!x->used || x->txn != e->txn || x->server != e->server || x == e)
+                continue;
+            told = x->silence_reported || x->txn_answered;
+            later |= x->ts > e->ts && !x->reported;
+        }
+        if (!told && later && !all)
+            continue;
         e->reported = true;
-        bool told = e->txn_answered;
-        for (unsigned j = 0; j < V_EXPECTS && !told; j++) /* once per transaction */
-            told = v->expects[j].used && v->expects[j].txn == e->txn && v->expects[j].server == e->server &&
-                   (v->expects[j].silence_reported || v->expects[j].txn_answered);
         if (told)
             continue;
         e->silence_reported = true;
@@ -740,5 +751,5 @@ void v_server_due(struct mops_validator *v, uint64_t now, bool all)
 void v_server_finish(struct mops_validator *v, uint64_t end_ns)
 {
     /* What fell due before the capture ended; the rest is not judged. */
-    v_server_due(v, end_ns, false);
+    v_server_due(v, end_ns, true);
 }
