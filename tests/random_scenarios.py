@@ -65,7 +65,10 @@ def scenario(seed):
     loss = r.choice([0, 0, 0.01, 0.03])
     for l in links:
         if loss and fault is None:  # a loss draw could hide a fault's one packet
+            # A NAT ack is sent once (MOPS §7): one lost is, in any capture,
+            # one never sent, and that is the fault NAT-ACK-MISSING names.
             l['loss'] = loss
+            l['loss_spares'] = ['nat-ack']
     n_ports = r.randrange(1, 17) if tcp else 1
     uid = r.randrange(1, 2**40) if not tcp else None
     listen = {'proto': 'tcp', 'port': 80, 'respond': 200} if tcp else \
