@@ -611,11 +611,55 @@ static void test_adopt_nat_and_mobile(void)
     mops_mobile_free(&m);
 }
 
+/* A UDP session behind a NAT gets no NAT ack (MOPS §4.3): the mobile node
+ * learns where the server sees it from the received-source option of the
+ * server's reply (MOPS §3.2) and names that as previous (MOPS §4.1). */
+static void test_mobile_learns_received_source(void)
+{
+    static struct mops_mobile m;
+    mops_addr_t mn = A(10, 2, 0, 0, 1), outer = A(525, 8, 78, 2, 2);
+    CHECK_EQ(mops_mobile_init(&m, st, "mobile", 1, 0, NULL), 0);
+    mops_mobile_attach(&m, 0, mn, &out);
+    struct mops_sock_seen k = {.proto = MOPS_PROTO_UDPV5,
+                               .laddr = mn,
+                               .lport = 1027,
+                               .raddr = SRV,
+                               .rport = 5001,
+                               .mobile = true,
+                               .has_unique_id = true,
+                               .unique_id = 0xfee1dead};
+    CHECK(mops_mobile_adopt(&m, &k) != NULL);
+    struct mops_sock srv = {
+        .state = MOPS_SOCK_OPEN, .proto = MOPS_PROTO_UDPV5, .laddr = SRV, .lport = 5001, .raddr = mn, .rport = 1027};
+    struct mops_recv_src rs = {.present = true, .port = 45967, .addr = outer};
+    mops_outbox_clear(&out);
+    mops_sock_send_udp(st, &srv, 60, &rs, &out);
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK(pkt.recv_src.present);
+    mops_outbox_clear(&out);
+    mops_mobile_input(&m, S(1), &pkt, &out);
+    mops_addr_t a;
+    uint16_t port;
+    mops_mobile_outermost(&m, &m.socks[0], &a, &port);
+    CHECK_EQ(a, outer);
+    CHECK_EQ(port, 45967);
+    mops_mobile_attach(&m, S(2), A(192, 168, 1, 1, 1), &out);
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.u.migrate.prev_addr, outer);
+    CHECK_EQ(pkt.pool.migrate[0].prev_sport, 45967);
+    CHECK_EQ(pkt.pool.migrate[0].seq, 0xfee1dead);
+    mops_outbox_clear(&out);
+    mops_mobile_free(&m);
+}
+
 int main(void)
 {
     test_capacities();
     test_adopt_server();
     test_adopt_nat_and_mobile();
+    test_mobile_learns_received_source();
     test_window_edges();
     test_atomic_and_partial();
     test_cached_reply_and_flapping();

@@ -110,9 +110,17 @@ void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops
 }
 
 /* Appendix B: a chain of rows, level 1 from the socket's own address, each
- * next level's original being the previous level's translation. */
+ * next level's original being the previous level's translation. The
+ * server's received-source option, when one came, names the last row
+ * itself: it is there for a node behind NATs to know it (MOPS §3.2), the
+ * only way for UDP, whose NATs send no NAT ack (MOPS §4.3). */
 void mops_mobile_outermost(const struct mops_mobile *m, const struct mops_sock *s, mops_addr_t *addr, uint16_t *port)
 {
+    if (s->rsrc_known) {
+        *addr = s->rsrc_addr;
+        *port = s->rsrc_port;
+        return;
+    }
     mops_addr_t a = s->laddr;
     uint16_t p = s->lport;
     for (uint8_t level = 1; level < 16; level++) {
@@ -282,6 +290,8 @@ struct mops_sock *mops_mobile_sock_for(const struct mops_mobile *m, mops_addr_t 
         if (s->state != MOPS_SOCK_OPEN || s->proto != proto || s->rport != p->prev_dport ||
             (s->raddr != server && s->unicast != server))
             continue;
+        if (s->rsrc_known && s->rsrc_addr == prev && s->rsrc_port == p->prev_sport)
+            return s;
         /* Its own address, or any level of its chain (Appendix B). */
         mops_addr_t a = s->laddr;
         uint16_t port = s->lport;
@@ -383,6 +393,16 @@ static struct mops_sock *find_sock(struct mops_mobile *m, const struct mops_pack
     return NULL;
 }
 
+/* MOPS §3.2: where the server received the socket's traffic from. */
+static void learn_rsrc(struct mops_sock *s, const struct mops_packet *pkt)
+{
+    if (!pkt->recv_src.present)
+        return;
+    s->rsrc_known = true;
+    s->rsrc_addr = pkt->recv_src.addr;
+    s->rsrc_port = pkt->recv_src.port;
+}
+
 static void migrate_reply(struct mops_mobile *m, const struct mops_packet *pkt)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
@@ -401,6 +421,7 @@ static void migrate_reply(struct mops_mobile *m, const struct mops_packet *pkt)
             } else {
                 s->laddr = m->addr;
                 s->lport = p->mig_sport[i];
+                s->rsrc_known = false; /* the server's view of the old tuple */
                 if (s->unicast)
                     s->raddr = s->unicast;
                 s->moves++;
@@ -424,6 +445,7 @@ void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_pa
         struct mops_sock *s = find_sock(m, pkt, pkt->tcp.sport, pkt->tcp.dport);
         if (!s)
             return;
+        learn_rsrc(s, pkt);
         if (s->state == MOPS_SOCK_SYN_SENT &&
             (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == (MOPS_TCP_SYN | MOPS_TCP_ACK)) {
             mops_sock_take_tcp(s, pkt);
@@ -438,8 +460,10 @@ void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_pa
     }
     if (pkt->layers & MOPS_L_UDP) {
         struct mops_sock *s = find_sock(m, pkt, pkt->udp.sport, pkt->udp.dport);
-        if (s)
+        if (s) {
             s->bytes_in += pkt->udp.payload_len;
+            learn_rsrc(s, pkt);
+        }
         return;
     }
     if (!(pkt->layers & MOPS_L_MOPS))

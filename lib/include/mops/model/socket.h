@@ -28,6 +28,11 @@ struct mops_sock {
     uint64_t bytes_in, bytes_out;
     unsigned moves;
     unsigned recv_src_left; /* UDP server: replies that still carry the received-source option */
+    /* Mobile node: the tuple the server received it from, as its
+     * received-source option said (MOPS §3.2), when one came. */
+    bool rsrc_known;
+    mops_addr_t rsrc_addr;
+    uint16_t rsrc_port;
     /* What the model knows of its sequence space: all of it for a socket it
      * opened itself; for one adopted from a capture (mops_*_adopt), what the
      * capture showed. Nothing is decided from what is not known. */
