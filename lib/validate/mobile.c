@@ -228,7 +228,10 @@ static void judge_migrate(struct mops_validator *v, struct v_mobile *s, uint64_t
             snprintf(exp, sizeof exp, "previous %s", x);
             snprintf(act, sizeof act, "previous %s", y);
             v_emit(v, MOPS_R_MIG_PREV_UNTRANSLATED, frame, ts, flow, exp, act,
-                   "the Migrate names %s as previous, but the NAT acks it received translate it to %s", y, x);
+                   "the Migrate names %s as previous, but %s %s", y,
+                   k->rsrc_known ? "the server's received-source option told it"
+                                 : "the NAT acks it received translate it to",
+                   x);
         }
     }
 }
@@ -353,6 +356,21 @@ void v_mobile_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
     /* Arriving at a node, on its link. */
     if (v->dst_link == ifid) {
         struct v_mobile *s = mobile_find(v, pkt->ip.dst);
+        /* A datagram telling its node where the server sees it from, not
+         * its own address: a node behind NATs, which must name that
+         * translation when it moves (MOPS §3.2, §4.1). UDP has no NAT ack
+         * and no handshake to know such a node by. */
+        if (pkt->recv_src.present && pkt->recv_src.addr != pkt->ip.dst && (pkt->layers & MOPS_L_UDP) &&
+            (s || (s = mobile_get(v, ts, pkt->ip.dst))) && s->m.addr == pkt->ip.dst &&
+            !mops_mobile_find(&s->m, pkt->l4_proto, pkt->ip.src, pkt->udp.sport, pkt->udp.dport)) {
+            struct mops_sock_seen seen = {.proto = pkt->l4_proto,
+                                          .laddr = pkt->ip.dst,
+                                          .raddr = pkt->ip.src,
+                                          .lport = pkt->udp.dport,
+                                          .rport = pkt->udp.sport,
+                                          .mobile = true};
+            mops_mobile_adopt(&s->m, &seen);
+        }
         if (s && s->m.addr == pkt->ip.dst) {
             mops_outbox_clear(&v->shadow_out);
             mops_mobile_input(&s->m, ts, pkt, &v->shadow_out);
