@@ -654,6 +654,43 @@ static void test_mobile_learns_received_source(void)
     mops_mobile_free(&m);
 }
 
+/* Data sent while a move is unanswered does not leave from the address
+ * the node no longer has; it goes from the new tuple once the move's
+ * success comes back. */
+static void test_mobile_holds_data_while_moving(void)
+{
+    static struct mops_mobile m;
+    CHECK_EQ(mops_mobile_init(&m, st, "mobile", 1, 0, NULL), 0);
+    mops_mobile_attach(&m, 0, MN, &out);
+    int k = mops_mobile_connect(&m, 0, 6, SRV, 80, 1027, NULL, true, &out);
+    CHECK(k >= 0);
+    m.socks[k].state = MOPS_SOCK_OPEN; /* as after its handshake */
+    mops_outbox_clear(&out);
+    mops_mobile_attach(&m, S(1), NEW, &out);
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    mops_outbox_clear(&out);
+    uint32_t nxt = m.socks[k].snd_nxt;
+    mops_mobile_send(&m, k, 100, &out);
+    CHECK_EQ(out.n, 0);
+    pkt.icmp.code = MOPS_MIGRATE_CODE_SUCCESS; /* the server's echo (profile §7) */
+    pkt.ip.src = SRV;
+    pkt.ip.dst = NEW;
+    mops_build_init(&b, st);
+    mops_build_packet(&b, &pkt);
+    decode_built();
+    uint16_t mig_sport = pkt.pool.migrate[0].mig_sport;
+    mops_mobile_input(&m, S(1), &pkt, &out);
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK_EQ(pkt.ip.src, NEW);
+    CHECK_EQ(pkt.tcp.sport, mig_sport);
+    CHECK_EQ(pkt.tcp.payload_len, 100);
+    CHECK_EQ(pkt.tcp.seq, nxt);
+    mops_outbox_clear(&out);
+    mops_mobile_free(&m);
+}
+
 int main(void)
 {
     test_capacities();
@@ -669,6 +706,7 @@ int main(void)
     test_random_loss();
     test_scenario_errors();
     test_mobile_retransmits_then_dies();
+    test_mobile_holds_data_while_moving();
     mops_outbox_free(&out);
     return check_report("test_models");
 }

@@ -96,6 +96,14 @@ void mops_mobile_inject(struct mops_mobile *m, mops_addr_t dst, uint8_t code, co
     mops_outbox_add_built(out, b);
 }
 
+static void sock_send(struct mops_mobile *m, struct mops_sock *s, uint32_t len, struct mops_outbox *out)
+{
+    if (s->proto == MOPS_PROTO_TCP)
+        mops_sock_send_tcp(m->st, s, MOPS_TCP_ACK | MOPS_TCP_PSH, len, false, NULL, out);
+    else
+        mops_sock_send_udp(m->st, s, len, NULL, out);
+}
+
 void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops_outbox *out)
 {
     if (sock < 0 || (unsigned)sock >= m->n_socks || !m->attached)
@@ -103,10 +111,13 @@ void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops
     struct mops_sock *s = &m->socks[sock];
     if (s->state != MOPS_SOCK_OPEN)
         return;
-    if (s->proto == MOPS_PROTO_TCP)
-        mops_sock_send_tcp(m->st, s, MOPS_TCP_ACK | MOPS_TCP_PSH, len, false, NULL, out);
-    else
-        mops_sock_send_udp(m->st, s, len, NULL, out);
+    /* An address the node no longer has is not a source: the data waits
+     * for the move's reply (sent then), or dies with the socket. */
+    if (s->laddr != m->addr) {
+        s->held += len;
+        return;
+    }
+    sock_send(m, s, len, out);
 }
 
 /* Appendix B: a chain of rows, level 1 from the socket's own address, each
@@ -403,7 +414,7 @@ static void learn_rsrc(struct mops_sock *s, const struct mops_packet *pkt)
     s->rsrc_port = pkt->recv_src.port;
 }
 
-static void migrate_reply(struct mops_mobile *m, const struct mops_packet *pkt)
+static void migrate_reply(struct mops_mobile *m, const struct mops_packet *pkt, struct mops_outbox *out)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
     for (unsigned k = 0; k < m->n_pend; k++) {
@@ -425,6 +436,9 @@ static void migrate_reply(struct mops_mobile *m, const struct mops_packet *pkt)
                 if (s->unicast)
                     s->raddr = s->unicast;
                 s->moves++;
+                if (s->held && s->laddr == m->addr)
+                    sock_send(m, s, s->held, out);
+                s->held = 0;
             }
         }
         if (success)
@@ -484,7 +498,7 @@ void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_pa
         }
     } else if (ic->kind == MOPS_ICMP_KIND_MIGRATE &&
                (ic->code == MOPS_MIGRATE_CODE_SUCCESS || ic->code == MOPS_MIGRATE_CODE_FAILED)) {
-        migrate_reply(m, pkt);
+        migrate_reply(m, pkt, out);
     }
 }
 

@@ -33,6 +33,7 @@ struct mops_sock {
     bool rsrc_known;
     mops_addr_t rsrc_addr;
     uint16_t rsrc_port;
+    uint32_t held; /* mobile node: octets sent while its move is unanswered */
     /* What the model knows of its sequence space: all of it for a socket it
      * opened itself; for one adopted from a capture (mops_*_adopt), what the
      * capture showed. Nothing is decided from what is not known. */
