@@ -22,7 +22,7 @@ FAULTS = {
     'no-reply': ('server', 'MIG-NO-REPLY', {}),
     'no-recv-src': ('server', 'RSRC-MISMATCH', {'tcp': True}),
     'prev-not-translated': ('mobile', 'MIG-PREV-UNTRANSLATED', {'a': 1}),
-    'prev-intermediate': ('mobile', 'MIG-PREV-UNTRANSLATED', {'a': 2}),
+    'prev-intermediate': ('mobile', 'MIG-PREV-UNTRANSLATED', {'a': 2, 'tcp': True}),  # UDP: no NAT ack, no level
     'no-natack': ('nat-a0', 'NAT-ACK-MISSING', {'a': 1, 'tcp': True}),
     'rewrite-prev': ('nat-b0', 'NAT-REWRITE', {'b': 1}),
     'rewrite-seq': ('nat-b0', 'NAT-REWRITE', {'b': 1}),
