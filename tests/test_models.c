@@ -547,6 +547,29 @@ static void test_adopt_server(void)
     decode_out(0);
     CHECK_EQ(pkt.icmp.code, MOPS_MIGRATE_CODE_SUCCESS);
     mops_outbox_clear(&out);
+
+    /* A handshake the capture shows unfinished (SYN-ACK, no ACK yet): a
+     * Migrate for it is refused, even by a shadow with a partial view;
+     * the client's ACK opens it. */
+    s.partial_view = true;
+    k.rport = 1029;
+    k.rcv_known = true;
+    k.rcv_nxt = 9001;
+    k.half_open = true;
+    CHECK_EQ(mops_server_adopt(&s, &k)->state, MOPS_SOCK_SYN_RCVD);
+    sp = 1029;
+    seq = 9001;
+    migrate(0, NEW, 1, &sp, &seq, MN, NEW);
+    mops_server_input(&s, S(6), &pkt, &out);
+    CHECK_EQ(s.last.port[0], MOPS_VERDICT_REFUSE);
+    mops_outbox_clear(&out);
+    tcp(MN, 1029, MOPS_TCP_ACK, 9001, 1, true);
+    mops_server_input(&s, S(7), &pkt, &out);
+    CHECK_EQ(mops_server_find(&s, 6, MN, 1029, 80)->state, MOPS_SOCK_OPEN);
+    migrate(0, NEW, 1, &sp, &seq, MN, NEW);
+    mops_server_input(&s, S(8), &pkt, &out);
+    CHECK_EQ(s.last.port[0], MOPS_VERDICT_ACCEPT);
+    mops_outbox_clear(&out);
     mops_server_free(&s);
 }
 

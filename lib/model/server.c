@@ -263,10 +263,12 @@ static enum mops_verdict port_verdict(struct mops_server *s, const struct mops_m
                                       const struct mops_migrate_port *p, struct mops_sock **sock)
 {
     *sock = mops_server_find(s, g->proto, g->prev_addr, p->prev_sport, p->prev_dport);
-    if (!*sock || (*sock)->state != MOPS_SOCK_OPEN) {
+    if (!*sock) {
         bool known = !s->partial_view || mops_server_gone(s, g->proto, g->prev_addr, p->prev_sport, p->prev_dport);
         return known ? MOPS_VERDICT_REFUSE : MOPS_VERDICT_UNKNOWN;
     }
+    if ((*sock)->state != MOPS_SOCK_OPEN) /* its handshake unfinished, or dead */
+        return MOPS_VERDICT_REFUSE;
     if (s->bad & MOPS_BAD_REJECT_VALID_SEQ)
         return MOPS_VERDICT_REFUSE;
     if (s->bad & MOPS_BAD_ACCEPT_WRONG_SEQ)

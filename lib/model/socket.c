@@ -94,7 +94,7 @@ struct mops_sock *mops_sock_alloc(struct mops_sock *socks, unsigned n)
 
 void mops_sock_adopt(struct mops_sock *s, const struct mops_sock_seen *k)
 {
-    s->state = MOPS_SOCK_OPEN;
+    s->state = k->half_open ? MOPS_SOCK_SYN_RCVD : MOPS_SOCK_OPEN;
     s->proto = k->proto;
     s->mobile = k->mobile;
     s->laddr = k->laddr;

@@ -56,7 +56,8 @@ struct mops_sock_seen {
     uint32_t snd_nxt;
     bool has_unique_id;
     uint64_t unique_id;
-    bool gone; /* the capture shows it left this tuple (a move): a Migrate naming it is refused */
+    bool gone;      /* the capture shows it left this tuple (a move): a Migrate naming it is refused */
+    bool half_open; /* SYN and SYN-ACK seen, not the ACK: a handshake still open (SYN_RCVD) */
 };
 /* Fills an open socket from what was seen. */
 void mops_sock_adopt(struct mops_sock *s, const struct mops_sock_seen *k);
