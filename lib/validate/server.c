@@ -662,7 +662,8 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
         return;
     if (pkt->layers & MOPS_L_TCP) {
         if (synack && !mops_server_find(&s->m, MOPS_PROTO_TCP, pkt->ip.dst, pkt->tcp.dport, pkt->tcp.sport)) {
-            /* A session whose SYN the shadow did not see arrive. */
+            /* A session whose SYN the shadow did not see arrive: open
+             * once the client's ACK comes (a Migrate before is refused). */
             struct mops_sock_seen k = {.proto = MOPS_PROTO_TCP,
                                        .laddr = pkt->ip.src,
                                        .raddr = pkt->ip.dst,
@@ -671,7 +672,8 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
                                        .mobile = pkt->tcp.mobile_capable,
                                        .rcv_known = pkt->tcp.flags & MOPS_TCP_ACK,
                                        .rcv_nxt = pkt->tcp.ack,
-                                       .rcv_wnd = pkt->tcp.window};
+                                       .rcv_wnd = pkt->tcp.window,
+                                       .half_open = true};
             mops_server_adopt(&s->m, &k);
         }
         if (synack)
