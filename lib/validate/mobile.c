@@ -107,20 +107,31 @@ static struct v_natt_ix natt_key(mops_addr_t a, uint16_t port, uint16_t proto)
     return k;
 }
 
-/* The translations of a NAT ack the shadow took in, to find it by them. */
-static void natt_index(struct mops_validator *v, const struct v_mobile *s, const struct mops_packet *pkt)
+/* A translation of one of the shadow's sockets (NAT ack or received
+ * source), to find the shadow by it: the first shadow holding it, as a
+ * scan in the order they were made would find. */
+static void natt_index_one(struct mops_validator *v, const struct v_mobile *s, mops_addr_t a, uint16_t port,
+                           uint16_t proto)
 {
-    const struct mops_nat_ack *a = &pkt->icmp.u.natack;
     unsigned i = 0;
     while (i < v->n_mobiles && v->mobiles[i] != s)
         i++;
-    for (unsigned k = 0; k < a->n_decoded; k++) {
-        struct v_natt_ix key = natt_key(a->trans_addr, pkt->pool.natack[k].trans_port, a->proto);
-        bool created;
-        struct v_natt_ix *x = vt_get(&v->mobile_natt_ix, &key.addr, &created);
-        if (created || x->i > i) /* the first shadow holding it, as a scan would find */
-            x->i = i;
+    struct v_natt_ix key = natt_key(a, port, proto);
+    bool created;
+    struct v_natt_ix *x = vt_get(&v->mobile_natt_ix, &key.addr, &created);
+    if (created || x->i > i)
+        x->i = i;
+}
+
+static void natt_index(struct mops_validator *v, const struct v_mobile *s, const struct mops_packet *pkt)
+{
+    if (!(pkt->layers & MOPS_L_MOPS)) { /* a received-source option */
+        natt_index_one(v, s, pkt->recv_src.addr, pkt->recv_src.port, pkt->l4_proto);
+        return;
     }
+    const struct mops_nat_ack *a = &pkt->icmp.u.natack;
+    for (unsigned k = 0; k < a->n_decoded; k++)
+        natt_index_one(v, s, a->trans_addr, pkt->pool.natack[k].trans_port, a->proto);
 }
 
 static void flow_text(char *buf, size_t n, const struct mops_packet *pkt)
@@ -374,7 +385,9 @@ void v_mobile_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
         if (s && s->m.addr == pkt->ip.dst) {
             mops_outbox_clear(&v->shadow_out);
             mops_mobile_input(&s->m, ts, pkt, &v->shadow_out);
-            if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_NAT_ACK)
+            if (((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_NAT_ACK) ||
+                (pkt->recv_src.present && pkt->recv_src.addr != pkt->ip.dst &&
+                 (pkt->layers & (MOPS_L_TCP | MOPS_L_UDP))))
                 natt_index(v, s, pkt);
         }
     }
