@@ -22,7 +22,10 @@ for name in sorted(os.listdir('captures/scenarios')):
         j=os.path.join(tmp,'s.json'); p=os.path.join(tmp,'s.pcapng')
         json.dump(sc,open(j,'w'))
         subprocess.run([SIM,j,p],check=True,capture_output=True)
-        r=subprocess.run([DUMP,'--validate','-r',p,'--max-per-flow','0','--report','-'],capture_output=True,text=True)
+        args=[DUMP,'--validate','-r',p,'--max-per-flow','0','--report','-']
+        if 'topology' in sc['expect']:  # what the capture cannot show: Unique IDs
+            t=os.path.join(tmp,'t.json'); json.dump(sc['expect']['topology'],open(t,'w')); args+=['--topology',t]
+        r=subprocess.run(args,capture_output=True,text=True)
         got=sorted({v['rule'] for v in json.loads(r.stdout)['violations']})
         runs+=1
         if got==want: ok+=1; byrule.update(got)
