@@ -725,7 +725,9 @@ void v_server_due(struct mops_validator *v, uint64_t now, bool all)
         }
         /* Once per transaction, by its last transmission seen: a resend
          * answered is the mobile node recovering from a reply lost. What
-         * a later one still awaits is judged by it, or at the end. */
+         * a later one still awaits is judged by it; the last waits out the
+         * transaction's life (a resend may be lost before this link), or
+         * the end of the capture. */
         bool told = e->txn_answered, later = false;
         for (unsigned j = 0; j < V_EXPECTS && !told; j++) {
             const struct v_expect *x = &v->expects[j];
@@ -734,8 +736,12 @@ void v_server_due(struct mops_validator *v, uint64_t now, bool all)
             told = x->silence_reported || x->txn_answered;
             later |= x->ts > e->ts && !x->reported;
         }
-        if (!told && later && !all)
+        uint64_t life = e->ts + MOPS_MIGRATE_LIFE_NS;
+        if (!told && !all && (later || now < life)) {
+            if (!later && (!v->expect_next_due || life < v->expect_next_due))
+                v->expect_next_due = life;
             continue;
+        }
         e->reported = true;
         if (told)
             continue;
@@ -743,10 +749,10 @@ void v_server_due(struct mops_validator *v, uint64_t now, bool all)
         char flow[120], exp[96];
         expect_flow(flow, sizeof flow, e);
         snprintf(exp, sizeof exp, "migration %s", e->reply_code == MOPS_MIGRATE_CODE_SUCCESS ? "success" : "failed");
-        v_emit(
-            v, MOPS_R_MIG_NO_REPLY, e->txn, e->ts, flow, exp, "no reply",
-            "Migrate #%llu reached the server's link and was not answered within %.0f s, when the mobile node resends",
-            (unsigned long long)e->txn, (double)MOPS_MIGRATE_RETX_NS / MOPS_NS_PER_SEC);
+        v_emit(v, MOPS_R_MIG_NO_REPLY, e->txn, e->ts, flow, exp, "no reply",
+               "Migrate #%llu reached the server's link and neither it nor a resend (every %.0f s, %u times) was "
+               "answered",
+               (unsigned long long)e->txn, (double)MOPS_MIGRATE_RETX_NS / MOPS_NS_PER_SEC, MOPS_MIGRATE_MAX_RESENDS);
     }
 }
 
