@@ -428,6 +428,23 @@ static int load_event(struct ctx *c, json_t *e, size_t idx)
                                           .n_ports = 1,
                                           .mig_addr = a.migrate.mig_addr};
         a.port = (struct mops_migrate_port){(uint16_t)ps, (uint16_t)ms, (uint16_t)dp, (uint16_t)dp, (uint64_t)seq};
+    } else if ((v = json_object_get(e, "segment"))) {
+        /* A TCP segment on a tuple of the node's address that no socket of
+         * its own holds: a stale write, or an attacker's probe. */
+        a.kind = MOPS_SIM_SEGMENT;
+        double sport, dport, seq, bytes;
+        if (get_addr(c, v, "dst", where, true, &a.dst, NULL) < 0 ||
+            get_number(c, v, "sport", where, 1, 65535, 0, &sport) < 0 ||
+            get_number(c, v, "dport", where, 1, 65535, 0, &dport) < 0 ||
+            get_number(c, v, "seq", where, 0, 4294967295.0, 0, &seq) < 0 ||
+            get_number(c, v, "bytes", where, 0, 60000, 10, &bytes) < 0)
+            return -1;
+        if (sport < 1 || dport < 1)
+            return fail(c, where, "segment needs \"sport\" and \"dport\"");
+        a.sport = (uint16_t)sport;
+        a.dport = (uint16_t)dport;
+        a.port.seq = (uint64_t)seq;
+        a.bytes = (uint32_t)bytes;
     } else if (json_object_get(e, "detach")) {
         a.kind = MOPS_SIM_DETACH;
     } else if ((v = json_object_get(e, "attach"))) {
@@ -437,7 +454,7 @@ static int load_event(struct ctx *c, json_t *e, size_t idx)
             get_addr(c, v, "gw", where, true, &a.gw, NULL) < 0)
             return -1;
     } else {
-        return fail(c, where, "an event does one of connect, send, detach, attach, migrate");
+        return fail(c, where, "an event does one of connect, send, detach, attach, migrate, segment");
     }
     mops_sim_schedule(c->s, (uint64_t)(at * 1e9 + 0.5), &a);
     return 0;

@@ -430,6 +430,20 @@ static void act(struct mops_sim *s, const struct mops_sim_action *a)
                 mops_mobile_send(m, s->sock_of_label[a->sock_label], a->bytes, &s->out);
             break;
         case MOPS_SIM_INJECT: mops_mobile_inject(m, a->dst, a->code, &a->migrate, &a->port, &s->out); break;
+        case MOPS_SIM_SEGMENT: {
+            if (n->ifs[0].link < 0)
+                break;
+            struct mops_sock k = {.state = MOPS_SOCK_OPEN,
+                                  .proto = MOPS_PROTO_TCP,
+                                  .laddr = n->ifs[0].addr,
+                                  .raddr = a->dst,
+                                  .lport = a->sport,
+                                  .rport = a->dport,
+                                  .snd_nxt = (uint32_t)a->port.seq,
+                                  .rcv_wnd = 65535};
+            mops_sock_send_tcp(&s->st, &k, MOPS_TCP_ACK | MOPS_TCP_PSH, a->bytes, false, NULL, &s->out);
+            break;
+        }
         case MOPS_SIM_DETACH:
             n->ifs[0].link = -1;
             mops_mobile_detach(m);

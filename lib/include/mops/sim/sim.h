@@ -71,7 +71,14 @@ struct mops_sim_link {
     struct mops_sim_drop drops[MOPS_SIM_DROPS];
 };
 
-enum mops_sim_action_kind { MOPS_SIM_CONNECT, MOPS_SIM_SEND, MOPS_SIM_DETACH, MOPS_SIM_ATTACH, MOPS_SIM_INJECT };
+enum mops_sim_action_kind {
+    MOPS_SIM_CONNECT,
+    MOPS_SIM_SEND,
+    MOPS_SIM_DETACH,
+    MOPS_SIM_ATTACH,
+    MOPS_SIM_INJECT,
+    MOPS_SIM_SEGMENT,
+};
 
 struct mops_sim_action {
     enum mops_sim_action_kind kind;
@@ -88,7 +95,8 @@ struct mops_sim_action {
     int link;
     mops_addr_t addr, gw;
     unsigned plen;
-    /* inject: a crafted Migrate to dst */
+    /* inject: a crafted Migrate to dst; segment: a TCP segment from the
+     * node's address, sport -> dst:dport, sequence seq, `bytes` of data */
     uint8_t code;
     struct mops_migrate migrate;
     struct mops_migrate_port port;
