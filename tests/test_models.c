@@ -714,6 +714,45 @@ static void test_mobile_holds_data_while_moving(void)
     mops_mobile_free(&m);
 }
 
+/* A load balancer (MOPS §5.1) lets in a moved client only once the server
+ * confirms it; a shadow that did not see every session start lets in a
+ * tuple it never saw, but not one the server refused to migrate to. */
+static void test_dnat_confirms(void)
+{
+    static struct mops_dnat d;
+    mops_addr_t backend = A(10, 9, 9, 9, 9);
+    CHECK_EQ(mops_dnat_init(&d, st, "lb", SRV, backend, false, 0, NULL), 0);
+    tcp(MN, 1027, MOPS_TCP_ACK, 1001, 1, false); /* no SYN seen: not let in */
+    CHECK(mops_dnat_input(&d, 0, &pkt, &out));
+    CHECK_EQ(out.n, 0);
+    CHECK_EQ(d.dropped, 1);
+    d.partial_view = true; /* a shadow: a session from before the capture */
+    CHECK(mops_dnat_input(&d, 0, &pkt, &out));
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK_EQ(pkt.ip.dst, backend);
+    mops_outbox_clear(&out);
+    /* The Migrate of 1027 to NEW:2027, refused by the server. */
+    uint16_t sp = 1027;
+    uint64_t seq = 1001;
+    migrate(0, NEW, 1, &sp, &seq, MN, NEW);
+    CHECK(mops_dnat_input(&d, 0, &pkt, &out));
+    mops_outbox_clear(&out);
+    migrate(MOPS_MIGRATE_CODE_FAILED, backend, 1, &sp, &seq, MN, NEW);
+    pkt.ip.dst = NEW;
+    mops_build_init(&b, st);
+    mops_build_packet(&b, &pkt);
+    decode_built();
+    CHECK(mops_dnat_input(&d, 0, &pkt, &out));
+    mops_outbox_clear(&out);
+    CHECK(mops_dnat_refused(&d, 6, NEW, 2027));
+    CHECK_EQ(d.remapped, 0);
+    tcp(NEW, 2027, MOPS_TCP_ACK, 1001, 1, false);
+    CHECK(mops_dnat_input(&d, 0, &pkt, &out));
+    CHECK_EQ(out.n, 0); /* refused: not let in, even by a shadow */
+    mops_dnat_free(&d);
+}
+
 int main(void)
 {
     test_capacities();
@@ -730,6 +769,7 @@ int main(void)
     test_scenario_errors();
     test_mobile_retransmits_then_dies();
     test_mobile_holds_data_while_moving();
+    test_dnat_confirms();
     mops_outbox_free(&out);
     return check_report("test_models");
 }

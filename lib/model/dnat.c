@@ -61,6 +61,14 @@ const struct mops_dnat_session *mops_dnat_adopt(struct mops_dnat *d, uint16_t pr
     return NULL;
 }
 
+bool mops_dnat_refused(const struct mops_dnat *d, uint16_t proto, mops_addr_t client, uint16_t cport)
+{
+    for (unsigned i = 0; i < d->n_refused && i < 8; i++)
+        if (d->refused[i].proto == proto && d->refused[i].addr == client && d->refused[i].port == cport)
+            return true;
+    return false;
+}
+
 static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, struct mops_outbox *out)
 {
     struct mops_packet *scratch = mops_outbox_scratch(out);
@@ -72,7 +80,8 @@ static void from_client(struct mops_dnat *d, const struct mops_packet *pkt, stru
         if (!mops_dnat_session(d, pkt->l4_proto, pkt->ip.src, cport)) {
             /* New sessions only by a SYN (or any UDP datagram); a moved
              * client is let in once the server has confirmed it. */
-            if (tcp && !(pkt->tcp.flags & MOPS_TCP_SYN)) {
+            bool unseen = d->partial_view && !mops_dnat_refused(d, pkt->l4_proto, pkt->ip.src, cport);
+            if (tcp && !(pkt->tcp.flags & MOPS_TCP_SYN) && !unseen) {
                 d->dropped++;
                 return;
             }
@@ -139,6 +148,10 @@ static void from_server(struct mops_dnat *d, const struct mops_packet *pkt, stru
                     pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS || (p->code == MOPS_MIGRATE_CODE_MIGRATE && !listed);
                 if (ok || (d->bad & MOPS_BAD_REMAP_UNCONFIRMED))
                     remap(d, p, i);
+                if (!ok) {
+                    struct mops_dnat_refused *r = &d->refused[d->n_refused++ % 8];
+                    *r = (struct mops_dnat_refused){p->proto, p->mig_sport[i], p->mig_addr};
+                }
             }
             p->used = false;
             break;

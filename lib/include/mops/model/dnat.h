@@ -32,6 +32,15 @@ struct mops_dnat {
     struct mops_dnat_session *sessions;
     struct mops_dnat_pending *pend;
     unsigned remapped, dropped;
+    /* A shadow that did not see every session start: a client tuple it
+     * does not know is one it never saw, let in as the capture shows it,
+     * unless the server refused to migrate a session there. */
+    bool partial_view;
+    struct mops_dnat_refused {
+        uint16_t proto, port;
+        mops_addr_t addr;
+    } refused[8];
+    unsigned n_refused;
 };
 
 /* caps may be NULL (mops_model_caps_default). Returns 0, or -1 when its
@@ -48,5 +57,8 @@ const struct mops_dnat_session *mops_dnat_adopt(struct mops_dnat *d, uint16_t pr
                                                 uint16_t vport);
 const struct mops_dnat_session *mops_dnat_session(const struct mops_dnat *d, uint16_t proto, mops_addr_t client,
                                                   uint16_t cport);
+/* Whether the server refused to migrate a session to client:cport, as the
+ * model saw its reply (so the tuple stays unmapped, MOPS §5.1). */
+bool mops_dnat_refused(const struct mops_dnat *d, uint16_t proto, mops_addr_t client, uint16_t cport);
 
 #endif
