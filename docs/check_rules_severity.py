@@ -16,7 +16,7 @@ listed = {m[0]: m[1] for m in re.findall(r'^\| `([A-Z0-9-]+)` \| (error|warning|
                                             subprocess.run([mopsdump, '--list-rules'], capture_output=True,
                                                            text=True, check=True).stdout, re.M)}
 bad = []
-protocol = [r for r in listed if r.startswith(('MIG-', 'NAT-', 'RSRC-', 'ANYCAST-', 'MC-'))]
+protocol = [r for r in listed if r.startswith(('MIG-', 'NAT-', 'DNAT-', 'RSRC-', 'ANYCAST-', 'MC-'))]
 for r in protocol:
     if r not in rows:
         bad.append(f'{r}: not in the severity table')

@@ -1,7 +1,7 @@
 /* What the validator judged of each node, and what it could not and why:
  * for the report's coverage and mopsdump's summary. A node's shadow
  * counts what it decided and what it left unknown (validate/server.c,
- * validate/mobile.c). */
+ * validate/mobile.c, validate/nat.c, validate/dnat.c). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,6 +100,20 @@ static void nat_entry(const struct mops_validator *v, const struct v_nat *n, str
             n->inputs - n->judged);
 }
 
+static void dnat_entry(const struct v_dnat *d, struct mops_coverage *c)
+{
+    char a[MOPS_ADDR_STRLEN], b[MOPS_ADDR_STRLEN];
+    size_t at = 0;
+    c->role = "dnat";
+    c->addr = d->m.vip;
+    c->judged = d->judged;
+    c->not_judged = 0;
+    add(c->text, sizeof c->text, &at, "load balancer %s (server %s behind it): %lu client %s judged against its model",
+        mops_addr_format(d->m.vip, a), mops_addr_format(d->m.backend, b), d->judged,
+        plural(d->judged, "packet", "packets"));
+    add(c->text, sizeof c->text, &at, "; the sessions it held before the capture taken as the capture shows them");
+}
+
 unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_coverage *out, unsigned max)
 {
     unsigned n = 0;
@@ -107,6 +121,8 @@ unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_cov
         server_entry(v->servers[i], &out[n++]);
     for (unsigned i = 0; i < v->n_nats && n < max; i++)
         nat_entry(v, v->nats[i], &out[n++]);
+    for (unsigned i = 0; i < v->n_dnats && n < max; i++)
+        dnat_entry(v->dnats[i], &out[n++]);
     for (unsigned i = 0; i < v->n_mobiles && n < max; i++)
         mobile_entry(v->mobiles[i], &out[n++]);
     if (n < max && (v->servers_unshadowed || v->mobiles_unshadowed || v->nats_unshadowed)) {

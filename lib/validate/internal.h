@@ -5,6 +5,7 @@
 #ifndef MOPS_VALIDATE_INTERNAL_H
 #define MOPS_VALIDATE_INTERNAL_H
 
+#include "mops/model/dnat.h"
 #include "mops/model/mobile.h"
 #include "mops/model/nat.h"
 #include "mops/model/server.h"
@@ -16,6 +17,9 @@
 #include "vtab.h"
 
 #define V_KEPT_PORTS 16
+
+/* The same packet on two links, as far apart as a capture's links are. */
+#define V_SIGHT_WINDOW_NS (MOPS_NS_PER_SEC / 2)
 
 /* Capture stamps against a node's own clock: a resend up to this much
  * before the model's timer is the node's, not early, and a silence is
@@ -159,6 +163,32 @@ struct v_crossing {
     uint16_t sport, mig_sport;
     uint8_t bytes[1600];
 };
+/* A destination NAT (dnat.c): its shadow, its front link (the virtual
+ * address's) and its back link (the server's), and the client packets the
+ * shadow did not let in, to find the node's copy if it forwarded one. */
+#define V_DNAT_CAP 8
+#define V_DNAT_DROPS 16
+struct v_dnat_drop {
+    uint64_t key, frame, ts;
+    bool used;
+};
+struct v_dnat {
+    struct mops_dnat m;
+    uint32_t front, back;
+    unsigned long judged, faults;
+    struct v_dnat_drop dropped[V_DNAT_DROPS];
+    unsigned dropped_i;
+};
+/* A SYN or Migrate as last seen, for finding a DNAT by its copy. */
+#define V_DNAT_SEEN 32
+struct v_dnat_seen {
+    uint64_t key, ts, frame;
+    uint32_t ifid, len;
+    mops_addr_t dst;
+    uint8_t htl;
+    uint8_t bytes[1600];
+};
+
 /* A packet a NAT's shadow sent: the NAT's own is compared with it. */
 struct v_nat_expect {
     bool used, matched, reported, ack, inward, processed;
@@ -306,6 +336,10 @@ struct mops_validator {
     unsigned long mobiles_unshadowed;
     struct vt mobile_ix;
     struct vt mobile_natt_ix; /* struct v_natt_ix */
+    struct v_dnat *dnats[V_DNAT_CAP];
+    unsigned n_dnats;
+    struct v_dnat_seen *dnat_seen; /* V_DNAT_SEEN */
+    unsigned dnat_seen_i;
     struct mops_outbox shadow_out;
     struct mops_packet shadow_pkt;
 };
@@ -366,6 +400,11 @@ void v_mobiles_free(struct mops_validator *v);
 /* What arrives at a mobile node and what it sends, against its shadow. */
 void v_mobile_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                      const struct mops_packet *pkt, const struct mops_track_result *tr, bool first);
+
+/* dnat.c: destination NATs found by their copies, against their shadows. */
+void v_dnat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt,
+                   bool first);
+void v_dnats_free(struct mops_validator *v);
 
 void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt,
                   const struct mops_track_result *tr, bool first);

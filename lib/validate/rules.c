@@ -46,6 +46,9 @@ static const struct mops_rule_info protocol_rules[MOPS_R_COUNT - MOPS_P_COUNT] =
                           "acknowledgement"},
     R(RSRC_MISMATCH) = {"RSRC-MISMATCH", MOPS_SEV_ERROR, "MOPS §3.2, profile §4",
                         "the received-source option differs from the source the server saw"},
+    R(DNAT_REMAP) = {"DNAT-REMAP", MOPS_SEV_ERROR, "MOPS §5.1",
+                     "a destination NAT let in a client's packets on a tuple the server did not confirm a "
+                     "migration to"},
     R(ANYCAST_UNSOLICITED) = {"ANYCAST-UNSOLICITED", MOPS_SEV_ERROR, "MOPS §4.2",
                               "an anycast acknowledgement for no MOBILE_CAPABLE SYN to that anycast address"},
     R(MC_HANDSHAKE) = {"MC-HANDSHAKE", MOPS_SEV_NOTE, "MOPS §3.1, E1",

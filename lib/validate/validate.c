@@ -12,8 +12,6 @@
 #include "mops/core/timers.h"
 #include "internal.h"
 
-#define SIGHT_WINDOW_NS (MOPS_NS_PER_SEC / 2)
-
 const char *v_tuple(char *buf, size_t n, mops_addr_t a, uint16_t port)
 {
     char s[MOPS_ADDR_STRLEN];
@@ -107,7 +105,8 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
               vt_init(&v->nat_addrs, sizeof(struct v_nat_addr), sizeof(mops_addr_t), small) &&
               vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), big) &&
               (v->mig = mops_claim(0, V_MIGRATIONS * sizeof *v->mig)) != NULL && v_servers_init(v) &&
-              v_mobiles_init(v) && v_nats_init(v);
+              v_mobiles_init(v) && v_nats_init(v) &&
+              (v->dnat_seen = mops_claim(0, V_DNAT_SEEN * sizeof *v->dnat_seen)) != NULL;
     if (!ok) {
         mops_validator_free(v);
         return NULL;
@@ -130,6 +129,8 @@ void mops_validator_free(struct mops_validator *v)
     v_servers_free(v);
     v_mobiles_free(v);
     v_nats_free(v);
+    v_dnats_free(v);
+    free(v->dnat_seen);
     vt_free(&v->server_ix);
     free(v->found);
     free(v->mig);
@@ -177,7 +178,7 @@ static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid
         uint32_t now = (uint32_t)(ts >> 16);
         bool created;
         struct vc_ent *s = vc_get(&v->sightings, key, now, &created);
-        if (!created && now - s->stamp < (uint32_t)(SIGHT_WINDOW_NS >> 16) && s->value != ifid)
+        if (!created && now - s->stamp < (uint32_t)(V_SIGHT_WINDOW_NS >> 16) && s->value != ifid)
             first = false;
         else {
             s->value = ifid;
@@ -216,6 +217,7 @@ static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid
     v_session_packet(v, frame, ifid, ts, pkt, first);
     v_nat_packet(v, frame, ifid, ts, pkt, tr, first);
     v_crossing_packet(v, frame, ifid, ts, pkt, first);
+    v_dnat_packet(v, frame, ifid, ts, pkt, first);
     v_server_packet(v, frame, ifid, ts, pkt, tr, first);
     v_mobile_packet(v, frame, ifid, ts, pkt, tr, first);
     v_migrate_packet(v, frame, ifid, ts, pkt, tr, first);
