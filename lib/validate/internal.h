@@ -242,8 +242,8 @@ struct v_synack {
 };
 
 /* A packet to a node whose link was not known yet (it had sent nothing):
- * replayed to its shadow once its first packet shows where it is (the SYN
- * before the server's SYN-ACK). One per slot, by destination and link. */
+ * replayed to its shadow once its first packet shows where it is (the SYNs
+ * before the server's first SYN-ACK), the last V_ARRIVALS of them. */
 struct v_arrival {
     bool used;
     uint32_t ifid, len;
@@ -319,9 +319,10 @@ struct mops_validator {
     struct v_expect *expects;
     unsigned expects_i;
     uint64_t expect_next_due;
-    struct v_arrival *arrivals; /* V_ARRIVALS */
-    struct vt anycast_acks;     /* struct v_anycast */
-    struct vt synacks;          /* struct v_synack */
+    struct v_arrival *arrivals; /* V_ARRIVALS, a ring */
+    unsigned arrivals_i;
+    struct vt anycast_acks; /* struct v_anycast */
+    struct vt synacks;      /* struct v_synack */
     struct mops_packet replay_pkt;
     struct v_nat *nats[V_SHADOW_CAP];
     unsigned n_nats;

@@ -33,11 +33,6 @@ static struct mops_model_caps shadow_caps(const struct mops_validator *v)
 static void arrive(struct mops_validator *v, struct v_server *s, uint64_t frame, uint32_t ifid, uint64_t ts,
                    const struct mops_packet *pkt, const struct mops_track_result *tr);
 
-static uint32_t arrival_slot(mops_addr_t dst, uint32_t ifid)
-{
-    return (uint32_t)(((dst ^ ((uint64_t)ifid << 50)) * UINT64_C(0x9e3779b97f4a7c15)) >> 58) % V_ARRIVALS;
-}
-
 /* A packet to a node that has sent nothing yet, kept for its shadow. */
 static void note_arrival(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                          const struct mops_packet *pkt, const struct mops_track_result *tr)
@@ -45,7 +40,8 @@ static void note_arrival(struct mops_validator *v, uint64_t frame, uint32_t ifid
     uint32_t len = pkt->caplen - pkt->link.ipff_off - pkt->link.trailer_len;
     if (len > sizeof v->arrivals[0].bytes || pkt->caplen < pkt->link.ipff_off + pkt->link.trailer_len)
         return;
-    struct v_arrival *a = &v->arrivals[arrival_slot(pkt->ip.dst, ifid)];
+    /* In arrival order: a server's first SYN-ACK may follow several SYNs. */
+    struct v_arrival *a = &v->arrivals[v->arrivals_i++ % V_ARRIVALS];
     a->used = true;
     a->ifid = ifid;
     a->dst = pkt->ip.dst;
@@ -59,14 +55,16 @@ static void note_arrival(struct mops_validator *v, uint64_t frame, uint32_t ifid
 static void replay_arrivals(struct mops_validator *v, struct v_server *s)
 {
     uint32_t link = v_link_of(v, s->addr);
-    struct v_arrival *a = &v->arrivals[arrival_slot(s->addr, link)];
-    if (!a->used || a->dst != s->addr || a->ifid != link)
-        return;
-    a->used = false;
-    struct mops_packet *pkt = &v->replay_pkt;
-    mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, a->bytes, a->len, a->len, pkt);
-    if (pkt->status == MOPS_ST_OK)
-        arrive(v, s, a->frame, a->ifid, a->ts, pkt, &a->tr);
+    for (unsigned i = 0; i < V_ARRIVALS; i++) {
+        struct v_arrival *a = &v->arrivals[(v->arrivals_i + i) % V_ARRIVALS];
+        if (!a->used || a->dst != s->addr || a->ifid != link)
+            continue;
+        a->used = false;
+        struct mops_packet *pkt = &v->replay_pkt;
+        mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, a->bytes, a->len, a->len, pkt);
+        if (pkt->status == MOPS_ST_OK)
+            arrive(v, s, a->frame, a->ifid, a->ts, pkt, &a->tr);
+    }
 }
 
 static struct v_server *server_find(const struct mops_validator *v, mops_addr_t a)
