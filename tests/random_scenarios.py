@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The randomized differential test of the validator (issue 15): random
-scenarios (0-3 NATs in a chain on each side of a move, 1-16 TCP ports or a
-UDP session with its Unique ID, atomic or not, link delays 0-200 ms,
-seeded loss) run through the simulator with no misbehaviour or one chosen
-at random; `mopsdump --validate` must report exactly that misbehaviour's
+scenarios (0-3 NATs in a chain on each side of a move, a load balancer or
+an anycast server in front of the server, 1-16 TCP ports or a UDP session
+with its Unique ID, atomic or not, link delays 0-200 ms, seeded loss, an
+attacker's hijack Migrate) run through the simulator with no misbehaviour
+or one chosen at random; `mopsdump --validate` must report exactly that misbehaviour's
 rule and nothing else, and nothing on clean runs. Every failing seed is
 printed with its scenario so that it can become a regression scenario.
 
@@ -31,6 +32,8 @@ FAULTS = {
     'wrong-level': ('nat-a0', 'NAT-LEVEL', {'a': 2, 'tcp': True}),
     'no-relay': ('nat-a0', 'NAT-ACK-MISSING', {'a': 2, 'tcp': True}),
     'natack-htl': ('nat-a0', 'MOPS-NATACK-HTL', {'a': 1, 'tcp': True}),
+    # the attacker's refused Migrate remapped, its segment let in
+    'remap-unconfirmed': ('lb', 'DNAT-REMAP', {'a_max': 0, 'tcp': True, 'dnat': True}),
 }
 
 
@@ -54,7 +57,7 @@ def scenario(seed):
     r = random.Random(seed)
     fault = r.choice([None] * 5 + sorted(FAULTS))
     need = FAULTS[fault][2] if fault else {}
-    na = max(r.randrange(4), need.get('a', 0))
+    na = min(max(r.randrange(4), need.get('a', 0)), need.get('a_max', 3))
     nb = max(r.randrange(4), need.get('b', 0))
     tcp = need.get('tcp', False) or r.random() < 0.8
     delay = lambda: r.choice([0, 1, 5, 20, 60, 120, 200])
@@ -62,6 +65,14 @@ def scenario(seed):
     lb, nodes_b, addr_b, gw_b = side(r, 'b', nb, ['192.168.1.1', '192.168.2.1', '192.168.3.1'], '775.2.23.5',
                                      delay)
     links = la + lb + [{'name': 'dc', 'delay_ms': delay()}]
+    front = r.random()
+    dnat = need.get('dnat', False) or front < 0.15
+    anycast = tcp and not dnat and front > 0.85
+    attack = dnat and tcp and na == 0  # an attacker who knows the session's public tuple
+    if dnat:
+        links.append({'name': 'backend', 'delay_ms': delay()})
+    if attack:
+        links.append({'name': 'evil', 'delay_ms': delay()})
     loss = r.choice([0, 0, 0.01, 0.03])
     for l in links:
         if loss and fault is None:  # a loss draw could hide a fault's one packet
@@ -77,9 +88,23 @@ def scenario(seed):
               'atomic': r.random() < 0.3}] + nodes_a + nodes_b + [
         {'name': 'internet', 'role': 'router', 'interfaces': [
             {'link': f'a{na}', 'addr': '525.8.78.2.99/40'}, {'link': f'b{nb}', 'addr': '775.2.23.5.99/40'},
-            {'link': 'dc', 'addr': '8.8.8.8.99/40'}]},
-        {'name': 'server', 'role': 'server', 'interfaces': [{'link': 'dc', 'addr': '8.8.8.8.8/40'}],
-         'gw': '8.8.8.8.99', 'listen': [listen]}]
+            {'link': 'dc', 'addr': '8.8.8.8.99/40'}]}]
+    internet = nodes[-1]
+    server = {'name': 'server', 'role': 'server', 'interfaces': [{'link': 'dc', 'addr': '8.8.8.8.8/40'}],
+              'gw': '8.8.8.8.99', 'listen': [listen]}
+    if dnat:  # MOPS §5.1: the load balancer owns 8.8.8.8.8, the server sits behind it
+        nodes.append({'name': 'lb', 'role': 'dnat', 'vip': '8.8.8.8.8', 'backend': '10.9.9.9.9',
+                      'interfaces': [{'link': 'dc', 'addr': '8.8.8.8.1/40'},
+                                     {'link': 'backend', 'addr': '10.9.9.9.1/40'}], 'gw': '8.8.8.8.99'})
+        server.update(interfaces=[{'link': 'backend', 'addr': '10.9.9.9.9/40'}], gw='10.9.9.9.1')
+    if anycast:  # MOPS §4.2: 8.8.8.8.8 is anycast, the server answers from its unicast address
+        internet['interfaces'].append({'link': 'dc', 'addr': '8.8.4.4.99/40'})
+        server.update(interfaces=[{'link': 'dc', 'addr': '8.8.4.4.4/40'}], gw='8.8.4.4.99', anycast='8.8.8.8.8')
+    if attack:
+        internet['interfaces'].append({'link': 'evil', 'addr': '666.6.6.6.99/40'})
+        nodes.append({'name': 'attacker', 'role': 'mobile', 'link': 'evil', 'addr': '666.6.6.6.6/40',
+                      'gw': '666.6.6.6.99'})
+    nodes.append(server)
     if fault:
         who = FAULTS[fault][0]
         next(n for n in nodes if n['name'] == who).setdefault('misbehave', []).append(fault)
@@ -98,6 +123,13 @@ def scenario(seed):
     for i in range(n_ports):
         timeline.append({'at': round(t + 0.001 * i, 3), 'node': 'mobile', 'send': {'socket': f's{i}', 'bytes': 100}})
     t += 3 * d + 0.5
+    if attack:  # a hijack the server refuses (its sequence is outside the window), then a probe
+        timeline.append({'at': round(t, 3), 'node': 'attacker', 'migrate': {
+            'dst': '8.8.8.8.8', 'prev_addr': addr_a, 'prev_sport': 1027, 'dport': 80, 'mig_addr': '666.6.6.6.6',
+            'mig_sport': 4444, 'seq': 123456789}})
+        timeline.append({'at': round(t + 3 * d, 3), 'node': 'attacker', 'segment': {
+            'dst': '8.8.8.8.8', 'sport': 4444, 'dport': 80, 'seq': 123456789, 'bytes': 10}})
+        t += 6 * d + 0.2
     timeline.append({'at': round(t, 3), 'node': 'mobile', 'detach': {}})
     timeline.append({'at': round(t + 0.5, 3), 'node': 'mobile',
                      'attach': {'link': 'b0', 'addr': addr_b + '/40', 'gw': gw_b}})
@@ -106,7 +138,8 @@ def scenario(seed):
     s = {'name': f'random-{seed}', 'description': f'random scenario, seed {seed}', 'seed': seed,
          'duration': round(t + 12, 3), 'links': links, 'nodes': nodes, 'timeline': timeline,
          'expect': {'tables': [], 'experts': [], 'violations': []}}
-    topo = {'servers': [{'address': '8.8.8.8.8', 'unique_ids': [{'proto': 'udp', 'port': 5001, 'id': uid}]}]} \
+    ids = [{'proto': 'udp', 'port': 5001, 'id': uid}]
+    topo = {'servers': [{'address': a, 'unique_ids': ids} for a in ['8.8.8.8.8'] + (['10.9.9.9.9'] if dnat else [])]} \
         if uid else None
     return s, topo, fault, ({FAULTS[fault][1]} if fault else set())
 
