@@ -69,6 +69,11 @@ with tempfile.TemporaryDirectory() as tmp:
     wire = kinds(os.path.join(tmp, "wire"), base)
     check(wire.count("MIGRATE") == 8 and "MIGRATE-SUCCESS" not in wire,
           "a drop rule's frame is captured on the link that loses it", str(wire))
+    uplink["captured"] = False
+    untapped = kinds(os.path.join(tmp, "untapped"), base)
+    check(untapped.count("MIGRATE") == 4 and len(untapped) == len(wire) - 4,
+          "a link with no tap: none of its frames in the capture", f"{len(wire)} {untapped}")
+    del uplink["captured"]
     del uplink["drop"]
     uplink["loss"] = 1.0
     queue = kinds(os.path.join(tmp, "queue"), base)

@@ -478,6 +478,10 @@ static int load_link(struct ctx *c, json_t *l, size_t idx)
     if (link < 0)
         return fail(c, where, "too many links");
     c->s->links[link].loss_ppm = (uint32_t)(loss * 1e6 + 0.5);
+    bool captured = true;
+    if (json_object_get(l, "captured") && get_bool(c, l, "captured", where, &captured) < 0)
+        return -1;
+    c->s->links[link].uncaptured = !captured;
     static const char *const kinds[] = {"any", "migrate-request", "migrate-reply", "nat-ack", "tcp-data"};
     size_t i;
     json_t *d;

@@ -333,7 +333,7 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
         mops_decode_frame(&s->st, MOPS_LINKTYPE_USER0, data, len, len, s->drop_pkt);
         lost = !(l->loss_spare & 1u << kind_of(s->drop_pkt));
     }
-    if (s->capture && !lost) {
+    if (s->capture && !lost && !l->uncaptured) {
         struct mops_frame f = {.ts_ns = MOPS_SIM_T0 + s->now,
                                .caplen = len + 14,
                                .wirelen = len + 14,

@@ -67,6 +67,7 @@ struct mops_sim_link {
     uint64_t delay_ns;
     uint32_t loss_ppm;   /* random loss, parts per million, drawn from the seed */
     unsigned loss_spare; /* 1 << mops_sim_match: kinds random loss never takes */
+    bool uncaptured;     /* no tap on it: the capture shows none of its frames */
     unsigned n_drops;
     struct mops_sim_drop drops[MOPS_SIM_DROPS];
 };
