@@ -679,9 +679,11 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
     uint64_t key = crossing_key(pkt);
     if (!n && key) {
         struct v_crossing *c = crossing_find(v, key);
-        /* A NAT is a hop: its copy has fewer Hops to Live (a node sending
-         * the same again from elsewhere, a resend or a move, has not). */
-        if (c && c->ifid != ifid && c->src != pkt->ip.src && pkt->ip.htl < c->htl &&
+        /* A NAT is a hop: its copy has one Hop to Live less (a node sending
+         * the same again from elsewhere, a resend or a move, has not; more
+         * than one is more than one hop, through links not captured, and
+         * the link it was seen on is not the NAT's inside). */
+        if (c && c->ifid != ifid && c->src != pkt->ip.src && pkt->ip.htl + 1 == c->htl &&
             (n = nat_new(v, pkt->ip.src, c->ifid, 0)))
             replay_link(v, n, c->ifid);
     }
