@@ -89,6 +89,39 @@ unsigned mops_validator_chains(const struct mops_validator *v, struct mops_nat_c
     return n;
 }
 
+/* Whether the NAT acks seen announce a:port translated, in some number of
+ * levels, to b:bport: then a NAT sits between this link and the server,
+ * and the received source is rightly the server's view, not this link's. */
+bool v_translated_to(const struct mops_validator *v, uint16_t proto, mops_addr_t a, uint16_t port, mops_addr_t b,
+                     uint16_t bport)
+{
+    for (unsigned hop = 0; hop < MOPS_CHAIN_MAX; hop++) {
+        const struct v_level *next = NULL;
+        for (uint32_t i = 0; i < v->levels.cap && !next; i++) {
+            const struct v_level *l = vt_at(&v->levels, i);
+            if (l && l->k.proto == proto && l->k.orig == a && l->k.orig_port == port)
+                next = l;
+        }
+        if (!next)
+            return false;
+        if (next->trans == b && next->trans_port == bport)
+            return true;
+        a = next->trans;
+        port = next->trans_port;
+    }
+    return false;
+}
+
+/* Whether a packet's Hops to Live is still one a stack starts with (32, 64,
+ * 128, 255, as p0f reads TTLs): not forwarded yet, so seen on its sender's
+ * own link. Where a capture leaves out the sender's link, its packets are
+ * first seen further on, and what they say of that link is not judged. */
+bool v_unforwarded(const struct mops_packet *pkt)
+{
+    uint8_t h = pkt->ip.htl;
+    return h == 32 || h == 64 || h == 128 || h == 255;
+}
+
 /* The option names the source the server saw (MOPS §3.2): on the server's
  * link, the packet's own destination. */
 static void recv_src(struct mops_validator *v, uint32_t ifid, uint64_t frame, uint64_t ts,
@@ -96,7 +129,9 @@ static void recv_src(struct mops_validator *v, uint32_t ifid, uint64_t frame, ui
 {
     const struct mops_recv_src *r = &pkt->recv_src;
     uint16_t dport = (pkt->layers & MOPS_L_TCP) ? pkt->tcp.dport : (pkt->layers & MOPS_L_UDP) ? pkt->udp.dport : 0;
-    if (!dport || v_link_of(v, pkt->ip.src) != ifid || (r->addr == pkt->ip.dst && r->port == dport))
+    if (!dport || v_link_of(v, pkt->ip.src) != ifid || !v_unforwarded(pkt) ||
+        (r->addr == pkt->ip.dst && r->port == dport) ||
+        v_translated_to(v, pkt->l4_proto, pkt->ip.dst, dport, r->addr, r->port))
         return;
     char flow[120], x[40], y[40], exp[96], act[96];
     v_tuple(x, sizeof x, pkt->ip.dst, dport);

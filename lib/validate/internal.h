@@ -394,6 +394,9 @@ bool v_is_nat_outside(const struct mops_validator *v, mops_addr_t a);
 /* NAT acks the NATs' shadows sent and the NATs did not, once due. */
 void v_nat_due(struct mops_validator *v, uint64_t now, bool all);
 /* crossing.c: the chains NAT acks teach, and the received-source option. */
+bool v_translated_to(const struct mops_validator *v, uint16_t proto, mops_addr_t a, uint16_t port, mops_addr_t b,
+                     uint16_t bport);
+bool v_unforwarded(const struct mops_packet *pkt);
 void v_crossing_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                        const struct mops_packet *pkt, bool first);
 bool v_mobiles_init(struct mops_validator *v);

@@ -595,7 +595,9 @@ static void synack_sent(struct mops_validator *v, uint64_t frame, uint64_t ts, c
                act);
     }
     const struct mops_recv_src *r = &pkt->recv_src;
-    if (x->rs.present != r->present || (r->present && (x->rs.addr != r->addr || x->rs.port != r->port))) {
+    bool differs = r->present && (x->rs.addr != r->addr || x->rs.port != r->port) && v_unforwarded(pkt) &&
+                   !v_translated_to(v, MOPS_PROTO_TCP, pkt->ip.dst, pkt->tcp.dport, r->addr, r->port);
+    if (x->rs.present != r->present || differs) {
         snprintf(exp, sizeof exp, x->rs.present ? "received source %s" : "no received-source option",
                  v_tuple(a, sizeof a, x->rs.addr, x->rs.port));
         snprintf(act, sizeof act, r->present ? "received source %s" : "no received-source option",
