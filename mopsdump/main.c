@@ -181,6 +181,9 @@ static int open_outputs(struct run *r)
         return fail(r->w.err);
     r->writer_open = r->writing;
     r->printing = (!r->writing || o->print_while_writing) && !o->validate && !o->count_only;
+    /* A pcap file or a live interface holds one link for ever (pcapng
+     * may add interfaces at any block). */
+    o->vopts.one_link = !mops_cap_is_pcapng(cap);
     if (o->validate && md_validate_open(&r->mv, o, o->iface ? o->iface : o->read_file) < 0)
         return fail(r->mv.err);
     r->validator_open = o->validate;

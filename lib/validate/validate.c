@@ -145,8 +145,9 @@ static uint64_t load_sets(const struct mops_validator *v, uint32_t ifid, const s
 {
     if (pkt->status == MOPS_ST_NOT_IPFF || !(pkt->layers & MOPS_L_IPFF))
         return 0;
-    uint64_t key = mops_packet_content_key(pkt);
-    vc_prefetch(&v->sightings, key);
+    uint64_t key = v->o.one_link ? 0 : mops_packet_content_key(pkt);
+    if (!v->o.one_link)
+        vc_prefetch(&v->sightings, key);
     vc_prefetch(&v->where, pkt->ip.src);
     v_session_prefetch(v, ifid, pkt, false);
     return key;
@@ -177,12 +178,14 @@ static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid
         /* Stamps in units of 2^16 ns (65.5 µs): 78 hours before they wrap. */
         uint32_t now = (uint32_t)(ts >> 16);
         bool created;
-        struct vc_ent *s = vc_get(&v->sightings, key, now, &created);
-        if (!created && now - s->stamp < (uint32_t)(V_SIGHT_WINDOW_NS >> 16) && s->value != ifid)
+        struct vc_ent *s = v->o.one_link ? NULL : vc_get(&v->sightings, key, now, &created);
+        if (s && !created && now - s->stamp < (uint32_t)(V_SIGHT_WINDOW_NS >> 16) && s->value != ifid)
             first = false;
         else {
-            s->value = ifid;
-            s->stamp = now;
+            if (s) {
+                s->value = ifid;
+                s->stamp = now;
+            }
             /* A node's link is where its packets are first seen; a copy
              * translated downstream keeps its source and is not its link. */
             struct vc_ent *w = vc_get(&v->where, pkt->ip.src, (uint32_t)v->packets, &created);

@@ -91,6 +91,10 @@ struct mops_validate_opts {
     bool enabled[MOPS_R_COUNT];           /* rules to report (all by default) */
     unsigned max_per_flow;                /* findings kept per rule and flow; 0 = all */
     unsigned capacity;                    /* entries per state table; 0: the defaults (65,536 sessions...) */
+    /* The capture has one interface and can get no other (a pcap file, a
+     * live interface): no packet shows on two links, and first sightings
+     * need not be looked up. */
+    bool one_link;
 };
 void mops_validate_opts_default(struct mops_validate_opts *o);
 
