@@ -516,6 +516,13 @@ static void test_adopt_server(void)
     CHECK(mops_server_find(&s, 6, NEW, 2027, 80) != NULL);
     mops_outbox_clear(&out);
 
+    /* A caller's hint is taken while it holds the tuple, and a stale one
+     * (another session's socket) is not. */
+    struct mops_sock *moved = mops_server_find(&s, 6, NEW, 2027, 80);
+    CHECK(mops_server_find_hinted(&s, 6, NEW, 2027, 80, moved) == moved);
+    CHECK(mops_server_find_hinted(&s, 6, MN, 1027, 80, moved) == NULL);
+    CHECK(mops_server_find_hinted(&s, 6, NEW, 2027, 80, &s.socks[s.n_socks - 1]) == moved);
+
     /* RCV.NXT unknown: the Migrate is left undecided, nothing sent... */
     k.rport = 1028;
     k.rcv_known = false;

@@ -184,15 +184,26 @@ static struct mops_sock *reply_sock(struct mops_server *s, struct mops_sock *k)
     return k;
 }
 
-static void tcp_input(struct mops_server *s, const struct mops_packet *pkt, struct mops_outbox *out)
+struct mops_sock *mops_server_find_hinted(struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
+                                          uint16_t lport, struct mops_sock *hint)
+{
+    if (hint && hint >= s->socks && hint < s->socks + s->n_socks && hint->state != MOPS_SOCK_FREE &&
+        hint->state != MOPS_SOCK_DEAD && hint->proto == proto && hint->raddr == raddr && hint->rport == rport &&
+        hint->lport == lport)
+        return hint;
+    return mops_server_find(s, proto, raddr, rport, lport);
+}
+
+static struct mops_sock *tcp_input(struct mops_server *s, const struct mops_packet *pkt, struct mops_sock *hint,
+                                   struct mops_outbox *out)
 {
     const struct mops_tcp *t = &pkt->tcp;
-    struct mops_sock *k = mops_server_find(s, MOPS_PROTO_TCP, pkt->ip.src, t->sport, t->dport);
+    struct mops_sock *k = mops_server_find_hinted(s, MOPS_PROTO_TCP, pkt->ip.src, t->sport, t->dport, hint);
     const struct mops_listen *l = listener(s, MOPS_PROTO_TCP, t->dport);
     if (!k && (t->flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN && l) {
         k = sock_new(s);
         if (!k)
-            return;
+            return NULL;
         k->proto = MOPS_PROTO_TCP;
         k->laddr = pkt->ip.dst;
         k->lport = t->dport;
@@ -210,10 +221,10 @@ static void tcp_input(struct mops_server *s, const struct mops_packet *pkt, stru
         mops_sock_send_tcp(s->st, k, MOPS_TCP_SYN | MOPS_TCP_ACK, 0, k->mobile, with_rs ? &rs : NULL, out);
         if (k->mobile && s->anycast && pkt->ip.dst == s->anycast)
             mops_anycast_ack(s->st, s->anycast, s->addr, pkt, out);
-        return;
+        return k;
     }
     if (!k)
-        return;
+        return NULL;
     if (k->state == MOPS_SOCK_SYN_RCVD && (t->flags & MOPS_TCP_ACK))
         k->state = MOPS_SOCK_OPEN;
     uint32_t n = mops_sock_take_tcp(k, pkt);
@@ -222,6 +233,7 @@ static void tcp_input(struct mops_server *s, const struct mops_packet *pkt, stru
         mops_sock_send_tcp(s->st, to, MOPS_TCP_ACK | MOPS_TCP_PSH, l->respond, false, NULL, out);
         k->snd_nxt = to->snd_nxt;
     }
+    return k;
 }
 
 static void udp_input(struct mops_server *s, const struct mops_packet *pkt, struct mops_outbox *out)
@@ -458,11 +470,18 @@ static void migrate_input(struct mops_server *s, uint64_t now, const struct mops
 
 void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out)
 {
+    struct mops_sock *hint = NULL;
+    mops_server_input_hinted(s, now, pkt, &hint, out);
+}
+
+void mops_server_input_hinted(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
+                              struct mops_sock **hint, struct mops_outbox *out)
+{
     if (pkt->status != MOPS_ST_OK || (pkt->ip.dst != s->addr && (!s->anycast || pkt->ip.dst != s->anycast)) ||
         (mops_packet_checksum_bad(pkt) && !(s->bad & MOPS_BAD_ANSWER_CORRUPT)))
         return;
     if (pkt->layers & MOPS_L_TCP)
-        tcp_input(s, pkt, out);
+        *hint = tcp_input(s, pkt, *hint, out);
     else if (pkt->layers & MOPS_L_UDP)
         udp_input(s, pkt, out);
     else if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&

@@ -78,6 +78,11 @@ int mops_server_init(struct mops_server *s, const struct mops_settings *st, cons
 void mops_server_free(struct mops_server *s);
 int mops_server_listen(struct mops_server *s, const struct mops_listen *l);
 void mops_server_input(struct mops_server *s, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out);
+/* The same, for a caller that keeps each session's socket: *hint (may be
+ * NULL) is tried first for a TCP segment, and is the socket it took in
+ * after (NULL: none). */
+void mops_server_input_hinted(struct mops_server *s, uint64_t now, const struct mops_packet *pkt,
+                              struct mops_sock **hint, struct mops_outbox *out);
 /* Server-initiated data (listeners with push): what the timer sends. */
 void mops_server_tick(struct mops_server *s, uint64_t now, struct mops_outbox *out);
 uint64_t mops_server_next_timer(const struct mops_server *s);
@@ -108,6 +113,10 @@ void mops_server_adopt_outcome(struct mops_server *s, const struct mops_server_o
 /* The session socket whose peer is raddr:rport on lport, or NULL. */
 struct mops_sock *mops_server_find(struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
                                    uint16_t lport);
+/* The same, trying hint first (a socket of s a caller kept for the
+ * session): taken when it still holds that tuple, which saves the lookup. */
+struct mops_sock *mops_server_find_hinted(struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport,
+                                          uint16_t lport, struct mops_sock *hint);
 
 /* model_anycast.c: the Anycast Server Acknowledgement for a MOBILE_CAPABLE
  * SYN to the anycast address. */
