@@ -31,9 +31,10 @@
 struct v_sess {
     bool syn, synack, mc_syn, mc_synack, mc_ack, mc_judged;
     bool c_nxt_known, s_wnd_known;
-    uint32_t c_nxt;          /* the client's next sequence number, as seen here */
-    uint32_t s_wnd;          /* the server's last advertised window */
-    uint64_t stale_reported; /* the move whose left tuple got data reported, 0 if none */
+    uint32_t c_nxt;             /* the client's next sequence number, as seen here */
+    uint32_t s_wnd;             /* the server's last advertised window */
+    uint64_t stale_reported;    /* the move whose left tuple got data reported, 0 if none */
+    struct mops_sock *srv_sock; /* its socket in its server's shadow, as last found (a hint) */
 };
 /* A session found by its tuple, and whether a move left that tuple. */
 struct v_sess_view {
@@ -293,6 +294,7 @@ struct mops_validator {
     struct vcache sightings, where;
     struct mops_session_tracker *sessions; /* per link */
     struct v_sess *sess;                   /* by the tracker's slot */
+    struct v_sess *cur_sess;               /* the packet being judged's TCP session, NULL if none */
     uint32_t n_sess;
     struct vt txns, levels, nat_addrs, flows;
     struct v_refused refused[V_RECENT];

@@ -55,6 +55,8 @@ static void note_arrival(struct mops_validator *v, uint64_t frame, uint32_t ifid
 static void replay_arrivals(struct mops_validator *v, struct v_server *s)
 {
     uint32_t link = v_link_of(v, s->addr);
+    struct v_sess *cur = v->cur_sess;
+    v->cur_sess = NULL; /* the current packet's session is not theirs */
     for (unsigned i = 0; i < V_ARRIVALS; i++) {
         struct v_arrival *a = &v->arrivals[(v->arrivals_i + i) % V_ARRIVALS];
         if (!a->used || a->dst != s->addr || a->ifid != link)
@@ -65,6 +67,7 @@ static void replay_arrivals(struct mops_validator *v, struct v_server *s)
         if (pkt->status == MOPS_ST_OK)
             arrive(v, s, a->frame, a->ifid, a->ts, pkt, &a->tr);
     }
+    v->cur_sess = cur;
 }
 
 static struct v_server *server_find(const struct mops_validator *v, mops_addr_t a)
@@ -511,10 +514,13 @@ static void judge_reply(struct mops_validator *v, struct v_server *s, struct v_e
 
 /* A segment the server sent: what it advertises and has sent is what the
  * shadow's session takes (they are the server's, not the protocol's). */
-static void segment_sent(struct v_server *s, const struct mops_packet *pkt)
+static void segment_sent(struct mops_validator *v, struct v_server *s, const struct mops_packet *pkt)
 {
     const struct mops_tcp *t = &pkt->tcp;
-    struct mops_sock *k = mops_server_find(&s->m, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, t->sport);
+    struct mops_sock *hint = v->cur_sess ? v->cur_sess->srv_sock : NULL;
+    struct mops_sock *k = mops_server_find_hinted(&s->m, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, t->sport, hint);
+    if (v->cur_sess)
+        v->cur_sess->srv_sock = k;
     if (!k)
         return;
     k->rcv_wnd = t->window;
@@ -555,7 +561,10 @@ static void arrive(struct mops_validator *v, struct v_server *s, uint64_t frame,
     if (!(pkt->layers & (MOPS_L_TCP | MOPS_L_UDP)))
         return;
     mops_outbox_clear(&v->shadow_out);
-    mops_server_input(&s->m, ts, pkt, &v->shadow_out);
+    /* The session's socket as last found, kept beside the tracker's
+     * session: one lookup per packet, not two. */
+    struct mops_sock *none = NULL, **hint = v->cur_sess ? &v->cur_sess->srv_sock : &none;
+    mops_server_input_hinted(&s->m, ts, pkt, hint, &v->shadow_out);
     for (unsigned i = 0; i < v->shadow_out.n; i++) {
         struct mops_packet *q = &v->shadow_pkt;
         mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, v->shadow_out.v[i].data, v->shadow_out.v[i].len,
@@ -678,7 +687,7 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
         }
         if (synack)
             synack_sent(v, frame, ts, pkt);
-        segment_sent(s, pkt);
+        segment_sent(v, s, pkt);
         return;
     }
     if (mops && pkt->icmp.kind == MOPS_ICMP_KIND_ANYCAST_ACK) {

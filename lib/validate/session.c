@@ -125,6 +125,7 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
                       const struct mops_packet *pkt, bool first)
 {
     (void)first;
+    v->cur_sess = NULL;
     struct mops_session_seen seen;
     if (pkt->layers & MOPS_L_UDP) /* for the servers' shadows: which UDP flows a Migrate may name */
         mops_sessions_packet(v->sessions, pkt, ifid, frame, ts, &seen);
@@ -139,6 +140,7 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
     struct v_sess *s = &v->sess[seen.slot];
     if (seen.created)
         memset(s, 0, sizeof *s);
+    v->cur_sess = s;
     bool from_client = seen.from_client;
     if (syn && !ack) {
         s->syn = true;
