@@ -407,16 +407,24 @@ static void test_scenario_errors(void)
     CHECK_STR(err, "/nonexistent.json: cannot open");
 }
 
+/* A mobile node with one open session from MN:1027, moved to NEW at 1 s:
+ * its Migrate is in the outbox. Returns the socket. */
+static int moved_mobile(struct mops_mobile *m)
+{
+    CHECK_EQ(mops_mobile_init(m, st, "mobile", 1, 0, NULL), 0);
+    mops_mobile_attach(m, 0, MN, &out);
+    int k = mops_mobile_connect(m, 0, 6, SRV, 80, 1027, NULL, true, &out);
+    CHECK(k >= 0);
+    m->socks[k].state = MOPS_SOCK_OPEN; /* as after its handshake */
+    mops_outbox_clear(&out);
+    mops_mobile_attach(m, S(1), NEW, &out);
+    return k;
+}
+
 static void test_mobile_retransmits_then_dies(void)
 {
     static struct mops_mobile m;
-    CHECK_EQ(mops_mobile_init(&m, st, "mobile", 1, 0, NULL), 0);
-    mops_mobile_attach(&m, 0, MN, &out);
-    int k = mops_mobile_connect(&m, 0, 6, SRV, 80, 1027, NULL, true, &out);
-    CHECK(k >= 0);
-    m.socks[k].state = MOPS_SOCK_OPEN; /* as after its handshake */
-    mops_outbox_clear(&out);
-    mops_mobile_attach(&m, S(1), NEW, &out);
+    int k = moved_mobile(&m);
     CHECK_EQ(out.n, 1);
     decode_out(0);
     CHECK_EQ(pkt.icmp.u.migrate.prev_addr, MN);
@@ -580,6 +588,20 @@ static void test_adopt_server(void)
     mops_server_free(&s);
 }
 
+/* The outbox holds one Migrate of one port, naming prev:port as previous
+ * with that sequence (or Unique ID); it is emptied. */
+static void check_one_migrate(mops_addr_t prev, uint16_t port, uint64_t seq)
+{
+    CHECK_EQ(out.n, 1);
+    decode_out(0);
+    CHECK_EQ(pkt.icmp.kind, MOPS_ICMP_KIND_MIGRATE);
+    CHECK_EQ(pkt.icmp.u.migrate.prev_addr, prev);
+    CHECK_EQ(pkt.icmp.u.migrate.n_ports, 1);
+    CHECK_EQ(pkt.pool.migrate[0].prev_sport, port);
+    CHECK_EQ(pkt.pool.migrate[0].seq, seq);
+    mops_outbox_clear(&out);
+}
+
 static void test_adopt_nat_and_mobile(void)
 {
     /* A NAT told of a mapping: a migrate from that inside tuple goes out
@@ -630,14 +652,7 @@ static void test_adopt_nat_and_mobile(void)
     CHECK_EQ(mops_mobile_adopt_natt(&m, &rows[1]), 0);
     mops_outbox_clear(&out);
     mops_mobile_attach(&m, S(1), A(192, 168, 1, 1, 1), &out);
-    CHECK_EQ(out.n, 1);
-    decode_out(0);
-    CHECK_EQ(pkt.icmp.kind, MOPS_ICMP_KIND_MIGRATE);
-    CHECK_EQ(pkt.icmp.u.migrate.prev_addr, A(525, 8, 78, 2, 2));
-    CHECK_EQ(pkt.icmp.u.migrate.n_ports, 1);
-    CHECK_EQ(pkt.pool.migrate[0].prev_sport, 6050);
-    CHECK_EQ(pkt.pool.migrate[0].seq, 5000);
-    mops_outbox_clear(&out);
+    check_one_migrate(A(525, 8, 78, 2, 2), 6050, 5000);
     mops_mobile_free(&m);
 }
 
@@ -675,12 +690,7 @@ static void test_mobile_learns_received_source(void)
     CHECK_EQ(a, outer);
     CHECK_EQ(port, 45967);
     mops_mobile_attach(&m, S(2), A(192, 168, 1, 1, 1), &out);
-    CHECK_EQ(out.n, 1);
-    decode_out(0);
-    CHECK_EQ(pkt.icmp.u.migrate.prev_addr, outer);
-    CHECK_EQ(pkt.pool.migrate[0].prev_sport, 45967);
-    CHECK_EQ(pkt.pool.migrate[0].seq, 0xfee1dead);
-    mops_outbox_clear(&out);
+    check_one_migrate(outer, 45967, 0xfee1dead);
     mops_mobile_free(&m);
 }
 
@@ -690,13 +700,7 @@ static void test_mobile_learns_received_source(void)
 static void test_mobile_holds_data_while_moving(void)
 {
     static struct mops_mobile m;
-    CHECK_EQ(mops_mobile_init(&m, st, "mobile", 1, 0, NULL), 0);
-    mops_mobile_attach(&m, 0, MN, &out);
-    int k = mops_mobile_connect(&m, 0, 6, SRV, 80, 1027, NULL, true, &out);
-    CHECK(k >= 0);
-    m.socks[k].state = MOPS_SOCK_OPEN; /* as after its handshake */
-    mops_outbox_clear(&out);
-    mops_mobile_attach(&m, S(1), NEW, &out);
+    int k = moved_mobile(&m);
     CHECK_EQ(out.n, 1);
     decode_out(0);
     mops_outbox_clear(&out);
