@@ -9,9 +9,6 @@
 
 #include "internal.h"
 
-#define PAIR_NS (MOPS_NS_PER_SEC / 20) /* the same packet on the next link */
-#define ACK_DUE_NS MOPS_NS_PER_SEC     /* a NAT ack follows its crossing within this */
-
 /* The key of a level: what a receiver learned for orig:port. */
 struct level_key {
     mops_addr_t receiver, orig;

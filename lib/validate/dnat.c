@@ -20,18 +20,19 @@ static uint64_t mix(uint64_t h, uint64_t x) { return (h ^ x) * UINT64_C(0x100000
  * destination. 0: not a packet that reveals one. */
 static uint64_t front_key(const struct mops_packet *pkt)
 {
+    bool syn = (pkt->layers & MOPS_L_TCP) && (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN;
+    bool migrate = (pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
+                   pkt->icmp.code <= MOPS_MIGRATE_CODE_ATOMIC && pkt->icmp.u.migrate.n_decoded;
+    if (!syn && !migrate)
+        return 0;
     uint64_t h = mix(UINT64_C(0xcbf29ce484222325), pkt->ip.src);
-    if ((pkt->layers & MOPS_L_TCP) && (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN)
+    if (syn)
         return mix(mix(mix(h, pkt->tcp.sport), pkt->tcp.dport), pkt->tcp.seq) | 1;
-    if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE &&
-        pkt->icmp.code <= MOPS_MIGRATE_CODE_ATOMIC && pkt->icmp.u.migrate.n_decoded) {
-        const struct mops_migrate *g = &pkt->icmp.u.migrate;
-        h = mix(mix(h, g->prev_addr), g->mig_addr);
-        for (unsigned i = 0; i < g->n_decoded; i++)
-            h = mix(mix(h, pkt->pool.migrate[i].prev_sport), pkt->pool.migrate[i].seq);
-        return h | 1;
-    }
-    return 0;
+    const struct mops_migrate *g = &pkt->icmp.u.migrate;
+    h = mix(mix(h, g->prev_addr), g->mig_addr);
+    for (unsigned i = 0; i < g->n_decoded; i++)
+        h = mix(mix(h, pkt->pool.migrate[i].prev_sport), pkt->pool.migrate[i].seq);
+    return h | 1;
 }
 
 /* A client's segment or datagram as the server behind the DNAT gets it. */
@@ -102,7 +103,8 @@ static void sighting(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
     for (unsigned i = 0; i < V_DNAT_SEEN && !s; i++)
         if (v->dnat_seen[i].key == key)
             s = &v->dnat_seen[i];
-    if (s && s->ifid != ifid && s->dst != pkt->ip.dst && pkt->ip.htl < s->htl && ts - s->ts < V_SIGHT_WINDOW_NS) {
+    /* One hop on, as a NAT is (nat.c). */
+    if (s && s->ifid != ifid && s->dst != pkt->ip.dst && pkt->ip.htl + 1 == s->htl && ts - s->ts < V_SIGHT_WINDOW_NS) {
         found(v, s, ifid, pkt->ip.dst);
         return;
     }
