@@ -10,11 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mops/core/claim.h"
 #include "mops/decode/decode.h"
 
 #include "internal.h"
-
-static uint64_t mix(uint64_t h, uint64_t x) { return (h ^ x) * UINT64_C(0x100000001b3); }
 
 /* What a destination NAT carries through of a SYN or a Migrate: all but its
  * destination. 0: not a packet that reveals one. */
@@ -25,24 +24,26 @@ static uint64_t front_key(const struct mops_packet *pkt)
                    pkt->icmp.code <= MOPS_MIGRATE_CODE_ATOMIC && pkt->icmp.u.migrate.n_decoded;
     if (!syn && !migrate)
         return 0;
-    uint64_t h = mix(UINT64_C(0xcbf29ce484222325), pkt->ip.src);
+    uint64_t h = mops_mix64(UINT64_C(0xcbf29ce484222325), pkt->ip.src);
     if (syn)
-        return mix(mix(mix(h, pkt->tcp.sport), pkt->tcp.dport), pkt->tcp.seq) | 1;
+        return mops_mix64(mops_mix64(mops_mix64(h, pkt->tcp.sport), pkt->tcp.dport), pkt->tcp.seq) | 1;
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
-    h = mix(mix(h, g->prev_addr), g->mig_addr);
+    h = mops_mix64(mops_mix64(h, g->prev_addr), g->mig_addr);
     for (unsigned i = 0; i < g->n_decoded; i++)
-        h = mix(mix(h, pkt->pool.migrate[i].prev_sport), pkt->pool.migrate[i].seq);
+        h = mops_mix64(mops_mix64(h, pkt->pool.migrate[i].prev_sport), pkt->pool.migrate[i].seq);
     return h | 1;
 }
 
 /* A client's segment or datagram as the server behind the DNAT gets it. */
 static uint64_t data_key(const struct mops_packet *pkt)
 {
-    uint64_t h = mix(UINT64_C(0x84222325cbf29ce4), pkt->ip.src);
+    uint64_t h = mops_mix64(UINT64_C(0x84222325cbf29ce4), pkt->ip.src);
     if (pkt->layers & MOPS_L_TCP)
-        return mix(mix(mix(mix(h, pkt->tcp.sport), pkt->tcp.dport), pkt->tcp.seq), pkt->tcp.payload_len) | 1;
+        return mops_mix64(mops_mix64(mops_mix64(mops_mix64(h, pkt->tcp.sport), pkt->tcp.dport), pkt->tcp.seq),
+                          pkt->tcp.payload_len) |
+               1;
     if (pkt->layers & MOPS_L_UDP)
-        return mix(mix(mix(h, pkt->udp.sport), pkt->udp.dport), pkt->udp.payload_len) | 1;
+        return mops_mix64(mops_mix64(mops_mix64(h, pkt->udp.sport), pkt->udp.dport), pkt->udp.payload_len) | 1;
     return 0;
 }
 
