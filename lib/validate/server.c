@@ -658,6 +658,8 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
             to = server_get(v, pkt->ip.dst);
         if (to)
             arrive(v, to, frame, ifid, ts, pkt, tr);
+        else if ((pkt->layers & MOPS_L_TCP) && (pkt->tcp.flags & (MOPS_TCP_SYN | MOPS_TCP_ACK)) == MOPS_TCP_SYN)
+            note_arrival(v, frame, ifid, ts, pkt, tr); /* its link shown by an anycast ack, its SYN-ACK lost */
     } else if (dst_link == UINT32_MAX && (request || (pkt->layers & (MOPS_L_TCP | MOPS_L_UDP)))) {
         note_arrival(v, frame, ifid, ts, pkt, tr);
     }
