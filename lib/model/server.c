@@ -169,6 +169,17 @@ bool mops_server_gone(const struct mops_server *s, uint16_t proto, mops_addr_t r
     return false;
 }
 
+bool mops_server_left(const struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport)
+{
+    for (unsigned h = 0; h < s->n_hist; h++) {
+        const struct mops_srv_accepted *a = &s->hist[h];
+        for (unsigned j = 0; a->used && a->proto == proto && a->prev_addr == raddr && j < a->n; j++)
+            if (a->prev_sport[j] == rport)
+                return true;
+    }
+    return false;
+}
+
 /* What the server sends back: on the session's tuple, or, when told to
  * misbehave, still on the tuple it had before the move. */
 static struct mops_sock *reply_sock(struct mops_server *s, struct mops_sock *k)

@@ -26,6 +26,8 @@
  * judged this much after it. */
 #define V_CLOCK_SLACK_NS (MOPS_NS_PER_SEC / 10)
 
+enum { V_MC_UNKNOWN, V_MC_WITHOUT, V_MC_WITH }; /* v_sess.mc_model: no shadow ACK; without; with */
+
 /* What the validator keeps of a TCP session on one link, beside lib's
  * tracker (by its slot). */
 struct v_sess {
@@ -33,7 +35,8 @@ struct v_sess {
     bool c_nxt_known, s_wnd_known;
     uint32_t c_nxt;             /* the client's next sequence number, as seen here */
     uint32_t s_wnd;             /* the server's last advertised window */
-    uint64_t stale_reported;    /* the move whose left tuple got data reported, 0 if none */
+    uint8_t mc_model;           /* the mobile shadow's handshake ACK: V_MC_* */
+    uint64_t stale_reported;    /* 1 + the move (tracker) whose left tuple got data reported; 0: none */
     struct mops_sock *srv_sock; /* its socket in its server's shadow, as last found (a hint) */
 };
 /* A session found by its tuple, and whether a move left that tuple. */
@@ -295,6 +298,7 @@ struct mops_validator {
     struct mops_session_tracker *sessions; /* per link */
     struct v_sess *sess;                   /* by the tracker's slot */
     struct v_sess *cur_sess;               /* the packet being judged's TCP session, NULL if none */
+    uint64_t cur_left_by;                  /* the reply whose move left its tuple (tracker), 0 if none */
     uint32_t n_sess;
     struct vt txns, levels, nat_addrs, flows;
     struct v_refused refused[V_RECENT];

@@ -200,6 +200,20 @@ static void sent_data(struct mops_validator *v, struct v_mobile *s, uint32_t ifi
     k->snd_known = true;
 }
 
+/* The ACK the shadow sent on a SYN-ACK: the handshake's third segment
+ * as the model sends it, for the node's to be judged by (session.c). */
+static void model_ack(struct mops_validator *v, struct v_sess *sess)
+{
+    for (unsigned i = 0; i < v->shadow_out.n; i++) {
+        struct mops_packet *q = &v->shadow_pkt;
+        mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, v->shadow_out.v[i].data, v->shadow_out.v[i].len,
+                          v->shadow_out.v[i].len, q);
+        if (q->status == MOPS_ST_OK && (q->layers & MOPS_L_TCP) && (q->tcp.flags & MOPS_TCP_ACK) &&
+            !(q->tcp.flags & MOPS_TCP_SYN))
+            sess->mc_model = q->tcp.mobile_capable ? V_MC_WITH : V_MC_WITHOUT;
+    }
+}
+
 /* The node's first Migrate from a new address, against the model's. */
 static void judge_migrate(struct mops_validator *v, struct v_mobile *s, uint64_t frame, uint64_t ts,
                           const struct mops_packet *pkt)
@@ -385,6 +399,8 @@ void v_mobile_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
         if (s && s->m.addr == pkt->ip.dst) {
             mops_outbox_clear(&v->shadow_out);
             mops_mobile_input(&s->m, ts, pkt, &v->shadow_out);
+            if (v->cur_sess && (pkt->layers & MOPS_L_TCP) && (pkt->tcp.flags & MOPS_TCP_SYN))
+                model_ack(v, v->cur_sess);
             if (((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_NAT_ACK) ||
                 (pkt->recv_src.present && pkt->recv_src.addr != pkt->ip.dst &&
                  (pkt->layers & (MOPS_L_TCP | MOPS_L_UDP))))

@@ -514,13 +514,52 @@ static void judge_reply(struct mops_validator *v, struct v_server *s, struct v_e
 
 /* A segment the server sent: what it advertises and has sent is what the
  * shadow's session takes (they are the server's, not the protocol's). */
-static void segment_sent(struct mops_validator *v, struct v_server *s, const struct mops_packet *pkt)
+/* Data the server sent on a tuple its shadow holds no session on: one a
+ * migration it accepted took the session away from, or one it refused to
+ * migrate to. The model sends on neither (MOPS §4.1). */
+static void stale_data(struct mops_validator *v, struct v_server *s, uint64_t frame, uint32_t ifid, uint64_t ts,
+                       const struct mops_packet *pkt)
+{
+    const struct mops_tcp *t = &pkt->tcp;
+    char flow[120], a[40], b[40];
+    snprintf(flow, sizeof flow, "tcp %s <-> %s", v_tuple(a, sizeof a, pkt->ip.dst, t->dport),
+             v_tuple(b, sizeof b, pkt->ip.src, t->sport));
+    v_tuple(a, sizeof a, pkt->ip.dst, t->dport);
+    for (unsigned i = 0; i < V_RECENT; i++) {
+        struct v_refused *r = &v->refused[i];
+        if (!r->used || r->reported || r->ifid != ifid || r->server != pkt->ip.src || r->mig != pkt->ip.dst ||
+            r->mig_sport != t->dport || ts <= r->ts)
+            continue;
+        r->reported = true;
+        v_emit(v, r->atomic ? MOPS_R_MIG_ATOMIC_PARTIAL : MOPS_R_MIG_STALE_TUPLE, frame, ts, flow,
+               "the session stays on its old tuple", "data to the refused tuple",
+               "%u octets sent to %s, a migration that reply #%llu refused%s", t->payload_len, a,
+               (unsigned long long)r->frame, r->atomic ? " (atomic: every port rolled back)" : "");
+        return;
+    }
+    struct v_sess *sess = v->cur_sess;
+    if (!mops_server_left(&s->m, MOPS_PROTO_TCP, pkt->ip.dst, t->dport) ||
+        (sess && sess->stale_reported == v->cur_left_by + 1))
+        return;
+    if (sess)
+        sess->stale_reported = v->cur_left_by + 1; /* once per move */
+    char by[40] = "a migration the server accepted";
+    if (v->cur_left_by)
+        snprintf(by, sizeof by, "migration reply #%llu", (unsigned long long)v->cur_left_by);
+    v_emit(v, MOPS_R_MIG_STALE_TUPLE, frame, ts, flow, "data to the migrated tuple", "data to the old tuple",
+           "%u octets sent to %s, which %s moved away", t->payload_len, a, by);
+}
+
+static void segment_sent(struct mops_validator *v, struct v_server *s, uint64_t frame, uint32_t ifid, uint64_t ts,
+                         const struct mops_packet *pkt)
 {
     const struct mops_tcp *t = &pkt->tcp;
     struct mops_sock *hint = v->cur_sess ? v->cur_sess->srv_sock : NULL;
     struct mops_sock *k = mops_server_find_hinted(&s->m, MOPS_PROTO_TCP, pkt->ip.dst, t->dport, t->sport, hint);
     if (v->cur_sess)
         v->cur_sess->srv_sock = k;
+    if (!k && t->payload_len)
+        stale_data(v, s, frame, ifid, ts, pkt);
     if (!k)
         return;
     k->rcv_wnd = t->window;
@@ -689,7 +728,7 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
         }
         if (synack)
             synack_sent(v, frame, ts, pkt);
-        segment_sent(v, s, pkt);
+        segment_sent(v, s, frame, ifid, ts, pkt);
         return;
     }
     if (mops && pkt->icmp.kind == MOPS_ICMP_KIND_ANYCAST_ACK) {

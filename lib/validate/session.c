@@ -1,7 +1,7 @@
-/* TCP sessions as the validator judges them on each link: the handshake's
- * MOBILE_CAPABLE (MC-HANDSHAKE), the client's next sequence number and the
- * server's window (for the server's sequence check, MOPS §4.1), and the old
- * tuple after a move (MIG-STALE-TUPLE). Which packets are one session, and
+/* TCP sessions as the validator sees them on each link: the handshake's
+ * MOBILE_CAPABLE (MC-HANDSHAKE, against the mobile node's shadow), the
+ * client's next sequence number and the server's window (for the server's
+ * shadow to adopt, MOPS §4.1). Which packets are one session, and
  * where a move takes it, is lib's session tracker (track/session.c), per
  * link; what the validator keeps of each session is beside it, by slot. */
 #include <stdio.h>
@@ -71,54 +71,24 @@ static void flow_text(char *buf, size_t n, const struct mops_packet *pkt, bool f
              v_tuple(b, sizeof b, from_client ? pkt->ip.dst : pkt->ip.src, from_client ? t->dport : t->sport));
 }
 
-/* The handshake's third segment: judge MOBILE_CAPABLE once, on the mobile
- * node's own link (MOPS §3.1, E1: all three carry it). */
+/* The handshake's third segment, on the mobile node's own link, against
+ * the ACK its shadow sent on the SYN-ACK (MOPS §3.1, E1: all three carry
+ * MOBILE_CAPABLE). A node without a shadow (its SYN not MOBILE_CAPABLE)
+ * is not judged. */
 static void judge_handshake(struct mops_validator *v, struct v_sess *s, uint64_t frame, uint32_t ifid, uint64_t ts,
                             const struct mops_packet *pkt)
 {
     s->mc_judged = true;
     s->mc_ack = pkt->tcp.mobile_capable;
-    bool any = s->mc_syn || s->mc_synack || s->mc_ack, all = s->mc_syn && s->mc_synack && s->mc_ack;
-    if (!any || all || v_link_of(v, pkt->ip.src) != ifid)
+    if (!s->mc_model || s->mc_ack == (s->mc_model == V_MC_WITH) || v_link_of(v, pkt->ip.src) != ifid)
         return;
-    char flow[120], act[160];
+    char flow[120], exp[64], act[64];
     flow_text(flow, sizeof flow, pkt, true);
-    snprintf(act, sizeof act, "SYN %s, SYN-ACK %s, ACK %s", s->mc_syn ? "with" : "without",
-             s->mc_synack ? "with" : "without", s->mc_ack ? "with" : "without");
-    v_emit(v, MOPS_R_MC_HANDSHAKE, frame, ts, flow, "MOBILE_CAPABLE on SYN, SYN-ACK and ACK", act,
-           "MOBILE_CAPABLE on some segments of the handshake only: %s", act);
-}
-
-/* Data from the server: to a tuple it refused to migrate to, or to the
- * tuple a move left (on the server's own link). */
-static void judge_server_data(struct mops_validator *v, struct v_sess *s, const struct mops_session_seen *seen,
-                              uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt)
-{
-    const struct mops_tcp *t = &pkt->tcp;
-    for (unsigned i = 0; i < V_RECENT && t->payload_len; i++) {
-        struct v_refused *r = &v->refused[i];
-        if (!r->used || r->reported || r->ifid != ifid || r->server != pkt->ip.src || r->mig != pkt->ip.dst ||
-            r->mig_sport != t->dport || ts <= r->ts)
-            continue;
-        r->reported = true;
-        char flow[120], a[40];
-        flow_text(flow, sizeof flow, pkt, false);
-        v_tuple(a, sizeof a, r->mig, r->mig_sport);
-        v_emit(v, r->atomic ? MOPS_R_MIG_ATOMIC_PARTIAL : MOPS_R_MIG_STALE_TUPLE, frame, ts, flow,
-               "the session stays on its old tuple", "data to the refused tuple",
-               "%u octets sent to %s, a migration that reply #%llu refused%s", t->payload_len, a,
-               (unsigned long long)r->frame, r->atomic ? " (atomic: every port rolled back)" : "");
-    }
-    if (seen->left_by && ts > seen->left_ts_ns && t->payload_len > 0 && s->stale_reported != seen->left_by &&
-        v_link_of(v, pkt->ip.src) == ifid) {
-        s->stale_reported = seen->left_by;
-        char flow[120], a[40];
-        flow_text(flow, sizeof flow, pkt, false);
-        v_tuple(a, sizeof a, pkt->ip.dst, t->dport);
-        v_emit(v, MOPS_R_MIG_STALE_TUPLE, frame, ts, flow, "data to the migrated tuple", "data to the old tuple",
-               "%u octets sent to %s, which migration reply #%llu moved away", t->payload_len, a,
-               (unsigned long long)seen->left_by);
-    }
+    snprintf(exp, sizeof exp, "ACK %s MOBILE_CAPABLE", s->mc_model == V_MC_WITH ? "with" : "without");
+    snprintf(act, sizeof act, "ACK %s MOBILE_CAPABLE", s->mc_ack ? "with" : "without");
+    v_emit(v, MOPS_R_MC_HANDSHAKE, frame, ts, flow, exp, act,
+           "the client's handshake %s, where its model's (SYN %s, SYN-ACK %s) %s", act, s->mc_syn ? "with" : "without",
+           s->mc_synack ? "with" : "without", s->mc_model == V_MC_WITH ? "carries it" : "does not");
 }
 
 void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
@@ -126,6 +96,7 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
 {
     (void)first;
     v->cur_sess = NULL;
+    v->cur_left_by = 0;
     struct mops_session_seen seen;
     if (pkt->layers & MOPS_L_UDP) /* for the servers' shadows: which UDP flows a Migrate may name */
         mops_sessions_packet(v->sessions, pkt, ifid, frame, ts, &seen);
@@ -141,6 +112,7 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
     if (seen.created)
         memset(s, 0, sizeof *s);
     v->cur_sess = s;
+    v->cur_left_by = seen.left_by;
     bool from_client = seen.from_client;
     if (syn && !ack) {
         s->syn = true;
@@ -173,6 +145,5 @@ void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
             s->synack = true;
             s->mc_synack = t->mobile_capable;
         }
-        judge_server_data(v, s, &seen, frame, ifid, ts, pkt);
     }
 }

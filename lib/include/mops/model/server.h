@@ -94,6 +94,9 @@ uint64_t mops_server_next_timer(const struct mops_server *s);
 struct mops_sock *mops_server_adopt(struct mops_server *s, const struct mops_sock_seen *k);
 /* Whether a tuple is known to be gone (adopted as gone: its session moved). */
 bool mops_server_gone(const struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport, uint16_t lport);
+/* Whether a migration it accepted (in its history) took a session away
+ * from this remote tuple: the model sends nothing there after (MOPS §4.1). */
+bool mops_server_left(const struct mops_server *s, uint16_t proto, mops_addr_t raddr, uint16_t rport);
 /* What a capture shows a server deciding of a Migrate (its reply), which
  * a shadow adopts in place of its own decision so that what follows is
  * judged from what the server did: the ports accepted move to their
