@@ -23,6 +23,9 @@ FAULTS = {
     'reply-prev': ('server', 'MIG-REPLY-MISMATCH', {}),
     'no-reply': ('server', 'MIG-NO-REPLY', {}),
     'no-recv-src': ('server', 'RSRC-MISMATCH', {'tcp': True}),
+    # no attacker: its Migrate for a session left not mobile is MIG-NOT-MOBILE too
+    'no-mc-echo': ('server', 'MC-HANDSHAKE', {'tcp': True, 'no_attack': True}),
+    'mc-syn-only': ('mobile', 'MC-HANDSHAKE', {'tcp': True}),
     'prev-not-translated': ('mobile', 'MIG-PREV-UNTRANSLATED', {'a': 1}),
     'prev-intermediate': ('mobile', 'MIG-PREV-UNTRANSLATED', {'a': 2, 'tcp': True}),  # UDP: no NAT ack, no level
     'no-natack': ('nat-a0', 'NAT-ACK-MISSING', {'a': 1, 'tcp': True}),
@@ -69,7 +72,7 @@ def scenario(seed):
     front = r.random()
     dnat = need.get('dnat', False) or front < 0.15
     anycast = tcp and not dnat and front > 0.85
-    attack = dnat and tcp and na == 0  # an attacker who knows the session's public tuple
+    attack = dnat and tcp and na == 0 and not need.get('no_attack')  # an attacker who knows the session's public tuple
     if dnat:
         links.append({'name': 'backend', 'delay_ms': delay()})
     if attack:

@@ -466,7 +466,7 @@ void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_pa
             s->mobile = pkt->tcp.mobile_capable;
             s->state = MOPS_SOCK_OPEN;
             /* E1: the third ACK carries MOBILE_CAPABLE too. */
-            mops_sock_send_tcp(m->st, s, MOPS_TCP_ACK, 0, s->mobile, NULL, out);
+            mops_sock_send_tcp(m->st, s, MOPS_TCP_ACK, 0, s->mobile && !(m->bad & MOPS_BAD_MC_SYN_ONLY), NULL, out);
         } else if (s->state == MOPS_SOCK_OPEN) {
             mops_sock_take_tcp(s, pkt);
         }

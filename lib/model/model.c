@@ -165,6 +165,7 @@ static const char *const bad_names[] = {
     "wrong-level",       "natack-htl",          "translate-tcp-seq",  "stale-crc",
     "remap-unconfirmed", "no-recv-src",         "rejudge-duplicate",  "reply-prev",
     "answer-corrupt",    "shift-data-seq",      "no-relay",           "prev-intermediate",
+    "mc-syn-only",       "no-mc-echo",
 };
 
 uint32_t mops_misbehaviour_parse(const char *name)

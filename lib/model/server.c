@@ -229,7 +229,8 @@ static struct mops_sock *tcp_input(struct mops_server *s, const struct mops_pack
         /* MOPS §3.2: tell the client where its SYN came from. */
         struct mops_recv_src rs = {.present = true, .port = t->sport, .addr = pkt->ip.src};
         bool with_rs = k->mobile && !(s->bad & MOPS_BAD_NO_RECV_SRC);
-        mops_sock_send_tcp(s->st, k, MOPS_TCP_SYN | MOPS_TCP_ACK, 0, k->mobile, with_rs ? &rs : NULL, out);
+        bool echo = k->mobile && !(s->bad & MOPS_BAD_NO_MC_ECHO); /* MOPS §3.1 */
+        mops_sock_send_tcp(s->st, k, MOPS_TCP_SYN | MOPS_TCP_ACK, 0, echo, with_rs ? &rs : NULL, out);
         if (k->mobile && s->anycast && pkt->ip.dst == s->anycast)
             mops_anycast_ack(s->st, s->anycast, s->addr, pkt, out);
         return k;

@@ -120,6 +120,8 @@ enum mops_misbehaviour {
     MOPS_BAD_SHIFT_DATA_SEQ = 1u << 25,      /* NAT: shift the sequence of data segments, not of the SYN */
     MOPS_BAD_NO_RELAY = 1u << 26,            /* NAT: learn upstream levels but relay none */
     MOPS_BAD_PREV_INTERMEDIATE = 1u << 27,   /* mobile: previous = its level 1 translation, not the outermost */
+    MOPS_BAD_MC_SYN_ONLY = 1u << 28,         /* mobile: MOBILE_CAPABLE on its SYN, not on the handshake's ACK */
+    MOPS_BAD_NO_MC_ECHO = 1u << 29,          /* server: no MOBILE_CAPABLE on its SYN-ACK to a mobile SYN */
 };
 /* Returns the bit for a name ("accept-wrong-seq"), or 0. */
 uint32_t mops_misbehaviour_parse(const char *name);
