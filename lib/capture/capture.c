@@ -193,13 +193,13 @@ static int open_live(struct mops_cap *c, const struct mops_cap_opts *o, char *er
         set_err(err, "%s: %s", o->iface, perr);
         return -1;
     }
-    pcap_set_snaplen(c->pcap, o->snaplen > 0 ? o->snaplen : MOPS_CAP_DEFAULT_SNAPLEN);
-    pcap_set_promisc(c->pcap, !o->no_promisc);
-    pcap_set_timeout(c->pcap, o->timeout_ms > 0 ? o->timeout_ms : 100);
     int snaplen = o->snaplen > 0 ? o->snaplen : MOPS_CAP_DEFAULT_SNAPLEN;
     int buffer = o->buffer_kib > 0 ? o->buffer_kib * 1024 : 0;
+    /* Before activation these fail only on a handle already active. */
+    int set = pcap_set_snaplen(c->pcap, snaplen) | pcap_set_promisc(c->pcap, !o->no_promisc) |
+              pcap_set_timeout(c->pcap, o->timeout_ms > 0 ? o->timeout_ms : 100);
     if (o->immediate) {
-        pcap_set_immediate_mode(c->pcap, 1);
+        set |= pcap_set_immediate_mode(c->pcap, 1);
         /* Immediate mode makes libpcap use TPACKET_V2, whose ring slots are
          * each a whole snaplen: the 2 MiB default would hold ~7 frames and
          * drop any burst. Room for 64 full frames unless told otherwise. */
@@ -207,8 +207,15 @@ static int open_live(struct mops_cap *c, const struct mops_cap_opts *o, char *er
             buffer = 64 * snaplen;
     }
     if (buffer)
-        pcap_set_buffer_size(c->pcap, buffer);
-    pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO); /* falls back to micro */
+        set |= pcap_set_buffer_size(c->pcap, buffer);
+    if (set) {
+        set_err(err, "%s: cannot set the capture's options: %s", o->iface, pcap_geterr(c->pcap));
+        return -1;
+    }
+    /* Nanoseconds where the device gives them; else microseconds, as read
+     * back once active. */
+    int nano = pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO);
+    (void)nano;
     int rc = pcap_activate(c->pcap);
     if (rc < 0) {
         const char *why = pcap_geterr(c->pcap);
@@ -228,8 +235,9 @@ static int open_live(struct mops_cap *c, const struct mops_cap_opts *o, char *er
         snprintf(c->warn, sizeof c->warn, "%s: %s", o->iface,
                  *pcap_geterr(c->pcap) ? pcap_geterr(c->pcap) : pcap_statustostr(rc));
     /* As tcpdump does, cooked v2 on "any" so the interface index is kept. */
-    if (strcmp(o->iface, "any") == 0)
-        pcap_set_datalink(c->pcap, DLT_LINUX_SLL2);
+    if (strcmp(o->iface, "any") == 0 && pcap_set_datalink(c->pcap, DLT_LINUX_SLL2) != 0)
+        snprintf(c->warn, sizeof c->warn, "%s: no cooked v2 link type, interface indexes not kept (%s)", o->iface,
+                 pcap_geterr(c->pcap));
     mops_cap_add_iface(c, mops_dlt_to_linktype(pcap_datalink(c->pcap)), (uint32_t)pcap_snapshot(c->pcap), o->iface,
                        pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO ? 9 : 6);
     return 0;
