@@ -16,7 +16,9 @@ static void json_path(enum mops_field_id id, char *buf, size_t len)
     }
     char parent[256];
     json_path(f->group, parent, sizeof parent);
-    snprintf(buf, len, "%s.%s%s", parent, mops_field_key(id), f->many || f->is_group ? "[]" : "");
+    int n = snprintf(buf, len, "%s.%s%s", parent, mops_field_key(id), f->many || f->is_group ? "[]" : "");
+    if (n < 0 || (size_t)n >= len) /* a field table no name of which is this long: cut, said */
+        fprintf(stderr, "mops-fields: the path of %s is cut at %zu octets\n", f->name, len - 1);
 }
 
 static const char *section(const char *name)
