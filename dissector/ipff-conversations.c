@@ -8,7 +8,7 @@
 
 int ipff_tap = -1;
 
-static const char *filter_name(conv_filter_type_e t, gboolean match_type)
+static const char *filter_name(conv_filter_type_e t, mops_ws_bool match_type)
 {
     if (!match_type)
         return CONV_FILTER_INVALID;

@@ -6,6 +6,8 @@
 #include <epan/expert.h>
 #include <epan/packet.h>
 
+#include "ws-compat.h"
+
 #include "mops/core/addr.h"
 #include "mops/core/fields.h"
 #include "mops/core/packet.h"
@@ -22,7 +24,7 @@ extern gint ett_ipff, ett_ext, ett_icmpv5, ett_mops, ett_invoking, ett_udpv5, et
 extern expert_field mops_ei[MOPS_P_COUNT];
 extern int mops_at_ipff; /* the IPFF address type */
 extern struct mops_settings mops_prefs;
-extern gboolean mops_verify_checksums;
+extern mops_ws_bool mops_verify_checksums;
 extern int mops_tap;
 
 void mops_register_fields(void);

@@ -110,7 +110,7 @@ static struct frame_note *first_pass(packet_info *pinfo, const struct mops_packe
     p_add_proto_data(wmem_file_scope(), pinfo, proto_mops, 0, n);
     const struct mops_icmp *m = &pkt->icmp;
     if (m->kind == MOPS_ICMP_KIND_MIGRATE) {
-        mops_migrate_track(tracker, pkt, pinfo->rec->rec_header.packet_header.interface_id, pinfo->num,
+        mops_migrate_track(tracker, pkt, mops_ws_interface(pinfo), pinfo->num,
                            (guint64)pinfo->abs_ts.secs * MOPS_NS_PER_SEC + (guint64)pinfo->abs_ts.nsecs, &n->track);
         /* A request's response is the first reply to it; a retransmission's
          * reply is to the retransmission. */
@@ -209,7 +209,7 @@ static void migrate_tree(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const
 static void natack_tree(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, struct frame_note *n)
 {
     char a[MOPS_ADDR_STRLEN], b[MOPS_ADDR_STRLEN];
-    proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_NATACK_LEVEL], tvb, 7, 1, tvb_get_guint8(tvb, 7) & 0xf);
+    proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_NATACK_LEVEL], tvb, 7, 1, tvb_get_uint8(tvb, 7) & 0xf);
     proto_tree_add_uint(t, mops_hf[MOPS_F_MOPS_NATACK_PROTO], tvb, 8, 2, (guint32)(tvb_get_ntoh64(tvb, 8) >> 50));
     mops_addr_t orig = tvb_get_ntoh64(tvb, 8) & MOPS_ADDR_MASK, trans = tvb_get_ntoh64(tvb, 16) & MOPS_ADDR_MASK;
     mops_add_addr(t, MOPS_F_MOPS_NATACK_ORIG_ADDR, tvb, 8, 8, orig);
@@ -229,7 +229,7 @@ static void natack_tree(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, struct
         proto_item_set_generated(it);
     }
     col_add_fstr(pinfo->cinfo, COL_INFO, "NAT acknowledgement level %u %s \xe2\x86\x92 %s, %u port%s",
-                 tvb_get_guint8(tvb, 7) & 0xf, mops_addr_format(orig, a), mops_addr_format(trans, b), n_ports,
+                 tvb_get_uint8(tvb, 7) & 0xf, mops_addr_format(orig, a), mops_addr_format(trans, b), n_ports,
                  n_ports == 1 ? "" : "s");
 }
 
@@ -249,7 +249,7 @@ static void anycast_tree(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo)
 static void base_message(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo)
 {
     guint16 type = tvb_get_ntohs(tvb, 4);
-    guint8 code = tvb_get_guint8(tvb, 6);
+    guint8 code = tvb_get_uint8(tvb, 6);
     const char *name = mops_icmp_base_type_name(type), *cname = mops_icmp_base_code_name(type, code);
     col_add_fstr(pinfo->cinfo, COL_INFO, "%s%s%s", name ? name : "Unknown ICMPv5 type", cname && *cname ? ", " : "",
                  cname && *cname ? cname : "");
@@ -320,12 +320,12 @@ static int dissect_icmpv5(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MOPS");
     proto_item *mi = proto_tree_add_item(tree, proto_mops, tvb, 0, -1, ENC_NA);
     proto_tree *mt = proto_item_add_subtree(mi, ett_mops);
-    proto_tree_add_uint(mt, mops_hf[MOPS_F_MOPS_VERSION], tvb, 7, 1, tvb_get_guint8(tvb, 7) >> 4);
+    proto_tree_add_uint(mt, mops_hf[MOPS_F_MOPS_VERSION], tvb, 7, 1, tvb_get_uint8(tvb, 7) >> 4);
     mops_add_problems(pinfo, mi, pkt, pkt->l4_off + 8, G_MAXUINT32);
     struct frame_note *n = first_pass(pinfo, pkt);
     struct mops_tap_info *tap = wmem_new0(pinfo->pool, struct mops_tap_info);
     tap->type = type;
-    tap->code = tvb_get_guint8(tvb, 6);
+    tap->code = tvb_get_uint8(tvb, 6);
     tap->kind = pkt->icmp.kind;
     tap->track = n->track.kind;
     tap->latency_ms = (double)n->track.delta_ns / 1e6;
@@ -335,7 +335,7 @@ static int dissect_icmpv5(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
         proto_item_append_text(mi, ", %s", migrate_label(tap->code));
         migrate_tree(mt, tvb, pinfo, pkt, n);
     } else if (type == pref_types[2]) {
-        tap->level = tvb_get_guint8(tvb, 7) & 0xf;
+        tap->level = tvb_get_uint8(tvb, 7) & 0xf;
         proto_item_append_text(mi, ", NAT acknowledgement");
         natack_tree(mt, tvb, pinfo, n);
     } else {

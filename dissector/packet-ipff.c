@@ -21,7 +21,7 @@
 
 int proto_ipff = -1;
 struct mops_settings mops_prefs;
-gboolean mops_verify_checksums = TRUE;
+mops_ws_bool mops_verify_checksums = TRUE;
 
 static dissector_table_t ipff_proto_table;
 static dissector_handle_t ipff_handle, tcp_handle, data_handle;
@@ -91,8 +91,8 @@ static void add_addr_pair(proto_tree *tree, tvbuff_t *tvb, int off, enum mops_fi
 static void options(proto_tree *tree, tvbuff_t *tvb, int off, int end, gboolean hop)
 {
     while (off < end) {
-        guint8 type = tvb_get_guint8(tvb, off);
-        int len = type == MOPS_OPT_PAD1 ? 0 : tvb_get_guint8(tvb, off + 1);
+        guint8 type = tvb_get_uint8(tvb, off);
+        int len = type == MOPS_OPT_PAD1 ? 0 : tvb_get_uint8(tvb, off + 1);
         int size = type == MOPS_OPT_PAD1 ? 1 : 2 + len;
         proto_item *oi = proto_tree_add_none_format(
             tree, mops_hf[hop ? MOPS_F_IPFF_HOPOPTS_OPT : MOPS_F_IPFF_DSTOPTS_OPT], tvb, off, size, "Option %s",
@@ -144,7 +144,7 @@ static guint16 ext_chain(proto_tree *tree, tvbuff_t *tvb, int *offp, guint16 pro
             default: group = MOPS_F_IPFF_FLOWLABEL, nxt = MOPS_F_IPFF_FLOWLABEL_NXT, lenf = MOPS_F_NONE; break;
         }
         if (proto == MOPS_PROTO_HOPOPTS || proto == MOPS_PROTO_DSTOPTS || proto == MOPS_PROTO_ROUTING)
-            len = 8 * (tvb_get_guint8(tvb, off + 2) + 1);
+            len = 8 * (tvb_get_uint8(tvb, off + 2) + 1);
         else
             len = proto == MOPS_PROTO_VRF2 ? 20 : 4;
         proto_item *ei = proto_tree_add_item(tree, mops_hf[group], tvb, off, len, ENC_NA);
@@ -157,7 +157,7 @@ static guint16 ext_chain(proto_tree *tree, tvbuff_t *tvb, int *offp, guint16 pro
             case MOPS_PROTO_HOPOPTS:
             case MOPS_PROTO_DSTOPTS: options(et, tvb, off + 3, off + len, proto == MOPS_PROTO_HOPOPTS); break;
             case MOPS_PROTO_ROUTING: {
-                guint8 type = tvb_get_guint8(tvb, off + 3);
+                guint8 type = tvb_get_uint8(tvb, off + 3);
                 proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_ROUTING_TYPE], tvb, off + 3, 1, ENC_NA);
                 proto_tree_add_item(et, mops_hf[MOPS_F_IPFF_ROUTING_SEGLEFT], tvb, off + 4, 1, ENC_NA);
                 for (int a = off + 8; type == 0 && a + 8 <= off + len; a += 8) /* E5 */
@@ -220,7 +220,7 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
      * no problems, sessions or checksums of its own. */
     gboolean excerpt = pinfo->flags.in_error_pkt;
 
-    guint8 version = tvb_get_guint8(tvb, 0) >> 4;
+    guint8 version = tvb_get_uint8(tvb, 0) >> 4;
     proto_item *ti = proto_tree_add_item(tree, proto_ipff, tvb, 0, MOPS_IPFF_HDR_LEN, ENC_NA);
     proto_tree *t = proto_item_add_subtree(ti, ett_ipff);
     proto_tree_add_uint(t, mops_hf[MOPS_F_IPFF_VERSION], tvb, 0, 1, version);
@@ -265,7 +265,7 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     guint16 upper = ext_chain(t, tvb, &off, proto, end);
     proto_item_set_len(ti, off);
 
-    struct mops_ipff_info info = {src, dst, tvb_get_guint8(tvb, 16), &pkt, 0, off};
+    struct mops_ipff_info info = {src, dst, tvb_get_uint8(tvb, 16), &pkt, 0, off};
     tvbuff_t *next = tvb_new_subset_remaining(tvb, off);
     if (upper == MOPS_PROTO_TCP && excerpt) {
         call_tcp(next, pinfo, tree);
@@ -283,7 +283,7 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     }
     if (upper == MOPS_PROTO_UDPV5 && (pkt.layers & MOPS_L_UDP) && !excerpt)
         session_items(t, tvb, pinfo, &pkt);
-    if (!dissector_try_uint_new(ipff_proto_table, upper, next, pinfo, tree, TRUE, &info)) {
+    if (!dissector_try_uint_with_data(ipff_proto_table, upper, next, pinfo, tree, TRUE, &info)) {
         if (upper != MOPS_PROTO_NONE && !excerpt)
             mops_add_problems(pinfo, ti, &pkt, pkt.l4_off, G_MAXUINT32);
         call_dissector(data_handle, next, pinfo, tree);
@@ -293,9 +293,9 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 
 /* UDP port 5505 is the default; the heuristic finds the overlay elsewhere:
  * version 5 and a Payload Length that fits the datagram. */
-static gboolean heur_ipff_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static mops_ws_bool heur_ipff_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    if (tvb_captured_length(tvb) < MOPS_IPFF_HDR_LEN || (tvb_get_guint8(tvb, 0) >> 4) != MOPS_IPFF_VERSION)
+    if (tvb_captured_length(tvb) < MOPS_IPFF_HDR_LEN || (tvb_get_uint8(tvb, 0) >> 4) != MOPS_IPFF_VERSION)
         return FALSE;
     if ((guint)(MOPS_IPFF_HDR_LEN + tvb_get_ntohs(tvb, 18)) != tvb_reported_length(tvb))
         return FALSE;

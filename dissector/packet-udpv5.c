@@ -38,7 +38,7 @@ static int dissect_udpv5(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 
 static int dissect_mobile_capable(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    guint8 len = tvb_get_guint8(tvb, 1);
+    guint8 len = tvb_get_uint8(tvb, 1);
     proto_item *oi = proto_tree_add_item(tree, proto_mc, tvb, 0, -1, ENC_NA);
     proto_tree *ot = proto_item_add_subtree(oi, ett_mc);
     if (hf_tcp_option_kind >= 0)

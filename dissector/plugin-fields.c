@@ -65,13 +65,13 @@ static int display(const struct mops_field_info *f)
 static int ipff_to_str(const address *addr, gchar *buf, int buf_len)
 {
     char tmp[MOPS_ADDR_STRLEN];
-    mops_addr_format(pntoh64(addr->data), tmp);
+    mops_addr_format(pntohu64(addr->data), tmp);
     g_strlcpy(buf, tmp, buf_len);
     return (int)strlen(buf) + 1;
 }
 
 static int ipff_str_len(const address *addr _U_) { return MOPS_ADDR_STRLEN; }
-static const char *ipff_col_filter(const address *addr _U_, gboolean is_src)
+static const char *ipff_col_filter(const address *addr _U_, mops_ws_bool is_src)
 {
     return is_src ? "ipff.src" : "ipff.dst";
 }
@@ -80,7 +80,7 @@ static int ipff_addr_len(void) { return 8; }
 void mops_set_address(packet_info *pinfo, address *a, mops_addr_t v)
 {
     guint8 *d = (guint8 *)wmem_alloc(pinfo->pool, 8);
-    phton64(d, v);
+    phtonu64(d, v);
     set_address(a, mops_at_ipff, 8, d);
 }
 

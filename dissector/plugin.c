@@ -1,4 +1,4 @@
-/* The plugin's entry points (Wireshark 4.0 plugin ABI). */
+/* The plugin's entry points (the Wireshark 4.x plugin ABI; ws-compat.h). */
 #include "mops-plugin.h"
 
 #include <ws_version.h>
@@ -7,11 +7,18 @@
 #define MOPS_VERSION_STRING "0"
 #endif
 
-WS_DLL_PUBLIC_DEF const gchar plugin_version[] = MOPS_VERSION_STRING;
+WS_DLL_PUBLIC_DEF const char plugin_version[] = MOPS_VERSION_STRING;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
+
+#if MOPS_WS_AT_LEAST(4, 2)
+#include <wsutil/plugins.h>
+/* What `tshark -G plugins` and About → Plugins list as its type. */
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR; }
+#endif
 
 static void register_all(void)
 {
