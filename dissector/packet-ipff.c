@@ -196,7 +196,8 @@ static void tcp_checksum(proto_tree *tree, tvbuff_t *tvb, const struct mops_pack
 }
 
 /* Wireshark's TCP asserts on a non-IP address type when its own checksum
- * preference is on; it cannot check ours anyway, so it is off for the call. */
+ * preference is on; it cannot check ours anyway, so it is off for the call.
+ * From 4.6 it asserts on the conversations it makes too (ws-compat.h). */
 static void call_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     module_t *m = prefs_find_module("tcp");
@@ -204,7 +205,7 @@ static void call_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     gboolean was = p ? prefs_get_bool_value(p, pref_current) : FALSE;
     if (was)
         prefs_set_bool_value(p, FALSE, pref_current);
-    call_dissector(tcp_handle, tvb, pinfo, tree);
+    mops_ws_call_tcp(tcp_handle, tvb, pinfo, tree, MOPS_TCP_DEFAULT_MSS);
     if (was)
         prefs_set_bool_value(p, TRUE, pref_current);
 }

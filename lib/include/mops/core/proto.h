@@ -22,6 +22,10 @@ enum {
 
 #define MOPS_IPFF_VERSION 5
 #define MOPS_IPFF_HDR_LEN 20
+#define MOPS_IPFF_MIN_MTU 1320 /* IPFF §5: every link carries 1320 octets */
+/* The MSS a TCP sender assumes when the SYN names none: the minimum MTU
+ * less the IPFF and TCP headers (as RFC 9293 §3.7.1 does for IPv4/IPv6). */
+#define MOPS_TCP_DEFAULT_MSS (MOPS_IPFF_MIN_MTU - MOPS_IPFF_HDR_LEN - 20)
 #define MOPS_MOPS_VERSION 1  /* MOPS §4: Version field of the MOPS messages */
 #define MOPS_NATACK_HTL 1    /* MOPS §4.3: NAT acks are sent with Hops to Live 1 */
 #define MOPS_MAX_EXT_HDRS 64 /* beyond this a chain is treated as hostile */
