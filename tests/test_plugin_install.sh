@@ -16,8 +16,9 @@ if ! cmp -s "$plugin" "$installed"; then
     find "$stage" -name 'mops.so'
     exit 1
 fi
+ver=$(pkg-config --modversion wireshark | cut -d. -f1,2)
 case $plugin_dir in
-*/plugins/4.0/epan) ;;
-*) echo "FAIL: $plugin_dir is not a Wireshark 4.0 epan plugin folder"; exit 1 ;;
+*/plugins/$ver/epan) ;;
+*) echo "FAIL: $plugin_dir is not a Wireshark $ver epan plugin folder"; exit 1 ;;
 esac
 echo "ok: installed as $plugin_dir/mops.so"

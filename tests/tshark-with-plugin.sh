@@ -12,7 +12,10 @@ plugin=$1
 shift
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
-dir=$home/.local/lib/wireshark/plugins/4.0/epan
+# The personal plugin folder is named by the Wireshark the plugin was built
+# for (MAJOR.MINOR); Wireshark refuses a plugin of another minor version.
+ver=$(pkg-config --modversion wireshark | cut -d. -f1,2)
+dir=$home/.local/lib/wireshark/plugins/$ver/epan
 mkdir -p "$dir"
 cp "$plugin" "$dir/"
 chmod -R a+rX "$home"
