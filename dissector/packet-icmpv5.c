@@ -331,16 +331,24 @@ static int dissect_icmpv5(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     tap->latency_ms = (double)n->track.delta_ns / 1e6;
     tap->first_reply = n->track.kind == MOPS_TRACK_REPLY && n->track.replies == 1;
     tap->mismatch = n->track.kind == MOPS_TRACK_REPLY && n->track.mismatch[0];
+    /* Each message a subtree of its own name (mops.migrate, mops.natack,
+     * mops.anycast), so that a filter finds the message as it finds a field. */
+    enum mops_field_id msg = type == pref_types[0]   ? MOPS_F_MOPS_MIGRATE
+                             : type == pref_types[2] ? MOPS_F_MOPS_NATACK
+                                                     : MOPS_F_MOPS_ANYCAST;
+    proto_item *gi = proto_tree_add_item(mt, mops_hf[msg], tvb, 0, -1, ENC_NA);
+    proto_tree *gt = proto_item_add_subtree(gi, mops_ett[msg]);
     if (type == pref_types[0]) {
         proto_item_append_text(mi, ", %s", migrate_label(tap->code));
-        migrate_tree(mt, tvb, pinfo, pkt, n);
+        proto_item_append_text(gi, " %s", tap->code <= MOPS_MIGRATE_CODE_ATOMIC ? "request" : "reply");
+        migrate_tree(gt, tvb, pinfo, pkt, n);
     } else if (type == pref_types[2]) {
         tap->level = tvb_get_uint8(tvb, 7) & 0xf;
         proto_item_append_text(mi, ", NAT acknowledgement");
-        natack_tree(mt, tvb, pinfo, n);
+        natack_tree(gt, tvb, pinfo, n);
     } else {
         proto_item_append_text(mi, ", Anycast server acknowledgement");
-        anycast_tree(mt, tvb, pinfo);
+        anycast_tree(gt, tvb, pinfo);
     }
     tap_queue_packet(mops_tap, pinfo, tap);
     return (int)tvb_captured_length(tvb);

@@ -124,6 +124,11 @@ check(count(vectors, "ipff.addr == 10.2.0.0.1") == n_json(lambda j: "10.2.0.0.1"
       json_values(j, "ipff.src") + json_values(j, "ipff.dst") + json_values(j, "icmpv5.invoking.ipff.src") +
       json_values(j, "icmpv5.invoking.ipff.dst")), "filter on ipff.addr")
 check(count(vectors, "mops.natack.level == 2") == n_json(lambda j: 2 in json_values(j, "mops.natack.level")), "filter on level")
+# Each message by its own name, as icmpv6.mip6 is: every frame of its
+# ICMPv5 type (a truncated one too: Wireshark shows what there is of it).
+for msg, icmp_type in (("migrate", 100), ("anycast", 101), ("natack", 102)):
+    want = n_json(lambda j: j.get("icmpv5", {}).get("type") == icmp_type)
+    check(want >= 1 and count(vectors, f"mops.{msg}") == want, f"filter mops.{msg}", str(want))
 bad_crc = n_json(lambda j: json_values(j, "icmpv5.crc_status") == ["bad"])
 check(bad_crc >= 1 and count(vectors, "icmpv5.crc_status == \"bad\"") == bad_crc, "filter on a bad CRC")
 check(count(vectors, "mops.expert.icmp5_crc") == bad_crc, "filter on the ICMP5-CRC expert")
