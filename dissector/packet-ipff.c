@@ -195,6 +195,22 @@ static void tcp_checksum(proto_tree *tree, tvbuff_t *tvb, const struct mops_pack
                        &pkt->tcp.csum_check);
 }
 
+/* The address Wireshark's TCP keys its conversations by: the IPFF address
+ * and, after it, the capture interface. A capture of several links holds a
+ * segment once per link it crossed, and TCP's analysis took the next
+ * link's copy for a retransmission or a duplicate ACK; per interface, each
+ * link's copies are a conversation of their own, as a capture of that link
+ * alone would show them. It prints as the IPFF address (ipff_to_str). */
+static void tcp_address(packet_info *pinfo, address *a)
+{
+    if (a->type != mops_at_ipff || a->len != 8)
+        return;
+    guint8 *d = (guint8 *)wmem_alloc(pinfo->pool, 12);
+    memcpy(d, a->data, 8);
+    phton32(d + 8, mops_ws_interface(pinfo));
+    set_address(a, mops_at_ipff, 12, d);
+}
+
 /* Wireshark's TCP asserts on a non-IP address type when its own checksum
  * preference is on; it cannot check ours anyway, so it is off for the call.
  * From 4.6 it asserts on the conversations it makes too (ws-compat.h). */
@@ -205,7 +221,12 @@ static void call_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     gboolean was = p ? prefs_get_bool_value(p, pref_current) : FALSE;
     if (was)
         prefs_set_bool_value(p, FALSE, pref_current);
+    address src = pinfo->src, dst = pinfo->dst;
+    tcp_address(pinfo, &pinfo->src);
+    tcp_address(pinfo, &pinfo->dst);
     mops_ws_call_tcp(tcp_handle, tvb, pinfo, tree, MOPS_TCP_DEFAULT_MSS);
+    pinfo->src = src;
+    pinfo->dst = dst;
     if (was)
         prefs_set_bool_value(p, TRUE, pref_current);
 }

@@ -177,6 +177,19 @@ for line in out.splitlines():
         tree.setdefault(line[:width].strip(), int(rest[0]))
 bj = [json.loads(l) for l in subprocess.run([MOPSDUMP, "-r", b, "-T", "json"], capture_output=True,
                                            text=True).stdout.splitlines()]
+# TCP analysis per capture interface: appendix-b holds each segment once
+# per link it crossed; the next link's copy (frames 7, 9, 15, 19) is its own
+# conversation's, not a retransmission or a duplicate ACK of the first.
+rc, out, err = tshark("-r", b, "-T", "fields", "-e", "frame.number", "-e", "frame.interface_id", "-e", "tcp.stream",
+                      "-e", "tcp.analysis.retransmission", "-e", "tcp.analysis.duplicate_ack")
+rows = {int(l.split("\t")[0]): l.split("\t") for l in out.splitlines() if l.split("\t")[2:3] != [""]}
+flagged = [n for n, r in rows.items() if any(x for x in r[3:])]
+check(rc == 0 and not flagged, "no cross-link copy is a TCP retransmission or duplicate ACK", str(flagged))
+check(rows[5][2] != rows[7][2] and rows[5][1] != rows[7][1] and rows[7][2] == rows[8][2],
+      "frame 7 (the SYN of frame 5 on the next link) opens a TCP stream of its own", str((rows[5], rows[7], rows[8])))
+pairs = {(r[1], r[2]) for r in rows.values()}
+check(len({r[2] for r in rows.values()}) == len(pairs), "one TCP stream per interface and tuple", str(pairs))
+
 def n_b(pred):
     return sum(1 for j in bj if pred(j))
 want_tree = {
