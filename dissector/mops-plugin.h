@@ -5,6 +5,7 @@
 
 #include <epan/expert.h>
 #include <epan/packet.h>
+#include <epan/prefs.h>
 
 #include "ws-compat.h"
 
@@ -65,6 +66,10 @@ void mops_handoff_icmpv5(void);
 void mops_register_udpv5(void);
 void mops_handoff_udpv5(void);
 void mops_register_stats(void);
+/* The validator's findings (mops-findings.c): its preference on the MOPS
+ * module; each top-level IPFF frame, decoded, fed and shown. */
+void mops_register_findings(module_t *mops_module);
+void mops_findings_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct mops_packet *pkt);
 
 /* The tap's record of a MOPS message, for the statistics tree. */
 struct mops_tap_info {

@@ -367,6 +367,7 @@ void mops_register_icmpv5(void)
     proto_mops = proto_register_protocol("Mobile Protocol Stack", "MOPS", "mops");
     icmpv5_handle = register_dissector("icmpv5", dissect_icmpv5, proto_icmpv5);
     module_t *m = prefs_register_protocol(proto_mops, apply_prefs);
+    mops_register_findings(m);
     prefs_register_uint_preference(m, "type_migrate", "Migrate type", "ICMPv5 type of Migrate (MOPS §4.1)", 10,
                                    &pref_types[0]);
     prefs_register_uint_preference(m, "type_anycast_ack", "Anycast ack type",

@@ -241,6 +241,8 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     /* The invoking packet of an ICMPv5 error is an excerpt, cut by design:
      * no problems, sessions or checksums of its own. */
     gboolean excerpt = pinfo->flags.in_error_pkt;
+    if (!excerpt)
+        mops_findings_frame(tvb, pinfo, tree, &pkt);
 
     guint8 version = tvb_get_uint8(tvb, 0) >> 4;
     proto_item *ti = proto_tree_add_item(tree, proto_ipff, tvb, 0, MOPS_IPFF_HDR_LEN, ENC_NA);

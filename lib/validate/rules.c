@@ -51,8 +51,9 @@ static const struct mops_rule_info protocol_rules[MOPS_R_COUNT - MOPS_P_COUNT] =
                      "migration to"},
     R(ANYCAST_UNSOLICITED) = {"ANYCAST-UNSOLICITED", MOPS_SEV_ERROR, "MOPS §4.2",
                               "an anycast acknowledgement for no MOBILE_CAPABLE SYN to that anycast address"},
-    R(MC_HANDSHAKE) = {"MC-HANDSHAKE", MOPS_SEV_NOTE, "MOPS §3.1, E1",
-                       "MOBILE_CAPABLE on some segments of a handshake but not all"},
+    R(MC_HANDSHAKE) =
+        {"MC-HANDSHAKE", MOPS_SEV_NOTE, "MOPS §3.1, E1",
+         "a SYN-ACK or handshake ACK whose MOBILE_CAPABLE differs from its node's model (all three segments carry it)"},
 #undef R
 };
 
