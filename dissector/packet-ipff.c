@@ -207,7 +207,7 @@ static void tcp_address(packet_info *pinfo, address *a)
         return;
     guint8 *d = (guint8 *)wmem_alloc(pinfo->pool, 12);
     memcpy(d, a->data, 8);
-    phton32(d + 8, mops_ws_interface(pinfo));
+    phtonu32(d + 8, mops_ws_interface(pinfo));
     set_address(a, mops_at_ipff, 12, d);
 }
 

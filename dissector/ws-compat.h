@@ -29,6 +29,7 @@ typedef gboolean mops_ws_bool;
 #if !MOPS_WS_AT_LEAST(4, 6)
 #define pntohu64 pntoh64
 #define phtonu64 phton64
+#define phtonu32 phton32
 #define dissector_try_uint_with_data dissector_try_uint_new
 #endif
 
