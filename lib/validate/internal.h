@@ -357,6 +357,8 @@ void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, con
 /* The link of a node, or UINT32_MAX when none of its packets was seen. */
 uint32_t v_link_of(const struct mops_validator *v, mops_addr_t a);
 const char *v_tuple(char *buf, size_t n, mops_addr_t a, uint16_t port);
+/* "tcp client:port <-> server:port" of a segment, sent by the client or not. */
+void v_tcp_flow(char *buf, size_t n, const struct mops_packet *pkt, bool from_client);
 
 bool v_sessions_init(struct mops_validator *v, uint32_t capacity);
 void v_sessions_free(struct mops_validator *v);

@@ -521,9 +521,8 @@ static void stale_data(struct mops_validator *v, struct v_server *s, uint64_t fr
                        const struct mops_packet *pkt)
 {
     const struct mops_tcp *t = &pkt->tcp;
-    char flow[120], a[40], b[40];
-    snprintf(flow, sizeof flow, "tcp %s <-> %s", v_tuple(a, sizeof a, pkt->ip.dst, t->dport),
-             v_tuple(b, sizeof b, pkt->ip.src, t->sport));
+    char flow[120], a[40];
+    v_tcp_flow(flow, sizeof flow, pkt, false);
     v_tuple(a, sizeof a, pkt->ip.dst, t->dport);
     for (unsigned i = 0; i < V_RECENT; i++) {
         struct v_refused *r = &v->refused[i];
@@ -634,8 +633,7 @@ static void synack_sent(struct mops_validator *v, uint64_t frame, uint64_t ts, c
     if (!x)
         return;
     char flow[120], a[40], b[40], exp[96], act[96];
-    snprintf(flow, sizeof flow, "tcp %s <-> %s", v_tuple(a, sizeof a, pkt->ip.dst, pkt->tcp.dport),
-             v_tuple(b, sizeof b, pkt->ip.src, pkt->tcp.sport));
+    v_tcp_flow(flow, sizeof flow, pkt, false);
     if (x->mobile != pkt->tcp.mobile_capable) {
         snprintf(exp, sizeof exp, "SYN-ACK %s MOBILE_CAPABLE", x->mobile ? "with" : "without");
         snprintf(act, sizeof act, "SYN-ACK %s MOBILE_CAPABLE", pkt->tcp.mobile_capable ? "with" : "without");

@@ -11,6 +11,15 @@
 
 #include "internal.h"
 
+void v_tcp_flow(char *buf, size_t n, const struct mops_packet *pkt, bool from_client)
+{
+    char a[40], b[40];
+    const struct mops_tcp *t = &pkt->tcp;
+    snprintf(buf, n, "tcp %s <-> %s",
+             v_tuple(a, sizeof a, from_client ? pkt->ip.src : pkt->ip.dst, from_client ? t->sport : t->dport),
+             v_tuple(b, sizeof b, from_client ? pkt->ip.dst : pkt->ip.src, from_client ? t->dport : t->sport));
+}
+
 static bool seq_after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
 
 bool v_sessions_init(struct mops_validator *v, uint32_t capacity)
@@ -61,16 +70,6 @@ void v_session_move(struct mops_validator *v, uint32_t ifid, uint16_t proto, mop
     mops_sessions_migrated(v->sessions, &g, p, 1, server, ifid, frame, ts, true);
 }
 
-/* "tcp client:port <-> server:port" of a segment. */
-static void flow_text(char *buf, size_t n, const struct mops_packet *pkt, bool from_client)
-{
-    char a[40], b[40];
-    const struct mops_tcp *t = &pkt->tcp;
-    snprintf(buf, n, "tcp %s <-> %s",
-             v_tuple(a, sizeof a, from_client ? pkt->ip.src : pkt->ip.dst, from_client ? t->sport : t->dport),
-             v_tuple(b, sizeof b, from_client ? pkt->ip.dst : pkt->ip.src, from_client ? t->dport : t->sport));
-}
-
 /* The handshake's third segment, on the mobile node's own link, against
  * the ACK its shadow sent on the SYN-ACK (MOPS §3.1, E1: all three carry
  * MOBILE_CAPABLE). A node without a shadow (its SYN not MOBILE_CAPABLE)
@@ -83,7 +82,7 @@ static void judge_handshake(struct mops_validator *v, struct v_sess *s, uint64_t
     if (!s->mc_model || s->mc_ack == (s->mc_model == V_MC_WITH) || v_link_of(v, pkt->ip.src) != ifid)
         return;
     char flow[120], exp[64], act[64];
-    flow_text(flow, sizeof flow, pkt, true);
+    v_tcp_flow(flow, sizeof flow, pkt, true);
     snprintf(exp, sizeof exp, "ACK %s MOBILE_CAPABLE", s->mc_model == V_MC_WITH ? "with" : "without");
     snprintf(act, sizeof act, "ACK %s MOBILE_CAPABLE", s->mc_ack ? "with" : "without");
     v_emit(v, MOPS_R_MC_HANDSHAKE, frame, ts, flow, exp, act,
