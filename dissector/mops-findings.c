@@ -108,16 +108,10 @@ void mops_register_findings(module_t *m)
     static ei_register_info ei[MOPS_R_COUNT - MOPS_P_COUNT];
     for (int id = MOPS_P_COUNT; id < MOPS_R_COUNT; id++) {
         const struct mops_rule_info *r = mops_rule_info(id);
-        gchar *name = g_ascii_strdown(r->id, -1);
-        for (gchar *c = name; *c; c++)
-            if (*c == '-')
-                *c = '_';
-        int severity = r->severity == MOPS_SEV_ERROR ? PI_ERROR : r->severity == MOPS_SEV_WARNING ? PI_WARN : PI_NOTE;
-        ei_register_info e = {
-            &ei_rule[id - MOPS_P_COUNT],
-            {g_strdup_printf("mops.finding.expert.%s", name), PI_PROTOCOL, severity, r->summary, EXPFILL}};
+        ei_register_info e = {&ei_rule[id - MOPS_P_COUNT],
+                              {mops_expert_name("mops.finding.expert.", r->id), PI_PROTOCOL,
+                               mops_expert_severity(r->severity), r->summary, EXPFILL}};
         ei[id - MOPS_P_COUNT] = e;
-        g_free(name);
     }
     expert_register_field_array(expert_register_protocol(proto_mops), ei, array_length(ei));
     register_init_routine(init_findings);

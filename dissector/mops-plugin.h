@@ -37,6 +37,10 @@ proto_item *mops_add_addr(proto_tree *tree, enum mops_field_id id, tvbuff_t *tvb
  * expected value when bad; nothing when the checksums are not verified. */
 void mops_add_check(proto_tree *tree, tvbuff_t *tvb, int off, int len, enum mops_field_id status,
                     enum mops_field_id expected, const struct mops_check *c);
+/* An expert info's filter name for a rule id: prefix + "mig_seq_accepted"
+ * (kept for Wireshark's lifetime), and Wireshark's severity for ours. */
+char *mops_expert_name(const char *prefix, const char *rule);
+int mops_expert_severity(enum mops_severity s);
 /* Expert infos for lib's problems whose frame offsets fall in [from, to). */
 void mops_add_problems(packet_info *pinfo, proto_item *item, const struct mops_packet *pkt, guint32 from, guint32 to);
 

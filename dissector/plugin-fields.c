@@ -99,6 +99,19 @@ void mops_add_problems(packet_info *pinfo, proto_item *item, const struct mops_p
     }
 }
 
+char *mops_expert_name(const char *prefix, const char *rule)
+{
+    gchar *name = g_strconcat(prefix, rule, NULL);
+    for (gchar *c = name + strlen(prefix); *c; c++)
+        *c = *c == '-' ? '_' : g_ascii_tolower(*c);
+    return name;
+}
+
+int mops_expert_severity(enum mops_severity s)
+{
+    return s == MOPS_SEV_ERROR ? PI_ERROR : s == MOPS_SEV_WARNING ? PI_WARN : PI_NOTE;
+}
+
 void mops_register_fields(void)
 {
     static ei_register_info *ei;
@@ -135,20 +148,15 @@ void mops_register_fields(void)
     ei = g_new0(ei_register_info, MOPS_P_COUNT);
     for (int id = 0; id < MOPS_P_COUNT; id++) {
         const struct mops_problem_info *pi = mops_problem_info((enum mops_problem_id)id);
-        gchar *name = g_ascii_strdown(pi->id, -1);
-        for (gchar *c = name; *c; c++)
-            if (*c == '-')
-                *c = '_';
         int group = g_str_equal(pi->group, "checksum")    ? PI_CHECKSUM
                     : g_str_equal(pi->group, "malformed") ? PI_MALFORMED
                     : g_str_equal(pi->group, "undecoded") ? PI_UNDECODED
                     : g_str_equal(pi->group, "sequence")  ? PI_SEQUENCE
                                                           : PI_PROTOCOL;
-        int severity = pi->severity == MOPS_SEV_ERROR ? PI_ERROR : pi->severity == MOPS_SEV_WARNING ? PI_WARN : PI_NOTE;
         ei_register_info r = {&mops_ei[id],
-                              {g_strdup_printf("mops.expert.%s", name), group, severity, pi->summary, EXPFILL}};
+                              {mops_expert_name("mops.expert.", pi->id), group, mops_expert_severity(pi->severity),
+                               pi->summary, EXPFILL}};
         ei[id] = r;
-        g_free(name);
     }
     expert_module_t *m = expert_register_protocol(proto_mops);
     expert_register_field_array(m, ei, MOPS_P_COUNT);
