@@ -8,6 +8,8 @@
 #include "mops/decode/decode.h"
 
 int mops_hf[MOPS_F_COUNT];
+/* Each address field's NAME_net (MOPS_FIELD_NET_SUFFIX), or -1. */
+static int mops_hf_net[MOPS_F_COUNT];
 gint mops_ett[MOPS_F_COUNT];
 gint ett_ipff = -1, ett_ext = -1, ett_icmpv5 = -1, ett_mops = -1, ett_invoking = -1, ett_udpv5 = -1, ett_mc = -1;
 expert_field mops_ei[MOPS_P_COUNT];
@@ -84,10 +86,26 @@ void mops_set_address(packet_info *pinfo, address *a, mops_addr_t v)
     set_address(a, mops_at_ipff, 8, d);
 }
 
+/* The prefixes are added only when a display filter names NAME_net (which
+ * marks it referenced), not for every printed or shown tree: 50 hidden items
+ * per address would cost every dissection and fill tshark -T json. */
+static void add_prefixes(proto_tree *tree, int hf, tvbuff_t *tvb, int off, int len, mops_addr_t v)
+{
+    if (!tree || hf < 0 || proto_registrar_get_nth(hf)->ref_type == HF_REF_TYPE_NONE)
+        return;
+    for (unsigned n = 1; n <= MOPS_ADDR_BITS; n++) {
+        struct mops_prefix p = {v & mops_prefix_mask(n), n};
+        char buf[MOPS_PREFIX_STRLEN];
+        proto_item_set_hidden(proto_tree_add_string(tree, hf, tvb, off, len, mops_prefix_format(&p, buf)));
+    }
+}
+
 proto_item *mops_add_addr(proto_tree *tree, enum mops_field_id id, tvbuff_t *tvb, int off, int len, mops_addr_t v)
 {
     char buf[MOPS_ADDR_STRLEN];
-    return proto_tree_add_string(tree, mops_hf[id], tvb, off, len, mops_addr_format(v, buf));
+    proto_item *it = proto_tree_add_string(tree, mops_hf[id], tvb, off, len, mops_addr_format(v, buf));
+    add_prefixes(tree, mops_hf_net[id], tvb, off, len, v);
+    return it;
 }
 
 void mops_add_problems(packet_info *pinfo, proto_item *item, const struct mops_packet *pkt, guint32 from, guint32 to)
@@ -119,12 +137,13 @@ void mops_register_fields(void)
     int protos[4] = {proto_ipff, proto_icmpv5, proto_mops, proto_udpv5};
     hf_register_info *by_proto[4];
     for (int k = 0; k < 4; k++)
-        by_proto[k] = g_new0(hf_register_info, MOPS_F_COUNT);
+        by_proto[k] = g_new0(hf_register_info, 2 * MOPS_F_COUNT); /* with the _net fields */
     static gint *etts[MOPS_F_COUNT + 8];
     int n_ett = 0;
     for (int id = 0; id < MOPS_F_COUNT; id++) {
         const struct mops_field_info *f = mops_field((enum mops_field_id)id);
         mops_hf[id] = -1;
+        mops_hf_net[id] = -1;
         mops_ett[id] = -1;
         int p = owner(f->name);
         if (p < 0)
@@ -134,6 +153,13 @@ void mops_register_fields(void)
                               {f->label, f->name, ftype(f->type), display(f), NULL, 0x0,
                                f->description[0] ? f->description : NULL, HFILL}};
         by_proto[k][n[k]++] = r;
+        if (f->type == MOPS_FT_ADDR) {
+            hf_register_info net = {&mops_hf_net[id],
+                                    {g_strconcat(f->label, " prefix", NULL),
+                                     g_strconcat(f->name, MOPS_FIELD_NET_SUFFIX, NULL), FT_STRING, BASE_NONE, NULL, 0x0,
+                                     "each prefix of the address, as net/len with host bits zero", HFILL}};
+            by_proto[k][n[k]++] = net;
+        }
         if (f->is_group || f->type == MOPS_FT_NONE)
             etts[n_ett++] = &mops_ett[id];
     }

@@ -48,7 +48,12 @@ int main(void)
            "In JSON, IPFF addresses are dotted strings, integers are numbers, and 64-bit\n"
            "sequence numbers / Unique IDs are decimal strings. A status field beside a\n"
            "checksum is named `*_status` (not `.status`) so that the checksum itself can\n"
-           "stay a number. Carrier and TCP fields keep Wireshark's own names.\n");
+           "stay a number. Carrier and TCP fields keep Wireshark's own names.\n\n"
+           "In Wireshark every address field `NAME` (type addr) also has `NAME" MOPS_FIELD_NET_SUFFIX "`, for\n"
+           "filters only: each prefix of the address, host bits zero, as `net/len`\n"
+           "(len 1 to 50), so that `ipff.addr" MOPS_FIELD_NET_SUFFIX " == \"10.2.0.0.0/40\"` is the traffic of\n"
+           "that /40 and `mops.migrate.prev_addr" MOPS_FIELD_NET_SUFFIX " == \"525.8.78.0.0/30\"` the\n"
+           "migrations away from that /30.\n");
     const char *current = "";
     for (int id = 0; id < MOPS_F_COUNT; id++) {
         const struct mops_field_info *f = mops_field((enum mops_field_id)id);

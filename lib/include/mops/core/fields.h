@@ -43,6 +43,12 @@ struct mops_field_info {
 };
 
 const struct mops_field_info *mops_field(enum mops_field_id id);
+
+/* Every address field NAME has, in Wireshark, a filter-only NAME_net holding
+ * each prefix of the address as "net/len" (host bits zero, len 1..50): a
+ * dotted string field cannot be compared with "/", so IPFF prefixes filter
+ * by equality, ipff.addr_net == "10.2.0.0.0/40". */
+#define MOPS_FIELD_NET_SUFFIX "_net"
 /* The JSON key inside its group element (last part of the name), or for a
  * nested group its name relative to its parent. */
 const char *mops_field_key(enum mops_field_id id);
