@@ -5,7 +5,7 @@ a move, NAT chains, the stats tree, expert infos, and -G fields.
 
 usage: test_plugin.py PLUGIN.so MOPSDUMP CAPTURES_DIR TSHARK_WRAPPER
 """
-import glob, json, os, subprocess, sys
+import glob, json, os, re, subprocess, sys
 
 from pycheck import check, report
 
@@ -335,6 +335,27 @@ with tempfile.TemporaryDirectory() as tmp:
                    if "Dissector bug" in l or "runtime error" in l or "AddressSanitizer" in l]
             check(rc == 0 and not bug and out.count("Internet Protocol Five Fields") >= 300,
                   f"400 random IPFF frames, linktype {linktype} {' '.join(passes)}", "\n".join(bug[:3]) or err[-300:])
+
+# The everyday filters of docs/wireshark.md, each on its capture: exactly the
+# frames the table says.
+DOC = os.path.join(CAPTURES, "..", "docs", "wireshark.md")
+rows = [r for r in open(DOC).read().split("\n## Filters\n")[1].split("\n\n")[1].splitlines()[2:]]
+check(len(rows) >= 15, "docs/wireshark.md: the everyday filters table", str(len(rows)))
+for row in rows:
+    cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
+    flt = cells[1].strip("`").replace("\\|", "|")
+    capture, want = cells[2].split(":")
+    rc, out, err = tshark("-2", "-r", os.path.join(CAPTURES, capture + ".pcapng"), "-Y", flt, "-T", "fields",
+                          "-e", "frame.number")
+    check(rc == 0 and out.split() == want.split(), f"docs filter '{cells[0]}' on {capture}",
+          f"frames {' '.join(out.split())}, the table says {want.strip()}; {err[-200:]}")
+for flt, why in (("ipff.src_net == \"10.2.0.0.0/40\" && ipff.src != 10.2.0.0.1 && ipff.src != 10.2.0.0.99",
+                  "a /40 holds only its addresses"),
+                 ("ipff.src_net == \"0.0.0.0.0/1\" && ipff.src_net == \"512.0.0.0.0/1\"", "one address, one /1"),
+                 ("ipff.src_net == \"8.8.8.8.8/50\" && ipff.src != 8.8.8.8.8", "/50 is the address itself")):
+    check(count(os.path.join(CAPTURES, "appendix-b.pcapng"), flt) == 0, f"prefix: {why}")
+rc, out, _ = tshark("-r", os.path.join(CAPTURES, "appendix-b.pcapng"), "-c", "1", "-T", "json")
+check(rc == 0 and "_net" not in out, "prefixes are not made for JSON output when no filter names them")
 
 # -G fields lists the vocabulary.
 rc, out, _ = tshark("-G", "fields")
