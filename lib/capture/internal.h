@@ -45,6 +45,26 @@ static inline bool mops_cap_stopped(const struct mops_cap *c) { return __atomic_
 /* Adds an interface; returns its index or -1 (too many). */
 int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name, uint8_t ts_digits);
 
+/* chunk.c: a capture file read from its descriptor in large chunks. The
+ * unread octets are buf[pos, end); pointers into them stay valid until the
+ * next fill. */
+struct mops_chunk {
+    int fd;
+    uint8_t *buf;
+    size_t size, pos, end;
+    uint64_t offset; /* of buf[0] in the file */
+    bool eof;
+};
+/* The n octets the opener read already go first; offset is the file's
+ * position after them. -1 when out of memory. */
+int mops_chunk_init(struct mops_chunk *k, int fd, const uint8_t *peeked, size_t n, uint64_t offset);
+/* Makes n octets readable at buf + pos (fewer at the end of the file or on
+ * a stop), moving the rest to the front, growing the buffer if n needs it.
+ * -1 with c->err set on a read error. */
+int mops_chunk_fill(struct mops_chunk *k, struct mops_cap *c, size_t n);
+void mops_chunk_free(struct mops_chunk *k);
+static inline size_t mops_chunk_left(const struct mops_chunk *k) { return k->end - k->pos; }
+
 /* pcapng_read.c */
 /* Reads the section header and the interfaces that follow it. NULL, with
  * the reason in c->err, if the file is no pcapng. */

@@ -1,32 +1,22 @@
-/* The classic pcap format read straight from the file descriptor in large
- * chunks, records parsed where they lie. libpcap copies every record twice
- * (stdio's buffer, then its own) with two calls per record; this was most
- * of a decode-only run's time (tests/bench). Only the common files come
- * here: version 2.4, either byte order, micro- or nanosecond magic, link
- * types this library decodes. libpcap keeps everything else, and the
- * messages below are libpcap 1.10's own, so that a damaged file reads the
- * same either way. */
-#include <errno.h>
+/* The classic pcap format read in large chunks (chunk.c), records parsed
+ * where they lie. Only the common files come here: version 2.4, either
+ * byte order, micro- or nanosecond magic, link types this library decodes.
+ * libpcap keeps everything else, and the messages below are libpcap 1.10's
+ * own, so that a damaged file reads the same either way. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mops/core/timers.h"
 
 #include "internal.h"
 
-#define BUF_SIZE (640u << 10)  /* holds the largest record and a read */
-#define READ_SIZE (128u << 10) /* small enough to still be in L2 when decoded */
-#define MAX_CAPLEN 262144u     /* libpcap's MAXIMUM_SNAPLEN */
+#define MAX_CAPLEN 262144u /* libpcap's MAXIMUM_SNAPLEN */
 #define REC_HDR 16u
 
 struct mops_pcap_reader {
-    int fd;
+    struct mops_chunk in;
     bool swap, nano;
     uint32_t snaplen;
-    uint8_t *buf;
-    size_t pos, end; /* unread octets: buf[pos, end) */
-    bool eof;
 };
 
 static uint32_t u32(const struct mops_pcap_reader *r, const uint8_t *p)
@@ -66,47 +56,18 @@ struct mops_pcap_reader *mops_pcap_open(int fd, const uint8_t hdr[24], struct mo
     if (major != 2 || minor != 4 || !fast_linktype(linktype))
         return NULL;
     struct mops_pcap_reader *r = calloc(1, sizeof *r);
-    if (r)
-        r->buf = malloc(BUF_SIZE);
-    if (!r || !r->buf) {
-        mops_pcap_close(r);
+    if (!r)
+        return NULL;
+    if (mops_chunk_init(&r->in, fd, NULL, 0, 24) < 0) {
+        free(r);
         return NULL;
     }
-    r->fd = fd;
     r->swap = swap;
     r->nano = nano;
     /* As libpcap, which keeps it in an int: 0 or "negative" means its maximum. */
     r->snaplen = snaplen && snaplen <= INT32_MAX ? snaplen : MAX_CAPLEN;
     mops_cap_add_iface(c, mops_dlt_to_linktype((int)linktype), r->snaplen, "", nano ? 9 : 6);
     return r;
-}
-
-/* Makes n octets readable at buf + pos, moving the rest to the front and
- * reading more; fewer at the end of the file. -1 on a read error. */
-static int fill(struct mops_pcap_reader *r, struct mops_cap *c, size_t n)
-{
-    if (r->end - r->pos >= n || r->eof)
-        return 0;
-    memmove(r->buf, r->buf + r->pos, r->end - r->pos);
-    r->end -= r->pos;
-    r->pos = 0;
-    while (r->end < n && !r->eof) {
-        size_t room = BUF_SIZE - r->end;
-        ssize_t k = read(r->fd, r->buf + r->end, room < READ_SIZE ? room : READ_SIZE);
-        if (k < 0 && errno == EINTR) {
-            if (mops_cap_stopped(c))
-                return 0;
-            continue;
-        }
-        if (k < 0) {
-            snprintf(c->err, sizeof c->err, "%.200s: %.300s", c->name, strerror(errno));
-            return -1;
-        }
-        if (k == 0)
-            r->eof = true;
-        r->end += (size_t)k;
-    }
-    return 0;
 }
 
 static int truncated(struct mops_cap *c, const char *what, size_t want, size_t got)
@@ -121,10 +82,10 @@ static int truncated(struct mops_cap *c, const char *what, size_t want, size_t g
  * MOPS_CAP_ERROR (judged only once the file has no more to give). */
 static int record(struct mops_pcap_reader *r, struct mops_cap *c, struct mops_frame *f)
 {
-    size_t left = r->end - r->pos;
+    size_t left = mops_chunk_left(&r->in);
     if (left < REC_HDR)
-        return r->eof && left ? truncated(c, "header", REC_HDR, left) : MOPS_CAP_END;
-    const uint8_t *h = r->buf + r->pos;
+        return r->in.eof && left ? truncated(c, "header", REC_HDR, left) : MOPS_CAP_END;
+    const uint8_t *h = r->in.buf + r->in.pos;
     uint32_t caplen = u32(r, h + 8), len = u32(r, h + 12);
     if (caplen > MAX_CAPLEN) {
         if (caplen > r->snaplen)
@@ -138,7 +99,7 @@ static int record(struct mops_pcap_reader *r, struct mops_cap *c, struct mops_fr
     /* A record longer than the snapshot length is cut to it (libpcap). */
     uint32_t keep = caplen > r->snaplen ? r->snaplen : caplen;
     if (left - REC_HDR < caplen) {
-        if (!r->eof)
+        if (!r->in.eof)
             return MOPS_CAP_END;
         size_t got = left - REC_HDR;
         return truncated(c, "captured", got < keep ? keep : caplen, got);
@@ -150,21 +111,21 @@ static int record(struct mops_pcap_reader *r, struct mops_cap *c, struct mops_fr
     f->linktype = c->ifaces[0].linktype;
     f->ifid = 0;
     f->data = h + REC_HDR;
-    r->pos += REC_HDR + caplen;
+    r->in.pos += REC_HDR + caplen;
     return MOPS_CAP_FRAME;
 }
 
 int mops_pcap_next(struct mops_pcap_reader *r, struct mops_cap *c, struct mops_frame *f, bool refill)
 {
     int rc = record(r, c, f);
-    if (rc != MOPS_CAP_END || !refill || r->eof)
+    if (rc != MOPS_CAP_END || !refill || r->in.eof)
         return rc;
     /* The header, then the whole record, read in one go where they can. */
-    if (fill(r, c, REC_HDR) < 0)
+    if (mops_chunk_fill(&r->in, c, REC_HDR) < 0)
         return MOPS_CAP_ERROR;
-    if (r->end - r->pos >= REC_HDR) {
-        uint32_t caplen = u32(r, r->buf + r->pos + 8);
-        if (caplen <= MAX_CAPLEN && fill(r, c, REC_HDR + caplen) < 0)
+    if (mops_chunk_left(&r->in) >= REC_HDR) {
+        uint32_t caplen = u32(r, r->in.buf + r->in.pos + 8);
+        if (caplen <= MAX_CAPLEN && mops_chunk_fill(&r->in, c, REC_HDR + caplen) < 0)
             return MOPS_CAP_ERROR;
     }
     if (mops_cap_stopped(c))
@@ -176,6 +137,6 @@ void mops_pcap_close(struct mops_pcap_reader *r)
 {
     if (!r)
         return;
-    free(r->buf);
+    mops_chunk_free(&r->in);
     free(r);
 }
