@@ -322,6 +322,12 @@ static void expect_read_error(const char *p, int frames, const char *want)
 }
 
 static void put32le(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static uint32_t get32le(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
 
 /* A pcap file of two records, the second with the given lengths and only
  * `data` octets of its data present; in the host's order or swapped. */
@@ -535,6 +541,79 @@ static void test_pcap_reader(void)
     mops_cap_close(c);
 }
 
+/* pcapng read in place: frames of one link type as libpcap reads them
+ * (lengths, times, octets), in batches that stay intact until the next
+ * call, across a block larger than the reader's chunk and a second section. */
+static void test_pcapng_reader(void)
+{
+    static uint8_t data[3000], buf[8 << 20];
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 262144, "eth0", 9};
+    struct mops_dump *d;
+    CHECK_EQ(mops_dump_open(path("one.pcapng"), MOPS_DUMP_PCAPNG, &eth, 1, &d, err), 0);
+    for (int k = 0; k < 2000; k++) {
+        struct mops_frame f = frame_of(k, 1, 0);
+        uint32_t size = 60 + (uint32_t)(k * 37) % 2900;
+        memset(data, k, size);
+        memcpy(data, f.data, f.caplen < size ? f.caplen : size);
+        f.data = data;
+        f.caplen = f.wirelen = size;
+        f.ts_ns = 1700000000123456789ull + (uint64_t)k * 1000003u;
+        CHECK_EQ(mops_dump_write(d, &f), 0);
+    }
+    CHECK_EQ(mops_dump_close(d), 0);
+
+    /* libpcap, frame by frame (it reads one link type per file). */
+    char perr[PCAP_ERRBUF_SIZE];
+    pcap_t *lp = pcap_open_offline_with_tstamp_precision(path("one.pcapng"), PCAP_TSTAMP_PRECISION_NANO, perr);
+    struct mops_cap *c = open_file(path("one.pcapng"), NULL);
+    CHECK(lp != NULL && c != NULL);
+    if (!lp || !c)
+        return;
+    CHECK_EQ(mops_cap_iface(c, 0)->linktype, mops_dlt_to_linktype(pcap_datalink(lp)));
+    CHECK_STR(mops_cap_iface(c, 0)->name, "eth0");
+    struct pcap_pkthdr *h;
+    const u_char *ld;
+    struct mops_frame fs[64];
+    unsigned got, n = 0, biggest = 0;
+    int rc;
+    while ((rc = mops_cap_next_batch(c, fs, 64, &got)) == MOPS_CAP_FRAME) {
+        biggest = got > biggest ? got : biggest;
+        for (unsigned i = 0; i < got; i++, n++) {
+            CHECK_EQ(pcap_next_ex(lp, &h, &ld), 1);
+            CHECK_EQ(fs[i].caplen, h->caplen);
+            CHECK_EQ(fs[i].wirelen, h->len);
+            CHECK_EQ(fs[i].ts_ns, (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec);
+            CHECK(memcmp(fs[i].data, ld, h->caplen) == 0);
+        }
+    }
+    CHECK_EQ(rc, MOPS_CAP_END);
+    CHECK_EQ(pcap_next_ex(lp, &h, &ld), -2);
+    CHECK_EQ(n, 2000);
+    CHECK(biggest > 32); /* read in batches, not one block at a time */
+    pcap_close(lp);
+    mops_cap_close(c);
+
+    /* A 3 MiB block to skip after the interface, then a second section. */
+    size_t len = read_bytes(path("one.pcapng"), buf, sizeof buf);
+    uint32_t shb = get32le(buf + 4), idb = get32le(buf + shb + 4), at = shb + idb, big = 3u << 20;
+    static uint8_t out[16 << 20];
+    memcpy(out, buf, at);
+    put32le(out + at, 0x40000BAD); /* a custom block type, skipped */
+    put32le(out + at + 4, big);
+    memset(out + at + 8, 0x5a, big - 12);
+    put32le(out + at + big - 4, big);
+    memcpy(out + at + big, buf + at, len - at);
+    memcpy(out + big + len, buf, len);
+    write_bytes(path("bigblock.pcapng"), out, big + 2 * len);
+    c = open_file(path("bigblock.pcapng"), NULL);
+    CHECK(c != NULL);
+    CHECK_EQ(read_all(c, &rc), 4000);
+    CHECK_EQ(rc, MOPS_CAP_END);
+    if (rc != MOPS_CAP_END)
+        fprintf(stderr, "  %s\n", mops_cap_error(c));
+    mops_cap_close(c);
+}
+
 static void test_broken_files(void)
 {
     static uint8_t buf[1 << 20];
@@ -706,6 +785,7 @@ int main(void)
     test_stdin();
     test_broken_files();
     test_pcap_reader();
+    test_pcapng_reader();
     test_pipeline();
     test_write_errors();
     test_live_errors();

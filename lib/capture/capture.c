@@ -114,7 +114,7 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
     const char *name = is_stdin ? "standard input" : o->path;
     snprintf(c->name, sizeof c->name, "%s", name);
     /* The header through the descriptor, so that stdin's stdio buffer is
-     * still empty for the readers that take a FILE. */
+     * still empty for libpcap, which takes a FILE. */
     int fd = is_stdin ? STDIN_FILENO : open(o->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         set_err(err, "%s: %s", o->path, strerror(errno));
@@ -141,6 +141,18 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
             return 0;
         }
     }
+    if (be == MOPS_PCAPNG_SHB) {
+        c->pcapng = true;
+        c->ng = mops_pcapng_open(fd, hdr, 4, c);
+        if (!c->ng) {
+            snprintf(err, MOPS_CAP_ERRLEN, "%s", c->err); /* names the file already */
+            if (!is_stdin)
+                close(fd);
+            return -1;
+        }
+        c->fd = fd;
+        return 0;
+    }
     FILE *fp = is_stdin ? stdin : fdopen(fd, "rb");
     if (!fp) {
         set_err(err, "%s: %s", name, strerror(errno));
@@ -149,16 +161,6 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
     }
     if (!is_stdin)
         setvbuf(fp, NULL, _IOFBF, 1 << 20);
-    if (be == MOPS_PCAPNG_SHB) {
-        c->fp = fp;
-        c->pcapng = true;
-        c->ng = mops_pcapng_open(fp, hdr, 4, c);
-        if (!c->ng) {
-            snprintf(err, MOPS_CAP_ERRLEN, "%s", c->err); /* names the file already */
-            return -1;
-        }
-        return 0;
-    }
     /* Anything else goes to libpcap, which knows every pcap variant and
      * says clearly what is wrong with a file that is none. */
     FILE *pf = fp;
@@ -374,7 +376,7 @@ static int next_own(struct mops_cap *c, struct mops_frame *f, bool refill)
     for (;;) {
         if (mops_cap_stopped(c))
             return MOPS_CAP_END;
-        int rc = c->pc ? mops_pcap_next(c->pc, c, f, refill) : mops_pcapng_next(c->ng, c, f);
+        int rc = c->pc ? mops_pcap_next(c->pc, c, f, refill) : mops_pcapng_next(c->ng, c, f, refill);
         if (rc != MOPS_CAP_FRAME)
             return rc;
         c->seen++;
@@ -412,7 +414,7 @@ int mops_cap_next_batch(struct mops_cap *c, struct mops_frame *f, unsigned max, 
     *n = 1;
     /* More only from what is read already; a stop at an error or the end
      * is found again by the next call. */
-    while (c->pc && *n < max && next_own(c, &f[*n], false) == MOPS_CAP_FRAME)
+    while ((c->pc || c->ng) && *n < max && next_own(c, &f[*n], false) == MOPS_CAP_FRAME)
         (*n)++;
     return MOPS_CAP_FRAME;
 }
@@ -457,15 +459,10 @@ void mops_cap_close(struct mops_cap *c)
         return;
     if (c->pcap)
         pcap_close(c->pcap); /* closes the FILE it was given */
-    if (c->ng)
-        mops_pcapng_close(c->ng);
-    if (c->pc) {
-        mops_pcap_close(c->pc);
-        if (c->fd != STDIN_FILENO)
-            close(c->fd);
-    }
-    if (c->fp && c->fp != stdin && !c->pcap)
-        fclose(c->fp);
+    mops_pcapng_close(c->ng);
+    mops_pcap_close(c->pc);
+    if (c->fd >= 0 && c->fd != STDIN_FILENO)
+        close(c->fd);
     for (unsigned i = 0; i < c->n_progs; i++)
         if (c->progs[i].usable)
             pcap_freecode(&c->progs[i].prog);

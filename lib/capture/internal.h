@@ -21,8 +21,7 @@ struct mops_cap {
     pcap_t *pcap;                  /* live, or a pcap file libpcap reads */
     struct mops_pcap_reader *pc;   /* a pcap file read by pcap_read.c */
     struct mops_pcapng_reader *ng; /* pcapng file */
-    FILE *fp;                      /* the stream under pcapng */
-    int fd;                        /* under pc (-1: none of ours) */
+    int fd;                        /* under pc or ng (-1: none of ours) */
     struct mops_cap_iface *ifaces;
     unsigned n_ifaces, cap_ifaces;
     /* BPF: on the pcap handle for pcap/live; per interface for pcapng. */
@@ -68,10 +67,12 @@ static inline size_t mops_chunk_left(const struct mops_chunk *k) { return k->end
 /* pcapng_read.c */
 /* Reads the section header and the interfaces that follow it. NULL, with
  * the reason in c->err, if the file is no pcapng. */
-struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, size_t n_peeked, struct mops_cap *c);
+struct mops_pcapng_reader *mops_pcapng_open(int fd, const uint8_t *peeked, size_t n_peeked, struct mops_cap *c);
 /* Reads the next packet; new interfaces are reported through
- * mops_cap_add_iface. Returns MOPS_CAP_FRAME, MOPS_CAP_END or MOPS_CAP_ERROR. */
-int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f);
+ * mops_cap_add_iface. Returns MOPS_CAP_FRAME, MOPS_CAP_END or MOPS_CAP_ERROR.
+ * Without refill, only a block read already is returned (END otherwise), so
+ * that frames returned before stay valid. */
+int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f, bool refill);
 void mops_pcapng_close(struct mops_pcapng_reader *r);
 
 /* pcap_read.c */

@@ -1,9 +1,10 @@
 /* A pcapng reader (libpcap 1.10 neither reports interface ids nor reads
  * interfaces of different link types): SHB, IDB, EPB, SPB, the obsolete
  * Packet Block; other blocks are skipped. Both byte orders, several sections,
- * per-interface timestamp resolution and offset. Every length is checked
- * before use. */
-#include <errno.h>
+ * per-interface timestamp resolution and offset. Read in large chunks
+ * (chunk.c) with blocks parsed where they lie and packets handed out in
+ * batches, as pcap is: pcapng at pcap speed (issue 17). Every length is
+ * checked before use. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,20 +27,14 @@ struct ng_iface {
 };
 
 struct mops_pcapng_reader {
-    FILE *fp;
-    bool swap;         /* file byte order differs from the host's */
-    bool file_be;      /* the section is big-endian */
-    uint64_t pos;      /* octets consumed (ftello fails on pipes) */
-    uint64_t file_off; /* of the current block */
-    uint8_t *buf;
-    size_t buf_size;
+    struct mops_chunk in;
+    bool swap;            /* file byte order differs from the host's */
+    bool file_be;         /* the section is big-endian */
+    uint64_t file_off;    /* of the current block, for messages */
+    unsigned sections;    /* section headers read */
     struct ng_iface *ifs; /* of the current section */
     unsigned n_ifs, cap_ifs;
-    uint8_t pending[4]; /* octets read before the reader existed */
-    size_t n_pending;
-    bool have_block;     /* a block read ahead at open, not yet handled */
-    bool deferred_error; /* the read-ahead failed: reported by the first read, as any read error */
-    uint32_t block_type, block_len;
+    bool deferred_error; /* reading the interfaces at open failed: reported by the first read */
 };
 
 static uint32_t rd32(const struct mops_pcapng_reader *r, const uint8_t *p)
@@ -56,34 +51,6 @@ static uint16_t rd16(const struct mops_pcapng_reader *r, const uint8_t *p)
     return r->swap ? __builtin_bswap16(v) : v;
 }
 
-/* Reads exactly n octets; 1 done, 0 clean end before any octet, -1 short. */
-static int read_exact(struct mops_pcapng_reader *r, uint8_t *dst, size_t n)
-{
-    size_t got = 0;
-    while (r->n_pending && got < n) {
-        dst[got++] = r->pending[0];
-        memmove(r->pending, r->pending + 1, --r->n_pending);
-    }
-    size_t k = fread(dst + got, 1, n - got, r->fp);
-    r->pos += k; /* the pending octets were counted when they were peeked */
-    got += k;
-    if (got == n)
-        return 1;
-    return got == 0 ? 0 : -1;
-}
-
-static int grow(struct mops_pcapng_reader *r, size_t n)
-{
-    if (n <= r->buf_size)
-        return 0;
-    uint8_t *p = realloc(r->buf, n);
-    if (!p)
-        return -1;
-    r->buf = p;
-    r->buf_size = n;
-    return 0;
-}
-
 static int fail(struct mops_cap *c, const struct mops_pcapng_reader *r, const char *why)
 {
     snprintf(c->err, sizeof c->err, "%s%scorrupt pcapng at file offset %llu: %s", c->name, c->name[0] ? ": " : "",
@@ -91,36 +58,30 @@ static int fail(struct mops_cap *c, const struct mops_pcapng_reader *r, const ch
     return MOPS_CAP_ERROR;
 }
 
-/* Reads the block whose first 4 octets (type) are in hdr; leaves the body
- * (after type and length, before the trailing length) in r->buf. */
-static int read_block(struct mops_pcapng_reader *r, struct mops_cap *c, const uint8_t hdr[8], uint32_t *body_len)
+/* n octets readable at the block's start: 1; 0 when they are not read yet
+ * (without refill, or on a stop) or the file ends cleanly before the block
+ * (left is then 0); -1 on a read error. */
+static int have(struct mops_pcapng_reader *r, struct mops_cap *c, size_t n, bool refill)
 {
-    uint32_t total = rd32(r, hdr + 4);
-    if (total < 12 || total % 4 != 0 || total > MAX_BLOCK) {
-        char why[96];
-        snprintf(why, sizeof why, "block length %u is not a multiple of 4 from 12 to %u", total, MAX_BLOCK);
-        return fail(c, r, why);
-    }
-    if (grow(r, total) < 0)
-        return fail(c, r, "out of memory");
-    if (read_exact(r, r->buf, total - 8) != 1) {
-        if (ferror(r->fp))
-            return fail(c, r, strerror(errno));
-        return fail(c, r, "file ends inside a block (truncated capture)");
-    }
-    if (rd32(r, r->buf + total - 12) != total)
-        return fail(c, r, "trailing block length differs from the leading one");
-    *body_len = total - 12;
-    return MOPS_CAP_FRAME;
+    if (mops_chunk_left(&r->in) >= n)
+        return 1;
+    if (!refill)
+        return 0;
+    if (mops_chunk_fill(&r->in, c, n) < 0)
+        return -1;
+    return mops_chunk_left(&r->in) >= n;
 }
 
-/* Section Header Block: the byte-order magic decides how to read the rest. */
-static int read_shb(struct mops_pcapng_reader *r, struct mops_cap *c, uint8_t hdr[8])
+/* A section header at the block's start: the byte-order magic decides how
+ * to read the rest. MOPS_CAP_END when read (interface ids restart),
+ * MOPS_CAP_FRAME when it is not read yet, MOPS_CAP_ERROR. */
+static int section(struct mops_pcapng_reader *r, struct mops_cap *c, bool refill)
 {
-    uint8_t bom[4];
-    if (read_exact(r, bom, 4) != 1)
-        return fail(c, r, "file ends inside the section header");
-    uint32_t le = (uint32_t)bom[0] | (uint32_t)bom[1] << 8 | (uint32_t)bom[2] << 16 | (uint32_t)bom[3] << 24;
+    int k = have(r, c, 12, refill);
+    if (k <= 0)
+        return k < 0 || r->in.eof ? fail(c, r, "file ends inside the section header") : MOPS_CAP_FRAME;
+    const uint8_t *b = r->in.buf + r->in.pos;
+    uint32_t le = (uint32_t)b[8] | (uint32_t)b[9] << 8 | (uint32_t)b[10] << 16 | (uint32_t)b[11] << 24;
     if (le == MOPS_PCAPNG_BOM)
         r->file_be = false;
     else if (__builtin_bswap32(le) == MOPS_PCAPNG_BOM)
@@ -128,20 +89,63 @@ static int read_shb(struct mops_pcapng_reader *r, struct mops_cap *c, uint8_t hd
     else
         return fail(c, r, "section header with an unknown byte-order magic");
     r->swap = r->file_be != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
-    uint32_t total = rd32(r, hdr + 4);
+    uint32_t total = rd32(r, b + 4);
     if (total < 28 || total % 4 != 0 || total > MAX_BLOCK)
         return fail(c, r, "section header length out of range");
-    if (grow(r, total) < 0)
-        return fail(c, r, "out of memory");
-    if (read_exact(r, r->buf, total - 12) != 1)
-        return fail(c, r, "file ends inside the section header");
-    if (rd32(r, r->buf + total - 16) != total)
+    k = have(r, c, total, refill);
+    if (k <= 0)
+        return k < 0 || r->in.eof ? fail(c, r, "file ends inside the section header") : MOPS_CAP_FRAME;
+    b = r->in.buf + r->in.pos;
+    if (rd32(r, b + total - 4) != total)
         return fail(c, r, "trailing block length differs from the leading one");
-    uint16_t major = rd16(r, r->buf);
-    if (major != 1)
+    if (rd16(r, b + 12) != 1)
         return fail(c, r, "pcapng major version is not 1");
-    r->n_ifs = 0; /* interface ids restart with each section */
+    r->in.pos += total;
+    r->n_ifs = 0;
+    r->sections++;
     return MOPS_CAP_END;
+}
+
+/* The next block other than a section header, whole at in.buf + in.pos (not
+ * consumed): MOPS_CAP_FRAME with its type and total length; MOPS_CAP_END at
+ * the end of the file or, without refill, when it is not read yet;
+ * MOPS_CAP_ERROR. */
+static int peek_block(struct mops_pcapng_reader *r, struct mops_cap *c, bool refill, uint32_t *type, uint32_t *total)
+{
+    for (;;) {
+        r->file_off = r->in.offset + r->in.pos;
+        int k = have(r, c, 8, refill);
+        if (k < 0)
+            return MOPS_CAP_ERROR;
+        if (k == 0) {
+            if (r->in.eof && mops_chunk_left(&r->in))
+                return fail(c, r, "file ends inside a block header (truncated capture)");
+            return MOPS_CAP_END;
+        }
+        const uint8_t *b = r->in.buf + r->in.pos;
+        *type = rd32(r, b);
+        if (*type == MOPS_PCAPNG_SHB || __builtin_bswap32(*type) == MOPS_PCAPNG_SHB) {
+            int rc = section(r, c, refill);
+            if (rc != MOPS_CAP_END)
+                return rc == MOPS_CAP_FRAME ? MOPS_CAP_END : rc;
+            continue;
+        }
+        *total = rd32(r, b + 4);
+        if (*total < 12 || *total % 4 != 0 || *total > MAX_BLOCK) {
+            char why[96];
+            snprintf(why, sizeof why, "block length %u is not a multiple of 4 from 12 to %u", *total, MAX_BLOCK);
+            return fail(c, r, why);
+        }
+        k = have(r, c, *total, refill);
+        if (k < 0)
+            return MOPS_CAP_ERROR;
+        if (k == 0)
+            return r->in.eof ? fail(c, r, "file ends inside a block (truncated capture)") : MOPS_CAP_END;
+        b = r->in.buf + r->in.pos;
+        if (rd32(r, b + *total - 4) != *total)
+            return fail(c, r, "trailing block length differs from the leading one");
+        return MOPS_CAP_FRAME;
+    }
 }
 
 static int add_iface(struct mops_pcapng_reader *r, struct mops_cap *c, const uint8_t *b, uint32_t n)
@@ -209,7 +213,7 @@ static uint64_t to_ns(const struct ng_iface *i, uint64_t t)
 }
 
 static int packet(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f, uint32_t ifid, uint64_t ts,
-                  uint32_t caplen, uint32_t wirelen, uint32_t data_off, uint32_t body_len)
+                  uint32_t caplen, uint32_t wirelen, const uint8_t *body, uint32_t data_off, uint32_t body_len)
 {
     if (ifid >= r->n_ifs) {
         char why[96];
@@ -226,59 +230,27 @@ static int packet(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_
     f->wirelen = wirelen < caplen ? caplen : wirelen;
     f->ifid = i->cap_index;
     f->linktype = c->ifaces[i->cap_index].linktype;
-    f->data = r->buf + data_off;
+    f->data = body + data_off;
     return MOPS_CAP_FRAME;
-}
-
-/* Reads the next block other than a section header into r->buf (body of n
- * octets). Returns MOPS_CAP_FRAME when there is one, MOPS_CAP_END or
- * MOPS_CAP_ERROR. */
-static int next_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint32_t *type, uint32_t *n)
-{
-    if (r->deferred_error)
-        return MOPS_CAP_ERROR; /* c->err still says why */
-    if (r->have_block) {
-        r->have_block = false;
-        *type = r->block_type;
-        *n = r->block_len;
-        return MOPS_CAP_FRAME;
-    }
-    for (;;) {
-        uint8_t hdr[8];
-        r->file_off = r->pos - r->n_pending;
-        int rc = read_exact(r, hdr, 8);
-        if (rc == 0)
-            return MOPS_CAP_END;
-        if (rc < 0)
-            return fail(c, r, "file ends inside a block header (truncated capture)");
-        *type = rd32(r, hdr);
-        if (*type == MOPS_PCAPNG_SHB || __builtin_bswap32(*type) == MOPS_PCAPNG_SHB) {
-            if (read_shb(r, c, hdr) == MOPS_CAP_ERROR)
-                return MOPS_CAP_ERROR;
-            continue;
-        }
-        return read_block(r, c, hdr, n);
-    }
 }
 
 /* Handles one block: MOPS_CAP_FRAME with f filled for a packet, MOPS_CAP_END
  * for anything else (an interface, a skipped block), or MOPS_CAP_ERROR. */
-static int process_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint32_t type, uint32_t n,
+static int process_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint32_t type, const uint8_t *b, uint32_t n,
                          struct mops_frame *f)
 {
-    const uint8_t *b = r->buf;
     switch (type) {
         case BT_IDB: return add_iface(r, c, b, n);
         case BT_EPB:
             if (n < 20)
                 return fail(c, r, "enhanced packet block shorter than 20 octets");
             return packet(r, c, f, rd32(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8), rd32(r, b + 12),
-                          rd32(r, b + 16), 20, n);
+                          rd32(r, b + 16), b, 20, n);
         case BT_PB:
             if (n < 20)
                 return fail(c, r, "packet block shorter than 20 octets");
             return packet(r, c, f, rd16(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8), rd32(r, b + 12),
-                          rd32(r, b + 16), 20, n);
+                          rd32(r, b + 16), b, 20, n);
         case BT_SPB: {
             if (n < 4)
                 return fail(c, r, "simple packet block shorter than 4 octets");
@@ -290,71 +262,65 @@ static int process_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint3
                 cap = wire;
             if (r->ifs[0].snaplen && cap > r->ifs[0].snaplen)
                 cap = r->ifs[0].snaplen;
-            return packet(r, c, f, 0, 0, cap, wire, 4, n);
+            return packet(r, c, f, 0, 0, cap, wire, b, 4, n);
         }
     }
     return MOPS_CAP_END; /* name resolution, statistics, custom, unknown: skipped */
 }
 
-int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f)
+int mops_pcapng_next(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f, bool refill)
 {
     for (;;) {
         if (mops_cap_stopped(c))
             return MOPS_CAP_END;
-        uint32_t type, n;
-        int rc = next_block(r, c, &type, &n);
+        if (r->deferred_error)
+            return MOPS_CAP_ERROR; /* c->err still says why */
+        uint32_t type, total;
+        int rc = peek_block(r, c, refill, &type, &total);
         if (rc != MOPS_CAP_FRAME)
             return rc;
-        rc = process_block(r, c, type, n, f);
+        const uint8_t *b = r->in.buf + r->in.pos;
+        r->in.pos += total; /* the block stays where it is until the next fill */
+        rc = process_block(r, c, type, b + 8, total - 12, f);
         if (rc != MOPS_CAP_END)
             return rc;
     }
 }
 
-struct mops_pcapng_reader *mops_pcapng_open(FILE *fp, const uint8_t *peeked, size_t n_peeked, struct mops_cap *c)
+struct mops_pcapng_reader *mops_pcapng_open(int fd, const uint8_t *peeked, size_t n_peeked, struct mops_cap *c)
 {
     struct mops_pcapng_reader *r = calloc(1, sizeof *r);
-    if (!r) {
+    if (!r || mops_chunk_init(&r->in, fd, peeked, n_peeked, n_peeked) < 0) {
+        free(r);
         snprintf(c->err, sizeof c->err, "out of memory");
         return NULL;
     }
-    r->fp = fp;
-    memcpy(r->pending, peeked, n_peeked);
-    r->n_pending = n_peeked;
-    r->pos = n_peeked; /* the opener read these already */
     /* The section header now, so that a bad file fails at open; and the
      * interfaces described before the first packet, so that a writer knows
      * the link types from the start. The first other block waits. */
-    uint8_t hdr[8];
-    r->file_off = 0;
-    if (read_exact(r, hdr, 8) != 1) {
-        fail(c, r, "file ends inside the section header");
-        mops_pcapng_close(r);
-        return NULL;
-    }
-    if (read_shb(r, c, hdr) == MOPS_CAP_ERROR) {
-        mops_pcapng_close(r);
-        return NULL;
-    }
     for (;;) {
-        uint32_t type, n;
-        int rc = next_block(r, c, &type, &n);
-        if (rc == MOPS_CAP_END)
+        uint32_t type, total;
+        int rc = peek_block(r, c, true, &type, &total);
+        if (rc == MOPS_CAP_ERROR && r->sections == 0) {
+            mops_pcapng_close(r);
+            return NULL;
+        }
+        if (rc == MOPS_CAP_ERROR)
+            r->deferred_error = true;
+        if (rc != MOPS_CAP_FRAME || type != BT_IDB)
             break;
-        if (rc == MOPS_CAP_ERROR) {
+        const uint8_t *b = r->in.buf + r->in.pos;
+        r->in.pos += total;
+        if (add_iface(r, c, b + 8, total - 12) == MOPS_CAP_ERROR) {
             r->deferred_error = true;
             break;
         }
-        if (type != BT_IDB) {
-            r->have_block = true;
-            r->block_type = type;
-            r->block_len = n;
-            break;
-        }
-        if (add_iface(r, c, r->buf, n) == MOPS_CAP_ERROR) {
-            r->deferred_error = true;
-            break;
-        }
+    }
+    if (r->sections == 0) { /* the file ended inside its section header */
+        if (!c->err[0])
+            fail(c, r, "file ends inside the section header");
+        mops_pcapng_close(r);
+        return NULL;
     }
     return r;
 }
@@ -363,7 +329,7 @@ void mops_pcapng_close(struct mops_pcapng_reader *r)
 {
     if (!r)
         return;
-    free(r->buf);
+    mops_chunk_free(&r->in);
     free(r->ifs);
     free(r);
 }
