@@ -297,6 +297,26 @@ int mops_cap_open(const struct mops_cap_opts *o, struct mops_cap **out, char err
 {
     *out = NULL;
     err[0] = 0;
+    if (o->n_paths == 1 && !o->path) {
+        struct mops_cap_opts one = *o;
+        one.path = o->paths[0];
+        one.n_paths = 0;
+        return mops_cap_open(&one, out, err);
+    }
+    if (o->n_paths > 1) {
+        struct mops_cap *m = calloc(1, sizeof *m);
+        if (!m) {
+            set_err(err, "out of memory%s%s", "", "");
+            return -1;
+        }
+        m->fd = -1;
+        if (mops_multi_open(m, o, err) < 0) {
+            mops_cap_close(m);
+            return -1;
+        }
+        *out = m;
+        return 0;
+    }
     if (!o->path == !o->iface) {
         set_err(err, "give either a file or an interface%s%s", "", "");
         return -1;
@@ -393,10 +413,19 @@ static int next_own(struct mops_cap *c, struct mops_frame *f, bool refill)
     }
 }
 
+int mops_cap_next_buffered(struct mops_cap *c, struct mops_frame *f)
+{
+    return c->pc || c->ng ? next_own(c, f, false) : MOPS_CAP_END;
+}
+
 int mops_cap_next(struct mops_cap *c, struct mops_frame *f)
 {
     if (mops_cap_stopped(c))
         return MOPS_CAP_END;
+    if (c->multi) {
+        unsigned n;
+        return mops_multi_next(c, f, 1, &n);
+    }
     if (!c->pcap)
         return next_own(c, f, true);
     int rc = next_pcap(c, f);
@@ -408,6 +437,8 @@ int mops_cap_next(struct mops_cap *c, struct mops_frame *f)
 int mops_cap_next_batch(struct mops_cap *c, struct mops_frame *f, unsigned max, unsigned *n)
 {
     *n = 0;
+    if (c->multi)
+        return mops_cap_stopped(c) ? MOPS_CAP_END : mops_multi_next(c, f, max, n);
     int rc = mops_cap_next(c, &f[0]);
     if (rc != MOPS_CAP_FRAME)
         return rc;
@@ -422,6 +453,8 @@ int mops_cap_next_batch(struct mops_cap *c, struct mops_frame *f, unsigned max, 
 void mops_cap_break(struct mops_cap *c)
 {
     __atomic_store_n(&c->stop, 1, __ATOMIC_RELAXED);
+    if (c->multi)
+        mops_multi_break(c->multi);
     if (c->pcap)
         pcap_breakloop(c->pcap);
 }
@@ -442,6 +475,8 @@ void mops_cap_stats(struct mops_cap *c, struct mops_cap_stats *st)
     memset(st, 0, sizeof *st);
     st->frames = c->frames;
     st->seen = c->seen;
+    if (c->multi)
+        mops_multi_seen(c->multi, &st->seen);
     struct pcap_stat ps;
     if (c->live && pcap_stats(c->pcap, &ps) == 0) {
         st->have_kernel = true;
@@ -459,6 +494,7 @@ void mops_cap_close(struct mops_cap *c)
         return;
     if (c->pcap)
         pcap_close(c->pcap); /* closes the FILE it was given */
+    mops_multi_close(c->multi);
     mops_pcapng_close(c->ng);
     mops_pcap_close(c->pc);
     if (c->fd >= 0 && c->fd != STDIN_FILENO)

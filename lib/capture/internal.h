@@ -10,6 +10,7 @@
 
 struct mops_pcapng_reader;
 struct mops_pcap_reader;
+struct mops_multi;
 
 struct mops_cap_prog {
     struct bpf_program prog;
@@ -21,6 +22,7 @@ struct mops_cap {
     pcap_t *pcap;                  /* live, or a pcap file libpcap reads */
     struct mops_pcap_reader *pc;   /* a pcap file read by pcap_read.c */
     struct mops_pcapng_reader *ng; /* pcapng file */
+    struct mops_multi *multi;      /* several files as one (multi.c) */
     int fd;                        /* under pc or ng (-1: none of ours) */
     struct mops_cap_iface *ifaces;
     unsigned n_ifaces, cap_ifaces;
@@ -43,6 +45,17 @@ static inline bool mops_cap_stopped(const struct mops_cap *c) { return __atomic_
 
 /* Adds an interface; returns its index or -1 (too many). */
 int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name, uint8_t ts_digits);
+
+/* The next frame only if it is read already (END otherwise), so that the
+ * frames given before stay valid; END for files libpcap reads. */
+int mops_cap_next_buffered(struct mops_cap *c, struct mops_frame *f);
+
+/* multi.c: several files as one capture (mops_cap_opts.paths). */
+int mops_multi_open(struct mops_cap *c, const struct mops_cap_opts *o, char err[MOPS_CAP_ERRLEN]);
+int mops_multi_next(struct mops_cap *c, struct mops_frame *f, unsigned max, unsigned *n);
+void mops_multi_break(struct mops_multi *m);
+void mops_multi_seen(const struct mops_multi *m, uint64_t *seen);
+void mops_multi_close(struct mops_multi *m);
 
 /* chunk.c: a capture file read from its descriptor in large chunks. The
  * unread octets are buf[pos, end); pointers into them stay valid until the

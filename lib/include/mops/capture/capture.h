@@ -19,7 +19,12 @@ struct mops_frame {
 };
 
 struct mops_cap_opts {
-    const char *path;  /* file, or "-" for stdin; NULL for live */
+    const char *path; /* file, or "-" for stdin; NULL for live */
+    /* Or several files read as one (merged by timestamp; a series of rotated
+     * files one after the other, its interfaces shared; each probe's kept
+     * apart): path is then NULL. */
+    const char *const *paths;
+    unsigned n_paths;
     const char *iface; /* live interface ("any" included) */
     int snaplen;       /* 0: MOPS_CAP_DEFAULT_SNAPLEN */
     bool no_promisc;
@@ -74,6 +79,12 @@ void mops_cap_stats(struct mops_cap *c, struct mops_cap_stats *st);
 /* A file descriptor to poll on for live captures (-1 otherwise). */
 int mops_cap_fd(const struct mops_cap *c);
 void mops_cap_close(struct mops_cap *c);
+/* Of several files: how many, each one's name, and where a frame (the
+ * capture's 1-based number) came from. mops_cap_origin is false for one
+ * file (the frame is its own) or a frame not read. */
+unsigned mops_cap_n_files(const struct mops_cap *c);
+const char *mops_cap_file_name(const struct mops_cap *c, unsigned file);
+bool mops_cap_origin(const struct mops_cap *c, uint64_t frame, unsigned *file, uint64_t *file_frame);
 
 /* Interfaces for `-D`. */
 struct mops_if_info {
