@@ -142,14 +142,16 @@ static int open_capture(struct run *r)
     if (bad)
         return fail(bad);
     static char ifbuf[64];
-    struct mops_cap_opts co = {.path = o->read_file,
+    struct mops_cap_opts co = {.path = o->n_read_files > 1 ? NULL : o->read_file,
+                               .paths = o->read_files,
+                               .n_paths = o->n_read_files > 1 ? o->n_read_files : 0,
                                .iface = o->iface,
                                .snaplen = o->snaplen,
                                .no_promisc = o->no_promisc,
                                .immediate = o->immediate,
                                .buffer_kib = o->buffer_kib,
                                .filter = o->filter};
-    if (!co.path && !co.iface && !(co.iface = default_interface(ifbuf, sizeof ifbuf)))
+    if (!co.path && !co.n_paths && !co.iface && !(co.iface = default_interface(ifbuf, sizeof ifbuf)))
         return fail("no interface is up to capture on; give -i IFACE or -r FILE");
     char err[MOPS_CAP_ERRLEN];
     if (mops_cap_open(&co, &cap, err) < 0)
@@ -161,6 +163,8 @@ static int open_capture(struct run *r)
     if (mops_cap_is_live(cap))
         fprintf(stderr, "mopsdump: listening on %s, link-type %s, snapshot length %u bytes\n", co.iface,
                 linktype_text(first->linktype), first->snaplen);
+    else if (mops_cap_n_files(cap) > 1)
+        fprintf(stderr, "reading from %u files as one capture, first %s\n", mops_cap_n_files(cap), co.paths[0]);
     else if (first)
         fprintf(stderr, "reading from file %s, link-type %s, snapshot length %u\n",
                 strcmp(co.path, "-") == 0 ? "-" : co.path, linktype_text(first->linktype), first->snaplen);
@@ -184,7 +188,7 @@ static int open_outputs(struct run *r)
     /* A pcap file or a live interface holds one link for ever (pcapng
      * may add interfaces at any block). */
     o->vopts.one_link = !mops_cap_is_pcapng(cap);
-    if (o->validate && md_validate_open(&r->mv, o, o->iface ? o->iface : o->read_file) < 0)
+    if (o->validate && md_validate_open(&r->mv, o, o->iface ? o->iface : o->read_file, cap) < 0)
         return fail(r->mv.err);
     r->validator_open = o->validate;
     if (o->line_buffered)

@@ -1,6 +1,7 @@
 /* Parsing mopsdump's options; letters follow tcpdump's where tcpdump has one. */
 #include "options.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
@@ -60,7 +61,7 @@ static const struct option long_opts[] = {
 void md_usage(FILE *f)
 {
     fprintf(f, "Usage: mopsdump [-DehlnpqUvxX#] [-B KiB] [-c count] [-C MB] [-G seconds]\n"
-               "                [-i interface] [-r file] [-s snaplen] [-t...] [-T json]\n"
+               "                [-i interface] [-r file]... [-V list] [-s snaplen] [-t...] [-T json]\n"
                "                [-w file] [-W files] [-Z user] [--immediate-mode] [--print]\n"
                "                [--ipff-only] [--nano] [--ethertype N] [--udp-port N]\n"
                "                [--mops-types M,A,N] [--mobile-capable-kind N] [--count]\n"
@@ -70,7 +71,10 @@ void md_usage(FILE *f)
                "                [expression]\n"
                "\n"
                "  -i IFACE    capture live on IFACE (\"any\": all); -D lists interfaces\n"
-               "  -r FILE     read a pcap or pcapng file (- for standard input)\n"
+               "  -r FILE     read a pcap or pcapng file (- for standard input); again for more\n"
+               "              files, read as one capture: merged by time, a series of rotated\n"
+               "              files one after the other\n"
+               "  -V LIST     read the files LIST names, one a line, as -r does\n"
                "  -w FILE     write the frames that pass the filter (- for standard output);\n"
                "              .pcapng names get pcapng, others pcap; add --print to print too\n"
                "  -C MB, -G SECONDS, -W N   rotate -w files by size or time, keep N\n"
@@ -145,6 +149,51 @@ static bool number(const char *s, unsigned long long lo, unsigned long long hi, 
     return true;
 }
 
+static int add_read_file(struct md_opts *o, const char *path)
+{
+    const char **p = realloc(o->read_files, (o->n_read_files + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    o->read_files = p;
+    o->read_files[o->n_read_files++] = path;
+    o->read_file = o->read_files[0];
+    return 0;
+}
+
+/* -V: one file name a line, as tcpdump reads it; blank lines skipped. */
+static int read_file_list(struct md_opts *o, const char *list)
+{
+    FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    if (!f) {
+        fprintf(stderr, "mopsdump: %s: %s\n", list, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = 0;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = 0;
+        if (n == 0)
+            continue;
+        char *copy = strdup(line);
+        if (!copy || add_read_file(o, copy) < 0) {
+            fprintf(stderr, "mopsdump: out of memory\n");
+            rc = -1;
+            break;
+        }
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    if (rc == 0 && o->n_read_files == 0) {
+        fprintf(stderr, "mopsdump: %s names no file\n", list);
+        rc = -1;
+    }
+    return rc;
+}
+
 int md_parse_options(int argc, char **argv, struct md_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -154,7 +203,7 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
     const char *why;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:B:c:C:DeG:hi:lnpqr:s:tT:UvW:w:xXZ:#", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:B:c:C:DeG:hi:lnpqr:s:tT:UvV:W:w:xXZ:#", long_opts, NULL)) != -1) {
         switch (c) {
             case 'B':
                 if (!number(optarg, 1, 1u << 21, &v))
@@ -184,7 +233,14 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
             case 'n': break; /* IPFF has no names to look up yet */
             case 'p': o->no_promisc = true; break;
             case 'q': o->quiet = true; break;
-            case 'r': o->read_file = optarg; break;
+            case 'r':
+                if (add_read_file(o, optarg) < 0)
+                    return bad("out of memory%s", "");
+                break;
+            case 'V':
+                if (read_file_list(o, optarg) < 0)
+                    return 2;
+                break;
             case 's':
                 if (!number(optarg, 0, 262144, &v))
                     return bad("-s wants a snapshot length from 0 to 262144, not '%s'", optarg);
@@ -276,6 +332,10 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
         return bad("--report - and --events - would share standard output%s", "");
     if (o->count_only && (o->validate || o->json))
         return bad("--count prints only counts: not with --validate or -T json%s", "");
+    if (o->n_read_files > 1)
+        for (unsigned i = 0; i < o->n_read_files; i++)
+            if (strcmp(o->read_files[i], "-") == 0)
+                return bad("standard input cannot be one of several files%s", "");
     if (o->read_file && o->iface)
         return bad("-r and -i are mutually exclusive%s", "");
     if ((o->rotate_bytes || o->rotate_seconds || o->rotate_files) && !o->write_file)

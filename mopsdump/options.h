@@ -11,6 +11,10 @@
 
 struct md_opts {
     const char *iface, *read_file, *write_file, *user;
+    /* -r given again, or -V LIST: every file, read as one capture (read_file
+     * is the first). */
+    const char **read_files;
+    unsigned n_read_files;
     char *filter;   /* the trailing expression, joined */
     uint64_t count; /* -c; 0: unlimited */
     int snaplen, buffer_kib;

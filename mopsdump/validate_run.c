@@ -5,14 +5,34 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Of several files read as one, the file and the frame within it. */
+static void add_origin(const struct md_validate *mv, json_t *j)
+{
+    unsigned file;
+    uint64_t local;
+    json_t *fr = json_object_get(j, "frame");
+    if (fr && mops_cap_origin(mv->cap, (uint64_t)json_integer_value(fr), &file, &local)) {
+        json_object_set_new(j, "file", json_string(mops_cap_file_name(mv->cap, file)));
+        json_object_set_new(j, "file_frame", json_integer((json_int_t)local));
+    }
+}
+
 static void finding(void *ctx, const struct mops_violation *x)
 {
     struct md_validate *mv = ctx;
     const struct mops_rule_info *r = mops_rule_info(x->rule);
-    fprintf(mv->text, "frame %llu: %s %s: %s\n", (unsigned long long)x->frame, mops_severity_name(r->severity), r->id,
-            x->message);
+    unsigned file;
+    uint64_t local;
+    if (mops_cap_origin(mv->cap, x->frame, &file, &local))
+        fprintf(mv->text, "frame %llu (%s frame %llu): %s %s: %s\n", (unsigned long long)x->frame,
+                mops_cap_file_name(mv->cap, file), (unsigned long long)local, mops_severity_name(r->severity), r->id,
+                x->message);
+    else
+        fprintf(mv->text, "frame %llu: %s %s: %s\n", (unsigned long long)x->frame, mops_severity_name(r->severity),
+                r->id, x->message);
     if (mv->events) {
         json_t *j = mops_violation_json(x);
+        add_origin(mv, j);
         json_dumpf(j, mv->events, JSON_COMPACT);
         fputc('\n', mv->events);
         fflush(mv->events);
@@ -22,11 +42,12 @@ static void finding(void *ctx, const struct mops_violation *x)
         fflush(mv->text);
 }
 
-int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char *input)
+int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char *input, const struct mops_cap *cap)
 {
     memset(mv, 0, sizeof *mv);
     mv->o = o;
     mv->input = input;
+    mv->cap = cap;
     bool stdout_json = (o->report && strcmp(o->report, "-") == 0) || (o->events && strcmp(o->events, "-") == 0);
     mv->text = stdout_json ? stderr : stdout;
     if (o->events) {
@@ -59,6 +80,16 @@ int md_validate_close(struct md_validate *mv)
     if (mv->o->report) {
         /* Built only when asked for: it holds every kept record at once. */
         json_t *r = mops_validator_report(mv->v, mv->input, MOPS_VERSION_STRING);
+        if (r && mops_cap_n_files(mv->cap) > 1) {
+            json_t *files = json_array();
+            for (unsigned i = 0; i < mops_cap_n_files(mv->cap); i++)
+                json_array_append_new(files, json_string(mops_cap_file_name(mv->cap, i)));
+            json_object_set_new(r, "inputs", files);
+            size_t i;
+            json_t *x;
+            json_array_foreach (json_object_get(r, "violations"), i, x)
+                add_origin(mv, x);
+        }
         FILE *out = strcmp(mv->o->report, "-") == 0 ? stdout : fopen(mv->o->report, "w");
         if (!r || !out || json_dumpf(r, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF ||
             (out != stdout && fclose(out) != 0)) {

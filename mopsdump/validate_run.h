@@ -12,11 +12,12 @@ struct md_validate {
     struct mops_validator *v;
     FILE *events, *text; /* text: stdout, or stderr when stdout carries JSON */
     const char *input;
+    const struct mops_cap *cap; /* for the file of each frame, when several */
     uint64_t last_ts;
     char err[256];
 };
 
-int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char *input);
+int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char *input, const struct mops_cap *cap);
 /* Frames in capture order (a batch: see mops_validator_packets). */
 void md_validate_frames(struct md_validate *mv, const struct mops_validator_input *in, unsigned n);
 /* Judges what is still due, writes the report and the summary; returns the
