@@ -20,7 +20,8 @@ static void usage(FILE *f)
     fprintf(f, "Usage: mopstop [-i interface | -r file] [-d seconds] [--speed X|max] [--batch [--json] [-n count]]\n"
                "               [-s snaplen] [-B KiB] [-p] [--immediate-mode] [expression]\n"
                "\n"
-               "  -i IFACE      watch an interface live; -r FILE replays a capture\n"
+               "  -i IFACE      watch an interface live; -r FILE replays a capture (-r\n"
+               "                again: several files as one, merged by time)\n"
                "  --speed X     replay at X times the recorded speed (default 1); max: as fast as it reads\n"
                "  -d SECONDS    refresh interval (default 1)\n"
                "  --batch       print plain-text snapshots every interval, no terminal needed\n"
@@ -78,6 +79,7 @@ static int batch(struct mt_state *st, struct mt_source *src, double interval, bo
 
 struct options {
     struct mops_cap_opts co;
+    const char *files[256]; /* -r again: several files as one capture */
     double interval, speed;
     bool is_batch, json;
     long count;
@@ -104,7 +106,13 @@ static int parse_options(int argc, char **argv, struct options *o)
     while ((c = getopt_long(argc, argv, "+i:r:d:n:s:B:ph", longs, NULL)) != -1) {
         switch (c) {
             case 'i': o->co.iface = optarg; break;
-            case 'r': o->co.path = optarg; break;
+            case 'r':
+                if (o->co.n_paths == sizeof o->files / sizeof o->files[0])
+                    return bad("too many -r files", NULL);
+                o->files[o->co.n_paths++] = optarg;
+                o->co.paths = o->files;
+                o->co.path = o->co.n_paths == 1 ? optarg : NULL;
+                break;
             case 'd':
                 o->interval = number(optarg, 0.1, 3600, &ok);
                 if (!ok)
@@ -144,7 +152,7 @@ static int parse_options(int argc, char **argv, struct options *o)
             }
         }
     }
-    if (!!o->co.iface == !!o->co.path)
+    if (!!o->co.iface == !!o->co.n_paths)
         return bad("give one source: -i INTERFACE or -r FILE", NULL);
     if (o->json && !o->is_batch)
         return bad("--json goes with --batch", NULL);
@@ -171,7 +179,7 @@ int main(int argc, char **argv)
     static struct mt_state st;
     struct mt_source src;
     char err[512];
-    const char *source = o.co.iface ? o.co.iface : o.co.path;
+    const char *source = o.co.iface ? o.co.iface : o.co.paths[0];
     if (mt_state_init(&st, source) < 0) {
         status = bad("out of memory", NULL);
     } else if (mt_source_start(&src, &o.co, &st, o.co.iface ? 0 : o.speed, err, sizeof err) < 0) {
