@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Several files as one capture (issue 17): the same report from the pieces
+as from the whole. A capture split into a series (editcap -c, as rotation
+makes one), given with -r again, with -V LIST or in another order; and a
+multi-link capture split by interface as probes would capture it (tshark
+-Y frame.interface_id), merged by timestamp. Each finding names its file
+and its frame there; mopstop reads the same pieces to the same state.
+
+usage: test_files.py MOPSDUMP MOPSTOP CAPTURES_DIR
+"""
+import glob, json, os, subprocess, sys, tempfile
+
+from pycheck import check, report
+
+MOPSDUMP, MOPSTOP, CAPTURES = sys.argv[1:4]
+tmp = tempfile.mkdtemp(prefix="mops-files-")
+PIECE = 7
+
+
+def run(*args):
+    p = subprocess.run([MOPSDUMP, *args], capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def validate(files, extra=()):
+    args = ["--validate", "--report", "-", *extra]
+    for f in files:
+        args += ["-r", f]
+    rc, out, err = run(*args)
+    return rc, (json.loads(out) if out.startswith("{") else None), err
+
+
+def comparable(r):
+    """The report less what names the inputs."""
+    r = json.loads(json.dumps(r))
+    r.pop("input", None)
+    r.pop("inputs", None)
+    for v in r["violations"]:
+        v.pop("file", None)
+        v.pop("file_frame", None)
+    return r
+
+
+def mopstop_final(files):
+    args = [MOPSTOP, "--batch", "--speed", "max"]
+    for f in files:
+        args += ["-r", f]
+    p = subprocess.run(args, capture_output=True, text=True)
+    last = p.stdout.rstrip("\n").split("\n==")[-2].split("\n")
+    return p.returncode, "\n".join(l for l in last[1:] if l)  # less the header naming the source
+
+
+SERIES = ["appendix-b", "bad-accept-wrong-seq", "bad-no-reply", "nat-slow-links", "partial-failure", "lost-reply",
+          "bad-rewrite-seq", "anycast"]
+for name in SERIES:
+    whole = os.path.join(CAPTURES, name + ".pcapng")
+    rc_w, rep_w, err_w = validate([whole])
+    check(rep_w is not None, f"{name}: the whole validated", err_w[-300:])
+    if rep_w is None:
+        continue
+    # A series: editcap -c writes NAME_00000_DATE.pcapng, ... in order.
+    base = os.path.join(tmp, name + ".pcapng")
+    subprocess.run(["editcap", "-c", str(PIECE), whole, base], check=True, capture_output=True)
+    pieces = sorted(glob.glob(os.path.join(tmp, name + "_*.pcapng")))
+    n_frames = rep_w["packets"]
+    check(len(pieces) == (n_frames + PIECE - 1) // PIECE, f"{name}: {len(pieces)} pieces of {PIECE} frames")
+    rc_p, rep_p, err_p = validate(pieces)
+    check(rep_p is not None and rc_p == rc_w, f"{name}: the series validated, same exit status",
+          f"{rc_p} vs {rc_w}: {err_p[-300:]}")
+    if rep_p is None:
+        continue
+    check(comparable(rep_p) == comparable(rep_w), f"{name}: the series' report is the whole's")
+    check(rep_p.get("inputs") == pieces and rep_p["input"] == pieces[0], f"{name}: the report names every file")
+    for v in rep_p["violations"]:
+        k, local = (v["frame"] - 1) // PIECE, (v["frame"] - 1) % PIECE + 1
+        check(v.get("file") == pieces[k] and v.get("file_frame") == local,
+              f"{name}: {v['rule']} at frame {v['frame']} names {os.path.basename(pieces[k])} frame {local}",
+              f"{v.get('file')} frame {v.get('file_frame')}")
+    # Decoded the same, frame for frame (numbers go on, interfaces shared).
+    _, jw, _ = run("-T", "json", "-r", whole)
+    args = ["-T", "json"]
+    for f in pieces:
+        args += ["-r", f]
+    _, jp, _ = run(*args)
+    check(jp == jw and jw, f"{name}: -T json of the series is the whole's")
+    # -V LIST, and the files given in another order: merged by time.
+    lst = os.path.join(tmp, name + ".list")
+    with open(lst, "w") as f:
+        f.write("\n".join(pieces) + "\n\n")
+    rc, out, err = run("--validate", "--report", "-", "-V", lst)
+    check(rc == rc_w and out and comparable(json.loads(out)) == comparable(rep_w), f"{name}: -V LIST", err[-300:])
+    _, rep_r, _ = validate(list(reversed(pieces)))
+    check(rep_r is not None and comparable(rep_r) == comparable(rep_w), f"{name}: the pieces in reverse order")
+    # mopstop over the pieces ends where it ends over the whole.
+    rc1, s1 = mopstop_final([whole])
+    rc2, s2 = mopstop_final(pieces)
+    check(rc1 == 0 and rc2 == 0 and s1 == s2 and "Sessions" in s1, f"{name}: mopstop -r pieces", s2[-400:])
+
+# Probes: each interface of a multi-link capture in a file of its own.
+for name in ("appendix-b", "nat-slow-links", "bad-rewrite-seq", "bad-no-relay"):
+    whole = os.path.join(CAPTURES, name + ".pcapng")
+    _, rep_w, _ = validate([whole])
+    p = subprocess.run(["tshark", "-r", whole, "-T", "fields", "-e", "frame.interface_id"], capture_output=True,
+                       text=True)
+    ids = sorted({int(x) for x in p.stdout.split()})
+    check(len(ids) >= 3, f"{name}: captured on {len(ids)} links")
+    probes = []
+    for i in ids:
+        out = os.path.join(tmp, f"{name}-probe{i}.pcapng")
+        subprocess.run(["tshark", "-r", whole, "-Y", f"frame.interface_id == {i}", "-w", out], check=True,
+                       capture_output=True)
+        probes.append(out)
+    _, rep_m, err = validate(probes)
+    check(rep_m is not None and comparable(rep_m) == comparable(rep_w), f"{name}: {len(probes)} probes merged",
+          err[-300:])
+    if rep_m:
+        for v in rep_m["violations"]:
+            check(v.get("file") in probes and v.get("file_frame", 0) >= 1, f"{name}: {v['rule']} names its probe")
+
+# What cannot be read.
+rc, _, err = run("-r", os.path.join(CAPTURES, "appendix-b.pcapng"), "-r", "-")
+check(rc == 2 and "standard input cannot be one of several files" in err, "stdin is not one of several", err)
+rc, _, err = run("-r", os.path.join(CAPTURES, "appendix-b.pcapng"), "-r", os.path.join(tmp, "missing.pcapng"))
+check(rc == 2 and "missing.pcapng: No such file or directory" in err, "a missing file is named", err)
+rc, _, err = run("-V", os.path.join(tmp, "missing.list"))
+check(rc == 2 and "missing.list: No such file or directory" in err, "a missing -V list is named", err)
+empty = os.path.join(tmp, "empty.list")
+open(empty, "w").write("\n\n")
+rc, _, err = run("-V", empty)
+check(rc == 2 and "names no file" in err, "an empty -V list", err)
+# A damaged piece: the frames before the damage are read, and the error names the piece.
+pieces = sorted(glob.glob(os.path.join(tmp, "appendix-b_*.pcapng")))
+data = open(pieces[2], "rb").read()
+cut = os.path.join(tmp, "cut.pcapng")
+open(cut, "wb").write(data[:-9])
+rc, out, err = run("-r", pieces[0], "-r", pieces[1], "-r", cut, "-r", pieces[3])
+check(rc == 2 and "cut.pcapng" in err and "truncated" in err and len(out.splitlines()) == 2 * PIECE + PIECE - 1,
+      "a damaged piece stops the read where it is damaged, named", f"{len(out.splitlines())} lines; {err[-300:]}")
+
+sys.exit(report("test_files"))
