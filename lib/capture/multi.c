@@ -32,7 +32,11 @@ struct mops_multi_run {
 struct mops_multi {
     struct mops_multi_part *parts;
     unsigned n;
-    int last;   /* part of the frame delivered last, or -1 */
+    int last; /* part of the frame delivered last, or -1 */
+    /* The earliest head of the other parts (UINT64_MAX: none): the last
+     * part reads on without a scan while it comes first. */
+    uint64_t bound_ts;
+    unsigned bound_part;
     bool error; /* a part failed: c->err says how; reported by the next read */
     struct mops_multi_run *runs;
     size_t n_runs, cap_runs;
@@ -144,14 +148,28 @@ static int note_run(struct mops_multi *m, uint64_t frame, unsigned k)
 }
 
 /* The earliest head (the first part on a tie, so that a series keeps its
- * order), or -1 when every part has ended. */
-static int earliest(const struct mops_multi *m)
+ * order), or -1 when every part has ended; the bound set for it. */
+static int earliest(struct mops_multi *m)
 {
     int best = -1;
     for (unsigned k = 0; k < m->n; k++)
         if (m->parts[k].have_head && (best < 0 || m->parts[k].head.ts_ns < m->parts[best].head.ts_ns))
             best = (int)k;
+    m->bound_ts = UINT64_MAX;
+    m->bound_part = UINT32_MAX;
+    for (unsigned k = 0; k < m->n; k++)
+        if ((int)k != best && m->parts[k].have_head && m->parts[k].head.ts_ns < m->bound_ts) {
+            m->bound_ts = m->parts[k].head.ts_ns;
+            m->bound_part = k;
+        }
     return best;
+}
+
+/* Part k's head still comes before every other part's. */
+static bool still_first(const struct mops_multi *m, unsigned k)
+{
+    const struct mops_multi_part *p = &m->parts[k];
+    return p->have_head && (p->head.ts_ns < m->bound_ts || (p->head.ts_ns == m->bound_ts && k < m->bound_part));
 }
 
 static int deliver(struct mops_cap *c, unsigned k, struct mops_frame *f)
@@ -183,11 +201,12 @@ int mops_multi_next(struct mops_cap *c, struct mops_frame *f, unsigned max, unsi
     if (m->error || mops_cap_stopped(c))
         return m->error ? MOPS_CAP_ERROR : MOPS_CAP_END;
     /* The part whose head was taken last reads on, refilling: the frames it
-     * gave before belong to the previous call. */
-    for (unsigned k = 0; k < m->n; k++)
-        if (m->parts[k].fetch && fetch(c, &m->parts[k], true) == MOPS_CAP_ERROR)
-            return MOPS_CAP_ERROR;
-    int k = earliest(m);
+     * gave before belong to the previous call. Only it can need to. */
+    int k = m->last;
+    if (k >= 0 && m->parts[k].fetch && fetch(c, &m->parts[k], true) == MOPS_CAP_ERROR)
+        return MOPS_CAP_ERROR;
+    if (k < 0 || !still_first(m, (unsigned)k))
+        k = earliest(m);
     if (k < 0)
         return MOPS_CAP_END;
     if (deliver(c, (unsigned)k, &f[0]) != MOPS_CAP_FRAME)
@@ -197,14 +216,8 @@ int mops_multi_next(struct mops_cap *c, struct mops_frame *f, unsigned max, unsi
      * are read already (so that the batch stays valid). */
     struct mops_multi_part *p = &m->parts[k];
     while (*n < max) {
-        if (fetch(c, p, false) != MOPS_CAP_FRAME)
+        if (fetch(c, p, false) != MOPS_CAP_FRAME || !still_first(m, (unsigned)k))
             break; /* END: read with refill next time; ERROR: reported next time */
-        bool first = true;
-        for (unsigned j = 0; j < m->n; j++)
-            if ((int)j != k && m->parts[j].have_head && m->parts[j].head.ts_ns < p->head.ts_ns)
-                first = false;
-        if (!first)
-            break;
         if (deliver(c, (unsigned)k, &f[*n]) != MOPS_CAP_FRAME)
             return MOPS_CAP_ERROR;
         (*n)++;
