@@ -117,7 +117,7 @@ static void draw(struct mt_state *st, struct ui *u)
     }
     char h[3][MT_LINE];
     pthread_mutex_lock(&st->lock);
-    mt_view_header(st, h);
+    mt_view_header(st, h, (unsigned)COLS);
     mt_view_rows(st, u->pane, u->filter, u->sort, &rows);
     apply_freeze(u, &rows);
     static char detail[64][MT_LINE];

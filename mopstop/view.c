@@ -49,15 +49,27 @@ static char *rel_time(char *buf, size_t n, const struct mt_state *s, uint64_t ts
     return buf;
 }
 
-void mt_view_header(const struct mt_state *s, char lines[3][MT_LINE])
+void mt_view_header(const struct mt_state *s, char lines[3][MT_LINE], unsigned width)
 {
     char el[32];
     double p2, i2, b2, p10, i10, b10, p40, i40, b40;
     mt_state_rate(s, 2, &p2, &i2, &b2);
     mt_state_rate(s, 10, &p10, &i10, &b10);
     mt_state_rate(s, 40, &p40, &i40, &b40);
-    snprintf(lines[0], MT_LINE, "mopstop %s  %s  elapsed %s%s", MOPS_VERSION_STRING, s->source,
-             rel_time(el, sizeof el, s, s->now_ns), s->ended ? "  [end of capture]" : "");
+    char head[48], tail[96];
+    snprintf(head, sizeof head, "mopstop %s  ", MOPS_VERSION_STRING);
+    snprintf(tail, sizeof tail, "  elapsed %s%s", rel_time(el, sizeof el, s, s->now_ns),
+             s->ended ? "  [end of capture]" : "");
+    /* The state stays visible at any width: a long source is cut from the
+     * left ("...captures/x.pcapng"), as htop elides, keeping its file name. */
+    const char *src = s->source, *dots = "";
+    size_t fixed = strlen(head) + strlen(tail), len = strlen(src);
+    if (width && fixed + len > width) {
+        size_t room = width > fixed + 3 ? width - fixed - 3 : 0;
+        src += len - room;
+        dots = "...";
+    }
+    snprintf(lines[0], MT_LINE, "%s%s%s%s", head, dots, src, tail);
     snprintf(lines[1], MT_LINE,
              "packets %" PRIu64 " (IPFF %" PRIu64 "), %" PRIu64 " bytes, drops %" PRIu64
              "  |  2s %.1f/%.1f pps %.0f B/s  10s %.1f/%.1f pps %.0f B/s  40s %.1f/%.1f pps %.0f B/s",
@@ -265,7 +277,7 @@ void mt_view_text(const struct mt_state *s, FILE *f)
 {
     char h[3][MT_LINE];
     static struct mt_rows rows;
-    mt_view_header(s, h);
+    mt_view_header(s, h, 0);
     fprintf(f, "%s\n%s\n%s\n", h[0], h[1], h[2]);
     for (int p = 0; p < MT_PANE_COUNT; p++) {
         mt_view_rows(s, (enum mt_pane)p, "", MT_SORT_TIME, &rows);

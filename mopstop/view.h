@@ -26,7 +26,8 @@ const char *mt_pane_title(enum mt_pane p);
 const char *mt_pane_heading(enum mt_pane p);
 const char *mt_sort_name(enum mt_sort s);
 /* The header lines (3) into buf. */
-void mt_view_header(const struct mt_state *s, char lines[3][MT_LINE]);
+/* The three header lines; width > 0 elides the source to fit it. */
+void mt_view_header(const struct mt_state *s, char lines[3][MT_LINE], unsigned width);
 /* A pane's rows, filtered by an address substring (may be ""), sorted. */
 void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, enum mt_sort sort, struct mt_rows *out);
 /* The detail of the row with this key: lines into out, the count. */

@@ -134,6 +134,22 @@ if shutil.which("tmux"):
         check("EXIT=0" in screen(), "tmux: q quits with 0")
     finally:
         tm("kill-session", "-t", sess)
+    # A long path (as a deep checkout gives) on 80 columns: the path is cut,
+    # the state is not.
+    deep = tempfile.mkdtemp(prefix="mopstop-")
+    long_dir = os.path.join(deep, *(["a-directory-with-a-rather-long-name"] * 4))
+    os.makedirs(long_dir)
+    shutil.copy(os.path.join(CAPTURES, "appendix-b.pcapng"), long_dir)
+    cmd = f"'{MOPSTOP}' -r '{os.path.join(long_dir, 'appendix-b.pcapng')}' --speed max -d 0.2; sleep 60"
+    tm("new-session", "-d", "-s", sess, "-x", "80", "-y", "24", cmd)
+    try:
+        time.sleep(1.5)
+        top = screen().splitlines()[0]
+        check(top.startswith("mopstop ") and "  ...name/appendix-b.pcapng  elapsed " in top and
+              top.rstrip().endswith("[end of capture]"), "tmux: a long path is elided, the state kept", top)
+    finally:
+        tm("kill-session", "-t", sess)
+        shutil.rmtree(deep)
 else:
     check(False, "tmux is installed (.ci/install-deps installs it)")
 
