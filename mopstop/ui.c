@@ -118,7 +118,7 @@ static void draw(struct mt_state *st, struct ui *u)
     char h[3][MT_LINE];
     pthread_mutex_lock(&st->lock);
     mt_view_header(st, h, (unsigned)COLS);
-    mt_view_rows(st, u->pane, u->filter, u->sort, &rows);
+    mt_view_rows(st, u->pane, u->filter, u->sort, (unsigned)COLS, &rows);
     apply_freeze(u, &rows);
     static char detail[64][MT_LINE];
     unsigned n_detail = 0;
@@ -137,7 +137,7 @@ static void draw(struct mt_state *st, struct ui *u)
         attroff(A_REVERSE);
         addstr(" ");
     }
-    line_at(4, mt_pane_heading(u->pane), A_UNDERLINE);
+    line_at(4, mt_pane_heading(u->pane, (unsigned)COLS), A_UNDERLINE);
     int body = LINES - 6;
     int *sel = &u->sel[u->pane], *top = &u->top[u->pane];
     if (*sel >= (int)rows.n)
@@ -176,7 +176,7 @@ static void freeze(struct mt_state *st, struct ui *u)
     if (!u->frozen)
         return;
     pthread_mutex_lock(&st->lock);
-    mt_view_rows(st, u->pane, u->filter, u->sort, &rows);
+    mt_view_rows(st, u->pane, u->filter, u->sort, (unsigned)COLS, &rows);
     pthread_mutex_unlock(&st->lock);
     u->n_order = rows.n;
     for (unsigned i = 0; i < rows.n; i++)

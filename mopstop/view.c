@@ -15,12 +15,66 @@ const char *mt_pane_title(enum mt_pane p)
     return p < MT_PANE_COUNT ? t[p] : "?";
 }
 
-const char *mt_pane_heading(enum mt_pane p)
+/* The Migrations pane's columns. Where the terminal is narrower than all
+ * of them, the least needed go first (drop 1, 2, ...), so that STATE and
+ * LATENCY stay on screen, as htop keeps its important columns. */
+static const struct {
+    const char *name;
+    int width, drop;
+} mig_cols[] = {{"TIME", 13, 0}, {"MOBILE", 16, 0}, {"PREVIOUS", 21, 3}, {"MIGRATED", 21, 4}, {"SERVER", 16, 0},
+                {"PORTS", 5, 1}, {"CODE", 7, 2},    {"STATE", 14, 0},    {"LATENCY", 9, 0}};
+enum { MIG_COLS = sizeof mig_cols / sizeof mig_cols[0] };
+
+/* The columns shown at this width (0: all), as a bit mask. */
+static unsigned mig_mask(unsigned width)
 {
+    unsigned mask = (1u << MIG_COLS) - 1, total = 0;
+    for (int i = 0; i < MIG_COLS; i++)
+        total += (unsigned)mig_cols[i].width + 1;
+    for (int d = 1; width && total > width; d++) {
+        int found = 0;
+        for (int i = 0; i < MIG_COLS; i++)
+            if (mig_cols[i].drop == d) {
+                mask &= ~(1u << i);
+                total -= (unsigned)mig_cols[i].width + 1;
+                found = 1;
+            }
+        if (!found)
+            break;
+    }
+    return mask;
+}
+
+/* The cells laid out in the columns of mask, the last one unpadded. */
+static void mig_layout(char *line, const char *const cells[MIG_COLS], unsigned mask)
+{
+    size_t at = 0;
+    int last = -1;
+    for (int i = 0; i < MIG_COLS; i++)
+        if (mask & (1u << i))
+            last = i;
+    line[0] = 0;
+    for (int i = 0; i < MIG_COLS && at < MT_LINE; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        if (i == last)
+            at += (size_t)snprintf(line + at, MT_LINE - at, "%s", cells[i]);
+        else
+            at += (size_t)snprintf(line + at, MT_LINE - at, "%-*s ", mig_cols[i].width, cells[i]);
+    }
+}
+
+const char *mt_pane_heading(enum mt_pane p, unsigned width)
+{
+    static char mig[MT_LINE];
     switch (p) {
-        case MT_PANE_MIGRATIONS:
-            return "TIME          MOBILE           PREVIOUS              MIGRATED              SERVER           PORTS "
-                   "CODE    STATE          LATENCY";
+        case MT_PANE_MIGRATIONS: {
+            const char *names[MIG_COLS];
+            for (int i = 0; i < MIG_COLS; i++)
+                names[i] = mig_cols[i].name;
+            mig_layout(mig, names, mig_mask(width));
+            return mig;
+        }
         case MT_PANE_CHAINS: return "MOBILE                 LEVELS  CHAIN";
         case MT_PANE_SESSIONS: return "CLIENT (NOW)           SERVER                 MOVES  BYTES      SINCE MOVE  AGE";
         case MT_PANE_VIOLATIONS: return "FRAME    SEVERITY  RULE                    MESSAGE";
@@ -101,9 +155,9 @@ static int cmp(const void *a, const void *b)
     return (int)x->idx - (int)y->idx;
 }
 
-static void migration_line(const struct mt_state *s, const struct mt_migration *m, char *line)
+static void migration_line(const struct mt_state *s, const struct mt_migration *m, char *line, unsigned mask)
 {
-    char t[32], mob[MOPS_ADDR_STRLEN], p[48], g[48], sv[MOPS_ADDR_STRLEN], st[32], lat[32];
+    char t[32], mob[MOPS_ADDR_STRLEN], p[48], g[48], sv[MOPS_ADDR_STRLEN], st[32], lat[32], ports[16];
     if (m->state == MT_PENDING)
         snprintf(st, sizeof st, "pending %.1fs", (double)(s->now_ns - m->ts_ns) / 1e9);
     else
@@ -114,10 +168,17 @@ static void migration_line(const struct mt_state *s, const struct mt_migration *
         snprintf(lat, sizeof lat, "%.1f ms", (double)m->latency_ns / 1e6);
     else
         snprintf(lat, sizeof lat, "-");
-    snprintf(line, MT_LINE, "%-13s %-16s %-21s %-21s %-16s %-5u %-7s %-14s %s", rel_time(t, sizeof t, s, m->ts_ns),
-             mops_addr_format(m->mobile, mob), tuple(p, sizeof p, m->prev, m->prev_sport),
-             tuple(g, sizeof g, m->mig, m->mig_sport), mops_addr_format(m->server, sv), m->n_ports,
-             m->code == MOPS_MIGRATE_CODE_ATOMIC ? "atomic" : "normal", st, lat);
+    snprintf(ports, sizeof ports, "%u", m->n_ports);
+    const char *cells[MIG_COLS] = {rel_time(t, sizeof t, s, m->ts_ns),
+                                   mops_addr_format(m->mobile, mob),
+                                   tuple(p, sizeof p, m->prev, m->prev_sport),
+                                   tuple(g, sizeof g, m->mig, m->mig_sport),
+                                   mops_addr_format(m->server, sv),
+                                   ports,
+                                   m->code == MOPS_MIGRATE_CODE_ATOMIC ? "atomic" : "normal",
+                                   st,
+                                   lat};
+    mig_layout(line, cells, mask);
 }
 
 /* The validator's NAT chains (the chains pane, its detail, the JSON). */
@@ -146,7 +207,8 @@ static void chain_line(const struct mops_nat_chain *c, char *line)
                         tuple(a, sizeof a, c->levels[i].trans, c->levels[i].trans_port));
 }
 
-void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, enum mt_sort sort, struct mt_rows *out)
+void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, enum mt_sort sort, unsigned width,
+                  struct mt_rows *out)
 {
     static struct sortable items[MT_MAX_ROWS];
     unsigned n = 0;
@@ -184,7 +246,11 @@ void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, 
         char key[64];
         switch (p) {
             case MT_PANE_MIGRATIONS:
-                migration_line(s, &s->mig[i], line);
+                /* The filter sees every column, the screen those that fit. */
+                migration_line(s, &s->mig[i], line, mig_mask(0));
+                if (!match(filter, line))
+                    continue;
+                migration_line(s, &s->mig[i], line, mig_mask(width));
                 snprintf(key, sizeof key, "m%" PRIu64, s->mig[i].frame);
                 break;
             case MT_PANE_CHAINS:
@@ -209,7 +275,7 @@ void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, 
                 break;
             }
         }
-        if (!match(filter, line))
+        if (p != MT_PANE_MIGRATIONS && !match(filter, line))
             continue;
         memcpy(out->line[out->n], line, MT_LINE);
         snprintf(out->detail_key[out->n], sizeof out->detail_key[0], "%s", key);
@@ -280,8 +346,8 @@ void mt_view_text(const struct mt_state *s, FILE *f)
     mt_view_header(s, h, 0);
     fprintf(f, "%s\n%s\n%s\n", h[0], h[1], h[2]);
     for (int p = 0; p < MT_PANE_COUNT; p++) {
-        mt_view_rows(s, (enum mt_pane)p, "", MT_SORT_TIME, &rows);
-        fprintf(f, "\n%s (%u)\n%s\n", mt_pane_title((enum mt_pane)p), rows.n, mt_pane_heading((enum mt_pane)p));
+        mt_view_rows(s, (enum mt_pane)p, "", MT_SORT_TIME, 0, &rows);
+        fprintf(f, "\n%s (%u)\n%s\n", mt_pane_title((enum mt_pane)p), rows.n, mt_pane_heading((enum mt_pane)p, 0));
         for (unsigned i = 0; i < rows.n; i++)
             fprintf(f, "%s\n", rows.line[i]);
     }
@@ -299,7 +365,7 @@ void mt_view_json(const struct mt_state *s, FILE *f)
     json_object_set_new(o, "drops", json_integer((json_int_t)s->drops));
     json_object_set_new(o, "ended", json_boolean(s->ended));
     static struct mt_rows rows;
-    mt_view_rows(s, MT_PANE_MIGRATIONS, "", MT_SORT_TIME, &rows);
+    mt_view_rows(s, MT_PANE_MIGRATIONS, "", MT_SORT_TIME, 0, &rows);
     for (unsigned k = 0; k < rows.n; k++) {
         uint64_t frame = strtoull(rows.detail_key[k] + 1, NULL, 10);
         for (unsigned i = 0; i < MT_MIGRATIONS; i++) {

@@ -23,13 +23,16 @@ struct mt_rows {
 };
 
 const char *mt_pane_title(enum mt_pane p);
-const char *mt_pane_heading(enum mt_pane p);
+/* The pane's column heading; width > 0 fits the Migrations pane's columns
+ * to it (the least needed dropped first), as mt_view_rows does. */
+const char *mt_pane_heading(enum mt_pane p, unsigned width);
 const char *mt_sort_name(enum mt_sort s);
 /* The header lines (3) into buf. */
 /* The three header lines; width > 0 elides the source to fit it. */
 void mt_view_header(const struct mt_state *s, char lines[3][MT_LINE], unsigned width);
 /* A pane's rows, filtered by an address substring (may be ""), sorted. */
-void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, enum mt_sort sort, struct mt_rows *out);
+void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, enum mt_sort sort, unsigned width,
+                  struct mt_rows *out);
 /* The detail of the row with this key: lines into out, the count. */
 unsigned mt_view_detail(const struct mt_state *s, enum mt_pane p, const char *key, char out[][MT_LINE], unsigned max);
 /* A plain-text snapshot (--batch) and a JSON one (--batch --json). */

@@ -144,9 +144,19 @@ if shutil.which("tmux"):
     tm("new-session", "-d", "-s", sess, "-x", "80", "-y", "24", cmd)
     try:
         time.sleep(1.5)
-        top = screen().splitlines()[0]
+        lines = screen().splitlines()
+        top = lines[0]
         check(top.startswith("mopstop ") and "  ...name/appendix-b.pcapng  elapsed " in top and
               top.rstrip().endswith("[end of capture]"), "tmux: a long path is elided, the state kept", top)
+        # The columns fit 80: the least needed go, STATE and LATENCY stay.
+        head = next((l for l in lines if l.startswith("TIME")), "")
+        check(head.split() == ["TIME", "MOBILE", "SERVER", "STATE", "LATENCY"] and
+              any(l.rstrip().endswith("succeeded      17.0 ms") for l in lines),
+              "tmux: at 80 columns the Migrations pane keeps STATE and LATENCY", "\n".join(lines[:12]))
+        tm("resize-window", "-t", sess, "-x", "120", "-y", "24")
+        head = next((l for l in screen().splitlines() if l.startswith("TIME")), "")
+        check(head.split() == ["TIME", "MOBILE", "PREVIOUS", "MIGRATED", "SERVER", "STATE", "LATENCY"],
+              "tmux: at 120 columns only PORTS and CODE go", head)
     finally:
         tm("kill-session", "-t", sess)
         shutil.rmtree(deep)
