@@ -83,12 +83,15 @@ static FILE *replay_stream(FILE *under, const uint8_t *peeked, size_t n)
     return f;
 }
 
-/* Reads up to n octets (fewer only at the end); -1 on an error. */
-static ssize_t read_full(int fd, uint8_t *dst, size_t n)
+/* Reads up to n octets (fewer only at the end), decompressed if the file
+ * is; -1 on an error. */
+static ssize_t read_full(const struct mops_cap *c, int fd, uint8_t *dst, size_t n)
 {
     size_t got = 0;
     while (got < n) {
-        ssize_t k = read(fd, dst + got, n - got);
+        ssize_t k = c->unpack ? mops_unpack_read(c->unpack, dst + got, n - got) : read(fd, dst + got, n - got);
+        if (k < 0 && c->unpack)
+            return -1;
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0)
@@ -108,6 +111,16 @@ uint32_t mops_dlt_to_linktype(int dlt)
     return dlt == DLT_RAW || dlt == 12 || dlt == 14 ? 101u : (uint32_t)dlt;
 }
 
+/* A compressed file for libpcap (the variants our readers leave to it):
+ * the decompressed octets as a stream; the capture closes the rest. */
+static ssize_t unpack_read(void *cookie, char *out, size_t size)
+{
+    ssize_t k = mops_unpack_read(cookie, (uint8_t *)out, size);
+    if (k < 0)
+        errno = EIO;
+    return k;
+}
+
 static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *err)
 {
     bool is_stdin = strcmp(o->path, "-") == 0;
@@ -121,20 +134,34 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
         return -1;
     }
     uint8_t hdr[24];
-    ssize_t n = read_full(fd, hdr, 4);
+    ssize_t n = read_full(c, fd, hdr, 4);
+    enum mops_pack pack = n == 4 ? mops_pack_of(hdr, 4) : MOPS_PACK_NONE;
+    if (pack != MOPS_PACK_NONE) {
+        /* Compressed: the readers below see the plain file (unpack.c). */
+        if (!(c->unpack = mops_unpack_new(pack, fd, hdr, 4))) {
+            set_err(err, "%s: %s", name, "out of memory");
+            if (!is_stdin)
+                close(fd);
+            return -1;
+        }
+        c->fd = fd;
+        n = read_full(c, fd, hdr, 4);
+    }
     if (n < 4) {
-        if (n < 0)
+        if (n < 0 && c->unpack)
+            set_err(err, "%s: %s", name, mops_unpack_error(c->unpack));
+        else if (n < 0)
             set_err(err, "%s: %s", name, strerror(errno));
         else
             set_err(err, "%s: %s", name, n == 0 ? "empty file, not a capture" : "file too short to be a capture");
-        if (!is_stdin)
+        if (!is_stdin && c->fd != fd) /* else mops_cap_close closes it */
             close(fd);
         return -1;
     }
     uint32_t be = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
     bool nano = be == 0xa1b23c4du || be == 0x4d3cb2a1u;
     if (nano || be == 0xa1b2c3d4u || be == 0xd4c3b2a1u) {
-        ssize_t k = read_full(fd, hdr + 4, 20);
+        ssize_t k = read_full(c, fd, hdr + 4, 20);
         n = k < 0 ? 4 : 4 + k;
         if (n == 24 && (c->pc = mops_pcap_open(fd, hdr, c)) != NULL) {
             c->fd = fd;
@@ -146,17 +173,19 @@ static int open_file(struct mops_cap *c, const struct mops_cap_opts *o, char *er
         c->ng = mops_pcapng_open(fd, hdr, 4, c);
         if (!c->ng) {
             snprintf(err, MOPS_CAP_ERRLEN, "%s", c->err); /* names the file already */
-            if (!is_stdin)
+            if (!is_stdin && c->fd != fd)
                 close(fd);
             return -1;
         }
         c->fd = fd;
         return 0;
     }
-    FILE *fp = is_stdin ? stdin : fdopen(fd, "rb");
+    cookie_io_functions_t unpacked = {.read = unpack_read};
+    FILE *fp = c->unpack ? fopencookie(c->unpack, "r", unpacked) : is_stdin ? stdin : fdopen(fd, "rb");
     if (!fp) {
         set_err(err, "%s: %s", name, strerror(errno));
-        close(fd);
+        if (c->fd != fd)
+            close(fd);
         return -1;
     }
     if (!is_stdin)
@@ -385,6 +414,8 @@ static int next_pcap(struct mops_cap *c, struct mops_frame *f)
         return mops_cap_stopped(c) || !c->live ? MOPS_CAP_END : MOPS_CAP_TIMEOUT;
     if (c->live)
         snprintf(c->err, sizeof c->err, "%s", pcap_geterr(c->pcap));
+    else if (c->unpack && mops_unpack_error(c->unpack)[0]) /* what libpcap saw as a read error */
+        snprintf(c->err, sizeof c->err, "%.200s: %.300s", c->name, mops_unpack_error(c->unpack));
     else
         snprintf(c->err, sizeof c->err, "%.200s: %.300s", c->name, pcap_geterr(c->pcap));
     return MOPS_CAP_ERROR;
@@ -495,6 +526,7 @@ void mops_cap_close(struct mops_cap *c)
     if (c->pcap)
         pcap_close(c->pcap); /* closes the FILE it was given */
     mops_multi_close(c->multi);
+    mops_unpack_free(c->unpack);
     mops_pcapng_close(c->ng);
     mops_pcap_close(c->pc);
     if (c->fd >= 0 && c->fd != STDIN_FILENO)

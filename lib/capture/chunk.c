@@ -47,7 +47,13 @@ int mops_chunk_fill(struct mops_chunk *k, struct mops_cap *c, size_t n)
     }
     while (k->end < n && !k->eof) {
         size_t room = k->size - k->end;
-        ssize_t got = read(k->fd, k->buf + k->end, room < READ_SIZE ? room : READ_SIZE);
+        size_t want = room < READ_SIZE ? room : READ_SIZE;
+        ssize_t got =
+            k->unpack ? mops_unpack_read(k->unpack, k->buf + k->end, want) : read(k->fd, k->buf + k->end, want);
+        if (got < 0 && k->unpack) {
+            snprintf(c->err, sizeof c->err, "%.200s: %.300s", c->name, mops_unpack_error(k->unpack));
+            return -1;
+        }
         if (got < 0 && errno == EINTR) {
             if (mops_cap_stopped(c))
                 return 0;

@@ -11,6 +11,7 @@
 struct mops_pcapng_reader;
 struct mops_pcap_reader;
 struct mops_multi;
+struct mops_unpack;
 
 struct mops_cap_prog {
     struct bpf_program prog;
@@ -23,6 +24,7 @@ struct mops_cap {
     struct mops_pcap_reader *pc;   /* a pcap file read by pcap_read.c */
     struct mops_pcapng_reader *ng; /* pcapng file */
     struct mops_multi *multi;      /* several files as one (multi.c) */
+    struct mops_unpack *unpack;    /* a compressed file's decompressor (unpack.c) */
     int fd;                        /* under pc or ng (-1: none of ours) */
     struct mops_cap_iface *ifaces;
     unsigned n_ifaces, cap_ifaces;
@@ -57,11 +59,24 @@ void mops_multi_break(struct mops_multi *m);
 void mops_multi_seen(const struct mops_multi *m, uint64_t *seen);
 void mops_multi_close(struct mops_multi *m);
 
+/* unpack.c: gzip, zstd and lz4 captures, known by their first octets. */
+enum mops_pack { MOPS_PACK_NONE, MOPS_PACK_GZIP, MOPS_PACK_ZSTD, MOPS_PACK_LZ4 };
+enum mops_pack mops_pack_of(const uint8_t *magic, size_t n);
+const char *mops_pack_name(enum mops_pack k);
+/* The n octets read already from fd go first. NULL when out of memory. */
+struct mops_unpack *mops_unpack_new(enum mops_pack kind, int fd, const uint8_t *peeked, size_t n);
+/* Up to n decompressed octets: how many, 0 at the end, -1 on a read error,
+ * corrupt data or a stream cut short (mops_unpack_error says which). */
+ssize_t mops_unpack_read(struct mops_unpack *u, uint8_t *out, size_t n);
+const char *mops_unpack_error(const struct mops_unpack *u);
+void mops_unpack_free(struct mops_unpack *u);
+
 /* chunk.c: a capture file read from its descriptor in large chunks. The
  * unread octets are buf[pos, end); pointers into them stay valid until the
  * next fill. */
 struct mops_chunk {
     int fd;
+    struct mops_unpack *unpack; /* read through it when set (the capture owns it) */
     uint8_t *buf;
     size_t size, pos, end;
     uint64_t offset; /* of buf[0] in the file */

@@ -62,6 +62,7 @@ struct mops_pcap_reader *mops_pcap_open(int fd, const uint8_t hdr[24], struct mo
         free(r);
         return NULL;
     }
+    r->in.unpack = c->unpack;
     r->swap = swap;
     r->nano = nano;
     /* As libpcap, which keeps it in an int: 0 or "negative" means its maximum. */

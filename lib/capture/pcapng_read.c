@@ -295,6 +295,7 @@ struct mops_pcapng_reader *mops_pcapng_open(int fd, const uint8_t *peeked, size_
         snprintf(c->err, sizeof c->err, "out of memory");
         return NULL;
     }
+    r->in.unpack = c->unpack;
     /* The section header now, so that a bad file fails at open; and the
      * interfaces described before the first packet, so that a writer knows
      * the link types from the start. The first other block waits. */
