@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Several files as one capture (issue 17): the same report from the pieces
-as from the whole. A capture split into a series (editcap -c, as rotation
+as from the whole; and compressed captures (gzip, zstd, lz4) as the plain. A capture split into a series (editcap -c, as rotation
 makes one), given with -r again, with -V LIST or in another order; and a
 multi-link capture split by interface as probes would capture it (tshark
 -Y frame.interface_id), merged by timestamp. Each finding names its file
@@ -136,5 +136,53 @@ open(cut, "wb").write(data[:-9])
 rc, out, err = run("-r", pieces[0], "-r", pieces[1], "-r", cut, "-r", pieces[3])
 check(rc == 2 and "cut.pcapng" in err and "truncated" in err and len(out.splitlines()) == 2 * PIECE + PIECE - 1,
       "a damaged piece stops the read where it is damaged, named", f"{len(out.splitlines())} lines; {err[-300:]}")
+
+# Compressed captures, known by their content (as Wireshark reads them):
+# the same frames as the plain file, from a file, from stdin, in a series.
+import gzip, shutil as _sh
+
+
+def pack(src, kind, dst):
+    if kind == "gz":
+        with open(src, "rb") as f, gzip.open(dst, "wb") as g:
+            g.write(f.read())
+    else:
+        subprocess.run([kind if kind == "zstd" else "lz4", "-q", "-f", "-c", src], stdout=open(dst, "wb"), check=True)
+
+
+plain23 = os.path.join(tmp, "v23.pcap")  # pcap 2.3: left to libpcap, through the decompressor too
+d = bytearray(open(os.path.join(CAPTURES, "vectors-ethernet.pcap"), "rb").read())
+d[6:8] = (3).to_bytes(2, "little")
+open(plain23, "wb").write(d)
+for src in (os.path.join(CAPTURES, "appendix-b.pcapng"), os.path.join(CAPTURES, "vectors.pcapng"),
+            os.path.join(CAPTURES, "vectors-ethernet.pcap"), plain23):
+    _, want, _ = run("-T", "json", "-r", src)
+    for kind in ("gz", "zstd", "lz4"):
+        z = os.path.join(tmp, os.path.basename(src) + ".packed-" + kind)  # no telling suffix: by content
+        pack(src, kind, z)
+        rc, got, err = run("-T", "json", "-r", z)
+        check(rc == 0 and got == want and want, f"{os.path.basename(src)} as {kind}", err[-300:])
+        p = subprocess.run([MOPSDUMP, "-T", "json", "-r", "-"], stdin=open(z, "rb"), capture_output=True, text=True)
+        check(p.returncode == 0 and p.stdout == want, f"{os.path.basename(src)} as {kind} on stdin", p.stderr[-300:])
+        data = open(z, "rb").read()
+        cut = z + ".cut"
+        open(cut, "wb").write(data[:-20])
+        rc, _, err = run("--count", "-r", cut)
+        check(rc == 2 and f"the {'gzip' if kind == 'gz' else kind} data ends early (truncated file)" in err,
+              f"{os.path.basename(src)} as {kind}, cut short", err)
+bad = bytearray(open(os.path.join(tmp, "appendix-b.pcapng.packed-gz"), "rb").read())
+bad[200] ^= 0xFF
+open(os.path.join(tmp, "bad.gz"), "wb").write(bad)
+rc, _, err = run("-r", os.path.join(tmp, "bad.gz"))
+check(rc == 2 and "bad.gz: corrupt gzip data" in err, "corrupt gzip data is named", err)
+# A series whose pieces are compressed, each its own way.
+pieces = sorted(glob.glob(os.path.join(tmp, "appendix-b_*.pcapng")))
+packed = []
+for i, f in enumerate(pieces):
+    packed.append(f + ".z")
+    pack(f, ("gz", "zstd", "lz4")[i % 3], packed[-1])
+_, rep_w, _ = validate([os.path.join(CAPTURES, "appendix-b.pcapng")])
+_, rep_z, err = validate(packed)
+check(rep_z is not None and comparable(rep_z) == comparable(rep_w), "a series of compressed pieces", err[-300:])
 
 sys.exit(report("test_files"))
