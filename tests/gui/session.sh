@@ -26,7 +26,8 @@ gui_start() {
     GUI_HOME=$(mktemp -d)
     trap gui_stop EXIT
     _gui_ver=$(pkg-config --modversion wireshark | cut -d. -f1,2)
-    mkdir -p "$GUI_HOME/.local/lib/wireshark/plugins/$_gui_ver/epan" "$GUI_HOME/.config/wireshark" "$GUI_HOME/run"
+    mkdir -p "$GUI_HOME/.local/lib/wireshark/plugins/$_gui_ver/epan" "$GUI_HOME/.config/wireshark" "$GUI_HOME/run" \
+        "$GUI_HOME/extcap"
     cp "$1" "$GUI_HOME/.local/lib/wireshark/plugins/$_gui_ver/epan/"
     # A plugin built with sanitizers needs their runtimes preloaded in the
     # uninstrumented wireshark (leaks at exit are Wireshark's own).
@@ -71,7 +72,9 @@ gui_upper_pane() {
 
 gui_wireshark() {
     gui_quit
-    $GUI_AS env HOME="$GUI_HOME" XDG_RUNTIME_DIR="$GUI_HOME/run" DISPLAY="$DISPLAY" \
+    # No extcap helpers: reading files needs none, and under a preloaded
+    # sanitizer runtime (inherited) androiddump hangs at start.
+    $GUI_AS env HOME="$GUI_HOME" XDG_RUNTIME_DIR="$GUI_HOME/run" DISPLAY="$DISPLAY" WIRESHARK_EXTCAP_DIR="$GUI_HOME/extcap" \
         ${GUI_PRELOAD:+LD_PRELOAD="$GUI_PRELOAD"} ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ${GUI_ENV:-} wireshark "$@" >"$GUI_LOG" 2>&1 &
     GUI_PID=$!
