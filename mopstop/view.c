@@ -250,7 +250,8 @@ void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, 
                 migration_line(s, &s->mig[i], line, mig_mask(0));
                 if (!match(filter, line))
                     continue;
-                migration_line(s, &s->mig[i], line, mig_mask(width));
+                if (mig_mask(width) != mig_mask(0))
+                    migration_line(s, &s->mig[i], line, mig_mask(width));
                 snprintf(key, sizeof key, "m%" PRIu64, s->mig[i].frame);
                 break;
             case MT_PANE_CHAINS:
