@@ -21,14 +21,10 @@ int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, 
 {
     if (c->n_ifaces >= MAX_IFACES)
         return -1;
-    if (c->n_ifaces == c->cap_ifaces) {
-        unsigned n = c->cap_ifaces ? c->cap_ifaces * 2 : 4;
-        struct mops_cap_iface *p = realloc(c->ifaces, n * sizeof *p);
-        if (!p)
-            return -1;
-        c->ifaces = p;
-        c->cap_ifaces = n;
-    }
+    struct mops_cap_iface *grown = mops_grow(c->ifaces, &c->cap_ifaces, c->n_ifaces, sizeof *c->ifaces, 4);
+    if (!grown)
+        return -1;
+    c->ifaces = grown;
     struct mops_cap_iface *i = &c->ifaces[c->n_ifaces];
     i->linktype = linktype;
     i->snaplen = snaplen;

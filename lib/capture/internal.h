@@ -5,6 +5,7 @@
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "mops/capture/capture.h"
 
@@ -44,6 +45,20 @@ struct mops_cap {
 /* mops_cap_break was called (a lock-free atomic: safe in a signal handler
  * and seen by a reading thread, lib/capture/pipeline.c). */
 static inline bool mops_cap_stopped(const struct mops_cap *c) { return __atomic_load_n(&c->stop, __ATOMIC_RELAXED); }
+
+/* Room for one more of n items in a doubling array of *cap (first
+ * `first`): the array, moved or not, or NULL when out of memory (the old
+ * one is kept). */
+static inline void *mops_grow(void *items, unsigned *cap, unsigned n, size_t size, unsigned first)
+{
+    if (n < *cap)
+        return items;
+    unsigned m = *cap ? *cap * 2 : first;
+    void *p = realloc(items, (size_t)m * size);
+    if (p)
+        *cap = m;
+    return p;
+}
 
 /* Adds an interface; returns its index or -1 (too many). */
 int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, const char *name, uint8_t ts_digits);

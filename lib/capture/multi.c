@@ -39,7 +39,7 @@ struct mops_multi {
     unsigned bound_part;
     bool error; /* a part failed: c->err says how; reported by the next read */
     struct mops_multi_run *runs;
-    size_t n_runs, cap_runs;
+    unsigned n_runs, cap_runs;
 };
 
 static int same_ifaces(const struct mops_cap *a, const struct mops_cap *b)
@@ -134,14 +134,11 @@ static int note_run(struct mops_multi *m, uint64_t frame, unsigned k)
 {
     if (m->last == (int)k)
         return 0;
-    if (m->n_runs == m->cap_runs) {
-        size_t n = m->cap_runs ? m->cap_runs * 2 : 16;
-        struct mops_multi_run *r = realloc(m->runs, n * sizeof *r);
-        if (!r)
-            return -1;
-        m->runs = r;
-        m->cap_runs = n;
-    }
+    struct mops_multi_run *grown =
+        m->n_runs < UINT32_MAX ? mops_grow(m->runs, &m->cap_runs, m->n_runs, sizeof *m->runs, 16) : NULL;
+    if (!grown)
+        return -1;
+    m->runs = grown;
     m->runs[m->n_runs++] = (struct mops_multi_run){frame, m->parts[k].delivered, k};
     m->last = (int)k;
     return 0;
@@ -288,9 +285,9 @@ bool mops_cap_origin(const struct mops_cap *c, uint64_t frame, unsigned *file, u
     const struct mops_multi *m = c->multi;
     if (!m || frame == 0 || frame > c->frames || !m->n_runs)
         return false;
-    size_t lo = 0, hi = m->n_runs; /* the last run starting at or before frame */
+    unsigned lo = 0, hi = m->n_runs; /* the last run starting at or before frame */
     while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
+        unsigned mid = lo + (hi - lo) / 2;
         if (m->runs[mid].first <= frame)
             lo = mid;
         else

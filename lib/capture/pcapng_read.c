@@ -193,14 +193,10 @@ static int add_iface(struct mops_pcapng_reader *r, struct mops_cap *c, const uin
     if (idx < 0)
         return fail(c, r, "too many interfaces");
     ifc.cap_index = (uint32_t)idx;
-    if (r->n_ifs == r->cap_ifs) {
-        unsigned m = r->cap_ifs ? r->cap_ifs * 2 : 4;
-        struct ng_iface *q = realloc(r->ifs, m * sizeof *q);
-        if (!q)
-            return fail(c, r, "out of memory");
-        r->ifs = q;
-        r->cap_ifs = m;
-    }
+    struct ng_iface *grown = mops_grow(r->ifs, &r->cap_ifs, r->n_ifs, sizeof *r->ifs, 4);
+    if (!grown)
+        return fail(c, r, "out of memory");
+    r->ifs = grown;
     r->ifs[r->n_ifs++] = ifc;
     return MOPS_CAP_END;
 }
