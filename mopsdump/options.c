@@ -84,6 +84,8 @@ void md_usage(FILE *f)
                "  -B KiB      kernel buffer size;  -p  not promiscuous;  --immediate-mode\n"
                "  -Z USER     drop privileges to USER once the capture is open\n"
                "  -T json     one JSON object per frame (names as in docs/fields.md)\n"
+               "  -T ek       the same in Elasticsearch's bulk format (as tshark -T ek): an\n"
+               "              index line, then {\"timestamp\": ms, \"layers\": the object}\n"
                "  -q, -v, -vv, -vvv   less or more detail;  -e  link-level header\n"
                "  -x, -xx, -X, -XX    hex (and ASCII) from the IPFF header, or the frame\n"
                "  -t none, -tt epoch, -ttt delta, -tttt date, -ttttt since first;  --nano\n"
@@ -248,10 +250,12 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
                 break;
             case 't': o->time_style++; break;
             case 'T':
-                if (strcmp(optarg, "json") == 0)
+                if (strcmp(optarg, "json") == 0 || strcmp(optarg, "ek") == 0) {
                     o->json = true;
-                else if (strcmp(optarg, "text") != 0)
-                    return bad("-T knows json and text, not '%s'", optarg);
+                    o->ek = optarg[0] == 'e';
+                } else if (strcmp(optarg, "text") != 0) {
+                    return bad("-T knows json, ek and text, not '%s'", optarg);
+                }
                 break;
             case 'U': o->packet_buffered = true; break;
             case 'v': o->verbose++; break;

@@ -2,11 +2,13 @@
  * in mops/fields.def, dots as nesting; groups are arrays of objects; 64-bit
  * sequence numbers / Unique IDs are decimal strings. */
 #include <arpa/inet.h>
+#include <time.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mops/core/fields.h"
+#include "mops/core/timers.h"
 
 #include "json_tree.h"
 #include "print.h"
@@ -374,6 +376,17 @@ void md_format_json(struct md_printer *p, uint64_t n, const struct mops_frame *f
         }
     }
     sb_reset(&p->sb);
+    if (p->o->ek) {
+        /* tshark -T ek's form: a bulk index action per packet, named by the
+         * packet's UTC day, then the document (Elasticsearch 7+: no _type). */
+        time_t sec = (time_t)(f->ts_ns / MOPS_NS_PER_SEC);
+        struct tm tm;
+        gmtime_r(&sec, &tm);
+        sb_printf(&p->sb, "{\"index\":{\"_index\":\"packets-%04d-%02d-%02d\"}}\n{\"timestamp\":\"%llu\",\"layers\":",
+                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, (unsigned long long)(f->ts_ns / 1000000u));
+    }
     jt_dump(root, &p->sb);
+    if (p->o->ek)
+        sb_add(&p->sb, "}", 1);
     sb_add(&p->sb, "\n", 1);
 }

@@ -286,7 +286,7 @@ def bad_input(tmp):
     expect(["-r", PCAPNG, "-c", "zero"], "-c wants a positive count")
     expect(["-r", PCAPNG, "-C", "1"], "give -w")
     expect(["-r", PCAPNG, "--mops-types", "1,2,3"], "may not reuse a base ICMPv5 type")
-    expect(["-r", PCAPNG, "-T", "xml"], "-T knows json and text")
+    expect(["-r", PCAPNG, "-T", "xml"], "-T knows json, ek and text")
     expect(["-r", PCAPNG, "-w", "/nonexistent/dir/x.pcap"], "No such file or directory")
     expect(["-r", ETH_PCAP, "-w", "/dev/full", "--print"], "write failed")
     expect(["-r", PCAPNG, "-w", os.path.join(tmp, "several.pcap")], "a pcap file holds one: write pcapng")
@@ -314,4 +314,18 @@ with tempfile.TemporaryDirectory() as tmp:
         behaviour(tmp)
         rotation(tmp)
         bad_input(tmp)
+# -T ek: tshark's Elasticsearch bulk form, an index action and the frame's
+# -T json object as its layers, line by line.
+_, js, _ = run("-T", "json", "-r", os.path.join(CAPTURES, "appendix-b.pcapng"))
+rc, ek, err = run("-T", "ek", "-r", os.path.join(CAPTURES, "appendix-b.pcapng"))
+objs = [json.loads(l) for l in js.splitlines()]
+lines = ek.splitlines()
+check(rc == 0 and len(lines) == 2 * len(objs) == 84, "-T ek: two lines a frame", err[-200:])
+ok = True
+for k, o in enumerate(objs):
+    act, doc = json.loads(lines[2 * k]), json.loads(lines[2 * k + 1])
+    ms = str(int(o["time"].replace(".", "")) // 1000000)
+    ok &= act == {"index": {"_index": "packets-2026-01-01"}} and doc == {"timestamp": ms, "layers": o}
+check(ok, "-T ek: the index by the frame's UTC day, ms timestamps, the -T json object as layers")
+
 sys.exit(report("test_mopsdump"))
