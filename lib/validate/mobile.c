@@ -179,8 +179,10 @@ static void sent_data(struct mops_validator *v, struct v_mobile *s, uint32_t ifi
     uint32_t nxt = t->seq + t->payload_len + ((t->flags & MOPS_TCP_FIN) ? 1 : 0);
     if (!k) {
         struct v_sess_view view;
-        bool mc = v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.src, sport, pkt->ip.dst, dport, &view) &&
-                  (view.s->synack ? view.s->mc_synack : view.s->mc_syn);
+        /* A session whose SYN the capture does not hold may be mobile: as
+         * the server's shadow, take it so (unknown is not judged). */
+        bool mc = !v_session_find(v, ifid, MOPS_PROTO_TCP, pkt->ip.src, sport, pkt->ip.dst, dport, &view) ||
+                  !view.s->syn || (view.s->synack ? view.s->mc_synack : view.s->mc_syn);
         struct mops_sock_seen seen = {.proto = MOPS_PROTO_TCP,
                                       .laddr = pkt->ip.src,
                                       .raddr = pkt->ip.dst,
@@ -361,7 +363,7 @@ static struct v_mobile *from_previous_link(struct mops_validator *v, uint64_t ts
         if (g->proto == MOPS_PROTO_TCP) {
             if (!v_session_find(v, link, g->proto, g->prev_addr, p->prev_sport, pkt->ip.dst, p->prev_dport, &view))
                 continue;
-            k.mobile = view.s->synack ? view.s->mc_synack : view.s->mc_syn;
+            k.mobile = !view.s->syn || (view.s->synack ? view.s->mc_synack : view.s->mc_syn);
             k.snd_known = view.s->c_nxt_known;
             k.snd_nxt = view.s->c_nxt;
         } else if (!v_flow_seen(v, link, g->proto, g->prev_addr, p->prev_sport, pkt->ip.dst, p->prev_dport, &left_by)) {
