@@ -6,13 +6,15 @@ multi-link capture split by interface as probes would capture it (tshark
 -Y frame.interface_id), merged by timestamp. Each finding names its file
 and its frame there; mopstop reads the same pieces to the same state.
 
-usage: test_files.py MOPSDUMP MOPSTOP CAPTURES_DIR
+Reports of many jobs fold into one with mops-report merge.
+
+usage: test_files.py MOPSDUMP MOPSTOP CAPTURES_DIR MOPS_REPORT SCHEMA
 """
 import glob, json, os, subprocess, sys, tempfile
 
 from pycheck import check, report
 
-MOPSDUMP, MOPSTOP, CAPTURES = sys.argv[1:4]
+MOPSDUMP, MOPSTOP, CAPTURES, MOPS_REPORT, SCHEMA = sys.argv[1:6]
 tmp = tempfile.mkdtemp(prefix="mops-files-")
 PIECE = 7
 
@@ -184,5 +186,41 @@ for i, f in enumerate(pieces):
 _, rep_w, _ = validate([os.path.join(CAPTURES, "appendix-b.pcapng")])
 _, rep_z, err = validate(packed)
 check(rep_z is not None and comparable(rep_z) == comparable(rep_w), "a series of compressed pieces", err[-300:])
+
+# mops-report merge: the reports of independent jobs folded into one, the
+# same whatever the order, valid against the schema.
+import jsonschema
+jobs = ["appendix-b", "bad-accept-wrong-seq", "partial-failure", "lost-reply", "bad-no-reply"]
+reps = {}
+for name in jobs:
+    path = os.path.join(tmp, name + ".report.json")
+    run("--validate", "-r", os.path.join(CAPTURES, name + ".pcapng"), "--report", path)
+    reps[name] = json.load(open(path))
+paths = [os.path.join(tmp, n + ".report.json") for n in jobs]
+m1 = subprocess.run([MOPS_REPORT, "merge", *paths], capture_output=True, text=True)
+m2 = subprocess.run([MOPS_REPORT, "merge", *reversed(paths)], capture_output=True, text=True)
+check(m1.returncode == 0 and m1.stdout == m2.stdout, "merge: the same report whatever the order", m1.stderr)
+if m1.returncode == 0:
+    mr = json.loads(m1.stdout)
+    try:
+        jsonschema.validate(mr, json.load(open(SCHEMA)))
+        check(True, "merge: valid against the schema")
+    except jsonschema.ValidationError as e:
+        check(False, "merge: valid against the schema", str(e)[:300])
+    rs = list(reps.values())
+    check(mr["packets"] == sum(r["packets"] for r in rs), "merge: packets summed")
+    for k in ("requested", "succeeded", "failed", "unanswered"):
+        check(mr["summary"]["migrations"][k] == sum(r["summary"]["migrations"][k] for r in rs), f"merge: {k} summed")
+    for sev in ("error", "warning", "note"):
+        check(mr["summary"]["severities"][sev] == sum(r["summary"]["severities"][sev] for r in rs),
+              f"merge: {sev}s summed")
+    want = sorted((r["input"], v["rule"], v["frame"]) for r in rs for v in r["violations"])
+    got = sorted((v["file"], v["rule"], v["file_frame"]) for v in mr["violations"])
+    check(got == want and len(want) >= 2, "merge: every finding, naming its job's input and frame", str(got))
+    check(len(mr["migrations"]) == sum(len(r["migrations"]) for r in rs) and
+          all(x["file"] in {r["input"] for r in rs} for x in mr["migrations"]), "merge: every migration, named")
+    check(sorted(mr["inputs"]) == sorted(r["input"] for r in rs), "merge: the inputs listed")
+p = subprocess.run([MOPS_REPORT, "merge", os.path.join(CAPTURES, "README.md")], capture_output=True, text=True)
+check(p.returncode == 2 and "README.md" in p.stderr, "merge: a file that is no report is named", p.stderr)
 
 sys.exit(report("test_files"))
