@@ -24,26 +24,29 @@ static void add_num(json_t *to, const char *key, json_t *from)
 
 static char *canon(const json_t *j) { return json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY); }
 
+struct keyed {
+    char *key; /* the item's canonical form, made once */
+    json_t *item;
+};
+
 static int by_canon(const void *a, const void *b)
 {
-    char *x = canon(*(json_t *const *)a), *y = canon(*(json_t *const *)b);
-    int c = strcmp(x, y);
-    free(x);
-    free(y);
-    return c;
+    return strcmp(((const struct keyed *)a)->key, ((const struct keyed *)b)->key);
 }
 
 /* The array's items in canonical order. */
 static json_t *sorted(json_t *arr)
 {
     size_t n = json_array_size(arr);
-    json_t **items = malloc((n ? n : 1) * sizeof *items);
+    struct keyed *items = malloc((n ? n : 1) * sizeof *items);
     for (size_t i = 0; i < n; i++)
-        items[i] = json_array_get(arr, i);
+        items[i] = (struct keyed){canon(json_array_get(arr, i)), json_array_get(arr, i)};
     qsort(items, n, sizeof *items, by_canon);
     json_t *out = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append(out, items[i]);
+    for (size_t i = 0; i < n; i++) {
+        json_array_append(out, items[i].item);
+        free(items[i].key);
+    }
     free(items);
     json_decref(arr);
     return out;
