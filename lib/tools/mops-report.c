@@ -5,6 +5,7 @@
  * naming the input of its job. Every list is sorted by its items' canonical
  * form, so the result is the same whatever the order of the inputs. */
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: mops-report merge REPORT.json...   (the merged report on standard output)\n");
         return 2;
     }
+    /* Every input checked first, so that a bad one stops it before any work. */
+    for (int a = 2; a < argc; a++) {
+        json_error_t e;
+        json_t *r = json_load_file(argv[a], 0, &e);
+        if (!r)
+            return fail(argv[a], e.text);
+        bool ok = json_is_object(json_object_get(r, "summary")) && json_is_string(json_object_get(r, "input")) &&
+                  json_is_array(json_object_get(r, "violations"));
+        json_decref(r);
+        if (!ok)
+            return fail(argv[a], "not a validator report (mopsdump --validate --report)");
+    }
     json_t *inputs = json_array(), *viol = json_array(), *migs = json_array(), *chains = json_array();
     json_t *rules = json_object(), *sev = json_object(), *msum = json_object(), *cov = json_object();
     json_int_t packets = 0, suppressed = 0;
@@ -113,12 +126,10 @@ int main(int argc, char **argv)
     for (int a = 2; a < argc; a++) {
         json_error_t e;
         json_t *r = json_load_file(argv[a], 0, &e);
-        if (!r)
+        if (!r) /* changed since it was checked */
             return fail(argv[a], e.text);
         json_t *sum = json_object_get(r, "summary");
         const char *input = json_string_value(json_object_get(r, "input"));
-        if (!json_is_object(sum) || !input || !json_is_array(json_object_get(r, "violations")))
-            return fail(argv[a], "not a validator report (mopsdump --validate --report)");
         json_t *many = json_object_get(r, "inputs");
         if (json_is_array(many))
             json_array_extend(inputs, many);
