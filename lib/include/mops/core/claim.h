@@ -11,17 +11,21 @@
 #include <string.h>
 #include <sys/mman.h>
 
-/* n zeroed octets (align: 0, or a power of two for aligned_alloc), written
- * now rather than as calloc's pages are first touched, so that the memory is
- * claimed at the start and the peak is the same for a short capture and a
- * long one. explicit_bzero, not memset: the compiler turns malloc + memset
- * into calloc. Tables of 2 MiB and more ask for huge pages (where the
- * kernel gives them on request, as Debian's does): their lookups land
- * anywhere, and with 4 KiB pages most of them missed the TLB too
- * (tests/bench). NULL when out of memory. */
+/* n zeroed octets (align: 0, or a power of two for aligned_alloc), claimed
+ * now rather than as the pages are first touched, so that the peak is the
+ * same for a short capture and a long one. Tables of 2 MiB and more ask for
+ * huge pages (where the kernel gives them on request, as Debian's does):
+ * their lookups land anywhere, and with 4 KiB pages most of them missed the
+ * TLB too (tests/bench). The whole pages inside the block are dropped and
+ * faulted in again by one call each (Linux 5.14's MADV_POPULATE_WRITE), so
+ * that the kernel hands them over zeroed: zeroing them here, a trap a page,
+ * cost a validator's start-up more than its servers' first thousand
+ * packets under a hypervisor (tests/bench). Elsewhere, explicit_bzero (not
+ * memset: the compiler turns malloc + memset into calloc, which claims
+ * nothing). NULL when out of memory. */
 static inline void *mops_claim(size_t align, size_t n)
 {
-    const size_t huge = (size_t)2 << 20;
+    const size_t huge = (size_t)2 << 20, pg = 4096;
     if (n >= huge)
         align = huge;
     void *p = align ? aligned_alloc(align, (n + align - 1) / align * align) : malloc(n);
@@ -29,6 +33,16 @@ static inline void *mops_claim(size_t align, size_t n)
         return NULL;
     if (n >= huge)
         madvise(p, (n + huge - 1) / huge * huge, MADV_HUGEPAGE); /* a hint: ignored where unsupported */
+    uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), e = ((uintptr_t)p + n) & ~(pg - 1);
+#ifdef MADV_POPULATE_WRITE
+    if (e > a && madvise((void *)a, e - a, MADV_DONTNEED) == 0 && madvise((void *)a, e - a, MADV_POPULATE_WRITE) == 0) {
+        explicit_bzero(p, a - (uintptr_t)p);
+        explicit_bzero((void *)e, (uintptr_t)p + n - e);
+        return p;
+    }
+#endif
+    (void)a;
+    (void)e;
     explicit_bzero(p, n);
     return p;
 }
