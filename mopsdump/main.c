@@ -196,7 +196,7 @@ static int open_outputs(struct run *r)
     /* Validating a file, reading and decoding run on a thread of their own
      * (lib/capture/pipeline.c; not stdin, whose reads may wait for ever). */
     if (o->validate && !mops_cap_is_live(cap) && strcmp(o->read_file, "-") != 0 &&
-        !(r->pipe = mops_pipe_start(cap, &o->settings, o->count)))
+        !(r->pipe = mops_pipe_start(cap, &o->settings, o->count, !o->vopts.one_link)))
         return fail("out of memory");
     r->pr = (struct md_printer){.o = o, .out = stdout, .cap = cap};
     r->pr.clock.style = o->time_style;
@@ -208,8 +208,8 @@ static int open_outputs(struct run *r)
 
 /* One frame: written, decoded (unless the reading thread did), counted,
  * handed to the validator (through vin) or printed. False to stop. */
-static bool frame(struct run *r, const struct mops_frame *f, struct mops_packet *pkt, struct mops_validator_input *vin,
-                  unsigned *n_vin)
+static bool frame(struct run *r, const struct mops_frame *f, struct mops_packet *pkt, uint64_t key,
+                  struct mops_validator_input *vin, unsigned *n_vin)
 {
     const struct md_opts *o = r->o;
     r->n++;
@@ -227,7 +227,7 @@ static bool frame(struct run *r, const struct mops_frame *f, struct mops_packet 
         r->n_flagged += pkt->status != MOPS_ST_NOT_IPFF && (pkt->status != MOPS_ST_OK || pkt->n_problems);
     }
     if (o->validate)
-        vin[(*n_vin)++] = (struct mops_validator_input){r->n, f->ts_ns, f->ifid, pkt};
+        vin[(*n_vin)++] = (struct mops_validator_input){r->n, f->ts_ns, f->ifid, pkt, key};
     if (r->printing) {
         struct mops_track_result tr;
         mops_migrate_track(r->tracker, pkt, f->ifid, r->n, f->ts_ns, &tr);
@@ -272,6 +272,7 @@ static void loop(struct run *r)
         }
         const struct mops_frame *fr = frames;
         struct mops_packet *pk = pkts;
+        const uint64_t *keys = NULL;
         unsigned got;
         int rc;
         if (r->pipe) {
@@ -280,6 +281,7 @@ static void loop(struct run *r)
             if (b) {
                 fr = b->frames;
                 pk = b->pkts;
+                keys = b->keys;
             }
         } else {
             unsigned want = batch;
@@ -297,7 +299,7 @@ static void loop(struct run *r)
         }
         unsigned n_vin = 0;
         for (unsigned i = 0; i < got && !r->done; i++)
-            r->done = !frame(r, &fr[i], &pk[i], vin, &n_vin);
+            r->done = !frame(r, &fr[i], &pk[i], keys ? keys[i] : 0, vin, &n_vin);
         if (n_vin)
             md_validate_frames(&r->mv, vin, n_vin);
     }

@@ -420,7 +420,7 @@ static void pipe_matches(const char *p, uint64_t limit, int want_frames, int wan
     CHECK(c && ref);
     if (!c || !ref)
         return;
-    struct mops_pipe *pp = mops_pipe_start(c, NULL, limit);
+    struct mops_pipe *pp = mops_pipe_start(c, NULL, limit, true);
     CHECK(pp != NULL);
     static struct mops_packet pkt;
     const struct mops_pipe_batch *b;
@@ -437,6 +437,9 @@ static void pipe_matches(const char *p, uint64_t limit, int want_frames, int wan
             CHECK_EQ(b->pkts[i].status, pkt.status);
             CHECK_EQ(b->pkts[i].layers, pkt.layers);
             CHECK(b->pkts[i].frame == b->frames[i].data);
+            /* The content key, made on the reading thread, is the packet's. */
+            CHECK_EQ(b->keys[i], (pkt.layers & MOPS_L_IPFF) ? mops_packet_content_key(&pkt) : 0);
+            CHECK(!(pkt.layers & MOPS_L_IPFF) || b->keys[i] != 0);
         }
         if (stop_early)
             break;

@@ -26,6 +26,7 @@ struct mops_pipe {
     struct mops_cap *c;
     const struct mops_settings *s;
     uint64_t limit, taken; /* frames to read (0: all), read so far */
+    bool keys;             /* content keys wanted */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t filled, emptied;
@@ -56,7 +57,9 @@ static bool take_pending(struct mops_pipe *p, struct slot *sl, size_t *used)
         f->data = sl->data + *used;
         memcpy(sl->data + *used, in->data, len);
         *used += len;
-        mops_decode_frame(p->s, f->linktype, f->data, f->caplen, f->wirelen, &sl->b.pkts[sl->b.n]);
+        struct mops_packet *pkt = &sl->b.pkts[sl->b.n];
+        mops_decode_frame(p->s, f->linktype, f->data, f->caplen, f->wirelen, pkt);
+        sl->b.keys[sl->b.n] = p->keys && (pkt->layers & MOPS_L_IPFF) ? mops_packet_content_key(pkt) : 0;
         sl->b.n++;
         p->next_pending++;
     }
@@ -118,7 +121,7 @@ static void *reader(void *arg)
     return NULL;
 }
 
-struct mops_pipe *mops_pipe_start(struct mops_cap *c, const struct mops_settings *s, uint64_t limit)
+struct mops_pipe *mops_pipe_start(struct mops_cap *c, const struct mops_settings *s, uint64_t limit, bool keys)
 {
     struct mops_pipe *p = calloc(1, sizeof *p);
     if (!p)
@@ -126,6 +129,7 @@ struct mops_pipe *mops_pipe_start(struct mops_cap *c, const struct mops_settings
     p->c = c;
     p->s = s;
     p->limit = limit;
+    p->keys = keys;
     bool ok = true;
     for (int i = 0; i < SLOTS && ok; i++) {
         p->slots[i].data = malloc(SLOT_DATA);

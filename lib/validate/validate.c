@@ -140,12 +140,13 @@ void mops_validator_free(struct mops_validator *v)
 /* Starts loading what a packet's lookups will touch, in two stages: its
  * first sighting's and its source's cache sets and its session's bucket,
  * then (once the bucket is in) the session. load_sets returns the packet's
- * content key (0 when it has none). */
-static uint64_t load_sets(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt)
+ * content key (0 when it has none; key if not 0). */
+static uint64_t load_sets(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, uint64_t key)
 {
     if (pkt->status == MOPS_ST_NOT_IPFF || !(pkt->layers & MOPS_L_IPFF))
         return 0;
-    uint64_t key = v->o.one_link ? 0 : mops_packet_content_key(pkt);
+    if (!v->o.one_link && !key)
+        key = mops_packet_content_key(pkt);
     if (!v->o.one_link)
         vc_prefetch(&v->sightings, key);
     vc_prefetch(&v->where, pkt->ip.src);
@@ -231,7 +232,7 @@ void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t if
 {
     /* Alone, a packet's loads overlap only each other; a batch's overlap
      * across packets (mops_validator_packets). */
-    uint64_t key = load_sets(v, ifid, pkt);
+    uint64_t key = load_sets(v, ifid, pkt, 0);
     load_entries(v, ifid, pkt);
     validate_one(v, frame, ifid, ts, pkt, key);
 }
@@ -247,7 +248,7 @@ void mops_validator_packets(struct mops_validator *v, const struct mops_validato
         unsigned m = n - at < GROUP ? n - at : GROUP;
         const struct mops_validator_input *g = in + at;
         for (unsigned i = 0; i < m; i++)
-            keys[i] = load_sets(v, g[i].ifid, g[i].pkt);
+            keys[i] = load_sets(v, g[i].ifid, g[i].pkt, g[i].key);
         for (unsigned i = 0; i < m; i++)
             load_entries(v, g[i].ifid, g[i].pkt);
         for (unsigned i = 0; i < m; i++)

@@ -114,6 +114,9 @@ struct mops_validator_input {
     uint64_t frame, ts_ns;
     uint32_t ifid;
     const struct mops_packet *pkt;
+    /* The packet's mops_packet_content_key if the caller has it, else 0
+     * (then made here when needed: a real 0 is made again, as 0). */
+    uint64_t key;
 };
 void mops_validator_packets(struct mops_validator *v, const struct mops_validator_input *in, unsigned n);
 /* The capture ended at end_ns: what was due and never came is judged. */
