@@ -390,20 +390,31 @@ void mops_sessions_find(const struct mops_session_tracker *t, uint32_t ifid, uin
         seen_at(t, e, t->tuples.ents[e].client_is_a == x_is_a, out);
 }
 
-void mops_sessions_prefetch(const struct mops_session_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
-                            bool entry)
+uint32_t mops_sessions_prefetch(const struct mops_session_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
+                                int stage)
 {
     uint16_t proto, sport, dport;
     uint32_t len;
     if (!transport(pkt, &proto, &sport, &dport, &len))
-        return;
+        return NIL;
     bool a;
     struct key k = tuple_key(link_of(t, ifid), proto, pkt->ip.src, sport, pkt->ip.dst, dport, &a);
     const uint32_t *b = &t->tuples.buckets[hash(&k) & t->tuples.mask];
-    if (!entry)
+    if (stage == 0)
         __builtin_prefetch(b);
-    else if (*b != NIL)
+    else if (*b == NIL)
+        return NIL;
+    else if (stage == 1)
         __builtin_prefetch(&t->tuples.ents[*b]);
+    else {
+        /* The chain's first entry: most are one long. */
+        uint32_t slot = t->tuples.ents[*b].slot;
+        const char *s = (const char *)&t->slots[slot];
+        __builtin_prefetch(s);
+        __builtin_prefetch(s + sizeof t->slots[0] - 1); /* its current entry, at the end */
+        return slot;
+    }
+    return NIL;
 }
 
 void mops_sessions_packet(struct mops_session_tracker *t, const struct mops_packet *pkt, uint32_t ifid, uint64_t frame,

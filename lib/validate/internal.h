@@ -362,9 +362,11 @@ void v_tcp_flow(char *buf, size_t n, const struct mops_packet *pkt, bool from_cl
 
 bool v_sessions_init(struct mops_validator *v, uint32_t capacity);
 void v_sessions_free(struct mops_validator *v);
-/* Starts loading the session a TCP segment looks up first: its bucket,
- * then (entry: once the bucket is loaded) the entry it leads to. */
-void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, bool entry);
+/* Starts loading what judging pkt will touch of its session, in stages
+ * 0..3 (mops_sessions_prefetch's, then the session's socket in its
+ * server's shadow); stage 2 returns the slot that stage 3 takes. */
+uint32_t v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, int stage,
+                            uint32_t slot);
 void v_session_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
                       const struct mops_packet *pkt, bool first);
 /* The session c:cport -> s:sport on link ifid, with c its client. */

@@ -57,10 +57,18 @@ bool v_flow_seen(const struct mops_validator *v, uint32_t ifid, uint16_t proto, 
     return seen.session != NULL;
 }
 
-void v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, bool entry)
+uint32_t v_session_prefetch(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, int stage,
+                            uint32_t slot)
 {
-    if (pkt->layers & MOPS_L_TCP)
-        mops_sessions_prefetch(v->sessions, pkt, ifid, entry);
+    if (!(pkt->layers & MOPS_L_TCP))
+        return MOPS_SESSIONS_NO_SLOT;
+    if (stage < 3) {
+        slot = mops_sessions_prefetch(v->sessions, pkt, ifid, stage);
+        if (slot != MOPS_SESSIONS_NO_SLOT)
+            __builtin_prefetch(&v->sess[slot]);
+    } else if (slot != MOPS_SESSIONS_NO_SLOT && v->sess[slot].srv_sock)
+        __builtin_prefetch(v->sess[slot].srv_sock); /* the server shadow's socket (segment_sent) */
+    return slot;
 }
 
 void v_session_move(struct mops_validator *v, uint32_t ifid, uint16_t proto, mops_addr_t server, mops_addr_t prev,

@@ -137,9 +137,10 @@ void mops_validator_free(struct mops_validator *v)
     free(v);
 }
 
-/* Starts loading what a packet's lookups will touch, in two stages: its
- * first sighting's and its source's cache sets and its session's bucket,
- * then (once the bucket is in) the session. load_sets returns the packet's
+/* Starts loading what a packet's lookups will touch, in stages: its first
+ * sighting's and its source's cache sets and its session's bucket, then
+ * (each once the one before is in) the session's entry, the session and
+ * its socket in its server's shadow. load_sets returns the packet's
  * content key (0 when it has none; key if not 0). */
 static uint64_t load_sets(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, uint64_t key)
 {
@@ -150,14 +151,16 @@ static uint64_t load_sets(const struct mops_validator *v, uint32_t ifid, const s
     if (!v->o.one_link)
         vc_prefetch(&v->sightings, key);
     vc_prefetch(&v->where, pkt->ip.src);
-    v_session_prefetch(v, ifid, pkt, false);
+    v_session_prefetch(v, ifid, pkt, 0, 0);
     return key;
 }
 
-static void load_entries(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt)
+static uint32_t load_session(const struct mops_validator *v, uint32_t ifid, const struct mops_packet *pkt, int stage,
+                             uint32_t slot)
 {
-    if (pkt->status != MOPS_ST_NOT_IPFF && (pkt->layers & MOPS_L_IPFF))
-        v_session_prefetch(v, ifid, pkt, true);
+    if (pkt->status == MOPS_ST_NOT_IPFF || !(pkt->layers & MOPS_L_IPFF))
+        return MOPS_SESSIONS_NO_SLOT;
+    return v_session_prefetch(v, ifid, pkt, stage, slot);
 }
 
 static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
@@ -233,7 +236,7 @@ void mops_validator_packet(struct mops_validator *v, uint64_t frame, uint32_t if
     /* Alone, a packet's loads overlap only each other; a batch's overlap
      * across packets (mops_validator_packets). */
     uint64_t key = load_sets(v, ifid, pkt, 0);
-    load_entries(v, ifid, pkt);
+    load_session(v, ifid, pkt, 1, 0);
     validate_one(v, frame, ifid, ts, pkt, key);
 }
 
@@ -244,13 +247,15 @@ void mops_validator_packets(struct mops_validator *v, const struct mops_validato
      * misses overlap instead of following each other (tests/bench). */
     enum { GROUP = 16 };
     uint64_t keys[GROUP];
+    uint32_t slots[GROUP] = {0};
     for (unsigned at = 0; at < n; at += GROUP) {
         unsigned m = n - at < GROUP ? n - at : GROUP;
         const struct mops_validator_input *g = in + at;
         for (unsigned i = 0; i < m; i++)
             keys[i] = load_sets(v, g[i].ifid, g[i].pkt, g[i].key);
-        for (unsigned i = 0; i < m; i++)
-            load_entries(v, g[i].ifid, g[i].pkt);
+        for (int stage = 1; stage <= 3; stage++)
+            for (unsigned i = 0; i < m; i++)
+                slots[i] = load_session(v, g[i].ifid, g[i].pkt, stage, slots[i]);
         for (unsigned i = 0; i < m; i++)
             validate_one(v, g[i].frame, g[i].ifid, g[i].ts_ns, g[i].pkt, keys[i]);
     }

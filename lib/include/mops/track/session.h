@@ -64,10 +64,13 @@ void mops_sessions_packet(struct mops_session_tracker *t, const struct mops_pack
  * is NULL when there is none. */
 void mops_sessions_find(const struct mops_session_tracker *t, uint32_t ifid, uint16_t proto, mops_addr_t x, uint16_t px,
                         mops_addr_t y, uint16_t py, struct mops_session_seen *out);
-/* Starts loading what mops_sessions_packet will look up for pkt: its
- * bucket, or (entry: once that is loaded) the entry it leads to. */
-void mops_sessions_prefetch(const struct mops_session_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
-                            bool entry);
+/* Starts loading what mops_sessions_packet will look up for pkt, a stage
+ * at a time, each once the one before has loaded: 0 its bucket, 1 the
+ * entry it leads to, 2 that entry's session, whose slot it returns (for
+ * the state a caller keeps beside it) or MOPS_SESSIONS_NO_SLOT. */
+#define MOPS_SESSIONS_NO_SLOT UINT32_MAX
+uint32_t mops_sessions_prefetch(const struct mops_session_tracker *t, const struct mops_packet *pkt, uint32_t ifid,
+                                int stage);
 /* A migration the server accepted (a Migrate reply with code success): the
  * session of each port, found by its old tuple (Previous Source Address and
  * port <-> server and the port's destination), else (TCP, mobile side, not
