@@ -227,7 +227,7 @@ static bool frame(struct run *r, const struct mops_frame *f, struct mops_packet 
         r->n_flagged += pkt->status != MOPS_ST_NOT_IPFF && (pkt->status != MOPS_ST_OK || pkt->n_problems);
     }
     if (o->validate)
-        vin[(*n_vin)++] = (struct mops_validator_input){r->n, f->ts_ns, f->ifid, pkt, key};
+        vin[(*n_vin)++] = (struct mops_validator_input){r->n, f->ts_ns, f->ifid, pkt, key, NULL};
     if (r->printing) {
         struct mops_track_result tr;
         mops_migrate_track(r->tracker, pkt, f->ifid, r->n, f->ts_ns, &tr);

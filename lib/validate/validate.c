@@ -256,8 +256,11 @@ void mops_validator_packets(struct mops_validator *v, const struct mops_validato
         for (int stage = 1; stage <= 3; stage++)
             for (unsigned i = 0; i < m; i++)
                 slots[i] = load_session(v, g[i].ifid, g[i].pkt, stage, slots[i]);
-        for (unsigned i = 0; i < m; i++)
+        for (unsigned i = 0; i < m; i++) {
             validate_one(v, g[i].frame, g[i].ifid, g[i].ts_ns, g[i].pkt, keys[i]);
+            if (g[i].seen)
+                *g[i].seen = v->last;
+        }
     }
 }
 

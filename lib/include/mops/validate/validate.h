@@ -117,6 +117,8 @@ struct mops_validator_input {
     /* The packet's mops_packet_content_key if the caller has it, else 0
      * (then made here when needed: a real 0 is made again, as 0). */
     uint64_t key;
+    /* If not NULL, given what mops_validator_last() tells of this packet. */
+    struct mops_validator_seen *seen;
 };
 void mops_validator_packets(struct mops_validator *v, const struct mops_validator_input *in, unsigned n);
 /* The capture ended at end_ns: what was due and never came is judged. */
