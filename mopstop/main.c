@@ -57,14 +57,17 @@ static int batch(struct mt_state *st, struct mt_source *src, double interval, bo
 {
     long printed = 0;
     for (;;) {
-        bool ended = false;
-        for (double waited = 0; waited < interval && !ended; waited += 0.05) {
-            usleep(50000);
-            pthread_mutex_lock(&st->lock);
-            ended = st->ended;
-            pthread_mutex_unlock(&st->lock);
-        }
+        /* Until the interval is over or the capture ends, whichever is
+         * first: the last snapshot as soon as the end is known. */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        uint64_t ns = (uint64_t)until.tv_nsec + (uint64_t)(interval * 1e9);
+        until.tv_sec += (time_t)(ns / MOPS_NS_PER_SEC);
+        until.tv_nsec = (long)(ns % MOPS_NS_PER_SEC);
         pthread_mutex_lock(&st->lock);
+        while (!st->ended && pthread_cond_timedwait(&st->ended_cv, &st->lock, &until) == 0)
+            ;
+        bool ended = st->ended;
         mt_state_tick(st, src->live ? wall_ns() : st->now_ns);
         json ? mt_view_json(st, stdout) : mt_view_text(st, stdout);
         if (!json)
@@ -180,17 +183,19 @@ int main(int argc, char **argv)
     struct mt_source src;
     char err[512];
     const char *source = o.co.iface ? o.co.iface : o.co.paths[0];
-    if (mt_state_init(&st, source) < 0) {
+    if (mt_source_open(&src, &o.co, o.co.iface ? 0 : o.speed, err, sizeof err) < 0)
+        return bad(err, NULL);
+    if (mt_state_init(&st, source, src.one_link) < 0) {
         status = bad("out of memory", NULL);
-    } else if (mt_source_start(&src, &o.co, &st, o.co.iface ? 0 : o.speed, err, sizeof err) < 0) {
+    } else if (mt_source_start(&src, &o.co, &st, err, sizeof err) < 0) {
         status = bad(err, NULL);
     } else {
         status = o.is_batch ? batch(&st, &src, o.interval, o.json, o.count) : mt_ui_run(&st, &src, o.interval);
-        mt_source_stop(&src);
-        if (st.error[0]) {
-            fprintf(stderr, "mopstop: %s\n", st.error);
-            status = 2;
-        }
+    }
+    mt_source_stop(&src);
+    if (st.error[0]) {
+        fprintf(stderr, "mopstop: %s\n", st.error);
+        status = 2;
     }
     mt_state_free(&st); /* also after a partial init */
     return status;

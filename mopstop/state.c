@@ -16,12 +16,16 @@ static void on_violation(void *ctx, const struct mops_violation *v)
     x->v = *v;
 }
 
-int mt_state_init(struct mt_state *s, const char *source)
+int mt_state_init(struct mt_state *s, const char *source, bool one_link)
 {
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->ended_cv, NULL);
     snprintf(s->source, sizeof s->source, "%s", source);
-    s->validator = mops_validator_new(NULL, on_violation, s);
+    struct mops_validate_opts o;
+    mops_validate_opts_default(&o);
+    o.one_link = one_link;
+    s->validator = mops_validator_new(&o, on_violation, s);
     s->sessions = mops_sessions_new(MT_SESSIONS, MOPS_SESSIONS_MOBILE_SYN);
     return s->validator && s->sessions ? 0 : -1;
 }
@@ -30,6 +34,7 @@ void mt_state_free(struct mt_state *s)
 {
     mops_validator_free(s->validator);
     mops_sessions_free(s->sessions);
+    pthread_cond_destroy(&s->ended_cv);
     pthread_mutex_destroy(&s->lock);
 }
 
@@ -154,28 +159,42 @@ static void migrate(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t 
     }
 }
 
-void mt_state_frame(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t ts_ns, uint32_t wirelen,
-                    const struct mops_packet *pkt)
+/* What the validator said of one packet, in mopstop's own panes. */
+static void judged(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t ts_ns, const struct mops_packet *pkt,
+                   const struct mops_validator_seen *seen)
 {
-    if (!s->packets)
-        s->first_ts_ns = ts_ns;
-    s->packets++;
-    s->bytes += wirelen;
-    if (ts_ns > s->now_ns)
-        s->now_ns = ts_ns;
-    bool ipff = pkt->layers & MOPS_L_IPFF;
-    s->ipff += ipff;
-    count_rate(s, ts_ns, wirelen, ipff);
-    mops_validator_packet(s->validator, frame, ifid, ts_ns, pkt);
-    if (!ipff || pkt->status != MOPS_ST_OK)
+    if (!(pkt->layers & MOPS_L_IPFF) || pkt->status != MOPS_ST_OK)
         return;
-    const struct mops_validator_seen *seen = mops_validator_last(s->validator);
     if ((pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE)
         migrate(s, frame, ifid, ts_ns, pkt, &seen->track, seen->first);
     if (seen->first && (pkt->layers & MOPS_L_TCP)) {
         struct mops_session_seen ss;
         mops_sessions_packet(s->sessions, pkt, ifid, frame, ts_ns, &ss);
     }
+}
+
+void mt_state_frames(struct mt_state *s, uint64_t frame, const struct mops_frame *f, const struct mops_packet *pkts,
+                     const uint64_t *keys, unsigned n)
+{
+    static struct mops_validator_input in[MT_STATE_BATCH];
+    static struct mops_validator_seen seen[MT_STATE_BATCH];
+    for (unsigned i = 0; i < n; i++) {
+        if (!s->packets)
+            s->first_ts_ns = f[i].ts_ns;
+        s->packets++;
+        s->bytes += f[i].wirelen;
+        if (f[i].ts_ns > s->now_ns)
+            s->now_ns = f[i].ts_ns;
+        bool ipff = pkts[i].layers & MOPS_L_IPFF;
+        s->ipff += ipff;
+        count_rate(s, f[i].ts_ns, f[i].wirelen, ipff);
+        in[i] = (struct mops_validator_input){frame + i, f[i].ts_ns, f[i].ifid, &pkts[i], keys ? keys[i] : 0, &seen[i]};
+    }
+    /* As a batch: the validator loads its lookups together (tests/bench;
+     * loading the sessions pane's too made it slower). */
+    mops_validator_packets(s->validator, in, n);
+    for (unsigned i = 0; i < n; i++)
+        judged(s, frame + i, f[i].ifid, f[i].ts_ns, &pkts[i], &seen[i]);
 }
 
 void mt_state_tick(struct mt_state *s, uint64_t now_ns)
@@ -206,4 +225,5 @@ void mt_state_finish(struct mt_state *s)
     }
     mops_validator_finish(s->validator, s->now_ns);
     s->ended = true;
+    pthread_cond_broadcast(&s->ended_cv);
 }

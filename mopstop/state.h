@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mops/capture/capture.h"
 #include "mops/track/migrate.h"
 #include "mops/core/packet.h"
 #include "mops/validate/validate.h"
@@ -59,15 +60,21 @@ struct mt_state {
     struct mops_session_tracker *sessions; /* those a MOBILE_CAPABLE SYN started, across moves */
     struct mt_violation vio[MT_VIOLATIONS];
     unsigned vio_next;
-    bool ended; /* the source is exhausted */
+    bool ended;              /* the source is exhausted */
+    pthread_cond_t ended_cv; /* signalled (with lock) as ended is set */
     char source[256], error[256];
 };
 
-int mt_state_init(struct mt_state *s, const char *source);
+/* one_link: the capture holds one link for ever (a pcap file, an
+ * interface), so no packet is seen twice (mops_validate_opts). */
+int mt_state_init(struct mt_state *s, const char *source, bool one_link);
 void mt_state_free(struct mt_state *s);
-/* One frame (call with the lock held). */
-void mt_state_frame(struct mt_state *s, uint64_t frame, uint32_t ifid, uint64_t ts_ns, uint32_t wirelen,
-                    const struct mops_packet *pkt);
+/* n (at most MT_STATE_BATCH) frames in capture order, the first numbered
+ * frame, decoded as pkts, with their content keys if the reader made them
+ * (else keys is NULL); call with the lock held. */
+#define MT_STATE_BATCH 256
+void mt_state_frames(struct mt_state *s, uint64_t frame, const struct mops_frame *f, const struct mops_packet *pkts,
+                     const uint64_t *keys, unsigned n);
 /* Ages pending migrations against the clock (lock held). */
 void mt_state_tick(struct mt_state *s, uint64_t now_ns);
 /* The source is exhausted (lock held): unanswered migrations, the
