@@ -56,6 +56,7 @@ struct mt_state {
     unsigned long violations_total;
     struct mt_rate_slot rate[MT_RATE_SLOTS];
     struct mt_migration mig[MT_MIGRATIONS];
+    uint64_t mig_key[MT_MIGRATIONS]; /* of each record, for finding it (state.c) */
     unsigned mig_next;
     struct mops_session_tracker *sessions; /* those a MOBILE_CAPABLE SYN started, across moves */
     struct mt_violation vio[MT_VIOLATIONS];
