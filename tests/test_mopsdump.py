@@ -66,7 +66,7 @@ def golden_json():
     check(len(got) == len(want), f"json: {len(want)} objects", f"got {len(got)}")
     for g, w in zip(got, want):
         if g != w:
-            check(False, f"json frame {w.get('frame')} matches", f"got  {g}\nwant {w}")
+            check(False, f"json frame {w['frame']['number']} matches", f"got  {g}\nwant {w}")
             break
     else:
         check(True, "")
@@ -135,9 +135,9 @@ def vectors():
     u = js[12]["udpv5"]
     check(u == {"srcport": 5000, "dstport": 53, "checksum": 0x61AA, "checksum_status": "good",
                 "length": 5}, "UDPv5 fields", str(u))
-    check(js[0]["time"] == "1767225600.000000000", "pcapng nanosecond time", js[0]["time"])
+    check(js[0]["frame"]["time_epoch"] == "1767225600.000000000", "pcapng nanosecond time", js[0]["frame"])
     rc, out, _ = run("-r", ETH_PCAP, "-T", "json", "-c", "1")
-    check(json.loads(out)["time"] == "1767225600.023000", "pcap microsecond time", out[:80])
+    check(json.loads(out)["frame"]["time_epoch"] == "1767225600.023000", "pcap microsecond time", out[:80])
 
 
 # --- behaviour -------------------------------------------------------------------------
@@ -324,7 +324,7 @@ check(rc == 0 and len(lines) == 2 * len(objs) == 84, "-T ek: two lines a frame",
 ok = True
 for k, o in enumerate(objs):
     act, doc = json.loads(lines[2 * k]), json.loads(lines[2 * k + 1])
-    ms = str(int(o["time"].replace(".", "")) // 1000000)
+    ms = str(int(o["frame"]["time_epoch"].replace(".", "")) // 1000000)
     ok &= act == {"index": {"_index": "packets-2026-01-01"}} and doc == {"timestamp": ms, "layers": o}
 check(ok, "-T ek: the index by the frame's UTC day, ms timestamps, the -T json object as layers")
 

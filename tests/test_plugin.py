@@ -5,13 +5,13 @@ a move, NAT chains, the stats tree, expert infos, and -G fields.
 
 usage: test_plugin.py PLUGIN.so MOPSDUMP CAPTURES_DIR TSHARK_WRAPPER
 """
-import glob, json, os, re, subprocess, sys
+import decimal, glob, json, os, re, subprocess, sys
 
 from pycheck import check, report
 
 PLUGIN, MOPSDUMP, CAPTURES, WRAPPER = sys.argv[1:5]
 
-SCALARS = ["ipff.version", "ipff.src", "ipff.dst", "ipff.proto", "ipff.htl", "ipff.tos", "ipff.plen",
+SCALARS = ["frame.number", "frame.time_epoch", "frame.cap_len", "frame.len", "ipff.version", "ipff.src", "ipff.dst", "ipff.proto", "ipff.htl", "ipff.tos", "ipff.plen",
            "ipff.recv_src.port", "ipff.recv_src.addr", "icmpv5.crc", "icmpv5.crc_status", "icmpv5.crc_expected",
            "icmpv5.type", "icmpv5.code", "icmpv5.mtu", "icmpv5.pointer", "icmpv5.echo.id", "icmpv5.echo.seq",
            "mops.version", "mops.migrate.proto", "mops.migrate.prev_addr", "mops.migrate.n_ports",
@@ -54,7 +54,10 @@ def norm(v):
     try:
         return str(int(s, 0))
     except ValueError:
-        return s
+        pass
+    if re.fullmatch(r"\d+\.\d+", s):  # epoch seconds: tshark 4.0 gives 9 digits, we the capture's precision
+        return format(decimal.Decimal(s).normalize(), "f")
+    return s
 
 
 def compare(capture):
@@ -85,11 +88,11 @@ def compare(capture):
                     continue
             w = norm(want[0]) if want else ""
             if norm(t) != w:
-                check(False, f"{capture} frame {j['frame']}: {name}", f"tshark {t!r}, mopsdump {w!r}")
+                check(False, f"{capture} frame {j['frame']['number']}: {name}", f"tshark {t!r}, mopsdump {w!r}")
         for name, t in zip(LISTS, lrow.split("\t")):
             w = ",".join(norm(x) for x in json_values(j, name))
             if ",".join(norm(x) for x in t.split(",") if x) != w:
-                check(False, f"{capture} frame {j['frame']}: {name}", f"tshark {t!r}, mopsdump {w!r}")
+                check(False, f"{capture} frame {j['frame']['number']}: {name}", f"tshark {t!r}, mopsdump {w!r}")
         compared += 1
     check(compared > 0, f"{capture}: frames compared", str(compared))
     return frames
