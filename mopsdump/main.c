@@ -168,6 +168,33 @@ static int open_capture(struct run *r)
     else if (first)
         fprintf(stderr, "reading from file %s, link-type %s, snapshot length %u\n",
                 strcmp(co.path, "-") == 0 ? "-" : co.path, linktype_text(first->linktype), first->snaplen);
+    /* -v: what the file says of itself (pcapng), as Wireshark's Capture
+     * File Properties: the section's comment and the interfaces known so
+     * far (each frame's are in -T json). */
+    if (o->verbose >= 1 && mops_cap_is_pcapng(cap)) {
+        struct sbuf sb = {0};
+        if (mops_cap_comment(cap)[0]) {
+            sb_puts(&sb, "capture comment: ");
+            md_text_escaped(&sb, mops_cap_comment(cap), strlen(mops_cap_comment(cap)));
+            sb_puts(&sb, "\n");
+        }
+        for (unsigned i = 0; i < mops_cap_n_ifaces(cap); i++) {
+            const struct mops_cap_iface *x = mops_cap_iface(cap, i);
+            if (!x->name[0] && !x->description[0])
+                continue;
+            sb_printf(&sb, "interface %u: ", i);
+            md_text_escaped(&sb, x->name, strlen(x->name));
+            if (x->description[0]) {
+                sb_puts(&sb, x->name[0] ? " (" : "(");
+                md_text_escaped(&sb, x->description, strlen(x->description));
+                sb_puts(&sb, ")");
+            }
+            sb_printf(&sb, ", link-type %s\n", linktype_text(x->linktype));
+        }
+        if (sb.len)
+            fwrite(sb.s, 1, sb.len, stderr);
+        sb_free(&sb);
+    }
     return 0;
 }
 

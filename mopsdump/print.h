@@ -23,6 +23,9 @@ struct md_printer {
 /* Builds the frame's text (and hex) into p->sb. */
 void md_format_text(struct md_printer *p, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt,
                     const struct mops_track_result *tr);
+/* Appends n octets of a capture's own text (a comment), control octets
+ * escaped. */
+void md_text_escaped(struct sbuf *sb, const char *s, size_t n);
 /* Builds the frame's JSON object (one line) into p->sb. */
 void md_format_json(struct md_printer *p, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt,
                     const struct mops_track_result *tr);

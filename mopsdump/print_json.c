@@ -354,6 +354,17 @@ void md_format_json(struct md_printer *p, uint64_t n, const struct mops_frame *f
     set(root, MOPS_F_CAPLEN, jt_int(f->caplen));
     set(root, MOPS_F_LEN, jt_int(f->wirelen));
     set(root, MOPS_F_INTERFACE, jt_int(f->ifid));
+    if (i && i->name[0])
+        set(root, MOPS_F_INTERFACE_NAME, jt_str(i->name));
+    if (i && i->description[0])
+        set(root, MOPS_F_INTERFACE_DESCRIPTION, jt_str(i->description));
+    if (f->comment_len) {
+        static char c[65536];
+        size_t k = f->comment_len < sizeof c - 1 ? f->comment_len : sizeof c - 1;
+        memcpy(c, f->comment, k);
+        c[k] = 0;
+        set(root, MOPS_F_COMMENT, jt_str(c));
+    }
     link_fields(root, pkt);
     if (pkt->layers & MOPS_L_IPFF) {
         ipff_header(root, &pkt->ip, true);

@@ -515,6 +515,19 @@ static void not_ipff_line(struct md_printer *p, const struct mops_frame *f, cons
     sb_printf(sb, ", length %u", f->wirelen);
 }
 
+/* A capture's own text (a comment), on a line of its own: control octets
+ * escaped, so that a hostile file cannot move the terminal's cursor. */
+void md_text_escaped(struct sbuf *sb, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch == 0x7f)
+            sb_printf(sb, ch == '\n' ? "\\n" : "\\x%02x", ch);
+        else
+            sb_add(sb, s + i, 1);
+    }
+}
+
 void md_format_text(struct md_printer *p, uint64_t n, const struct mops_frame *f, const struct mops_packet *pkt,
                     const struct mops_track_result *tr)
 {
@@ -533,6 +546,11 @@ void md_format_text(struct md_printer *p, uint64_t n, const struct mops_frame *f
         ipff_line(p, pkt, tr);
     problem_flags(p, pkt);
     sb_puts(sb, "\n");
+    if (p->o->verbose >= 1 && f->comment_len) { /* as Wireshark's Packet comments */
+        sb_puts(sb, "    comment: ");
+        md_text_escaped(sb, f->comment, f->comment_len);
+        sb_puts(sb, "\n");
+    }
     if (p->o->verbose >= 2 && (pkt->layers & MOPS_L_MOPS) && pkt->icmp.kind == MOPS_ICMP_KIND_MIGRATE && !p->o->quiet)
         migrate_ports_block(p, pkt);
     if (p->o->hex) {

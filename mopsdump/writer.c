@@ -43,7 +43,7 @@ static int open_file(struct md_writer *w)
     unsigned k = n < 64 ? n : 64;
     for (unsigned i = 0; i < k; i++)
         ifs[i] = *mops_cap_iface(w->cap, i);
-    if (mops_dump_open(w->name, w->fmt, ifs, k, &w->d, w->err) < 0)
+    if (mops_dump_open_section(w->name, w->fmt, ifs, k, mops_cap_comment(w->cap), &w->d, w->err) < 0)
         return -1;
     w->n_ifaces = k;
     w->files++;

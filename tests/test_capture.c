@@ -66,7 +66,7 @@ static struct mops_cap *open_file(const char *p, const char *filter)
 
 static void test_pcap_roundtrip(void)
 {
-    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 65535, "", 9};
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 65535, "", 9, ""};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open(path("a.pcap"), MOPS_DUMP_PCAP, &eth, 1, &d, err), 0);
     for (int k = 0; k < 40; k++) {
@@ -103,7 +103,7 @@ static void test_pcap_roundtrip(void)
     mops_cap_close(c);
 
     /* Raw IP: LINKTYPE_RAW in the file, DLT_RAW inside libpcap. */
-    struct mops_cap_iface raw = {MOPS_LINKTYPE_RAW, 0, "", 9};
+    struct mops_cap_iface raw = {MOPS_LINKTYPE_RAW, 0, "", 9, ""};
     CHECK_EQ(mops_dump_open(path("raw.pcap"), MOPS_DUMP_PCAP, &raw, 1, &d, err), 0);
     for (int k = 0; k < 5; k++) {
         struct mops_frame f = frame_of(k, 8, 0);
@@ -130,7 +130,7 @@ static void test_pcap_roundtrip(void)
     mops_cap_close(c);
 
     /* A pcap file holds one link type. */
-    struct mops_cap_iface two[2] = {{MOPS_LINKTYPE_ETHERNET, 0, "", 9}, {MOPS_LINKTYPE_USER0, 0, "", 9}};
+    struct mops_cap_iface two[2] = {{MOPS_LINKTYPE_ETHERNET, 0, "", 9, ""}, {MOPS_LINKTYPE_USER0, 0, "", 9, ""}};
     CHECK_EQ(mops_dump_open(path("b.pcap"), MOPS_DUMP_PCAP, two, 2, &d, err), -1);
     CHECK(strstr(err, "a pcap file holds one: write pcapng") != NULL);
     CHECK_EQ(mops_dump_format_for("x.pcapng"), MOPS_DUMP_PCAPNG);
@@ -140,9 +140,9 @@ static void test_pcap_roundtrip(void)
 /* Three interfaces of three link types, interleaved. */
 static void write_pcapng(const char *p, int frames)
 {
-    struct mops_cap_iface ifs[3] = {{MOPS_LINKTYPE_ETHERNET, 262144, "veth-a", 9},
-                                    {MOPS_LINKTYPE_USER0, 262144, "ipff0", 9},
-                                    {MOPS_LINKTYPE_SLL2, 262144, "any", 9}};
+    struct mops_cap_iface ifs[3] = {{MOPS_LINKTYPE_ETHERNET, 262144, "veth-a", 9, ""},
+                                    {MOPS_LINKTYPE_USER0, 262144, "ipff0", 9, ""},
+                                    {MOPS_LINKTYPE_SLL2, 262144, "any", 9, ""}};
     static const int carrier_of[3] = {1, 0, 5};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open(p, MOPS_DUMP_PCAPNG, ifs, 3, &d, err), 0);
@@ -207,7 +207,7 @@ static void test_pcapng_roundtrip(void)
 static void test_filters(void)
 {
     /* IPFF over Ethernet and IPFF-in-UDP over Ethernet in one pcap. */
-    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 0, "", 9};
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 0, "", 9, ""};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open(path("mix.pcap"), MOPS_DUMP_PCAP, &eth, 1, &d, err), 0);
     for (int k = 0; k < 20; k++) {
@@ -398,7 +398,7 @@ static void same_as_libpcap(const char *p)
 static void write_big(const char *p, int count, uint32_t size)
 {
     static uint8_t data[300000];
-    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 262144, "", 9};
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 262144, "", 9, ""};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open(p, MOPS_DUMP_PCAP, &eth, 1, &d, err), 0);
     for (int k = 0; k < count; k++) {
@@ -550,7 +550,7 @@ static void test_pcap_reader(void)
 static void test_pcapng_reader(void)
 {
     static uint8_t data[3000], buf[8 << 20];
-    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 262144, "eth0", 9};
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 262144, "eth0", 9, ""};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open(path("one.pcapng"), MOPS_DUMP_PCAPNG, &eth, 1, &d, err), 0);
     for (int k = 0; k < 2000; k++) {
@@ -724,7 +724,7 @@ static void test_broken_files(void)
     /* Many interfaces. */
     static struct mops_cap_iface many[1000];
     for (int i = 0; i < 1000; i++)
-        many[i] = (struct mops_cap_iface){MOPS_LINKTYPE_USER0, 0, "", 9};
+        many[i] = (struct mops_cap_iface){MOPS_LINKTYPE_USER0, 0, "", 9, ""};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open(path("many.pcapng"), MOPS_DUMP_PCAPNG, many, 1000, &d, err), 0);
     struct mops_frame f = frame_of(0, 0, 999);
@@ -744,7 +744,7 @@ static void test_broken_files(void)
 static void test_write_errors(void)
 {
     /* A full disk is reported, not swallowed. */
-    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 0, "", 9};
+    struct mops_cap_iface eth = {MOPS_LINKTYPE_ETHERNET, 0, "", 9, ""};
     struct mops_dump *d;
     CHECK_EQ(mops_dump_open("/dev/full", MOPS_DUMP_PCAPNG, &eth, 1, &d, err), 0);
     int failed = 0;
@@ -775,6 +775,70 @@ static void test_live_errors(void)
     CHECK(lo);
 }
 
+/* What pcapng carries besides packets (issue 17): frame comments,
+ * interface names and descriptions, the section's comment, read back as
+ * written, through the pipeline too, and kept by a copy as -w makes it. */
+static void test_pcapng_metadata(void)
+{
+    struct mops_cap_iface ifs[2] = {{MOPS_LINKTYPE_ETHERNET, 262144, "eth0", 9, "uplink to the NAT"},
+                                    {MOPS_LINKTYPE_USER0, 262144, "", 9, ""}};
+    for (int copy = 0; copy < 2; copy++) {
+        const char *from = path("meta.pcapng"), *to = copy ? path("meta-copy.pcapng") : from;
+        struct mops_dump *d;
+        struct mops_cap *src = copy ? open_file(from, NULL) : NULL;
+        CHECK(!copy || src != NULL);
+        if (copy && !src)
+            return;
+        CHECK_EQ(mops_dump_open_section(to, MOPS_DUMP_PCAPNG, ifs, 2,
+                                        copy ? mops_cap_comment(src) : "lab run 7, \u00e9", &d, err),
+                 0);
+        for (int k = 0; k < 10; k++) {
+            struct mops_frame f = frame_of(k, k % 2 ? 8 : 1, (uint32_t)(k % 2));
+            if (copy)
+                CHECK_EQ(mops_cap_next(src, &f), MOPS_CAP_FRAME);
+            else if (k % 3 == 0) {
+                static char c[16][40];
+                snprintf(c[k], sizeof c[k], "frame %d: odd%s", k, k == 9 ? "\nsecond line" : "");
+                f.comment = c[k];
+                f.comment_len = (uint32_t)strlen(c[k]);
+            }
+            CHECK_EQ(mops_dump_write(d, &f), 0);
+        }
+        CHECK_EQ(mops_dump_close(d), 0);
+        mops_cap_close(src);
+    }
+    for (int copy = 0; copy < 2; copy++)
+        for (int piped = 0; piped < 2; piped++) {
+            struct mops_cap *c = open_file(path(copy ? "meta-copy.pcapng" : "meta.pcapng"), NULL);
+            CHECK(c != NULL);
+            if (!c)
+                return;
+            CHECK_STR(mops_cap_comment(c), "lab run 7, \u00e9");
+            CHECK_EQ(mops_cap_n_ifaces(c), 2);
+            CHECK_STR(mops_cap_iface(c, 0)->name, "eth0");
+            CHECK_STR(mops_cap_iface(c, 0)->description, "uplink to the NAT");
+            CHECK_STR(mops_cap_iface(c, 1)->description, "");
+            struct mops_pipe *pp = piped ? mops_pipe_start(c, NULL, 0, false) : NULL;
+            const struct mops_pipe_batch *b = pp ? mops_pipe_next(pp, &(int){0}) : NULL;
+            CHECK(!piped || (b && b->n == 10));
+            for (int k = 0; k < 10; k++) {
+                struct mops_frame f;
+                if (b)
+                    f = b->frames[k];
+                else
+                    CHECK_EQ(mops_cap_next(c, &f), MOPS_CAP_FRAME);
+                char want[40] = "";
+                if (k % 3 == 0)
+                    snprintf(want, sizeof want, "frame %d: odd%s", k, k == 9 ? "\nsecond line" : "");
+                CHECK_EQ(f.comment_len, strlen(want));
+                CHECK(f.comment_len == 0 || memcmp(f.comment, want, f.comment_len) == 0);
+                CHECK_EQ(f.ifid, (uint32_t)(k % 2));
+            }
+            mops_pipe_stop(pp);
+            mops_cap_close(c);
+        }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/mops-test-capture.XXXXXX");
@@ -789,6 +853,7 @@ int main(void)
     test_broken_files();
     test_pcap_reader();
     test_pcapng_reader();
+    test_pcapng_metadata();
     test_pipeline();
     test_write_errors();
     test_live_errors();

@@ -328,4 +328,33 @@ for k, o in enumerate(objs):
     ok &= act == {"index": {"_index": "packets-2026-01-01"}} and doc == {"timestamp": ms, "layers": o}
 check(ok, "-T ek: the index by the frame's UTC day, ms timestamps, the -T json object as layers")
 
+# What pcapng carries besides packets (issue 17), as editcap and Wireshark
+# write it: frame comments, the capture's comment, interface names; shown
+# by -v, in -T json by Wireshark's names, kept by -w (tshark reads them back).
+with tempfile.TemporaryDirectory() as tmp:
+    src, kept = os.path.join(tmp, "c.pcapng"), os.path.join(tmp, "kept.pcapng")
+    p = subprocess.run(["editcap", "-a", "2:hello, world", "-a", "5:evil\x1b[2J", "--capture-comment", "lab run 7",
+                        os.path.join(CAPTURES, "appendix-b.pcapng"), src], capture_output=True, text=True)
+    check(p.returncode == 0, "editcap adds comments", p.stderr)
+    rc, out, err = run("-v", "-c", "5", "-r", src)
+    lines = out.splitlines()
+    check(rc == 0 and lines[2] == "    comment: hello, world" and lines[-1] == "    comment: evil\\x1b[2J" and
+          len(lines) == 7, "-v: a frame's comment on a line after it, control octets escaped", out)
+    check("capture comment: lab run 7\ninterface 0: org-a-lan, link-type EN10MB\n" in err and
+          "interface 6: dc, link-type EN10MB" in err, "-v: the capture's comment and its interfaces", err)
+    rc, out, _ = run("-T", "json", "-c", "2", "-r", src)
+    fr = [json.loads(l)["frame"] for l in out.splitlines()]
+    check(fr == [{"number": 1, "time_epoch": "1767225600.100000000", "cap_len": 58, "len": 58, "interface_id": 0,
+                  "interface_name": "org-a-lan"},
+                 {"number": 2, "time_epoch": "1767225600.101000000", "cap_len": 62, "len": 62, "interface_id": 0,
+                  "interface_name": "org-a-lan", "comment": "hello, world"}],
+          "-T json: frame.comment and frame.interface_name, as Wireshark names them", str(fr))
+    rc, _, err = run("-r", src, "-w", kept)
+    t = subprocess.run(["tshark", "-r", kept, "-Y", "frame.comment", "-T", "fields", "-e", "frame.number", "-e",
+                        "frame.comment", "-e", "frame.interface_name"], capture_output=True, text=True)
+    ci = subprocess.run(["capinfos", kept], capture_output=True, text=True)
+    check(rc == 0 and t.stdout == "2\thello, world\torg-a-lan\n5\tevil\x1b[2J\torg-a-uplink\n" and
+          re.search(r"Capture comment:\s+lab run 7", ci.stdout) is not None,
+          "-w keeps the comments and interface names (tshark and capinfos read them back)", t.stdout + t.stderr + ci.stdout)
+
 sys.exit(report("test_mopsdump"))

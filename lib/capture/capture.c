@@ -29,6 +29,7 @@ int mops_cap_add_iface(struct mops_cap *c, uint32_t linktype, uint32_t snaplen, 
     i->linktype = linktype;
     i->snaplen = snaplen;
     snprintf(i->name, sizeof i->name, "%s", name ? name : "");
+    i->description[0] = 0;
     i->ts_digits = ts_digits;
     return (int)c->n_ifaces++;
 }
@@ -401,6 +402,8 @@ static int next_pcap(struct mops_cap *c, struct mops_frame *f)
         f->linktype = c->ifaces[0].linktype;
         f->ifid = 0;
         f->data = data;
+        f->comment = NULL;
+        f->comment_len = 0;
         c->seen++;
         return MOPS_CAP_FRAME;
     }
@@ -490,6 +493,7 @@ const char *mops_cap_error(const struct mops_cap *c) { return c->err; }
 const char *mops_cap_warning(const struct mops_cap *c) { return c->warn[0] ? c->warn : NULL; }
 bool mops_cap_is_live(const struct mops_cap *c) { return c->live; }
 bool mops_cap_is_pcapng(const struct mops_cap *c) { return c->pcapng; }
+const char *mops_cap_comment(const struct mops_cap *c) { return c->comment; }
 unsigned mops_cap_n_ifaces(const struct mops_cap *c) { return c->n_ifaces; }
 
 const struct mops_cap_iface *mops_cap_iface(const struct mops_cap *c, unsigned i)

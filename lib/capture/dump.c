@@ -60,11 +60,13 @@ static int put_opt(struct mops_dump *d, uint16_t code, const void *v, uint16_t l
 
 static uint32_t opt_size(uint16_t len) { return 4 + ((len + 3u) & ~3u); }
 
-static int write_shb(struct mops_dump *d)
+static int write_shb(struct mops_dump *d, const char *comment)
 {
     static const char app[] = "mops " MOPS_VERSION_STRING;
     uint16_t alen = (uint16_t)strlen(app);
-    uint32_t total = 28 + opt_size(alen) + 4;
+    size_t clen0 = comment ? strlen(comment) : 0;
+    uint16_t clen = (uint16_t)(clen0 < UINT16_MAX ? clen0 : UINT16_MAX);
+    uint32_t total = 28 + (clen ? opt_size(clen) : 0) + opt_size(alen) + 4;
     put32(d, 0x0A0D0D0A);
     put32(d, total);
     put32(d, 0x1A2B3C4D);
@@ -72,7 +74,9 @@ static int write_shb(struct mops_dump *d)
     put16(d, 0);
     uint64_t section_len = UINT64_MAX; /* unknown: we stream */
     put(d, &section_len, 8);
-    put_opt(d, 4, app, alen); /* shb_userappl */
+    if (clen)
+        put_opt(d, 1, comment, clen); /* shb_comment, the source's kept */
+    put_opt(d, 4, app, alen);         /* shb_userappl */
     put_opt(d, 0, NULL, 0);
     return put32(d, total);
 }
@@ -88,9 +92,10 @@ int mops_dump_add_iface(struct mops_dump *d, const struct mops_cap_iface *i)
         return 0;
     }
     uint16_t nlen = (uint16_t)strnlen(i->name, sizeof i->name);
+    uint16_t dlen = (uint16_t)strnlen(i->description, sizeof i->description);
     uint8_t tsresol = 9; /* nanoseconds */
-    uint32_t total =
-        20 + (nlen ? opt_size(nlen) : 0) + opt_size(1) + 4; /* 20: fixed part and trailing length; 4: end of options */
+    /* 20: fixed part and trailing length; 4: end of options */
+    uint32_t total = 20 + (nlen ? opt_size(nlen) : 0) + (dlen ? opt_size(dlen) : 0) + opt_size(1) + 4;
     put32(d, 1);
     put32(d, total);
     put16(d, (uint16_t)i->linktype);
@@ -98,7 +103,9 @@ int mops_dump_add_iface(struct mops_dump *d, const struct mops_cap_iface *i)
     put32(d, i->snaplen);
     if (nlen)
         put_opt(d, 2, i->name, nlen); /* if_name */
-    put_opt(d, 9, &tsresol, 1);       /* if_tsresol */
+    if (dlen)
+        put_opt(d, 3, i->description, dlen); /* if_description */
+    put_opt(d, 9, &tsresol, 1);              /* if_tsresol */
     put_opt(d, 0, NULL, 0);
     if (put32(d, total) < 0)
         return -1;
@@ -107,6 +114,12 @@ int mops_dump_add_iface(struct mops_dump *d, const struct mops_cap_iface *i)
 
 int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces, unsigned n_ifaces,
                    struct mops_dump **out, char err[MOPS_CAP_ERRLEN])
+{
+    return mops_dump_open_section(path, fmt, ifaces, n_ifaces, NULL, out, err);
+}
+
+int mops_dump_open_section(const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces,
+                           unsigned n_ifaces, const char *comment, struct mops_dump **out, char err[MOPS_CAP_ERRLEN])
 {
     *out = NULL;
     struct mops_dump *d = calloc(1, sizeof *d);
@@ -148,7 +161,7 @@ int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mop
         *out = d;
         return 0;
     }
-    write_shb(d);
+    write_shb(d, comment);
     for (unsigned i = 0; i < n_ifaces; i++)
         mops_dump_add_iface(d, &ifaces[i]);
     if (d->failed) {
@@ -190,7 +203,8 @@ int mops_dump_write(struct mops_dump *d, const struct mops_frame *f)
     }
     static const uint8_t zero[4];
     uint32_t pad = (4 - f->caplen % 4) % 4;
-    uint32_t total = 32 + f->caplen + pad;
+    uint16_t clen = (uint16_t)(f->comment_len < UINT16_MAX ? f->comment_len : UINT16_MAX);
+    uint32_t total = 32 + f->caplen + pad + (clen ? opt_size(clen) + 4 : 0);
     put32(d, 6);
     put32(d, total);
     put32(d, f->ifid);
@@ -200,6 +214,10 @@ int mops_dump_write(struct mops_dump *d, const struct mops_frame *f)
     put32(d, f->wirelen);
     put(d, f->data, f->caplen);
     put(d, zero, pad);
+    if (clen) {
+        put_opt(d, 1, f->comment, clen); /* opt_comment, kept */
+        put_opt(d, 0, NULL, 0);
+    }
     return put32(d, total);
 }
 

@@ -38,7 +38,8 @@ struct mops_cap {
     uint64_t frames, seen;
     char err[MOPS_CAP_ERRLEN];
     char warn[MOPS_CAP_ERRLEN];
-    char name[256]; /* the file, for messages */
+    char name[256];     /* the file, for messages */
+    char comment[1024]; /* mops_cap_comment */
     bool pcapng;
 };
 

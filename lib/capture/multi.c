@@ -75,6 +75,7 @@ static int map_iface(struct mops_cap *c, struct mops_multi_part *p, unsigned i)
         int id = mops_cap_add_iface(c, f->linktype, f->snaplen, f->name, f->ts_digits);
         if (id < 0)
             return -1;
+        snprintf(c->ifaces[id].description, sizeof c->ifaces[id].description, "%s", f->description);
         p->map[i] = (unsigned)id;
     }
     return (int)p->map[i];
@@ -246,6 +247,8 @@ int mops_multi_open(struct mops_cap *c, const struct mops_cap_opts *o, char err[
             return -1;
         m->n++;
         m->parts[k].series_of = -1;
+        if (k == 0)
+            snprintf(c->comment, sizeof c->comment, "%s", m->parts[0].cap->comment);
         c->pcapng |= m->parts[k].cap->pcapng || k > 0; /* several files: pcapng's interfaces */
         if (fetch(c, &m->parts[k], true) == MOPS_CAP_ERROR) {
             snprintf(err, MOPS_CAP_ERRLEN, "%s", c->err);

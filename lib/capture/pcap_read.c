@@ -112,6 +112,8 @@ static int record(struct mops_pcap_reader *r, struct mops_cap *c, struct mops_fr
     f->linktype = c->ifaces[0].linktype;
     f->ifid = 0;
     f->data = h + REC_HDR;
+    f->comment = NULL;
+    f->comment_len = 0;
     r->in.pos += REC_HDR + caplen;
     return MOPS_CAP_FRAME;
 }

@@ -100,6 +100,20 @@ static int section(struct mops_pcapng_reader *r, struct mops_cap *c, bool refill
         return fail(c, r, "trailing block length differs from the leading one");
     if (rd16(r, b + 12) != 1)
         return fail(c, r, "pcapng major version is not 1");
+    /* The first section's comment (shb_comment, code 1): what Wireshark
+     * shows as the capture file's comments. */
+    for (uint32_t p = 24; r->sections == 0 && !c->comment[0] && p + 4 <= total - 4;) {
+        uint16_t code = rd16(r, b + p), len = rd16(r, b + p + 2);
+        p += 4;
+        if (code == 0 || len > total - 4 - p)
+            break;
+        if (code == 1) {
+            size_t k = len < sizeof c->comment - 1 ? len : sizeof c->comment - 1;
+            memcpy(c->comment, b + p, k);
+            c->comment[k] = 0;
+        }
+        p += (len + 3u) & ~3u;
+    }
     r->in.pos += total;
     r->n_ifs = 0;
     r->sections++;
@@ -156,7 +170,7 @@ static int add_iface(struct mops_pcapng_reader *r, struct mops_cap *c, const uin
     uint32_t snaplen = rd32(r, b + 4);
     struct ng_iface ifc = {1000000, 0, snaplen, 0};
     uint8_t digits = 6;
-    char name[64] = "";
+    char name[64] = "", descr[128] = "";
     /* Options: code(2) length(2) value padded to 4. */
     uint32_t p = 8;
     while (p + 4 <= n) {
@@ -166,10 +180,12 @@ static int add_iface(struct mops_pcapng_reader *r, struct mops_cap *c, const uin
             break;
         if (len > n - p)
             return fail(c, r, "interface option runs past its block");
-        if (code == 2) { /* if_name */
-            size_t k = len < sizeof name - 1 ? len : sizeof name - 1;
-            memcpy(name, b + p, k);
-            name[k] = 0;
+        if (code == 2 || code == 3) { /* if_name, if_description */
+            char *to = code == 2 ? name : descr;
+            size_t room = code == 2 ? sizeof name : sizeof descr;
+            size_t k = len < room - 1 ? len : room - 1;
+            memcpy(to, b + p, k);
+            to[k] = 0;
         } else if (code == 9 && len >= 1) { /* if_tsresol */
             uint8_t v = b[p];
             unsigned e = v & 0x7f;
@@ -193,6 +209,7 @@ static int add_iface(struct mops_pcapng_reader *r, struct mops_cap *c, const uin
     if (idx < 0)
         return fail(c, r, "too many interfaces");
     ifc.cap_index = (uint32_t)idx;
+    snprintf(c->ifaces[idx].description, sizeof c->ifaces[idx].description, "%s", descr);
     struct ng_iface *grown = mops_grow(r->ifs, &r->cap_ifs, r->n_ifs, sizeof *r->ifs, 4);
     if (!grown)
         return fail(c, r, "out of memory");
@@ -209,7 +226,8 @@ static uint64_t to_ns(const struct ng_iface *i, uint64_t t)
 }
 
 static int packet(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_frame *f, uint32_t ifid, uint64_t ts,
-                  uint32_t caplen, uint32_t wirelen, const uint8_t *body, uint32_t data_off, uint32_t body_len)
+                  uint32_t caplen, uint32_t wirelen, const uint8_t *body, uint32_t data_off, uint32_t body_len,
+                  bool opts)
 {
     if (ifid >= r->n_ifs) {
         char why[96];
@@ -227,6 +245,22 @@ static int packet(struct mops_pcapng_reader *r, struct mops_cap *c, struct mops_
     f->ifid = i->cap_index;
     f->linktype = c->ifaces[i->cap_index].linktype;
     f->data = body + data_off;
+    f->comment = NULL;
+    f->comment_len = 0;
+    /* Options after the padded data (EPB, PB): the first opt_comment. One
+     * test for the usual packet, which has none. */
+    for (uint32_t p = data_off + ((caplen + 3u) & ~3u); opts && p + 4 <= body_len;) {
+        uint16_t code = rd16(r, body + p), len = rd16(r, body + p + 2);
+        p += 4;
+        if (code == 0 || len > body_len - p)
+            break; /* a damaged option loses the comment, not the packet */
+        if (code == 1) {
+            f->comment = (const char *)body + p;
+            f->comment_len = len;
+            break;
+        }
+        p += (len + 3u) & ~3u;
+    }
     return MOPS_CAP_FRAME;
 }
 
@@ -241,12 +275,12 @@ static int process_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint3
             if (n < 20)
                 return fail(c, r, "enhanced packet block shorter than 20 octets");
             return packet(r, c, f, rd32(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8), rd32(r, b + 12),
-                          rd32(r, b + 16), b, 20, n);
+                          rd32(r, b + 16), b, 20, n, true);
         case BT_PB:
             if (n < 20)
                 return fail(c, r, "packet block shorter than 20 octets");
             return packet(r, c, f, rd16(r, b), (uint64_t)rd32(r, b + 4) << 32 | rd32(r, b + 8), rd32(r, b + 12),
-                          rd32(r, b + 16), b, 20, n);
+                          rd32(r, b + 16), b, 20, n, true);
         case BT_SPB: {
             if (n < 4)
                 return fail(c, r, "simple packet block shorter than 4 octets");
@@ -258,7 +292,7 @@ static int process_block(struct mops_pcapng_reader *r, struct mops_cap *c, uint3
                 cap = wire;
             if (r->ifs[0].snaplen && cap > r->ifs[0].snaplen)
                 cap = r->ifs[0].snaplen;
-            return packet(r, c, f, 0, 0, cap, wire, b, 4, n);
+            return packet(r, c, f, 0, 0, cap, wire, b, 4, n, false);
         }
     }
     return MOPS_CAP_END; /* name resolution, statistics, custom, unknown: skipped */

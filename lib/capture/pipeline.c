@@ -49,7 +49,8 @@ static bool take_pending(struct mops_pipe *p, struct slot *sl, size_t *used)
     while (p->next_pending < p->n_pending) {
         const struct mops_frame *in = &p->pending[p->next_pending];
         size_t len = in->caplen < SLOT_DATA ? in->caplen : SLOT_DATA;
-        if (sl->b.n == MOPS_PIPE_BATCH || *used + len > SLOT_DATA)
+        size_t clen = in->comment_len < SLOT_DATA - len ? in->comment_len : SLOT_DATA - len;
+        if (sl->b.n == MOPS_PIPE_BATCH || *used + len + clen > SLOT_DATA)
             return false;
         struct mops_frame *f = &sl->b.frames[sl->b.n];
         *f = *in;
@@ -57,6 +58,11 @@ static bool take_pending(struct mops_pipe *p, struct slot *sl, size_t *used)
         f->data = sl->data + *used;
         memcpy(sl->data + *used, in->data, len);
         *used += len;
+        f->comment = clen ? (const char *)sl->data + *used : NULL; /* the frame's comment goes with it */
+        f->comment_len = (uint32_t)clen;
+        if (clen)
+            memcpy(sl->data + *used, in->comment, clen);
+        *used += clen;
         struct mops_packet *pkt = &sl->b.pkts[sl->b.n];
         mops_decode_frame(p->s, f->linktype, f->data, f->caplen, f->wirelen, pkt);
         sl->b.keys[sl->b.n] = p->keys && (pkt->layers & MOPS_L_IPFF) ? mops_packet_content_key(pkt) : 0;

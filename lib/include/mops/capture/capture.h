@@ -16,6 +16,10 @@ struct mops_frame {
     uint32_t linktype;
     uint32_t ifid;       /* pcapng interface id; 0 for pcap files and live */
     const uint8_t *data; /* valid until the next call on the capture */
+    /* The frame's first comment (pcapng opt_comment: UTF-8, not
+     * terminated), valid as data is; comment_len 0 when it has none. */
+    const char *comment;
+    uint32_t comment_len;
 };
 
 struct mops_cap_opts {
@@ -37,8 +41,9 @@ struct mops_cap_opts {
 struct mops_cap_iface {
     uint32_t linktype;
     uint32_t snaplen;
-    char name[64];
-    uint8_t ts_digits; /* decimal digits of the timestamps' precision: 6, 9, ... */
+    char name[64];         /* if_name, or "" */
+    uint8_t ts_digits;     /* decimal digits of the timestamps' precision: 6, 9, ... */
+    char description[128]; /* if_description, or "" */
 };
 
 struct mops_cap_stats {
@@ -72,6 +77,9 @@ const char *mops_cap_warning(const struct mops_cap *c);
 bool mops_cap_is_live(const struct mops_cap *c);
 /* The source is a pcapng file (so "-w -" can keep the format). */
 bool mops_cap_is_pcapng(const struct mops_cap *c);
+/* The first section's comment (pcapng shb_comment; of the first file of
+ * several), or "". */
+const char *mops_cap_comment(const struct mops_cap *c);
 /* The interfaces seen so far (pcapng grows as IDBs are read; others have 1). */
 unsigned mops_cap_n_ifaces(const struct mops_cap *c);
 const struct mops_cap_iface *mops_cap_iface(const struct mops_cap *c, unsigned i);

@@ -15,6 +15,11 @@ struct mops_dump;
  * exactly one link type). Returns 0, or -1 with err set. */
 int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces, unsigned n_ifaces,
                    struct mops_dump **out, char err[MOPS_CAP_ERRLEN]);
+/* The same, a pcapng section with comment (shb_comment; NULL or "" for
+ * none): what -w keeps of its source. Frames keep their comments and
+ * interfaces their names and descriptions (pcapng) either way. */
+int mops_dump_open_section(const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces,
+                           unsigned n_ifaces, const char *comment, struct mops_dump **out, char err[MOPS_CAP_ERRLEN]);
 /* Adds an interface (pcapng; a pcap must keep its one link type). Returns
  * its id, or -1 with the reason in mops_dump_error(). */
 int mops_dump_add_iface(struct mops_dump *d, const struct mops_cap_iface *iface);
