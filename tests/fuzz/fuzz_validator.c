@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mops_track_add_problem(pkt, &tr);
         mops_validator_packet(v, frame, ifid, ts, pkt);
         bufs[n_in] = buf;
-        in[n_in++] = (struct mops_validator_input){frame, ts, ifid, pkt};
+        in[n_in++] = (struct mops_validator_input){.frame = frame, .ts_ns = ts, .ifid = ifid, .pkt = pkt};
         if (n_in == BATCH || (data[off - len - 1] & 7) == 0 || off + 5 > size) {
             mops_validator_packets(vb, in, n_in);
             while (n_in)
