@@ -20,7 +20,7 @@
  * faulted in again by one call each (Linux 5.14's MADV_POPULATE_WRITE), so
  * that the kernel hands them over zeroed: zeroing them here, a trap a page,
  * cost a validator's start-up more than its servers' first thousand
- * packets under a hypervisor (tests/bench). Elsewhere, explicit_bzero (not
+ * packets under a hypervisor (tests/bench). Elsewhere, and for small blocks, explicit_bzero (not
  * memset: the compiler turns malloc + memset into calloc, which claims
  * nothing). NULL when out of memory. */
 static inline void *mops_claim(size_t align, size_t n)
@@ -35,7 +35,10 @@ static inline void *mops_claim(size_t align, size_t n)
         madvise(p, (n + huge - 1) / huge * huge, MADV_HUGEPAGE); /* a hint: ignored where unsupported */
     uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), e = ((uintptr_t)p + n) & ~(pg - 1);
 #ifdef MADV_POPULATE_WRITE
-    if (e > a && madvise((void *)a, e - a, MADV_DONTNEED) == 0 && madvise((void *)a, e - a, MADV_POPULATE_WRITE) == 0) {
+    /* Below 256 KiB two calls cost more than the zeroing they save (and a
+     * small block shares its pages with others: the fuzzer's validators). */
+    if (n >= ((size_t)256 << 10) && e > a && madvise((void *)a, e - a, MADV_DONTNEED) == 0 &&
+        madvise((void *)a, e - a, MADV_POPULATE_WRITE) == 0) {
         explicit_bzero(p, a - (uintptr_t)p);
         explicit_bzero((void *)e, (uintptr_t)p + n - e);
         return p;
