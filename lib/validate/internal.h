@@ -311,22 +311,25 @@ struct mops_validator {
     struct mops_violation *found;
     size_t n_found, cap_found;
     unsigned long count[MOPS_R_COUNT], by_sev[3], suppressed;
-    /* migrations seen from the mobile node's link: the last V_MIGRATIONS
+    /* migrations seen from the mobile node's link: the last n_records
      * records in a ring claimed at the start (memory does not grow with the
      * capture), and totals over all of them */
     struct v_migration *mig;
-    size_t n_mig; /* records made; slot = (n - 1) % V_MIGRATIONS */
+    size_t n_mig; /* records made; slot = (n - 1) % n_records */
+    /* The rings' sizes: V_MIGRATIONS, V_EXPECTS... or fewer for a validator
+     * asked to hold less (v_ring_size). */
+    uint32_t n_records, n_expects, n_nat_expects, n_arrivals;
     unsigned long mig_ok, mig_failed;
     /* the servers' shadows */
     struct v_server *servers[V_SHADOW_CAP];
     unsigned n_servers;
     unsigned long servers_unshadowed;
     struct vt server_ix;
-    struct v_expect *expects;
-    unsigned expects_i;
+    struct v_expect *expects; /* a ring of n_expects */
+    uint64_t expects_i;
     uint64_t expect_next_due;
-    struct v_arrival *arrivals; /* V_ARRIVALS, a ring */
-    unsigned arrivals_i;
+    struct v_arrival *arrivals; /* a ring of n_arrivals */
+    uint64_t arrivals_i;
     struct vt anycast_acks; /* struct v_anycast */
     struct vt synacks;      /* struct v_synack */
     struct mops_packet replay_pkt;
@@ -334,9 +337,9 @@ struct mops_validator {
     unsigned n_nats;
     unsigned long nats_unshadowed;
     struct vt nat_ix, nat_inside_ix;
-    struct v_crossing *crossings; /* V_ARRIVALS, by key */
-    struct v_nat_expect *nat_expects;
-    unsigned nat_expects_i;
+    struct v_crossing *crossings;     /* n_arrivals, by key */
+    struct v_nat_expect *nat_expects; /* a ring of n_nat_expects */
+    uint64_t nat_expects_i;
     uint64_t nat_next_due;
     struct v_mobile *mobiles[V_SHADOW_CAP];
     unsigned n_mobiles;
@@ -350,6 +353,26 @@ struct mops_validator {
     struct mops_outbox shadow_out;
     struct mops_packet shadow_pkt;
 };
+
+/* A ring's size: dflt, or for a validator asked to hold fewer entries
+ * (opts.capacity: the fuzzer, unit tests) an eighth of its capacity, at
+ * least 8, so that what it claims at the start, and what each packet's
+ * scan of a ring costs, is in proportion to what it holds (tests/fuzz). */
+static inline uint32_t v_ring_size(uint32_t capacity, uint32_t dflt)
+{
+    if (!capacity)
+        return dflt;
+    uint32_t n = capacity / 8 < 8 ? 8 : capacity / 8;
+    return n < dflt ? n : dflt;
+}
+/* How many slots of a ring of size n hold something, once made have been. */
+static inline uint32_t v_ring_used(uint64_t made, uint32_t n) { return made < n ? (uint32_t)made : n; }
+/* A table's entries: dflt, or for a validator asked to hold fewer, its
+ * capacity (at least 8, at most dflt). */
+static inline uint32_t v_table_size(uint32_t capacity, uint32_t dflt)
+{
+    return !capacity ? dflt : capacity < 8 ? 8 : capacity < dflt ? capacity : dflt;
+}
 
 /* Reports a finding (filtered, rate-limited per rule and flow). */
 void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, const char *flow, const char *expected,

@@ -56,7 +56,7 @@ static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid,
     x->server_link = v_link_of(v, x->server) == ifid;
     x->client_link = first && !translated && v_link_of(v, x->client) == ifid;
     if (x->client_link) {
-        struct v_migration *m = &v->mig[v->n_mig++ % V_MIGRATIONS];
+        struct v_migration *m = &v->mig[v->n_mig++ % v->n_records];
         memset(m, 0, sizeof *m);
         m->request_frame = frame;
         m->reply_code = -1;
@@ -70,7 +70,7 @@ static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid,
             m->prev_dport = x->ports[0].prev_dport;
         }
         m->outcome = "unanswered";
-        x->record = (uint32_t)((v->n_mig - 1) % V_MIGRATIONS + 1);
+        x->record = (uint32_t)((v->n_mig - 1) % v->n_records + 1);
     }
 }
 

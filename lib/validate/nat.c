@@ -63,11 +63,12 @@ static void nat_free(struct v_nat *n)
 
 bool v_nats_init(struct mops_validator *v)
 {
-    v->crossings = calloc(V_ARRIVALS, sizeof *v->crossings);
-    v->nat_expects = calloc(V_NAT_EXPECTS, sizeof *v->nat_expects);
-    return v->crossings && v->nat_expects &&
-           vt_init(&v->nat_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP) &&
-           vt_init(&v->nat_inside_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP);
+    uint32_t ix = v_table_size(v->o.capacity, 4 * V_SHADOW_CAP);
+    v->n_nat_expects = v_ring_size(v->o.capacity, V_NAT_EXPECTS);
+    v->crossings = calloc(v->n_arrivals, sizeof *v->crossings); /* v_servers_init sized it */
+    v->nat_expects = calloc(v->n_nat_expects, sizeof *v->nat_expects);
+    return v->crossings && v->nat_expects && vt_init(&v->nat_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), ix) &&
+           vt_init(&v->nat_inside_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), ix);
 }
 
 void v_nats_free(struct mops_validator *v)
@@ -103,7 +104,7 @@ static struct v_nat *nat_new(struct mops_validator *v, mops_addr_t outside, uint
     }
     struct v_nat *n = calloc(1, sizeof *n);
     struct mops_model_caps caps = mops_model_caps_default;
-    caps.nat_maps = 1024;
+    caps.nat_maps = v_table_size(v->o.capacity, 1024);
     caps.claim = true;
     char name[MOPS_ADDR_STRLEN];
     /* The inside network is configuration the capture does not show: only
@@ -163,7 +164,7 @@ static void replay_link(struct mops_validator *v, struct v_nat *n, uint32_t ifid
     n->replay_pending = false;
     for (;;) {
         struct v_crossing *oldest = NULL;
-        for (unsigned i = 0; i < V_ARRIVALS; i++) {
+        for (unsigned i = 0; i < v->n_arrivals; i++) {
             struct v_crossing *c = &v->crossings[i];
             if (c->used && c->ifid == ifid && c->src != n->m.outside && (!oldest || c->ts < oldest->ts))
                 oldest = c;
@@ -181,7 +182,7 @@ static void replay_link(struct mops_validator *v, struct v_nat *n, uint32_t ifid
 static struct v_crossing *crossing_find(struct mops_validator *v, uint64_t key)
 {
     for (unsigned i = 0; i < V_CROSSING_PROBES; i++) {
-        struct v_crossing *c = &v->crossings[((key >> 7) + i) % V_ARRIVALS];
+        struct v_crossing *c = &v->crossings[((key >> 7) + i) % v->n_arrivals];
         if (c->used && c->key == key)
             return c;
     }
@@ -193,15 +194,15 @@ static struct v_crossing *crossing_slot(struct mops_validator *v, uint64_t key)
 {
     struct v_crossing *best = crossing_find(v, key);
     for (unsigned i = 0; !best && i < V_CROSSING_PROBES; i++) {
-        struct v_crossing *c = &v->crossings[((key >> 7) + i) % V_ARRIVALS];
+        struct v_crossing *c = &v->crossings[((key >> 7) + i) % v->n_arrivals];
         if (!c->used)
             best = c;
     }
     if (best)
         return best;
-    best = &v->crossings[(key >> 7) % V_ARRIVALS];
+    best = &v->crossings[(key >> 7) % v->n_arrivals];
     for (unsigned i = 1; i < V_CROSSING_PROBES; i++) {
-        struct v_crossing *c = &v->crossings[((key >> 7) + i) % V_ARRIVALS];
+        struct v_crossing *c = &v->crossings[((key >> 7) + i) % v->n_arrivals];
         if (c->ts < best->ts)
             best = c;
     }
@@ -257,7 +258,7 @@ static void expect_outputs(struct mops_validator *v, struct v_nat *n, uint64_t f
         mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, v->shadow_out.v[i].data, len, len, q);
         if (q->status != MOPS_ST_OK)
             continue;
-        struct v_nat_expect *e = &v->nat_expects[v->nat_expects_i++ % V_NAT_EXPECTS];
+        struct v_nat_expect *e = &v->nat_expects[v->nat_expects_i++ % v->n_nat_expects];
         if (e->used && !e->matched)
             e->nat->expects_live--;
         memset(e, 0, offsetof(struct v_nat_expect, out));
@@ -374,7 +375,7 @@ static struct v_nat_expect *expect_match(struct mops_validator *v, const struct 
     int other_fit = -1;
     if (!n->expects_live)
         return NULL; /* most packets: nothing of this NAT awaited */
-    for (unsigned i = 0; i < V_NAT_EXPECTS; i++) {
+    for (uint32_t i = 0, used = v_ring_used(v->nat_expects_i, v->n_nat_expects); i < used; i++) {
         struct v_nat_expect *e = &v->nat_expects[i];
         if (!e->used || e->matched || e->nat != n || e->ack != ack || e->inward != inward ||
             ts - e->ts > MOPS_MIGRATE_LIFE_NS)
@@ -442,7 +443,7 @@ static void changed(struct mops_validator *v, int rule, uint64_t frame, uint64_t
  * delays, so the capture's order across them is not the NAT's). */
 static void nat_past(struct mops_validator *v, const struct v_nat *n, const struct v_nat_expect *e, uint64_t frame)
 {
-    for (unsigned i = 0; i < V_NAT_EXPECTS; i++) {
+    for (uint32_t i = 0, used = v_ring_used(v->nat_expects_i, v->n_nat_expects); i < used; i++) {
         struct v_nat_expect *x = &v->nat_expects[i];
         if (!x->used || x->nat != n || x->frame > e->frame || x->processed || x->from_inside != e->from_inside)
             continue;
@@ -583,7 +584,7 @@ void v_nat_due(struct mops_validator *v, uint64_t now, bool all)
     if (!all && (!v->nat_next_due || now < v->nat_next_due))
         return;
     v->nat_next_due = 0;
-    for (unsigned i = 0; i < V_NAT_EXPECTS; i++) {
+    for (uint32_t i = 0, used = v_ring_used(v->nat_expects_i, v->n_nat_expects); i < used; i++) {
         struct v_nat_expect *e = &v->nat_expects[i];
         if (!e->used || !e->due || e->matched || e->reported)
             continue;
@@ -688,11 +689,11 @@ void v_nat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint6
             replay_link(v, n, c->ifid);
     }
     if (n && n->replay_pending) {
-        unsigned from = v->nat_expects_i;
+        uint64_t from = v->nat_expects_i;
         replay_link(v, n, n->inside_link);
         /* The NAT acks it sent before its outside showed were seen then. */
-        for (unsigned i = from; i != v->nat_expects_i; i++) {
-            struct v_nat_expect *e = &v->nat_expects[i % V_NAT_EXPECTS];
+        for (uint64_t i = from; i != v->nat_expects_i; i++) {
+            struct v_nat_expect *e = &v->nat_expects[i % v->n_nat_expects];
             struct mops_packet *q = &v->shadow_pkt;
             mops_decode_frame(&v->st, MOPS_LINKTYPE_USER0, e->out, e->len, e->len, q);
             for (unsigned k = 0; e->ack && q->status == MOPS_ST_OK && q->icmp.u.natack.n_decoded && k < 8; k++)

@@ -60,8 +60,8 @@ static json_t *summary(const struct mops_validator *v)
     for (int i = MOPS_SEV_NOTE; i <= MOPS_SEV_ERROR; i++)
         json_object_set_new(sev, mops_severity_name((enum mops_severity)i), json_integer((json_int_t)sum.by_sev[i]));
     /* Totals over every migration; latencies over the records kept (the
-     * last V_MIGRATIONS). */
-    size_t kept = v->n_mig < V_MIGRATIONS ? v->n_mig : V_MIGRATIONS;
+     * last n_records). */
+    size_t kept = v_ring_used(v->n_mig, v->n_records);
     uint64_t *lat = kept ? malloc(kept * sizeof *lat) : NULL;
     size_t n_lat = 0;
     for (size_t i = 0; i < kept && lat; i++)
@@ -91,10 +91,10 @@ static json_t *migrations(const struct mops_validator *v)
 {
     json_t *a = json_array();
     char buf[MOPS_ADDR_STRLEN];
-    size_t kept = v->n_mig < V_MIGRATIONS ? v->n_mig : V_MIGRATIONS;
+    size_t kept = v_ring_used(v->n_mig, v->n_records);
     for (size_t k = 0; k < kept; k++) {
         /* Oldest first. */
-        const struct v_migration *m = &v->mig[(v->n_mig - kept + k) % V_MIGRATIONS];
+        const struct v_migration *m = &v->mig[(v->n_mig - kept + k) % v->n_records];
         json_t *o = json_object();
         json_object_set_new(o, "request_frame", json_integer((json_int_t)m->request_frame));
         json_object_set_new(o, "reply_frame",

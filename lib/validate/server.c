@@ -25,7 +25,7 @@ static struct mops_model_caps shadow_caps(const struct mops_validator *v)
     struct mops_model_caps c = mops_model_caps_default;
     uint32_t big = v->o.capacity ? v->o.capacity : 65536;
     c.server_socks = big / 4 ? big / 4 : 1;
-    c.server_history = 256;
+    c.server_history = v_table_size(v->o.capacity, 256);
     c.claim = true;
     return c;
 }
@@ -41,7 +41,7 @@ static void note_arrival(struct mops_validator *v, uint64_t frame, uint32_t ifid
     if (len > sizeof v->arrivals[0].bytes || pkt->caplen < pkt->link.ipff_off + pkt->link.trailer_len)
         return;
     /* In arrival order: a server's first SYN-ACK may follow several SYNs. */
-    struct v_arrival *a = &v->arrivals[v->arrivals_i++ % V_ARRIVALS];
+    struct v_arrival *a = &v->arrivals[v->arrivals_i++ % v->n_arrivals];
     a->used = true;
     a->ifid = ifid;
     a->dst = pkt->ip.dst;
@@ -57,8 +57,9 @@ static void replay_arrivals(struct mops_validator *v, struct v_server *s)
     uint32_t link = v_link_of(v, s->addr);
     struct v_sess *cur = v->cur_sess;
     v->cur_sess = NULL; /* the current packet's session is not theirs */
-    for (unsigned i = 0; i < V_ARRIVALS; i++) {
-        struct v_arrival *a = &v->arrivals[(v->arrivals_i + i) % V_ARRIVALS];
+    uint32_t used = v_ring_used(v->arrivals_i, v->n_arrivals);
+    for (uint32_t i = 0; i < used; i++) { /* oldest first */
+        struct v_arrival *a = &v->arrivals[(v->arrivals_i - used + i) % v->n_arrivals];
         if (!a->used || a->dst != s->addr || a->ifid != link)
             continue;
         a->used = false;
@@ -144,11 +145,14 @@ void v_servers_free(struct mops_validator *v)
 
 bool v_servers_init(struct mops_validator *v)
 {
-    v->expects = calloc(V_EXPECTS, sizeof *v->expects);
-    v->arrivals = calloc(V_ARRIVALS, sizeof *v->arrivals);
+    v->n_expects = v_ring_size(v->o.capacity, V_EXPECTS);
+    v->n_arrivals = v_ring_size(v->o.capacity, V_ARRIVALS);
+    v->expects = calloc(v->n_expects, sizeof *v->expects);
+    v->arrivals = calloc(v->n_arrivals, sizeof *v->arrivals);
     uint32_t small = v->o.capacity ? v->o.capacity : 16384;
     return v->expects && v->arrivals &&
-           vt_init(&v->server_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), 4 * V_SHADOW_CAP) &&
+           vt_init(&v->server_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t),
+                   v_table_size(v->o.capacity, 4 * V_SHADOW_CAP)) &&
            vt_init(&v->anycast_acks, sizeof(struct v_anycast), sizeof(((struct v_anycast *)0)->k), small) &&
            vt_init(&v->synacks, sizeof(struct v_synack), sizeof(((struct v_synack *)0)->k), small);
 }
@@ -259,7 +263,7 @@ static void port_reason(char *buf, size_t n, const struct v_server *s, const str
 
 static struct v_expect *expect_new(struct mops_validator *v)
 {
-    struct v_expect *e = &v->expects[v->expects_i++ % V_EXPECTS];
+    struct v_expect *e = &v->expects[v->expects_i++ % v->n_expects];
     memset(e, 0, offsetof(struct v_expect, req));
     e->used = true;
     return e;
@@ -364,7 +368,7 @@ static struct v_expect *expect_for(struct mops_validator *v, mops_addr_t server,
                                    const struct mops_track_result *tr, uint64_t ts)
 {
     struct v_expect *best = NULL;
-    for (unsigned i = 0; i < V_EXPECTS; i++) {
+    for (uint32_t i = 0, used = v_ring_used(v->expects_i, v->n_expects); i < used; i++) {
         struct v_expect *e = &v->expects[i];
         if (!e->used || e->answered || e->server != server || e->client != client || e->ifid != ifid ||
             ts - e->ts > MOPS_MIGRATE_LIFE_NS)
@@ -749,7 +753,8 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
         return;
     }
     e->answered = true;
-    for (unsigned i = 0; i < V_EXPECTS; i++) /* one transaction, one verdict on its silence */
+    for (uint32_t i = 0, used = v_ring_used(v->expects_i, v->n_expects); i < used;
+         i++) /* one transaction, one verdict on its silence */
         if (v->expects[i].used && v->expects[i].txn == e->txn && v->expects[i].server == e->server)
             v->expects[i].txn_answered = true;
     judge_reply(v, s, e, frame, ts, pkt);
@@ -760,7 +765,7 @@ void v_server_due(struct mops_validator *v, uint64_t now, bool all)
     if (!all && (!v->expect_next_due || now < v->expect_next_due))
         return;
     v->expect_next_due = 0;
-    for (unsigned i = 0; i < V_EXPECTS; i++) {
+    for (uint32_t i = 0, used = v_ring_used(v->expects_i, v->n_expects); i < used; i++) {
         struct v_expect *e = &v->expects[i];
         if (!e->used || !e->due || e->answered || e->reported)
             continue;
@@ -777,7 +782,7 @@ void v_server_due(struct mops_validator *v, uint64_t now, bool all)
          * transaction's life (a resend may be lost before this link), or
          * the end of the capture. */
         bool told = e->txn_answered, later = false;
-        for (unsigned j = 0; j < V_EXPECTS && !told; j++) {
+        for (uint32_t j = 0, used = v_ring_used(v->expects_i, v->n_expects); j < used && !told; j++) {
             const struct v_expect *x = &v->expects[j];
             if (!x->used || x->txn != e->txn || x->server != e->server || x == e)
                 continue;
