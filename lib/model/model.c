@@ -2,6 +2,7 @@
 #include "mops/model/model.h"
 
 #include "mops/core/claim.h"
+#include "mops/core/recycle.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +75,7 @@ struct mops_outbox_work {
 
 static struct mops_outbox_work *work(struct mops_outbox *o)
 {
-    if (!o->work && !(o->work = calloc(1, sizeof *o->work))) {
+    if (!o->work && !(o->work = mops_recycled_calloc(sizeof *o->work))) {
         fprintf(stderr, "mops: out of memory\n");
         abort();
     }
@@ -151,7 +152,7 @@ void mops_outbox_free(struct mops_outbox *o)
 {
     mops_outbox_clear(o);
     free(o->v);
-    free(o->work);
+    mops_recycled_free(o->work, sizeof *o->work);
     o->v = NULL;
     o->work = NULL;
     o->cap = 0;

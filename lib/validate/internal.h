@@ -13,6 +13,7 @@
 #include "mops/track/session.h"
 #include "mops/validate/validate.h"
 #include "mops/core/timers.h"
+#include "mops/core/recycle.h"
 #include "vcache.h"
 #include "vtab.h"
 

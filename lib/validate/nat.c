@@ -65,8 +65,8 @@ bool v_nats_init(struct mops_validator *v)
 {
     uint32_t ix = v_table_size(v->o.capacity, 4 * V_SHADOW_CAP);
     v->n_nat_expects = v_ring_size(v->o.capacity, V_NAT_EXPECTS);
-    v->crossings = calloc(v->n_arrivals, sizeof *v->crossings); /* v_servers_init sized it */
-    v->nat_expects = calloc(v->n_nat_expects, sizeof *v->nat_expects);
+    v->crossings = mops_recycled_calloc(v->n_arrivals * sizeof *v->crossings); /* v_servers_init sized it */
+    v->nat_expects = mops_recycled_calloc(v->n_nat_expects * sizeof *v->nat_expects);
     return v->crossings && v->nat_expects && vt_init(&v->nat_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), ix) &&
            vt_init(&v->nat_inside_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), ix);
 }
@@ -75,8 +75,8 @@ void v_nats_free(struct mops_validator *v)
 {
     for (unsigned i = 0; i < v->n_nats; i++)
         nat_free(v->nats[i]);
-    free(v->crossings);
-    free(v->nat_expects);
+    mops_recycled_free(v->crossings, v->n_arrivals * sizeof *v->crossings);
+    mops_recycled_free(v->nat_expects, v->n_nat_expects * sizeof *v->nat_expects);
     vt_free(&v->nat_ix);
     vt_free(&v->nat_inside_ix);
 }

@@ -136,8 +136,8 @@ void v_servers_free(struct mops_validator *v)
         mops_server_free(&v->servers[i]->m);
         free(v->servers[i]);
     }
-    free(v->expects);
-    free(v->arrivals);
+    mops_recycled_free(v->expects, v->n_expects * sizeof *v->expects);
+    mops_recycled_free(v->arrivals, v->n_arrivals * sizeof *v->arrivals);
     vt_free(&v->anycast_acks);
     vt_free(&v->synacks);
     mops_outbox_free(&v->shadow_out);
@@ -147,8 +147,8 @@ bool v_servers_init(struct mops_validator *v)
 {
     v->n_expects = v_ring_size(v->o.capacity, V_EXPECTS);
     v->n_arrivals = v_ring_size(v->o.capacity, V_ARRIVALS);
-    v->expects = calloc(v->n_expects, sizeof *v->expects);
-    v->arrivals = calloc(v->n_arrivals, sizeof *v->arrivals);
+    v->expects = mops_recycled_calloc(v->n_expects * sizeof *v->expects);
+    v->arrivals = mops_recycled_calloc(v->n_arrivals * sizeof *v->arrivals);
     uint32_t small = v->o.capacity ? v->o.capacity : 16384;
     return v->expects && v->arrivals &&
            vt_init(&v->server_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t),

@@ -9,6 +9,7 @@
 
 #include "mops/decode/decode.h"
 #include "mops/core/claim.h"
+#include "mops/core/recycle.h"
 #include "mops/core/timers.h"
 #include "internal.h"
 
@@ -87,7 +88,7 @@ static size_t small_capacity(const struct mops_validate_opts *o) { return o && o
 
 struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mops_violation_cb cb, void *ctx)
 {
-    struct mops_validator *v = calloc(1, sizeof *v);
+    struct mops_validator *v = mops_recycled_calloc(sizeof *v);
     if (!v)
         return NULL;
     if (o)
@@ -135,7 +136,7 @@ void mops_validator_free(struct mops_validator *v)
     vt_free(&v->server_ix);
     free(v->found);
     free(v->mig);
-    free(v);
+    mops_recycled_free(v, sizeof *v);
 }
 
 /* Starts loading what a packet's lookups will touch, in stages: its first
