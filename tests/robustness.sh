@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600} rounds=${2:-20}
 opts=(-Db_sanitize=address,undefined --buildtype=debug -Dplugin=disabled)
-[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true "${opts[@]}" >/dev/null
+[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true "${opts[@]}" -Doptimization=1 >/dev/null
 meson configure build-fuzz -Dfuzz_seconds="$seconds"
 meson compile -C build-fuzz >/dev/null
 meson test -C build-fuzz --suite fuzz --timeout-multiplier 2 >/dev/null || true
