@@ -109,6 +109,11 @@ bool mops_packet_checksum_bad(const struct mops_packet *pkt)
            ((pkt->layers & MOPS_L_UDP) && (pkt->udp.csum_check.state == MOPS_CHECK_BAD || pkt->udp.csum == 0));
 }
 
+bool mops_packet_addr_invalid(const struct mops_packet *pkt)
+{
+    return !mops_addr_valid(pkt->ip.src) || !mops_addr_valid(pkt->ip.dst);
+}
+
 bool mops_packet_truncated(const struct mops_packet *pkt)
 {
     for (unsigned i = 0; i < pkt->n_problems; i++)

@@ -492,6 +492,12 @@ void mops_server_input_hinted(struct mops_server *s, uint64_t now, const struct 
     if (pkt->status != MOPS_ST_OK || (pkt->ip.dst != s->addr && (!s->anycast || pkt->ip.dst != s->anycast)) ||
         (mops_packet_checksum_bad(pkt) && !(s->bad & MOPS_BAD_ANSWER_CORRUPT)))
         return;
+    /* ADDR §3: traffic from an invalid address is dropped; a Migrate from
+     * one is refused by its reply instead (MOPS §4.1, the 999 field limit:
+     * captures/field-limit). A server that accepts such an address (the
+     * misbehaviour) talks to it too. */
+    if (mops_packet_addr_invalid(pkt) && !(pkt->layers & MOPS_L_MOPS) && !(s->bad & MOPS_BAD_ACCEPT_INVALID_ADDR))
+        return;
     if (pkt->layers & MOPS_L_TCP)
         *hint = tcp_input(s, pkt, *hint, out);
     else if (pkt->layers & MOPS_L_UDP)

@@ -50,6 +50,9 @@ bool mops_packet_has_problem(const struct mops_packet *pkt, enum mops_problem_id
 /* An ICMPv5, TCP or UDPv5 checksum failed (or UDPv5's is 0): what a
  * receiving stack drops. */
 bool mops_packet_checksum_bad(const struct mops_packet *pkt);
+/* Its source or destination has a field above 999: traffic an end node
+ * drops (ADDR §3; a server's model answered it, found by fuzz_models). */
+bool mops_packet_addr_invalid(const struct mops_packet *pkt);
 /* Some problem says the capture was cut short. */
 bool mops_packet_truncated(const struct mops_packet *pkt);
 /* A hash of an IPFF packet's content without what routers change (Hops to
