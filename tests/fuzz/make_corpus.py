@@ -2,11 +2,13 @@
 """Seed corpora for the libFuzzer harnesses, from the reference captures and
 the scenarios: every frame of every capture (decode), every capture as one
 packet stream (validator), address strings (addr), scenarios and topologies
-(json).
+(json), timelines of operations (models), and capture files as pcapng,
+pcap of both byte orders and time resolutions, compressed, and cut in two
+(capture).
 
 usage: make_corpus.py CAPTURES_DIR OUT_DIR
 """
-import glob, os, struct, sys
+import glob, gzip, os, struct, sys
 
 CAPTURES, OUT = sys.argv[1:3]
 STAMP = sys.argv[sys.argv.index("--stamp") + 1] if "--stamp" in sys.argv else None
@@ -67,6 +69,49 @@ for path in sorted(glob.glob(os.path.join(CAPTURES, "*.pcap*"))):
         stream += struct.pack(">HBBB", len(b), idx, ifid, gap) + b
     write("validator", base, bytes(stream))
     counts[base] = len(fr)
+def pcap(fr, bo, nano):
+    """The frames as a classic pcap file (one link type: the first's)."""
+    out = bytearray(struct.pack(bo + "IHHiIII", 0xA1B23C4D if nano else 0xA1B2C3D4, 2, 4, 0, 0, 262144,
+                                fr[0][0] if fr else 1))
+    for lt, _, ts, b in fr:
+        sub = ts % 1000000 * (1000 if nano else 1)
+        out += struct.pack(bo + "IIII", ts // 1000000 & 0xFFFFFFFF, sub, len(b), len(b)) + b
+    return bytes(out)
+
+
+# Capture files: every reference capture up to 16 KiB whole (mostly
+# pcapng), and the three smallest in the other forms. The first octet is
+# the harness's mode (fuzz_capture.c): bit 0 batches, bit 1 two files cut
+# where the next two octets say.
+small = sorted(glob.glob(os.path.join(CAPTURES, "*.pcap*")), key=os.path.getsize)
+for k, path in enumerate(small):
+    blob = open(path, "rb").read()
+    if len(blob) > 16384:
+        continue
+    base = os.path.basename(path).split(".")[0]
+    write("capture", base, bytes([k & 1, 0, 0]) + blob)
+    if k < 3:
+        fr = [f for f in frames(path) if f[0] == frames(path)[0][0]]
+        write("capture", base + "-le-us.pcap", b"\x01\x00\x00" + pcap(fr, "<", False))
+        write("capture", base + "-be-ns.pcap", b"\x00\x00\x00" + pcap(fr, ">", True))
+        write("capture", base + ".gz", b"\x01\x00\x00" + gzip.compress(blob, mtime=0))
+        write("capture", base + "-series", bytes([3, len(blob) // 2 >> 8, len(blob) // 2 & 255]) + blob + blob)
+# Timelines for fuzz_models: four octets of misbehaviours (none), then
+# operations of six octets (op, arguments).
+ops = {
+    "tcp-move": [(0, 0, 0, 0, 4, 1), (3, 50, 0, 0, 0, 0), (1, 0, 20, 0, 0, 0), (3, 50, 0, 0, 0, 0),
+                 (2, 1, 0, 0, 0, 0), (3, 100, 0, 0, 0, 0), (3, 250, 0, 0, 0, 0)],
+    "udp-id-move-out": [(0, 0, 1, 1, 3, 2), (3, 20, 0, 0, 0, 0), (1, 0, 5, 0, 0, 0), (2, 0, 1, 0, 0, 0),
+                        (3, 200, 0, 0, 0, 0), (3, 210, 0, 0, 0, 0)],
+    "anycast": [(0, 1, 0, 0, 4, 3), (3, 30, 0, 0, 0, 0), (1, 0, 4, 0, 0, 0), (2, 1, 2, 0, 0, 0), (3, 120, 0, 0, 0, 0)],
+    "dnat-lost": [(0, 2, 0, 0, 4, 4), (3, 30, 0, 0, 0, 0), (4, 2, 0, 0, 0, 0), (2, 1, 3, 0, 0, 0),
+                  (3, 150, 0, 0, 0, 0), (3, 220, 0, 0, 0, 0)],
+    "replay-changed": [(0, 0, 0, 0, 4, 5), (3, 30, 0, 0, 0, 0), (2, 1, 0, 0, 0, 0), (6, 0, 8, 1, 2, 3),
+                       (6, 1, 6, 9, 9, 9), (6, 2, 3, 0, 0, 1), (3, 100, 0, 0, 0, 0)],
+    "inject": [(0, 0, 0, 0, 4, 6), (3, 30, 0, 0, 0, 0), (7, 0, 0, 0, 6, 0), (7, 1, 3, 1, 7, 1), (3, 80, 0, 0, 0, 0)],
+}
+for name, seq in ops.items():
+    write("models", name, bytes(4) + b"".join(bytes(o) for o in seq))
 for i, a in enumerate(["10.2.0.0.1", "525.8.78.3.9", "..0", "..1", "999.999.999.999.999", "1003.0.0.0.1",
                        "10.2.0.0.0/40", "8.8.8.8.8/50", "0.0.0.0.0/0", "172.16.0.0.1", " 1.2.3.4.5", "1.2.3.4"]):
     write("addr", f"addr-{i}", a.encode())
