@@ -57,6 +57,13 @@ int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char
             return -1;
         }
     }
+    if (o->report) {
+        mv->report = strcmp(o->report, "-") == 0 ? stdout : fopen(o->report, "w");
+        if (!mv->report) {
+            snprintf(mv->err, sizeof mv->err, "%s: %s", o->report, strerror(errno));
+            return -1;
+        }
+    }
     struct mops_validate_opts vo = o->vopts;
     vo.settings = &o->settings;
     mv->v = mops_validator_new(&vo, finding, mv);
@@ -90,7 +97,8 @@ int md_validate_close(struct md_validate *mv)
             json_array_foreach (json_object_get(r, "violations"), i, x)
                 add_origin(mv, x);
         }
-        FILE *out = strcmp(mv->o->report, "-") == 0 ? stdout : fopen(mv->o->report, "w");
+        FILE *out = mv->report;
+        mv->report = NULL;
         if (!r || !out || json_dumpf(r, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF ||
             (out != stdout && fclose(out) != 0)) {
             fprintf(stderr, "mopsdump: %s: %s\n", mv->o->report, strerror(errno));

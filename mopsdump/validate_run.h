@@ -11,6 +11,7 @@ struct md_validate {
     const struct md_opts *o;
     struct mops_validator *v;
     FILE *events, *text; /* text: stdout, or stderr when stdout carries JSON */
+    FILE *report;        /* --report, opened at the start (the sandbox opens nothing later) */
     const char *input;
     const struct mops_cap *cap; /* for the file of each frame, when several */
     uint64_t last_ts;

@@ -121,6 +121,12 @@ int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mop
 int mops_dump_open_section(const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces,
                            unsigned n_ifaces, const char *comment, struct mops_dump **out, char err[MOPS_CAP_ERRLEN])
 {
+    return mops_dump_open_fp(NULL, path, fmt, ifaces, n_ifaces, comment, out, err);
+}
+
+int mops_dump_open_fp(FILE *fp, const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces,
+                      unsigned n_ifaces, const char *comment, struct mops_dump **out, char err[MOPS_CAP_ERRLEN])
+{
     *out = NULL;
     struct mops_dump *d = calloc(1, sizeof *d);
     if (!d) {
@@ -128,8 +134,8 @@ int mops_dump_open_section(const char *path, enum mops_dump_format fmt, const st
         return -1;
     }
     d->fmt = fmt;
-    d->is_stdout = strcmp(path, "-") == 0;
-    d->fp = d->is_stdout ? stdout : fopen(path, "wb");
+    d->is_stdout = !fp && strcmp(path, "-") == 0;
+    d->fp = fp ? fp : d->is_stdout ? stdout : fopen(path, "wb");
     if (!d->fp) {
         snprintf(err, MOPS_CAP_ERRLEN, "%s: %s", path, strerror(errno));
         free(d);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mops/capture/capture.h"
 
@@ -20,6 +21,10 @@ int mops_dump_open(const char *path, enum mops_dump_format fmt, const struct mop
  * interfaces their names and descriptions (pcapng) either way. */
 int mops_dump_open_section(const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces,
                            unsigned n_ifaces, const char *comment, struct mops_dump **out, char err[MOPS_CAP_ERRLEN]);
+/* The same on a file opened already (fp, closed by mops_dump_close; the
+ * sandbox's files: mops/capture/sandbox.h), path only for messages. */
+int mops_dump_open_fp(FILE *fp, const char *path, enum mops_dump_format fmt, const struct mops_cap_iface *ifaces,
+                      unsigned n_ifaces, const char *comment, struct mops_dump **out, char err[MOPS_CAP_ERRLEN]);
 /* Adds an interface (pcapng; a pcap must keep its one link type). Returns
  * its id, or -1 with the reason in mops_dump_error(). */
 int mops_dump_add_iface(struct mops_dump *d, const struct mops_cap_iface *iface);
