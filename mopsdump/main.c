@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mops/capture/sandbox.h"
 #include "mops/capture/capture.h"
 #include "mops/decode/decode.h"
 #include "mops/track/migrate.h"
@@ -230,6 +231,12 @@ static int open_outputs(struct run *r)
     r->pr.clock.nano = o->nano;
     if (r->printing && !(r->tracker = mops_migrate_tracker_new(TRACK_CAPACITY)))
         return fail("out of memory");
+    /* Everything is open: from here on the decoder's bugs cannot open a
+     * file, exec or make a socket (lib/capture/sandbox.c). */
+    char err[256];
+    if (!o->no_sandbox &&
+        mops_sandbox_enter(&(struct mops_sandbox_opts){.dir_fd = r->writing ? r->w.dir_fd : -1}, err) < 0)
+        return fail(err);
     return 0;
 }
 

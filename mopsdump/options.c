@@ -26,6 +26,7 @@ enum {
     OPT_MAX_PER_FLOW,
     OPT_LIST_RULES,
     OPT_TOPOLOGY,
+    OPT_NO_SANDBOX,
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
     {"max-per-flow", required_argument, 0, OPT_MAX_PER_FLOW},
     {"list-rules", no_argument, 0, OPT_LIST_RULES},
     {"topology", required_argument, 0, OPT_TOPOLOGY},
+    {"no-sandbox", no_argument, 0, OPT_NO_SANDBOX},
     {"list-interfaces", no_argument, 0, 'D'},
     {"interface", required_argument, 0, 'i'},
     {"snapshot-length", required_argument, 0, 's'},
@@ -83,6 +85,7 @@ void md_usage(FILE *f)
                "  -s SNAPLEN  octets to capture per frame (0: 262144)\n"
                "  -B KiB      kernel buffer size;  -p  not promiscuous;  --immediate-mode\n"
                "  -Z USER     drop privileges to USER once the capture is open\n"
+               "  --no-sandbox  no seccomp filter once inputs and outputs are open\n"
                "  -T json     one JSON object per frame (names as in docs/fields.md)\n"
                "  -T ek       the same in Elasticsearch's bulk format (as tshark -T ek): an\n"
                "              index line, then {\"timestamp\": ms, \"layers\": the object}\n"
@@ -270,6 +273,7 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
             case 'Z': o->user = optarg; break;
             case '#': o->numbers = true; break;
             case OPT_IMMEDIATE: o->immediate = true; break;
+            case OPT_NO_SANDBOX: o->no_sandbox = true; break;
             case OPT_VERSION: printf("mopsdump %s\n%s\n", MOPS_VERSION_STRING, pcap_lib_version()); return 0;
             case OPT_PRINT: o->print_while_writing = true; break;
             case OPT_IPFF_ONLY: o->ipff_only = true; break;

@@ -20,6 +20,7 @@ struct md_opts {
     int snaplen, buffer_kib;
     bool no_promisc, immediate, link_header, quiet, line_buffered, packet_buffered;
     bool numbers, json, list_interfaces, print_while_writing, ipff_only, nano;
+    bool no_sandbox;       /* --no-sandbox: no seccomp filter once the inputs and outputs are open */
     bool ek;               /* -T ek: json in Elasticsearch's bulk format, as tshark -T ek */
     int verbose;           /* -v count */
     int time_style;        /* -t count; 0 default, 1 none, 2 epoch, 3 delta, 4 date, 5 delta from first */

@@ -4,8 +4,13 @@
  * passed through strftime; -G with -W stops after W files. */
 #include "writer.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "mops/capture/sandbox.h"
 
 static int digits(int n)
 {
@@ -43,7 +48,18 @@ static int open_file(struct md_writer *w)
     unsigned k = n < 64 ? n : 64;
     for (unsigned i = 0; i < k; i++)
         ifs[i] = *mops_cap_iface(w->cap, i);
-    if (mops_dump_open_section(w->name, w->fmt, ifs, k, mops_cap_comment(w->cap), &w->d, w->err) < 0)
+    FILE *fp = NULL;
+    if (w->dir_fd >= 0) {
+        const char *slash = strrchr(w->name, '/');
+        int fd = mops_sandbox_create(w->dir_fd, slash ? slash + 1 : w->name);
+        if (fd < 0 || !(fp = fdopen(fd, "wb"))) {
+            snprintf(w->err, sizeof w->err, "%.300s: %.200s", w->name, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+    }
+    if (mops_dump_open_fp(fp, w->name, w->fmt, ifs, k, mops_cap_comment(w->cap), &w->d, w->err) < 0)
         return -1;
     w->n_ifaces = k;
     w->files++;
@@ -61,6 +77,25 @@ int md_writer_open(struct md_writer *w, const struct md_opts *o, const struct mo
     else
         w->fmt = mops_dump_format_for(o->write_file);
     w->period_start = time(NULL);
+    w->dir_fd = -1;
+    /* Every file goes in the first one's directory, opened now: the
+     * sandbox creates files there and nowhere else. A -G pattern whose
+     * directory changes with the time cannot be followed there. */
+    if (strcmp(o->write_file, "-") != 0) {
+        const char *slash = strrchr(o->write_file, '/');
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - o->write_file) + (slash == o->write_file) : 1,
+                 slash ? o->write_file : ".");
+        if (o->rotate_seconds && strchr(dir, '%') && !o->no_sandbox) {
+            snprintf(w->err, sizeof w->err,
+                     "-G with a directory that changes with the time (%.300s) needs --no-sandbox", dir);
+            return -1;
+        }
+        if (!o->no_sandbox && (w->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+            snprintf(w->err, sizeof w->err, "%.300s: %.200s", dir, strerror(errno));
+            return -1;
+        }
+    }
     return open_file(w);
 }
 

@@ -24,6 +24,7 @@ struct md_writer {
     bool done;           /* -G -W: the last file is full */
     char name[4096];
     char err[MOPS_CAP_ERRLEN];
+    int dir_fd; /* the files' directory, opened at the start: new files are made there (the sandbox) */
 };
 
 /* Opens the first file. Returns 0 or -1 with w->err set. */

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mops/capture/sandbox.h"
 #include "mops/core/timers.h"
 
 #include "source.h"
@@ -28,6 +29,7 @@ static void usage(FILE *f)
                "  --json        with --batch: one JSON object per snapshot\n"
                "  -n COUNT      with --batch: stop after COUNT snapshots\n"
                "  -s, -B, -p, --immediate-mode, expression: as in mopsdump (a BPF filter)\n"
+               "  --no-sandbox  no seccomp filter once the capture and the screen are open\n"
                "Keys: q quit, p pause, Tab or 1-4 panes, arrows/PgUp/PgDn scroll, Enter detail,\n"
                "      s sort, / filter by address, o freeze row order, h help\n");
 }
@@ -86,7 +88,7 @@ struct options {
     struct mops_cap_opts co;
     const char *files[256]; /* -r again: several files as one capture */
     double interval, speed;
-    bool is_batch, json;
+    bool is_batch, json, no_sandbox;
     long count;
     char filter[4096];
 };
@@ -96,13 +98,10 @@ struct options {
 static int parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option longs[] = {
-        {"batch", no_argument, 0, 'b'},
-        {"json", no_argument, 0, 'j'},
-        {"speed", required_argument, 0, 'S'},
-        {"immediate-mode", no_argument, 0, 'I'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0},
+        {"batch", no_argument, 0, 'b'},       {"json", no_argument, 0, 'j'},
+        {"speed", required_argument, 0, 'S'}, {"immediate-mode", no_argument, 0, 'I'},
+        {"help", no_argument, 0, 'h'},        {"version", no_argument, 0, 'V'},
+        {"no-sandbox", no_argument, 0, 'Z'},  {0, 0, 0, 0},
     };
     o->interval = o->speed = 1;
     bool ok;
@@ -141,6 +140,7 @@ static int parse_options(int argc, char **argv, struct options *o)
             case 'p': o->co.no_promisc = true; break;
             case 'I': o->co.immediate = true; break;
             case 'b': o->is_batch = true; break;
+            case 'Z': o->no_sandbox = true; break;
             case 'j': o->json = true; break;
             case 'S':
                 if (strcmp(optarg, "max") == 0)
@@ -196,8 +196,11 @@ int main(int argc, char **argv)
         status = bad("out of memory", NULL);
     } else if (mt_source_start(&src, &o.co, &st, err, sizeof err) < 0) {
         status = bad(err, NULL);
+    } else if (o.is_batch && !o.no_sandbox && mops_sandbox_enter(&(struct mops_sandbox_opts){.dir_fd = -1}, err) < 0) {
+        status = bad(err, NULL); /* the filter: from here on nothing is opened (lib/capture/sandbox.c) */
     } else {
-        status = o.is_batch ? batch(&st, &src, o.interval, o.json, o.count) : mt_ui_run(&st, &src, o.interval);
+        status = o.is_batch ? batch(&st, &src, o.interval, o.json, o.count)
+                            : mt_ui_run(&st, &src, o.interval, !o.no_sandbox);
     }
     mt_source_stop(&src);
     if (st.error[0]) {

@@ -1,6 +1,7 @@
 /* mopstop's curses screen (see ui.h). It draws at most once per interval
  * (or at a key), erasing and redrawing into curses' buffer and updating the
  * terminal once, so nothing flickers; the capture runs in its own thread. */
+#include "mops/capture/sandbox.h"
 #include "ui.h"
 
 #include <curses.h>
@@ -252,7 +253,7 @@ static bool key(struct mt_state *st, struct mt_source *src, struct ui *u, int ch
     return true;
 }
 
-int mt_ui_run(struct mt_state *st, struct mt_source *src, double interval)
+int mt_ui_run(struct mt_state *st, struct mt_source *src, double interval, bool sandbox)
 {
     setlocale(LC_ALL, "");
     if (!initscr())
@@ -263,6 +264,13 @@ int mt_ui_run(struct mt_state *st, struct mt_source *src, double interval)
     curs_set(0);
     set_escdelay(25);
     timeout(100);
+    /* curses has read its terminfo: nothing needs opening from here on. */
+    char err[256];
+    if (sandbox && mops_sandbox_enter(&(struct mops_sandbox_opts){.dir_fd = -1, .terminal = true}, err) < 0) {
+        endwin();
+        fprintf(stderr, "mopstop: %s\n", err);
+        return 2;
+    }
     static struct ui u;
     double next = 0;
     bool dirty = true;

@@ -6,6 +6,7 @@
 #include "state.h"
 
 /* Runs until q (or the terminal goes away); returns the exit status. */
-int mt_ui_run(struct mt_state *st, struct mt_source *src, double interval);
+/* sandbox: enter the seccomp filter once the screen is set up. */
+int mt_ui_run(struct mt_state *st, struct mt_source *src, double interval, bool sandbox);
 
 #endif
