@@ -121,6 +121,7 @@ int main(int argc, char **argv)
     }
     json_t *inputs = json_array(), *viol = json_array(), *migs = json_array(), *chains = json_array();
     json_t *rules = json_object(), *sev = json_object(), *msum = json_object(), *cov = json_object();
+    json_t *overflow = NULL; /* summed over the reports that have one */
     json_int_t packets = 0, suppressed = 0;
     double *durations = calloc((size_t)argc, sizeof *durations);
     for (int a = 2; a < argc; a++) {
@@ -136,6 +137,15 @@ int main(int argc, char **argv)
         else
             json_array_append_new(inputs, json_string(input));
         packets += num(r, "packets");
+        json_t *ov = json_object_get(r, "state_overflow");
+        if (json_is_object(ov)) {
+            if (!overflow)
+                overflow = json_object();
+            const char *ok;
+            json_t *ovv;
+            json_object_foreach (ov, ok, ovv)
+                add_num(overflow, ok, ov);
+        }
         durations[a - 2] = json_number_value(json_object_get(r, "duration"));
         suppressed += num(sum, "suppressed");
         const char *k;
@@ -192,6 +202,8 @@ int main(int argc, char **argv)
     json_object_set_new(out, "input", json_string(what));
     json_object_set_new(out, "inputs", sorted(inputs));
     json_object_set_new(out, "packets", json_integer(packets));
+    if (overflow)
+        json_object_set_new(out, "state_overflow", overflow);
     /* Summed in one order, so that the sum does not depend on theirs. */
     qsort(durations, (size_t)(argc - 2), sizeof *durations, by_double);
     double duration = 0;

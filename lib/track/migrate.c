@@ -34,6 +34,7 @@ struct txn {
 struct mops_migrate_tracker {
     struct txn *ring;
     uint32_t cap, head; /* head: the next slot to (re)use */
+    uint64_t evicted;   /* transactions a new one took the slot of */
     uint32_t *buckets;
     uint32_t n_buckets;
 };
@@ -66,6 +67,8 @@ struct mops_migrate_tracker *mops_migrate_tracker_new(size_t capacity)
         t->buckets[i] = NIL;
     return t;
 }
+
+uint64_t mops_migrate_tracker_evicted(const struct mops_migrate_tracker *t) { return t->evicted; }
 
 void mops_migrate_tracker_free(struct mops_migrate_tracker *t)
 {
@@ -230,8 +233,10 @@ void mops_migrate_track(struct mops_migrate_tracker *t, const struct mops_packet
     /* A new request: take the oldest slot. */
     uint32_t i = t->head;
     t->head = (t->head + 1) % t->cap;
-    if (t->ring[i].used)
+    if (t->ring[i].used) {
+        t->evicted++;
         unlink_txn(t, i);
+    }
     struct txn *x = &t->ring[i];
     memset(x, 0, sizeof *x);
     x->used = true;

@@ -49,6 +49,7 @@ struct mops_session_tracker {
     uint32_t n_slots, cap_slots, next_slot;
     uint32_t next_index;
     struct index tuples, isns;
+    uint64_t retired; /* sessions whose slot a new one took */
 };
 
 static uint32_t hash(const struct key *k) { return (uint32_t)mops_hash_words(k, sizeof *k); }
@@ -202,6 +203,8 @@ void mops_sessions_free(struct mops_session_tracker *t)
 
 unsigned mops_sessions_slots(const struct mops_session_tracker *t) { return t->n_slots; }
 
+uint64_t mops_sessions_retired(const struct mops_session_tracker *t) { return t->retired; }
+
 const struct mops_session *mops_sessions_at(const struct mops_session_tracker *t, unsigned slot)
 {
     return slot < t->n_slots && t->slots[slot].used ? &t->slots[slot].s : NULL;
@@ -229,6 +232,7 @@ static uint32_t take_slot(struct mops_session_tracker *t)
     }
     struct slot *s = &t->slots[i];
     if (s->used) {
+        t->retired++;
         index_remove_all(&t->tuples, s->tuples);
         index_remove_all(&t->isns, s->isn);
     }

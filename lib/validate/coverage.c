@@ -114,9 +114,48 @@ static void dnat_entry(const struct v_dnat *d, struct mops_coverage *c)
     add(c->text, sizeof c->text, &at, "; the sessions it held before the capture taken as the capture shows them");
 }
 
+void mops_validator_overflow(const struct mops_validator *v, struct mops_validator_overflow *o)
+{
+    *o = (struct mops_validator_overflow){
+        .sessions = mops_sessions_retired(v->sessions),
+        .transactions = v->txns.evicted + mops_migrate_tracker_evicted(v->tracker),
+        .nat_levels = v->levels.evicted,
+        .nat_addresses = v->nat_addrs.evicted,
+        .syn_acks = v->synacks.evicted,
+        .anycast_acks = v->anycast_acks.evicted,
+        .translations = v->mobile_natt_ix.evicted,
+        .flows = v->flows.evicted,
+        .findings = v->findings_dropped,
+    };
+}
+
+uint64_t mops_validator_overflow_total(const struct mops_validator_overflow *o)
+{
+    return o->sessions + o->transactions + o->nat_levels + o->nat_addresses + o->syn_acks + o->anycast_acks +
+           o->translations + o->flows + o->findings;
+}
+
 unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_coverage *out, unsigned max)
 {
     unsigned n = 0;
+    /* First: a front end that shows a few entries shows this one. */
+    struct mops_validator_overflow ov;
+    mops_validator_overflow(v, &ov);
+    uint64_t total = mops_validator_overflow_total(&ov);
+    if (n < max && total) {
+        struct mops_coverage *c = &out[n++];
+        memset(c, 0, sizeof *c);
+        c->role = "validator";
+        c->not_judged = (unsigned long)total;
+        snprintf(c->text, sizeof c->text,
+                 "state overflow: %llu sessions, %llu Migrate transactions, %llu NAT levels, %llu SYN-ACKs and %llu "
+                 "other entries retired early to stay within the tables, what they would have judged not judged; "
+                 "%llu findings beyond the report's list",
+                 (unsigned long long)ov.sessions, (unsigned long long)ov.transactions,
+                 (unsigned long long)ov.nat_levels, (unsigned long long)ov.syn_acks,
+                 (unsigned long long)(ov.nat_addresses + ov.anycast_acks + ov.translations + ov.flows),
+                 (unsigned long long)ov.findings);
+    }
     for (unsigned i = 0; i < v->n_servers && n < max; i++)
         server_entry(v->servers[i], &out[n++]);
     for (unsigned i = 0; i < v->n_nats && n < max; i++)

@@ -272,6 +272,7 @@ struct v_anycast {
 
 #define V_RECENT 64
 #define V_MIGRATIONS 4096 /* records in the report; the totals count all */
+#define V_FINDINGS 16384  /* findings listed in the report, so that memory is bounded; the counts count all */
 
 struct v_migration { /* the report's migrations[] */
     uint64_t request_frame, reply_frame;
@@ -311,6 +312,8 @@ struct mops_validator {
     /* findings */
     struct mops_violation *found;
     size_t n_found, cap_found;
+    size_t n_records_found;    /* found[] holds at most this many (V_FINDINGS) */
+    uint64_t findings_dropped; /* findings beyond them: counted and shown, not in the report's list */
     unsigned long count[MOPS_R_COUNT], by_sev[3], suppressed;
     /* migrations seen from the mobile node's link: the last n_records
      * records in a ring claimed at the start (memory does not grow with the

@@ -147,7 +147,7 @@ static json_t *nat_chains(const struct mops_validator *v)
 /* Per node, what was judged and what was not and why. */
 static json_t *coverage(const struct mops_validator *v)
 {
-    unsigned max = 3 * V_SHADOW_CAP + 1;
+    unsigned max = 3 * V_SHADOW_CAP + V_DNAT_CAP + 2; /* every shadow, the overflow, the unshadowed */
     struct mops_coverage *c = malloc(max * sizeof *c);
     unsigned n = c ? mops_validator_coverage(v, c, max) : 0;
     json_t *a = json_array();
@@ -181,5 +181,19 @@ json_t *mops_validator_report(const struct mops_validator *v, const char *input,
     json_object_set_new(r, "migrations", migrations(v));
     json_object_set_new(r, "nat_chains", nat_chains(v));
     json_object_set_new(r, "coverage", coverage(v));
+    struct mops_validator_overflow ov;
+    mops_validator_overflow(v, &ov);
+    json_t *o = json_object();
+    const struct {
+        const char *name;
+        uint64_t n;
+    } counts[] = {{"sessions", ov.sessions},         {"transactions", ov.transactions},
+                  {"nat_levels", ov.nat_levels},     {"nat_addresses", ov.nat_addresses},
+                  {"syn_acks", ov.syn_acks},         {"anycast_acks", ov.anycast_acks},
+                  {"translations", ov.translations}, {"flows", ov.flows},
+                  {"findings", ov.findings}};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        json_object_set_new(o, counts[i].name, json_integer((json_int_t)counts[i].n));
+    json_object_set_new(r, "state_overflow", o);
     return r;
 }

@@ -69,6 +69,12 @@ void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, con
     snprintf(x.expected, sizeof x.expected, "%s", expected ? expected : "");
     snprintf(x.actual, sizeof x.actual, "%s", actual ? actual : "");
     snprintf(x.flow, sizeof x.flow, "%s", flow ? flow : "");
+    if (v->n_found == v->n_records_found) { /* the report keeps so many; the counts, --events and the text all */
+        v->findings_dropped++;
+        if (v->cb)
+            v->cb(v->ctx, &x);
+        return;
+    }
     if (v->n_found == v->cap_found) {
         size_t cap = v->cap_found ? v->cap_found * 2 : 64;
         struct mops_violation *p = realloc(v->found, cap * sizeof *p);
@@ -101,6 +107,7 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
     v->tracker = mops_migrate_tracker_new(small_capacity(o));
     uint32_t big = v->o.capacity ? v->o.capacity : 65536, small = v->o.capacity ? v->o.capacity : 16384;
     v->n_records = v_ring_size(v->o.capacity, V_MIGRATIONS);
+    v->n_records_found = v_table_size(v->o.capacity, V_FINDINGS);
     bool ok = v->tracker && vc_init(&v->sightings, big) && vc_init(&v->where, small) && v_sessions_init(v, big) &&
               vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), small) &&
               vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), small) &&

@@ -77,6 +77,7 @@ void *vt_add(struct vt *t, const void *key)
     t->head = (t->head + 1) % t->cap;
     struct vt_hdr *e = ent(t, i);
     if (e->used) {
+        t->evicted++;
         uint32_t *p = &t->buckets[e->bucket];
         while (*p != NIL && *p != i)
             p = &ent(t, *p)->next;

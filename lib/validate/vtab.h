@@ -23,6 +23,7 @@ struct vt {
     uint32_t cap, head, n_buckets;
     uint32_t *buckets;
     unsigned char *ents;
+    uint64_t evicted; /* live entries a new one took the place of (the report's state_overflow) */
 };
 
 bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap);

@@ -38,6 +38,8 @@ struct mops_migrate_tracker;
 /* Keeps up to `capacity` transactions; the oldest are forgotten first. */
 struct mops_migrate_tracker *mops_migrate_tracker_new(size_t capacity);
 void mops_migrate_tracker_free(struct mops_migrate_tracker *t);
+/* Transactions dropped early: a new one took the slot of one still held. */
+uint64_t mops_migrate_tracker_evicted(const struct mops_migrate_tracker *t);
 /* Feeds one decoded packet seen on capture interface ifid; fills out (kind
  * NONE for anything not a Migrate). Transactions are per interface: the same
  * request seen on the next link of its path is not a retransmission. */

@@ -92,6 +92,8 @@ unsigned mops_sessions_reply(struct mops_session_tracker *t, const struct mops_p
 /* The sessions held, by slot: for i below mops_sessions_slots, the session
  * in slot i or NULL. With a capacity, slots are reused oldest first. */
 unsigned mops_sessions_slots(const struct mops_session_tracker *t);
+/* Sessions retired early: a new one took the slot of one still held. */
+uint64_t mops_sessions_retired(const struct mops_session_tracker *t);
 const struct mops_session *mops_sessions_at(const struct mops_session_tracker *t, unsigned slot);
 
 #endif

@@ -176,6 +176,25 @@ struct mops_coverage {
     unsigned long judged, not_judged;
     char text[320]; /* "server 8.8.8.8.8: 2 Migrates judged; 1 not: ..." */
 };
+/* What the validator's bounded tables retired early to stay within their
+ * capacity (a capture that holds more than they do: a flood of sessions,
+ * Migrates to many tuples, NAT acks of many levels, findings on many
+ * flows): what those entries would have let it judge was not judged. The
+ * report's state_overflow, by the same names. */
+struct mops_validator_overflow {
+    uint64_t sessions;     /* TCP/UDPv5 sessions (their sequence state) */
+    uint64_t transactions; /* Migrate transactions awaiting or matching replies */
+    uint64_t nat_levels;   /* NAT ack levels learned per mobile node and port */
+    uint64_t nat_addresses;
+    uint64_t syn_acks; /* SYN-ACKs a server's shadow sent, awaiting the server's */
+    uint64_t anycast_acks;
+    uint64_t translations; /* NAT translations mobile nodes' shadows learned */
+    uint64_t flows;        /* flows whose findings were being counted (--max-per-flow) */
+    uint64_t findings;     /* findings beyond the report's list (counted, shown, not listed) */
+};
+void mops_validator_overflow(const struct mops_validator *v, struct mops_validator_overflow *o);
+/* The sum of its counts. */
+uint64_t mops_validator_overflow_total(const struct mops_validator_overflow *o);
 /* Up to max entries; the count. */
 unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_coverage *out, unsigned max);
 
