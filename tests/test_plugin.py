@@ -294,50 +294,7 @@ rc, out, _ = tshark("-2", "-o", "mops.validate:FALSE", "-r", bad, "-Y", "mops.fi
                     "frame.number")
 check(rc == 0 and out.split() == [], "mops.validate:FALSE: no findings", out)
 
-# Damaged frames: editcap flips random bytes (seeded, so a failure repeats);
-# the plugin, under the sanitizers in CI, must dissect every one of them.
-import tempfile
-with tempfile.TemporaryDirectory() as tmp:
-    os.chmod(tmp, 0o755)
-    for src in (vectors, b, os.path.join(CAPTURES, "udp-unique-id.pcapng")):
-        for seed in (1, 2, 3):
-            bad = os.path.join(tmp, f"{seed}-{os.path.basename(src)}")
-            subprocess.run(["editcap", "-E", "0.05", "--seed", str(seed), src, bad], check=True,
-                           capture_output=True)
-            os.chmod(bad, 0o644)
-            for passes in ([], ["-2"]):
-                rc, out, err = tshark("-r", bad, "-V", *passes)
-                bug = [l for l in (out + err).splitlines()
-                       if "Dissector bug" in l or "runtime error" in l or "AddressSanitizer" in l]
-                check(rc == 0 and not bug, f"damaged {os.path.basename(src)} (seed {seed}) {' '.join(passes)}",
-                      "\n".join(bug[:3]) or err[-300:])
-    # Random frames on our carriers, as randpkt makes them for Wireshark's
-    # protocols: an IPFF header that mostly holds together, then noise.
-    import random, struct
-    rnd = random.Random(5)
-    def ipff(n):
-        body = bytes(rnd.getrandbits(8) for _ in range(n))
-        proto = rnd.choice([1, 6, 17, 43, 44, 60, 0, rnd.getrandbits(14)])
-        if proto == 1 and n >= 8 and rnd.random() < 0.7:
-            body = body[:4] + struct.pack(">H", rnd.choice([100, 101, 102, 1, 2, 3, 4, 5, 128, 129])) + body[6:]
-        w0 = 5 << 60 | rnd.getrandbits(10) * (rnd.random() < 0.1) << 50 | rnd.getrandbits(50)
-        w1 = proto << 50 | rnd.getrandbits(50)
-        plen = n if rnd.random() < 0.8 else rnd.getrandbits(16)
-        return struct.pack(">QQBBH", w0, w1, rnd.randint(0, 255), 0, plen) + body
-    for linktype, wrap in ((147, lambda p: p), (1, lambda p: b"\x02" * 6 + b"\x04" * 6 + b"\x88\xb5" + p)):
-        path = os.path.join(tmp, f"random-{linktype}.pcap")
-        with open(path, "wb") as f:
-            f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, linktype))
-            for i in range(400):
-                frame = wrap(ipff(rnd.choice([0, 4, 8, 12, 24, 40, 56, 72, 120, 300])))
-                f.write(struct.pack("<IIII", 1700000000 + i, 0, len(frame), len(frame)) + frame)
-        os.chmod(path, 0o644)
-        for passes in ([], ["-2"]):
-            rc, out, err = tshark("-r", path, "-V", *passes)
-            bug = [l for l in (out + err).splitlines()
-                   if "Dissector bug" in l or "runtime error" in l or "AddressSanitizer" in l]
-            check(rc == 0 and not bug and out.count("Internet Protocol Five Fields") >= 300,
-                  f"400 random IPFF frames, linktype {linktype} {' '.join(passes)}", "\n".join(bug[:3]) or err[-300:])
+# Damaged captures and random frames: tests/plugin_hostile.py.
 
 # The everyday filters of docs/wireshark.md, each on its capture: exactly the
 # frames the table says.
