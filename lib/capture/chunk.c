@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "mops/core/recycle.h"
 
 #define CHUNK_SIZE (640u << 10) /* holds the largest pcap record and a read */
 #define READ_SIZE (128u << 10)  /* small enough to still be in L2 when decoded */
@@ -16,7 +17,7 @@ int mops_chunk_init(struct mops_chunk *k, int fd, const uint8_t *peeked, size_t 
 {
     memset(k, 0, sizeof *k);
     k->fd = fd;
-    k->buf = malloc(CHUNK_SIZE);
+    k->buf = mops_recycled_malloc(CHUNK_SIZE); /* a file after another (a series, the fuzzer): mapped once */
     if (!k->buf)
         return -1;
     k->size = CHUNK_SIZE;
@@ -70,4 +71,10 @@ int mops_chunk_fill(struct mops_chunk *k, struct mops_cap *c, size_t n)
     return 0;
 }
 
-void mops_chunk_free(struct mops_chunk *k) { free(k->buf); }
+void mops_chunk_free(struct mops_chunk *k)
+{
+    if (k->size == CHUNK_SIZE)
+        mops_recycled_free(k->buf, CHUNK_SIZE);
+    else
+        free(k->buf); /* grown for a large block: not kept */
+}

@@ -11,6 +11,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "mops/core/recycle.h"
 #include "internal.h"
 
 #define IN_SIZE (128u << 10)
@@ -46,7 +47,7 @@ const char *mops_pack_name(enum mops_pack k)
 struct mops_unpack *mops_unpack_new(enum mops_pack kind, int fd, const uint8_t *peeked, size_t n)
 {
     struct mops_unpack *u = calloc(1, sizeof *u);
-    if (!u || !(u->in = malloc(IN_SIZE))) {
+    if (!u || !(u->in = mops_recycled_malloc(IN_SIZE))) {
         free(u);
         return NULL;
     }
@@ -169,6 +170,6 @@ void mops_unpack_free(struct mops_unpack *u)
     ZSTD_freeDStream(u->zs);
     if (u->lz)
         LZ4F_freeDecompressionContext(u->lz);
-    free(u->in);
+    mops_recycled_free(u->in, IN_SIZE);
     free(u);
 }

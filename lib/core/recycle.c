@@ -31,7 +31,7 @@ static struct {
 } kept[KEPT];
 static unsigned n_kept;
 
-void *mops_recycled_calloc(size_t n)
+static void *take(size_t n)
 {
     void *p = NULL;
     pthread_mutex_lock(&lock);
@@ -42,12 +42,25 @@ void *mops_recycled_calloc(size_t n)
             break;
         }
     pthread_mutex_unlock(&lock);
+    /* A kept block is poisoned: a use after its free is still reported. */
+    if (p)
+        ASAN_UNPOISON_MEMORY_REGION(p, n);
+    return p;
+}
+
+void *mops_recycled_calloc(size_t n)
+{
+    void *p = take(n);
     if (!p)
         return calloc(1, n ? n : 1);
-    /* A kept block is poisoned: a use after its free is still reported. */
-    ASAN_UNPOISON_MEMORY_REGION(p, n);
     memset(p, 0, n);
     return p;
+}
+
+void *mops_recycled_malloc(size_t n)
+{
+    void *p = take(n);
+    return p ? p : malloc(n ? n : 1);
 }
 
 void mops_recycled_free(void *p, size_t n)

@@ -11,6 +11,9 @@
 /* n zeroed octets, from a block freed before when one of that size is
  * kept, or NULL when out of memory. Thread-safe. */
 void *mops_recycled_calloc(size_t n);
+/* The same, its contents undefined: a buffer that is written before it is
+ * read (a capture reader's chunk). */
+void *mops_recycled_malloc(size_t n);
 /* Gives back p (n as asked for, NULL allowed): kept for reuse while fewer
  * than a few blocks are, else freed. */
 void mops_recycled_free(void *p, size_t n);
