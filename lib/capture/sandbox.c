@@ -20,15 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MOPS_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define MOPS_SANITIZED 1
-#endif
-#ifdef MOPS_SANITIZED
+#include "mops/core/sanitizer.h"
+#ifdef MOPS_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -43,7 +36,7 @@ int mops_sandbox_create(int dir_fd, const char *name)
     return openat(dir_fd, name, CREATE_FLAGS, 0666);
 }
 
-#ifndef MOPS_SANITIZED
+#ifndef MOPS_ASAN
 /* Reading, decoding, printing, writing; memory, threads, time, signals. */
 static const int allowed[] = {SCMP_SYS(read),
                               SCMP_SYS(readv),
@@ -111,12 +104,10 @@ static int add(scmp_filter_ctx f, int sys, unsigned n, const struct scmp_arg_cmp
 int mops_sandbox_enter(const struct mops_sandbox_opts *o, char err[256])
 {
     tzset(); /* the local time zone is read now: no file can be opened later */
-#ifdef MOPS_SANITIZED
+#ifdef MOPS_ASAN
     /* The sanitizer reads its maps and finds its symbolizer now. */
     __sanitizer_sandbox_arguments args = {0};
     __sanitizer_sandbox_on_notify(&args);
-#endif
-#ifdef MOPS_SANITIZED
     /* LeakSanitizer's check at exit reads /proc and stops the threads from
      * a task of its own by ptrace, and dies in an allowlist: sanitizer
      * builds (the tests') get a denylist of what a hijacked decoder would
@@ -152,14 +143,16 @@ int mops_sandbox_enter(const struct mops_sandbox_opts *o, char err[256])
     struct scmp_arg_cmp self = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid());
     rc = rc ?: add(f, SCMP_SYS(tgkill), 1, &self);
     rc = rc ?: add(f, SCMP_SYS(kill), 1, &self);
-    /* ioctl: the terminal's size and modes, what is waiting on a socket,
-     * whether the interface is still there (libpcap, when it goes). */
-    const unsigned long ioctls[] = {TCGETS,       TIOCGWINSZ,  FIONREAD, SIOCGSTAMP, SIOCGSTAMPNS, SIOCGIFFLAGS,
-                                    SIOCGIFINDEX, SIOCGIFNAME, TCSETS,   TCSETSW,    TCSETSF};
-    for (size_t i = 0; i < (o->terminal ? 11 : 8) && rc == 0; i++) {
-        struct scmp_arg_cmp c = SCMP_A1(SCMP_CMP_EQ, ioctls[i]);
-        rc = add(f, SCMP_SYS(ioctl), 1, &c);
-    }
+    /* ioctl: the terminal's size, what is waiting on a socket, whether the
+     * interface is still there (libpcap, when it goes); a terminal UI also
+     * sets the terminal's modes. */
+    const unsigned long ioctls[] = {TCGETS,       TIOCGWINSZ,   FIONREAD,     SIOCGSTAMP,
+                                    SIOCGSTAMPNS, SIOCGIFFLAGS, SIOCGIFINDEX, SIOCGIFNAME},
+                        tty[] = {TCSETS, TCSETSW, TCSETSF};
+    for (size_t i = 0; i < sizeof ioctls / sizeof ioctls[0] && rc == 0; i++)
+        rc = add(f, SCMP_SYS(ioctl), 1, &SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+    for (size_t i = 0; o->terminal && i < sizeof tty / sizeof tty[0] && rc == 0; i++)
+        rc = add(f, SCMP_SYS(ioctl), 1, &SCMP_A1(SCMP_CMP_EQ, tty[i]));
     /* Files: created in the rotation directory only, write-only; any other
      * open fails (libraries that try one, gettext say, go on without). The
      * conditions do not overlap: libseccomp lets an unconditional rule for

@@ -7,14 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MOPS_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define MOPS_ASAN 1
-#endif
+#include "mops/core/sanitizer.h"
 #ifdef MOPS_ASAN
 #include <sanitizer/asan_interface.h>
 #else

@@ -1,7 +1,7 @@
 /* A seccomp filter for the tools that parse what strangers send (mopsdump,
  * mopstop): entered once their inputs and outputs are open, it lets them
  * read, decode, print and write on the descriptors they hold, and no more.
- * A decoder bug cannot open files, exec, or open sockets (docs/sandbox.md). */
+ * A decoder bug cannot open files, exec, or open sockets (docs/robustness.md). */
 #ifndef MOPS_SANDBOX_H
 #define MOPS_SANDBOX_H
 
