@@ -114,25 +114,30 @@ static void dnat_entry(const struct v_dnat *d, struct mops_coverage *c)
     add(c->text, sizeof c->text, &at, "; the sessions it held before the capture taken as the capture shows them");
 }
 
+const char *const mops_overflow_names[MOPS_OV_COUNT] = {
+    [MOPS_OV_SESSIONS] = "sessions",         [MOPS_OV_TRANSACTIONS] = "transactions",
+    [MOPS_OV_NAT_LEVELS] = "nat_levels",     [MOPS_OV_NAT_ADDRESSES] = "nat_addresses",
+    [MOPS_OV_SYN_ACKS] = "syn_acks",         [MOPS_OV_ANYCAST_ACKS] = "anycast_acks",
+    [MOPS_OV_TRANSLATIONS] = "translations", [MOPS_OV_FLOWS] = "flows",
+    [MOPS_OV_FINDINGS] = "findings",
+};
+
 void mops_validator_overflow(const struct mops_validator *v, struct mops_validator_overflow *o)
 {
     *o = (struct mops_validator_overflow){
-        .sessions = mops_sessions_retired(v->sessions),
-        .transactions = v->txns.evicted + mops_migrate_tracker_evicted(v->tracker),
-        .nat_levels = v->levels.evicted,
-        .nat_addresses = v->nat_addrs.evicted,
-        .syn_acks = v->synacks.evicted,
-        .anycast_acks = v->anycast_acks.evicted,
-        .translations = v->mobile_natt_ix.evicted,
-        .flows = v->flows.evicted,
-        .findings = v->findings_dropped,
-    };
-}
-
-uint64_t mops_validator_overflow_total(const struct mops_validator_overflow *o)
-{
-    return o->sessions + o->transactions + o->nat_levels + o->nat_addresses + o->syn_acks + o->anycast_acks +
-           o->translations + o->flows + o->findings;
+        .n = {
+            [MOPS_OV_SESSIONS] = mops_sessions_retired(v->sessions),
+            [MOPS_OV_TRANSACTIONS] = v->txns.evicted + mops_migrate_tracker_evicted(v->tracker),
+            [MOPS_OV_NAT_LEVELS] = v->levels.evicted,
+            [MOPS_OV_NAT_ADDRESSES] = v->nat_addrs.evicted,
+            [MOPS_OV_SYN_ACKS] = v->synacks.evicted,
+            [MOPS_OV_ANYCAST_ACKS] = v->anycast_acks.evicted,
+            [MOPS_OV_TRANSLATIONS] = v->mobile_natt_ix.evicted,
+            [MOPS_OV_FLOWS] = v->flows.evicted,
+            [MOPS_OV_FINDINGS] = v->findings_dropped,
+        }};
+    for (int i = 0; i < MOPS_OV_COUNT; i++)
+        o->total += o->n[i];
 }
 
 unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_coverage *out, unsigned max)
@@ -141,20 +146,20 @@ unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_cov
     /* First: a front end that shows a few entries shows this one. */
     struct mops_validator_overflow ov;
     mops_validator_overflow(v, &ov);
-    uint64_t total = mops_validator_overflow_total(&ov);
-    if (n < max && total) {
+    if (n < max && ov.total) {
         struct mops_coverage *c = &out[n++];
         memset(c, 0, sizeof *c);
         c->role = "validator";
-        c->not_judged = (unsigned long)total;
+        c->not_judged = (unsigned long)ov.total;
         snprintf(c->text, sizeof c->text,
                  "state overflow: %llu sessions, %llu Migrate transactions, %llu NAT levels, %llu SYN-ACKs and %llu "
                  "other entries retired early to stay within the tables, what they would have judged not judged; "
                  "%llu findings beyond the report's list",
-                 (unsigned long long)ov.sessions, (unsigned long long)ov.transactions,
-                 (unsigned long long)ov.nat_levels, (unsigned long long)ov.syn_acks,
-                 (unsigned long long)(ov.nat_addresses + ov.anycast_acks + ov.translations + ov.flows),
-                 (unsigned long long)ov.findings);
+                 (unsigned long long)ov.n[MOPS_OV_SESSIONS], (unsigned long long)ov.n[MOPS_OV_TRANSACTIONS],
+                 (unsigned long long)ov.n[MOPS_OV_NAT_LEVELS], (unsigned long long)ov.n[MOPS_OV_SYN_ACKS],
+                 (unsigned long long)(ov.n[MOPS_OV_NAT_ADDRESSES] + ov.n[MOPS_OV_ANYCAST_ACKS] +
+                                      ov.n[MOPS_OV_TRANSLATIONS] + ov.n[MOPS_OV_FLOWS]),
+                 (unsigned long long)ov.n[MOPS_OV_FINDINGS]);
     }
     for (unsigned i = 0; i < v->n_servers && n < max; i++)
         server_entry(v->servers[i], &out[n++]);

@@ -184,16 +184,8 @@ json_t *mops_validator_report(const struct mops_validator *v, const char *input,
     struct mops_validator_overflow ov;
     mops_validator_overflow(v, &ov);
     json_t *o = json_object();
-    const struct {
-        const char *name;
-        uint64_t n;
-    } counts[] = {{"sessions", ov.sessions},         {"transactions", ov.transactions},
-                  {"nat_levels", ov.nat_levels},     {"nat_addresses", ov.nat_addresses},
-                  {"syn_acks", ov.syn_acks},         {"anycast_acks", ov.anycast_acks},
-                  {"translations", ov.translations}, {"flows", ov.flows},
-                  {"findings", ov.findings}};
-    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
-        json_object_set_new(o, counts[i].name, json_integer((json_int_t)counts[i].n));
+    for (int i = 0; i < MOPS_OV_COUNT; i++)
+        json_object_set_new(o, mops_overflow_names[i], json_integer((json_int_t)ov.n[i]));
     json_object_set_new(r, "state_overflow", o);
     return r;
 }

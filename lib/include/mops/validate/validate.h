@@ -181,20 +181,25 @@ struct mops_coverage {
  * Migrates to many tuples, NAT acks of many levels, findings on many
  * flows): what those entries would have let it judge was not judged. The
  * report's state_overflow, by the same names. */
+enum mops_overflow {
+    MOPS_OV_SESSIONS,     /* TCP/UDPv5 sessions (their sequence state) */
+    MOPS_OV_TRANSACTIONS, /* Migrate transactions awaiting or matching replies */
+    MOPS_OV_NAT_LEVELS,   /* NAT ack levels learned per mobile node and port */
+    MOPS_OV_NAT_ADDRESSES,
+    MOPS_OV_SYN_ACKS, /* SYN-ACKs a server's shadow sent, awaiting the server's */
+    MOPS_OV_ANYCAST_ACKS,
+    MOPS_OV_TRANSLATIONS, /* NAT translations mobile nodes' shadows learned */
+    MOPS_OV_FLOWS,        /* flows whose findings were being counted (--max-per-flow) */
+    MOPS_OV_FINDINGS,     /* findings beyond the report's list (counted, shown, not listed) */
+    MOPS_OV_COUNT
+};
+/* The report's state_overflow keys, by enum mops_overflow. */
+extern const char *const mops_overflow_names[MOPS_OV_COUNT];
 struct mops_validator_overflow {
-    uint64_t sessions;     /* TCP/UDPv5 sessions (their sequence state) */
-    uint64_t transactions; /* Migrate transactions awaiting or matching replies */
-    uint64_t nat_levels;   /* NAT ack levels learned per mobile node and port */
-    uint64_t nat_addresses;
-    uint64_t syn_acks; /* SYN-ACKs a server's shadow sent, awaiting the server's */
-    uint64_t anycast_acks;
-    uint64_t translations; /* NAT translations mobile nodes' shadows learned */
-    uint64_t flows;        /* flows whose findings were being counted (--max-per-flow) */
-    uint64_t findings;     /* findings beyond the report's list (counted, shown, not listed) */
+    uint64_t n[MOPS_OV_COUNT];
+    uint64_t total; /* their sum */
 };
 void mops_validator_overflow(const struct mops_validator *v, struct mops_validator_overflow *o);
-/* The sum of its counts. */
-uint64_t mops_validator_overflow_total(const struct mops_validator_overflow *o);
 /* Up to max entries; the count. */
 unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_coverage *out, unsigned max);
 
