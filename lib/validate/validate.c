@@ -69,23 +69,21 @@ void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, con
     snprintf(x.expected, sizeof x.expected, "%s", expected ? expected : "");
     snprintf(x.actual, sizeof x.actual, "%s", actual ? actual : "");
     snprintf(x.flow, sizeof x.flow, "%s", flow ? flow : "");
-    if (v->n_found == v->n_records_found) { /* the report keeps so many; the counts, --events and the text all */
-        v->findings_dropped++;
-        if (v->cb)
-            v->cb(v->ctx, &x);
-        return;
-    }
-    if (v->n_found == v->cap_found) {
-        size_t cap = v->cap_found ? v->cap_found * 2 : 64;
-        struct mops_violation *p = realloc(v->found, cap * sizeof *p);
-        if (!p) {
-            v->suppressed++;
-            return;
+    if (v->n_found == v->n_records_found) {
+        v->findings_dropped++; /* the report lists so many; the counts, --events and the text have all */
+    } else {
+        if (v->n_found == v->cap_found) {
+            size_t cap = v->cap_found ? v->cap_found * 2 : 64;
+            struct mops_violation *p = realloc(v->found, cap * sizeof *p);
+            if (!p) {
+                v->suppressed++;
+                return;
+            }
+            v->found = p;
+            v->cap_found = cap;
         }
-        v->found = p;
-        v->cap_found = cap;
+        v->found[v->n_found++] = x;
     }
-    v->found[v->n_found++] = x;
     if (v->cb)
         v->cb(v->ctx, &x);
 }
