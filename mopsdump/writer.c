@@ -82,10 +82,11 @@ int md_writer_open(struct md_writer *w, const struct md_opts *o, const struct mo
      * sandbox creates files there and nowhere else. A -G pattern whose
      * directory changes with the time cannot be followed there. */
     if (strcmp(o->write_file, "-") != 0) {
+        /* "x.pcap" in ".", "/x.pcap" in "/", "a/b/x.pcap" in "a/b" */
         const char *slash = strrchr(o->write_file, '/');
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - o->write_file) + (slash == o->write_file) : 1,
-                 slash ? o->write_file : ".");
+        char dir[4096] = ".";
+        if (slash)
+            snprintf(dir, sizeof dir, "%.*s", slash == o->write_file ? 1 : (int)(slash - o->write_file), o->write_file);
         if (o->rotate_seconds && strchr(dir, '%') && !o->no_sandbox) {
             snprintf(w->err, sizeof w->err,
                      "-G with a directory that changes with the time (%.300s) needs --no-sandbox", dir);

@@ -20,9 +20,9 @@
  * faulted in again by one call each (Linux 5.14's MADV_POPULATE_WRITE), so
  * that the kernel hands them over zeroed: zeroing them here, a trap a page,
  * cost a validator's start-up more than its servers' first thousand
- * packets under a hypervisor (tests/bench). Elsewhere, and for small blocks, explicit_bzero (not
- * memset: the compiler turns malloc + memset into calloc, which claims
- * nothing). NULL when out of memory. */
+ * packets under a hypervisor (tests/bench). Elsewhere, and for blocks below
+ * 256 KiB, explicit_bzero (not memset: the compiler turns malloc + memset
+ * into calloc, which claims nothing). NULL when out of memory. */
 static inline void *mops_claim(size_t align, size_t n)
 {
     const size_t huge = (size_t)2 << 20, pg = 4096;
