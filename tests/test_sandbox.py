@@ -18,17 +18,11 @@ import sys
 import tempfile
 import time
 
+from pycheck import check, report
+
 mopsdump, mopstop, captures = sys.argv[1:4]
 cap = os.path.join(captures, "appendix-b.pcapng")
 big = os.path.join(captures, "anycast-busy.pcapng")
-failures = 0
-
-
-def check(what, ok, detail=""):
-    global failures
-    print(("ok: " if ok else "FAIL: ") + what + ("" if ok else " " + detail))
-    failures += not ok
-
 
 def run(args, hook):
     env = dict(os.environ)
@@ -48,14 +42,14 @@ try:
     }
     for name, args in modes.items():
         rc, err = run(args, True)
-        check(name + ": dies by SIGSYS on a forbidden call", rc == -signal.SIGSYS, f"exit {rc}: {err[-300:]}")
+        check(rc == -signal.SIGSYS, name + ": dies by SIGSYS on a forbidden call", f"exit {rc}: {err[-300:]}")
         rc, err = run(args[:1] + ["--no-sandbox"] + args[1:], True)
-        check(name + " --no-sandbox: no filter, the work done", rc == 0 and "sandbox test" not in err,
+        check(rc == 0 and "sandbox test" not in err, name + " --no-sandbox: no filter, the work done",
               f"exit {rc}: {err[-300:]}")
     # The work under the filter.
     rc, err = run([mopsdump, "-r", cap, "--validate", "--report", os.path.join(tmp, "r.json")], False)
-    check("the report is written inside the sandbox", rc == 0 and '"tool": "mopsdump"' in
-          open(os.path.join(tmp, "r.json")).read(), err[-300:])
+    check(rc == 0 and '"tool": "mopsdump"' in open(os.path.join(tmp, "r.json")).read(),
+          "the report is written inside the sandbox", err[-300:])
     # Over 3 MB of frames (a pcap of one capture's frames forty times), for
     # -C 1 to rotate.
     one = os.path.join(tmp, "one.pcap")
@@ -68,7 +62,7 @@ try:
     os.mkdir(rot)
     rc, err = run([mopsdump, "-r", big, "-w", os.path.join(rot, "x.pcap"), "-C", "1"], False)
     files = sorted(os.listdir(rot))
-    check("-C rotates inside the sandbox", rc == 0 and files[:3] == ["x.pcap", "x.pcap1", "x.pcap2"],
+    check(rc == 0 and files[:3] == ["x.pcap", "x.pcap1", "x.pcap2"], "-C rotates inside the sandbox",
           f"{rc} {files} {err}")
     # The screen, in tmux: the hook kills it once curses is up.
     if shutil.which("tmux"):
@@ -82,8 +76,7 @@ try:
             time.sleep(0.1)
         subprocess.run(["tmux", "-S", sock, "kill-server"], capture_output=True)
         rc = open(out).read().strip() if os.path.exists(out) else "none"
-        check("mopstop's screen: dies by SIGSYS on a forbidden call", rc == str(128 + signal.SIGSYS), f"exit {rc}")
+        check(rc == str(128 + signal.SIGSYS), "mopstop's screen: dies by SIGSYS on a forbidden call", f"exit {rc}")
 finally:
     shutil.rmtree(tmp)
-print(f"test_sandbox: {failures} failed")
-sys.exit(1 if failures else 0)
+sys.exit(report("test_sandbox"))
