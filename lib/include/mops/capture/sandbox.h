@@ -18,7 +18,9 @@ struct mops_sandbox_opts {
 /* Installs the filter for this process and all its threads. 0, or -1 with a
  * message in err (the kernel or the library refused). Set
  * MOPS_SANDBOX_TEST=1 to have it try a forbidden call (socket) once the
- * filter is on: the process then dies by SIGSYS (the tests' proof). */
+ * filter is on: the process then dies by SIGSYS (the tests' proof).
+ * Sanitizer builds enter a denylist, or with MOPS_SANDBOX_TEST=allowlist
+ * the allowlist of release builds (leak checking must then be off). */
 int mops_sandbox_enter(const struct mops_sandbox_opts *o, char err[256]);
 /* The one way to create a file once in: name (no '/') in o->dir_fd,
  * truncated, write-only. An fd, or -1 with errno. */
