@@ -61,14 +61,19 @@ static void show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const stru
     proto_item_append_text(fi, ": %s (%s): %s", r->id, mops_severity_name(r->severity), x->message);
     proto_item_set_generated(fi);
     proto_tree *ft = proto_item_add_subtree(fi, mops_ett[MOPS_F_MOPS_FINDING]);
+    char node[MOPS_ADDR_STRLEN];
     const struct {
         enum mops_field_id id;
         const char *value;
-    } v[] = {
-        {MOPS_F_MOPS_FINDING_RULE, r->id},           {MOPS_F_MOPS_FINDING_SEVERITY, mops_severity_name(r->severity)},
-        {MOPS_F_MOPS_FINDING_SPEC, r->spec},         {MOPS_F_MOPS_FINDING_MESSAGE, x->message},
-        {MOPS_F_MOPS_FINDING_EXPECTED, x->expected}, {MOPS_F_MOPS_FINDING_ACTUAL, x->actual},
-        {MOPS_F_MOPS_FINDING_FLOW, x->flow}};
+    } v[] = {{MOPS_F_MOPS_FINDING_RULE, r->id},
+             {MOPS_F_MOPS_FINDING_SEVERITY, mops_severity_name(r->severity)},
+             {MOPS_F_MOPS_FINDING_SPEC, r->spec},
+             {MOPS_F_MOPS_FINDING_MESSAGE, x->message},
+             {MOPS_F_MOPS_FINDING_EXPECTED, x->expected},
+             {MOPS_F_MOPS_FINDING_ACTUAL, x->actual},
+             {MOPS_F_MOPS_FINDING_FLOW, x->flow},
+             {MOPS_F_MOPS_FINDING_ROLE, x->role},
+             {MOPS_F_MOPS_FINDING_NODE, x->node ? mops_addr_format(x->node, node) : NULL}};
     for (unsigned i = 0; i < G_N_ELEMENTS(v); i++)
         if (v[i].value && v[i].value[0])
             proto_item_set_generated(proto_tree_add_string(ft, mops_hf[v[i].id], tvb, 0, 0, v[i].value));

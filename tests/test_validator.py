@@ -105,6 +105,18 @@ rc, out, err = validate("-r", os.path.join(CAPTURES, "bad-accept-wrong-seq.pcapn
 check(out.startswith(f"frame {v['frame']}: error MIG-SEQ-ACCEPTED: expected: migration failed for port 1027"),
       "text finding on stdout", out)
 
+# A finding names the node at fault, as the shadow that judged it.
+for name, want in [("bad-accept-wrong-seq", ("MIG-SEQ-ACCEPTED", "server", "8.8.8.8.8")),
+                   ("bad-no-natack", ("NAT-ACK-MISSING", "nat", "10.0.0.0.1")),
+                   ("bad-rewrite-seq", ("NAT-REWRITE", "nat", "775.2.23.5.5")),
+                   ("bad-retx-early", ("MIG-RETX-EARLY", "mobile", "775.2.23.6.6")),
+                   ("bad-prev-not-translated", ("MIG-PREV-UNTRANSLATED", "mobile", "192.168.1.1.1")),
+                   ("bad-remap-unconfirmed", ("DNAT-REMAP", "dnat", "8.8.8.8.8")),
+                   ("bad-natack-htl", ("MOPS-NATACK-HTL", "packet", "10.2.0.0.99"))]:
+    rc, r, err = report_of(os.path.join(CAPTURES, name + ".pcapng"))
+    got = {(x["rule"], x.get("role"), x.get("node")) for x in r["violations"]}
+    check(got == {want}, name + ": the finding names its node", str(got))
+
 # --rules / --ignore / --max-per-flow / --events
 early = os.path.join(CAPTURES, "bad-retx-early.pcapng")
 rc, r, _ = report_of(early, "--ignore", "MIG-RETX-EARLY")

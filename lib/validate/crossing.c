@@ -136,6 +136,7 @@ static void recv_src(struct mops_validator *v, uint32_t ifid, uint64_t frame, ui
     snprintf(flow, sizeof flow, "recv-src to %s", x);
     snprintf(exp, sizeof exp, "received source %s", x);
     snprintf(act, sizeof act, "received source %s", y);
+    v_judge(v, "server", pkt->ip.src);
     v_emit(v, MOPS_R_RSRC_MISMATCH, frame, ts, flow, exp, act,
            "the received-source option says %s, but the server sent this to %s", y, x);
 }

@@ -142,6 +142,7 @@ void v_dnat_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint
                 v_tuple(a, sizeof a, pkt->ip.src, sport);
                 snprintf(flow, sizeof flow, "dnat %s from %s", mops_addr_format(d->m.vip, b), a);
                 bool refused = mops_dnat_refused(&d->m, pkt->l4_proto, pkt->ip.src, sport);
+                v_judge(v, "dnat", d->m.vip);
                 d->faults++;
                 v_emit(v, MOPS_R_DNAT_REMAP, frame, ts, flow, "not forwarded: no session of the server's there",
                        "forwarded to the server", "the load balancer %s forwarded frame %llu from %s to %s%s", b,

@@ -291,6 +291,11 @@ struct mops_validator {
     void *ctx;
     struct mops_migrate_tracker *tracker;
     struct mops_validator_seen last;
+    /* The shadow judging now: what v_emit names as the node at fault. */
+    struct {
+        const char *role;
+        mops_addr_t node;
+    } judge;
     /* The links of the packet being judged's source and destination
      * (v_link_of), looked up once: nothing changes them until the next. */
     uint32_t src_link, dst_link;
@@ -378,7 +383,15 @@ static inline uint32_t v_table_size(uint32_t capacity, uint32_t dflt)
     return !capacity ? dflt : capacity < 8 ? 8 : capacity < dflt ? capacity : dflt;
 }
 
-/* Reports a finding (filtered, rate-limited per rule and flow). */
+/* Who judges the findings v_emit makes from here on (role, node). */
+static inline void v_judge(struct mops_validator *v, const char *role, mops_addr_t node)
+{
+    v->judge.role = role;
+    v->judge.node = node;
+}
+
+/* Reports a finding (filtered, rate-limited per rule and flow), naming the
+ * node v_judge last named. */
 void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, const char *flow, const char *expected,
             const char *actual, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 /* The link of a node, or UINT32_MAX when none of its packets was seen. */

@@ -142,6 +142,7 @@ void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
      * down, a reply that no longer fits its request is a NAT's that failed
      * to restore it: once per transaction, and not as the echo of a
      * NAT-REWRITE already reported. */
+    v_judge(v, "nat", 0); /* the reply shows no NAT's address */
     if (tr->mismatch[0] && !x->server_link && !v_mismatch_seen(v, x->server, x->prev, ts))
         v_emit(v, MOPS_P_MIG_REPLY_MISMATCH, frame, ts, flow, "the request's fields echoed", tr->mismatch,
                "a NAT left the reply unrestored: %s", tr->mismatch);

@@ -221,6 +221,7 @@ static void model_ack(struct mops_validator *v, struct v_sess *sess)
 static void judge_migrate(struct mops_validator *v, struct v_mobile *s, uint64_t frame, uint64_t ts,
                           const struct mops_packet *pkt)
 {
+    v_judge(v, "mobile", s->m.addr);
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
     char flow[120], exp[160], act[160], x[40], y[40];
     flow_text(flow, sizeof flow, pkt);
@@ -280,6 +281,7 @@ static bool model_resends(struct mops_validator *v, struct v_mobile *s, uint64_t
 static void judge_resend(struct mops_validator *v, struct v_mobile *s, uint64_t frame, uint64_t ts,
                          const struct mops_packet *pkt, const struct mops_track_result *tr)
 {
+    v_judge(v, "mobile", s->m.addr);
     if (model_resends(v, s, ts, pkt))
         return;
     char flow[120], act[64], exp[96];

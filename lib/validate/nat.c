@@ -459,6 +459,7 @@ static void nat_past(struct mops_validator *v, const struct v_nat *n, const stru
 static void judge_forward(struct mops_validator *v, struct v_nat *n, struct v_nat_expect *e, uint64_t frame,
                           uint64_t ts, const struct mops_packet *p)
 {
+    v_judge(v, "nat", n->m.outside);
     const struct mops_packet *q = &v->shadow_pkt;
     char flow[160], exp[160], act[160], x[40], y[40];
     nat_flow(flow, sizeof flow, n, e);
@@ -542,6 +543,7 @@ static void judge_forward(struct mops_validator *v, struct v_nat *n, struct v_na
 static void judge_ack(struct mops_validator *v, struct v_nat *n, uint64_t frame, uint64_t ts,
                       const struct mops_packet *p)
 {
+    v_judge(v, "nat", n->m.outside);
     const struct mops_packet *q = &v->shadow_pkt;
     const struct mops_nat_ack *w = &q->icmp.u.natack, *a = &p->icmp.u.natack;
     char flow[120], exp[160], act[96], x[40], y[40];
@@ -611,6 +613,7 @@ void v_nat_due(struct mops_validator *v, uint64_t now, bool all)
         snprintf(exp, sizeof exp, "NAT ack level %u to %s: %s -> %s", w->level, mops_addr_format(q->ip.dst, d), x, y);
         /* At the NAT's translation of the packet when it was seen: that is
          * where it acted without its ack. */
+        v_judge(v, "nat", e->nat->m.outside);
         uint64_t at = e->out_frame ? e->out_frame : e->frame;
         if (w->level > 1) /* Appendix B: a level learned is passed on */
             v_emit(v, MOPS_R_NAT_ACK_MISSING, at, e->ts, flow, exp, "no NAT ack",

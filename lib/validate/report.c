@@ -40,6 +40,11 @@ json_t *mops_violation_json(const struct mops_violation *x)
         json_object_set_new(o, "actual", json_string(x->actual));
     if (x->flow[0])
         json_object_set_new(o, "flow", json_string(x->flow));
+    if (x->role)
+        json_object_set_new(o, "role", json_string(x->role));
+    char buf[MOPS_ADDR_STRLEN];
+    if (x->node)
+        json_object_set_new(o, "node", json_string(mops_addr_format(x->node, buf)));
     return o;
 }
 

@@ -440,6 +440,7 @@ static bool reply_differs(const struct mops_packet *want, const struct mops_pack
 static void judge_reply(struct mops_validator *v, struct v_server *s, struct v_expect *e, uint64_t frame, uint64_t ts,
                         const struct mops_packet *pkt)
 {
+    v_judge(v, "server", s->addr);
     char flow[120], exp[160], act[160];
     expect_flow(flow, sizeof flow, e);
     bool success = pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS, atomic = e->code == MOPS_MIGRATE_CODE_ATOMIC;
@@ -524,6 +525,7 @@ static void judge_reply(struct mops_validator *v, struct v_server *s, struct v_e
 static void stale_data(struct mops_validator *v, struct v_server *s, uint64_t frame, uint32_t ifid, uint64_t ts,
                        const struct mops_packet *pkt)
 {
+    v_judge(v, "server", s->addr);
     const struct mops_tcp *t = &pkt->tcp;
     char flow[120], a[40];
     v_tcp_flow(flow, sizeof flow, pkt, false);
@@ -631,6 +633,7 @@ static void arrive(struct mops_validator *v, struct v_server *s, uint64_t frame,
 /* The server's SYN-ACK against its shadow's, when the shadow saw the SYN. */
 static void synack_sent(struct mops_validator *v, uint64_t frame, uint64_t ts, const struct mops_packet *pkt)
 {
+    v_judge(v, "server", pkt->ip.src);
     struct v_synack k;
     synack_key(&k, pkt);
     const struct v_synack *x = vt_find(&v->synacks, &k.k);
@@ -662,6 +665,7 @@ static void synack_sent(struct mops_validator *v, uint64_t frame, uint64_t ts, c
 static void anycast_sent(struct mops_validator *v, struct v_server *s, uint64_t frame, uint64_t ts,
                          const struct mops_packet *pkt)
 {
+    v_judge(v, "server", s->addr);
     const struct mops_anycast_ack *a = &pkt->icmp.u.anycast;
     struct v_anycast k;
     anycast_key(&k, pkt);
@@ -746,6 +750,7 @@ void v_server_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, ui
             const struct mops_migrate *g = &pkt->icmp.u.migrate;
             flow_text(flow, sizeof flow, g->prev_addr, g->mig_addr, s->addr,
                       g->n_decoded ? pkt->pool.migrate[0].prev_sport : 0);
+            v_judge(v, "server", s->addr);
             v_emit(v, MOPS_P_MIG_REPLY_ORPHAN, frame, ts, flow, "a reply to a Migrate received", "no such Migrate",
                    "the server sent a Migrate reply to %s, which sent it no Migrate in this capture",
                    mops_addr_format(pkt->ip.dst, a));
@@ -802,6 +807,7 @@ void v_server_due(struct mops_validator *v, uint64_t now, bool all)
         char flow[120], exp[96];
         expect_flow(flow, sizeof flow, e);
         snprintf(exp, sizeof exp, "migration %s", e->reply_code == MOPS_MIGRATE_CODE_SUCCESS ? "success" : "failed");
+        v_judge(v, "server", e->server);
         v_emit(v, MOPS_R_MIG_NO_REPLY, e->txn, e->ts, flow, exp, "no reply",
                "Migrate #%llu reached the server's link and neither it nor a resend (every %.0f s, %u times) was "
                "answered",

@@ -93,6 +93,7 @@ static void judge_handshake(struct mops_validator *v, struct v_sess *s, uint64_t
     v_tcp_flow(flow, sizeof flow, pkt, true);
     snprintf(exp, sizeof exp, "ACK %s MOBILE_CAPABLE", s->mc_model == V_MC_WITH ? "with" : "without");
     snprintf(act, sizeof act, "ACK %s MOBILE_CAPABLE", s->mc_ack ? "with" : "without");
+    v_judge(v, "client", pkt->ip.src);
     v_emit(v, MOPS_R_MC_HANDSHAKE, frame, ts, flow, exp, act,
            "the client's handshake %s, where its model's (SYN %s, SYN-ACK %s) %s", act, s->mc_syn ? "with" : "without",
            s->mc_synack ? "with" : "without", s->mc_model == V_MC_WITH ? "carries it" : "does not");

@@ -69,6 +69,8 @@ void v_emit(struct mops_validator *v, int rule, uint64_t frame, uint64_t ts, con
     snprintf(x.expected, sizeof x.expected, "%s", expected ? expected : "");
     snprintf(x.actual, sizeof x.actual, "%s", actual ? actual : "");
     snprintf(x.flow, sizeof x.flow, "%s", flow ? flow : "");
+    x.role = v->judge.role ? v->judge.role : "packet";
+    x.node = v->judge.node;
     if (v->n_found == v->n_records_found) {
         v->findings_dropped++; /* the report lists so many; the counts, --events and the text have all */
     } else {
@@ -219,6 +221,7 @@ static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid
             snprintf(flow, sizeof flow, "ipff %s > %s", mops_addr_format(pkt->ip.src, a),
                      mops_addr_format(pkt->ip.dst, b));
         }
+        v_judge(v, "packet", (pkt->layers & MOPS_L_IPFF) ? pkt->ip.src : 0);
         for (unsigned i = 0; i < pkt->n_problems; i++) {
             int id = pkt->problems[i].id;
             if (id == MOPS_P_MIG_REPLY_MISMATCH || id == MOPS_P_MIG_REPLY_ORPHAN)

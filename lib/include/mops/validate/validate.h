@@ -59,6 +59,11 @@ struct mops_violation {
     char expected[160]; /* protocol rules: what a correct node does */
     char actual[160];   /* and what the capture shows */
     char flow[120];     /* the session or transaction: "tcp 525.8.78.3.9:1027 <-> 8.8.8.8.8:80" */
+    /* The node at fault, as its shadow judged it: "server", "mobile", "nat"
+     * (node: its outside address), "dnat", "client" (a TCP client's handshake), or "packet" (a packet-level rule:
+     * node is its source); node 0 when the capture cannot say which. */
+    const char *role;
+    mops_addr_t node;
 };
 
 /* What --topology says where inference from the traffic is not enough. */
