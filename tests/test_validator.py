@@ -105,6 +105,23 @@ rc, out, err = validate("-r", os.path.join(CAPTURES, "bad-accept-wrong-seq.pcapn
 check(out.startswith(f"frame {v['frame']}: error MIG-SEQ-ACCEPTED: expected: migration failed for port 1027"),
       "text finding on stdout", out)
 
+# A migration's story: Appendix B's Migrate hop by hop, the NAT acks its new
+# mappings caused, and the reply back to the mobile node.
+rc, r, err = report_of(os.path.join(CAPTURES, "appendix-b.pcapng"))
+st = r["migrations"][0]["story"]
+got = [(x["frame"], x["kind"], x["src"], x.get("migrated") or x.get("orig")) for x in st]
+check(got == [(24, "migrate", "192.168.1.1.1", "192.168.1.1.1:1027"), (25, "nat_ack", "192.168.1.1.99", "192.168.1.1.1:1027"),
+              (26, "migrate", "172.16.0.0.1", "172.16.0.0.1:2038"), (27, "nat_ack", "172.16.0.0.99", "172.16.0.0.1:2038"),
+              (28, "migrate", "775.2.23.5.5", "775.2.23.5.5:4128"), (29, "nat_ack", "192.168.1.1.99", "172.16.0.0.1:2038"),
+              (30, "migrate", "775.2.23.5.5", "775.2.23.5.5:4128"), (31, "reply", "8.8.8.8.8", "775.2.23.5.5:4128"),
+              (32, "reply", "8.8.8.8.8", "775.2.23.5.5:4128"), (33, "reply", "8.8.8.8.8", "172.16.0.0.1:2038"),
+              (34, "reply", "8.8.8.8.8", "192.168.1.1.1:1027")], "appendix-b: the migration's story", str(got))
+check([x["ms"] for x in st][-1] == 17.0 and st[5]["level"] == 2 and st[5]["trans"] == "775.2.23.5.5:4128",
+      "appendix-b: story times and levels", json.dumps(st[5]))
+rc, r, err = report_of(os.path.join(CAPTURES, "bad-retx-early.pcapng"))
+kinds = [x["kind"] for x in r["migrations"][0]["story"]]
+check(kinds.count("resend") >= 3, "bad-retx-early: the resends in the story", str(kinds))
+
 # A finding names the node at fault, as the shadow that judged it.
 for name, want in [("bad-accept-wrong-seq", ("MIG-SEQ-ACCEPTED", "server", "8.8.8.8.8")),
                    ("bad-no-natack", ("NAT-ACK-MISSING", "nat", "10.0.0.0.1")),

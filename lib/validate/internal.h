@@ -274,14 +274,30 @@ struct v_anycast {
 #define V_MIGRATIONS 4096 /* records in the report; the totals count all */
 #define V_FINDINGS 16384  /* findings listed in the report, so that memory is bounded; the counts count all */
 
+/* One packet of a migration's story (story.c): a Migrate or its reply as
+ * one link showed it, or a NAT ack its new mappings caused. */
+enum v_step_kind { V_STEP_MIGRATE, V_STEP_RESEND, V_STEP_REPLY, V_STEP_NAT_ACK };
+struct v_step {
+    uint64_t frame, ts;
+    mops_addr_t src, dst;
+    mops_addr_t a, b; /* Migrate, reply: migrated and previous address; NAT ack: original, translated */
+    uint32_t ifid;
+    uint16_t pa, pb; /* their first ports */
+    uint8_t kind, code, level;
+};
+#define V_STORY_STEPS 24
+
 struct v_migration { /* the report's migrations[] */
-    uint64_t request_frame, reply_frame;
+    uint64_t request_frame, reply_frame, request_ts;
     int reply_code; /* -1 none */
     mops_addr_t prev, mig;
     uint16_t proto, n_ports, prev_sport, mig_sport, prev_dport;
     unsigned retransmissions;
     uint64_t latency_ns;
     const char *outcome; /* succeeded, failed, unanswered */
+    uint64_t story_ts;   /* its last step's time */
+    uint16_t n_steps, steps_dropped;
+    struct v_step steps[V_STORY_STEPS];
 };
 
 struct mops_validator {
@@ -325,6 +341,10 @@ struct mops_validator {
      * capture), and totals over all of them */
     struct v_migration *mig;
     size_t n_mig; /* records made; slot = (n - 1) % n_records */
+    /* The records whose story may still grow (story.c): record numbers
+     * (n_mig when made), 0 for none. */
+    size_t open_stories[16];
+    unsigned open_stories_i;
     /* The rings' sizes: V_MIGRATIONS, V_EXPECTS... or fewer for a validator
      * asked to hold less (v_ring_size). */
     uint32_t n_records, n_expects, n_nat_expects, n_arrivals;
@@ -382,6 +402,12 @@ static inline uint32_t v_table_size(uint32_t capacity, uint32_t dflt)
 {
     return !capacity ? dflt : capacity < 8 ? 8 : capacity < dflt ? capacity : dflt;
 }
+
+/* A migration's story: a record just made, then every Migrate, reply and
+ * NAT ack that belongs to it (story.c). */
+void v_story_open(struct mops_validator *v, struct v_migration *m, uint64_t ts);
+void v_story_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt,
+                    const struct mops_track_result *tr);
 
 /* Who judges the findings v_emit makes from here on (role, node). */
 static inline void v_judge(struct mops_validator *v, const char *role, mops_addr_t node)

@@ -34,8 +34,8 @@ static struct v_migration *v_record(struct mops_validator *v, const struct v_txn
     return m && m->request_frame == x->k.first_frame ? m : NULL;
 }
 
-static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid, const struct mops_packet *pkt,
-                        bool first, bool translated)
+static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts,
+                        const struct mops_packet *pkt, bool first, bool translated)
 {
     const struct mops_migrate *g = &pkt->icmp.u.migrate;
     struct {
@@ -71,6 +71,7 @@ static void new_request(struct mops_validator *v, uint64_t frame, uint32_t ifid,
         }
         m->outcome = "unanswered";
         x->record = (uint32_t)((v->n_mig - 1) % v->n_records + 1);
+        v_story_open(v, m, ts);
     }
 }
 
@@ -126,7 +127,7 @@ void v_migrate_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, u
                       const struct mops_packet *pkt, const struct mops_track_result *tr, bool first)
 {
     if (tr->kind == MOPS_TRACK_REQUEST) {
-        new_request(v, frame, ifid, pkt, first, v->translated);
+        new_request(v, frame, ifid, ts, pkt, first, v->translated);
         return;
     }
     struct v_txn *x = tr->first_frame ? txn_find(v, tr->first_frame, ifid) : NULL;

@@ -92,6 +92,35 @@ static json_t *summary(const struct mops_validator *v)
     return s;
 }
 
+/* The migration's story (story.c), each step's time from the request. */
+static json_t *story(const struct v_migration *m)
+{
+    static const char *const kinds[] = {"migrate", "resend", "reply", "nat_ack"};
+    json_t *a = json_array();
+    char buf[MOPS_ADDR_STRLEN];
+    for (unsigned i = 0; i < m->n_steps; i++) {
+        const struct v_step *s = &m->steps[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "frame", json_integer((json_int_t)s->frame));
+        json_object_set_new(o, "ms", json_real((double)(s->ts - m->request_ts) / 1e6));
+        json_object_set_new(o, "interface", json_integer(s->ifid));
+        json_object_set_new(o, "kind", json_string(kinds[s->kind]));
+        json_object_set_new(o, "src", json_string(mops_addr_format(s->src, buf)));
+        json_object_set_new(o, "dst", json_string(mops_addr_format(s->dst, buf)));
+        if (s->kind == V_STEP_NAT_ACK) {
+            json_object_set_new(o, "level", json_integer(s->level));
+            json_object_set_new(o, "orig", addr_port(s->a, s->pa));
+            json_object_set_new(o, "trans", addr_port(s->b, s->pb));
+        } else {
+            json_object_set_new(o, "code", json_integer(s->code));
+            json_object_set_new(o, "migrated", addr_port(s->a, s->pa));
+            json_object_set_new(o, "previous", addr_port(s->b, s->pb));
+        }
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
 static json_t *migrations(const struct mops_validator *v)
 {
     json_t *a = json_array();
@@ -113,6 +142,9 @@ static json_t *migrations(const struct mops_validator *v)
         json_object_set_new(o, "retransmissions", json_integer(m->retransmissions));
         json_object_set_new(o, "latency_ms", m->reply_code < 0 ? json_null() : json_real((double)m->latency_ns / 1e6));
         json_object_set_new(o, "outcome", json_string(m->outcome));
+        json_object_set_new(o, "story", story(m));
+        if (m->steps_dropped)
+            json_object_set_new(o, "story_dropped", json_integer(m->steps_dropped));
         (void)buf;
         json_array_append_new(a, o);
     }
