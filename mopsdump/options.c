@@ -20,6 +20,8 @@ enum {
     OPT_VALIDATE,
     OPT_COUNT,
     OPT_REPORT,
+    OPT_HTML,
+    OPT_JUNIT,
     OPT_EVENTS,
     OPT_RULES,
     OPT_IGNORE,
@@ -43,6 +45,8 @@ static const struct option long_opts[] = {
     {"validate", no_argument, 0, OPT_VALIDATE},
     {"count", no_argument, 0, OPT_COUNT},
     {"report", required_argument, 0, OPT_REPORT},
+    {"html", required_argument, 0, OPT_HTML},
+    {"junit", required_argument, 0, OPT_JUNIT},
     {"events", required_argument, 0, OPT_EVENTS},
     {"rules", required_argument, 0, OPT_RULES},
     {"ignore", required_argument, 0, OPT_IGNORE},
@@ -100,6 +104,9 @@ void md_usage(FILE *f)
                "  --validate  judge the traffic against the reference logic: findings as\n"
                "              they happen, a summary on stderr; exit 1 if an error rule fired\n"
                "  --report F  the JSON report (- for standard output)\n"
+               "  --html F    the report as one HTML page: summary, findings, a sequence\n"
+               "              diagram per migration, NAT chains, coverage\n"
+               "  --junit F   the report as JUnit XML for CI (a test case per node and rule family)\n"
                "  --events F  one JSON line per finding as it happens (- for standard output)\n"
                "  --rules IDS, --ignore IDS   only these rules, or all but these (comma list)\n"
                "  --max-per-flow N  findings kept per rule and flow (default 10; 0: all)\n"
@@ -107,6 +114,13 @@ void md_usage(FILE *f)
                "  --topology F  servers' sequence check and Unique IDs, nodes' links (JSON)\n"
                "  expression  a BPF filter on the link layer, e.g. 'ether proto 0x88b5'\n"
                "              or 'udp port 5505'\n");
+}
+
+static bool dash(const char *name) { return name && strcmp(name, "-") == 0; }
+
+int md_outputs_to_stdout(const struct md_opts *o)
+{
+    return dash(o->report) + dash(o->events) + dash(o->html) + dash(o->junit);
 }
 
 static int bad(const char *fmt, const char *arg)
@@ -289,6 +303,8 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
                 break;
             }
             case OPT_REPORT: o->report = optarg; break;
+            case OPT_HTML: o->html = optarg; break;
+            case OPT_JUNIT: o->junit = optarg; break;
             case OPT_EVENTS: o->events = optarg; break;
             case OPT_RULES:
             case OPT_IGNORE:
@@ -334,10 +350,10 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
     }
     if (o->time_style > 5)
         o->time_style = 5;
-    if ((o->report || o->events || o->vopts.topology) && !o->validate)
-        return bad("--report, --events and --topology go with --validate%s", "");
-    if (o->validate && o->report && o->events && strcmp(o->report, "-") == 0 && strcmp(o->events, "-") == 0)
-        return bad("--report - and --events - would share standard output%s", "");
+    if ((o->report || o->events || o->html || o->junit || o->vopts.topology) && !o->validate)
+        return bad("--report, --events, --html, --junit and --topology go with --validate%s", "");
+    if (md_outputs_to_stdout(o) > 1)
+        return bad("two of --report, --events, --html and --junit would share standard output (-)%s", "");
     if (o->count_only && (o->validate || o->json))
         return bad("--count prints only counts: not with --validate or -T json%s", "");
     if (o->n_read_files > 1)

@@ -34,6 +34,7 @@ struct md_opts {
     bool validate, list_rules;
     bool count_only;             /* --count: decode, print the counts only */
     const char *report, *events; /* JSON report and NDJSON findings; "-" for stdout */
+    const char *html, *junit;    /* the report as an HTML page and as JUnit XML */
     struct mops_validate_opts vopts;
     struct mops_topology topology;
 };
@@ -42,5 +43,8 @@ struct md_opts {
  * --version, 2 after a usage error with its message printed). */
 int md_parse_options(int argc, char **argv, struct md_opts *o);
 void md_usage(FILE *f);
+/* How many of --report, --events, --html and --junit are "-" (standard
+ * output): at most one may be. */
+int md_outputs_to_stdout(const struct md_opts *o);
 
 #endif

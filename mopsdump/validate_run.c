@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mops/report/report.h"
+
 /* Of several files read as one, the file and the frame within it. */
 static void add_origin(const struct md_validate *mv, json_t *j)
 {
@@ -42,28 +44,45 @@ static void finding(void *ctx, const struct mops_violation *x)
         fflush(mv->text);
 }
 
+static FILE *open_out(struct md_validate *mv, const char *name)
+{
+    FILE *f = strcmp(name, "-") == 0 ? stdout : fopen(name, "w");
+    if (!f)
+        snprintf(mv->err, sizeof mv->err, "%s: %s", name, strerror(errno));
+    return f;
+}
+
+/* Writes one form of the report and closes its file; 0, or 2 on failure. */
+static int write_out(FILE *out, const char *name, const json_t *r, int (*write)(FILE *, const json_t *))
+{
+    if (!out)
+        return 0;
+    if (!r || write(out, r) != 0 || (out != stdout && fclose(out) != 0)) {
+        fprintf(stderr, "mopsdump: %s: %s\n", name, r ? strerror(errno) : "out of memory");
+        if (out != stdout && r)
+            fclose(out);
+        return 2;
+    }
+    return 0;
+}
+
+static int write_json(FILE *f, const json_t *r)
+{
+    return json_dumpf(r, f, JSON_INDENT(2)) < 0 || fputc('\n', f) == EOF || fflush(f) != 0 ? -1 : 0;
+}
+
 int md_validate_open(struct md_validate *mv, const struct md_opts *o, const char *input, const struct mops_cap *cap)
 {
     memset(mv, 0, sizeof *mv);
     mv->o = o;
     mv->input = input;
     mv->cap = cap;
-    bool stdout_json = (o->report && strcmp(o->report, "-") == 0) || (o->events && strcmp(o->events, "-") == 0);
+    bool stdout_json = md_outputs_to_stdout(o) > 0;
     mv->text = stdout_json ? stderr : stdout;
-    if (o->events) {
-        mv->events = strcmp(o->events, "-") == 0 ? stdout : fopen(o->events, "w");
-        if (!mv->events) {
-            snprintf(mv->err, sizeof mv->err, "%s: %s", o->events, strerror(errno));
-            return -1;
-        }
-    }
-    if (o->report) {
-        mv->report = strcmp(o->report, "-") == 0 ? stdout : fopen(o->report, "w");
-        if (!mv->report) {
-            snprintf(mv->err, sizeof mv->err, "%s: %s", o->report, strerror(errno));
-            return -1;
-        }
-    }
+    if ((o->events && !(mv->events = open_out(mv, o->events))) ||
+        (o->report && !(mv->report = open_out(mv, o->report))) || (o->html && !(mv->html = open_out(mv, o->html))) ||
+        (o->junit && !(mv->junit = open_out(mv, o->junit))))
+        return -1;
     struct mops_validate_opts vo = o->vopts;
     vo.settings = &o->settings;
     mv->v = mops_validator_new(&vo, finding, mv);
@@ -84,7 +103,7 @@ int md_validate_close(struct md_validate *mv)
 {
     int status = 0;
     mops_validator_finish(mv->v, mv->last_ts);
-    if (mv->o->report) {
+    if (mv->o->report || mv->o->html || mv->o->junit) {
         /* Built only when asked for: it holds every kept record at once. */
         json_t *r = mops_validator_report(mv->v, mv->input, MOPS_VERSION_STRING);
         if (r && mops_cap_n_files(mv->cap) > 1) {
@@ -97,13 +116,10 @@ int md_validate_close(struct md_validate *mv)
             json_array_foreach (json_object_get(r, "violations"), i, x)
                 add_origin(mv, x);
         }
-        FILE *out = mv->report;
-        mv->report = NULL;
-        if (!r || !out || json_dumpf(r, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF ||
-            (out != stdout && fclose(out) != 0)) {
-            fprintf(stderr, "mopsdump: %s: %s\n", mv->o->report, strerror(errno));
-            status = 2;
-        }
+        status |= write_out(mv->report, mv->o->report, r, write_json);
+        status |= write_out(mv->html, mv->o->html, r, mops_report_html);
+        status |= write_out(mv->junit, mv->o->junit, r, mops_report_junit);
+        mv->report = mv->html = mv->junit = NULL;
         json_decref(r);
     }
     /* The summary, on stderr. */

@@ -1,5 +1,6 @@
 /* mopsdump --validate: frames into lib's validator, findings out as text
- * lines, NDJSON events and the JSON report; the exit status for CI. */
+ * lines, NDJSON events, the JSON report and its HTML and JUnit forms; the
+ * exit status for CI. */
 #ifndef MOPSDUMP_VALIDATE_RUN_H
 #define MOPSDUMP_VALIDATE_RUN_H
 
@@ -11,7 +12,9 @@ struct md_validate {
     const struct md_opts *o;
     struct mops_validator *v;
     FILE *events, *text; /* text: stdout, or stderr when stdout carries JSON */
-    FILE *report;        /* --report, opened at the start (the sandbox opens nothing later) */
+    /* --report, --html, --junit: opened at the start (the sandbox opens
+     * nothing later) */
+    FILE *report, *html, *junit;
     const char *input;
     const struct mops_cap *cap; /* for the file of each frame, when several */
     uint64_t last_ts;
