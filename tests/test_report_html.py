@@ -13,7 +13,9 @@ say. The million-frame page's load time in Chromium is printed, not
 judged. With --screenshots DIR it writes the PNGs docs/validator-report.md
 shows instead.
 
-    test_report_html.py MOPSDUMP CAPTURES BENCHGEN XSD [--screenshots DIR]"""
+mops-report html and junit draw a merged report of the two captures alike.
+
+    test_report_html.py MOPSDUMP CAPTURES BENCHGEN XSD MOPS_REPORT [--screenshots DIR]"""
 import html.parser
 import os
 import re
@@ -25,8 +27,8 @@ import time
 
 from pycheck import check, report
 
-MOPSDUMP, CAPTURES, BENCHGEN, XSD = sys.argv[1:5]
-SHOTS = sys.argv[6] if len(sys.argv) > 6 and sys.argv[5] == "--screenshots" else None
+MOPSDUMP, CAPTURES, BENCHGEN, XSD, MOPS_REPORT = sys.argv[1:6]
+SHOTS = sys.argv[7] if len(sys.argv) > 7 and sys.argv[6] == "--screenshots" else None
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -194,6 +196,27 @@ try:
     broken = os.path.join(tmp, "broken.xml")
     open(broken, "w").write(re.sub(r'<testsuite name="([^"]*)" tests="\d+"', r'<testsuite name="\1"', xs))
     check(not xsd_ok(broken)[0], "junit.xsd refuses a suite without its count")
+
+    # A merged report (mops-report merge), drawn by mops-report.
+    reps = []
+    for name in ("appendix-b", "bad-accept-wrong-seq"):
+        out = os.path.join(tmp, name + ".json")
+        subprocess.run([MOPSDUMP, "--validate", "--report", out, "-r", os.path.join(CAPTURES, name + ".pcapng")],
+                       capture_output=True)
+        reps.append(out)
+    merged = os.path.join(tmp, "merged.json")
+    with open(merged, "w") as f:
+        subprocess.run([MOPS_REPORT, "merge", *reps], stdout=f, check=True)
+    mpage, mxml = os.path.join(tmp, "merged.html"), os.path.join(tmp, "merged.xml")
+    with open(mpage, "w") as f:
+        rc1 = subprocess.run([MOPS_REPORT, "html", merged], stdout=f).returncode
+    with open(mxml, "w") as f:
+        rc2 = subprocess.run([MOPS_REPORT, "junit", merged], stdout=f).returncode
+    d, console, _ = load(mpage)
+    check(rc1 == 0 and rc2 == 0 and console == [] and len(d.all("g", "arrow")) == 15
+          and len(d.all("g", "fault")) == 1 and xsd_ok(mxml)[0],
+          "mops-report html and junit: the merged report's two diagrams, its fault, valid JUnit",
+          f"{rc1} {rc2} {console[:3]} {len(d.all('g', 'arrow'))}")
 
     # The benchmark's million frames: thousands of migrations, one page.
     cap = os.path.join(tmp, "bench.pcap")

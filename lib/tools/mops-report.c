@@ -3,12 +3,17 @@
  * the same schema (issue 17, docs/scaling.md): counts summed, findings,
  * migrations, NAT chains and coverage together, each finding and migration
  * naming the input of its job. Every list is sorted by its items' canonical
- * form, so the result is the same whatever the order of the inputs. */
+ * form, so the result is the same whatever the order of the inputs.
+ * mops-report html|junit REPORT: one report as mopsdump --html or --junit
+ * writes it, for merged reports. */
+#include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "mops/report/report.h"
 
 static int fail(const char *what, const char *detail)
 {
@@ -101,10 +106,31 @@ static json_t *latency(json_t *migrations)
     return o;
 }
 
+/* mops-report html|junit REPORT.json: a report (one job's or a merged one)
+ * in the forms of mopsdump --html and --junit (docs/validator-report.md). */
+static int render(const char *form, const char *path)
+{
+    json_error_t e;
+    json_t *r = json_load_file(path, 0, &e);
+    if (!r)
+        return fail(path, e.text);
+    if (!json_is_object(json_object_get(r, "summary")) || !json_is_array(json_object_get(r, "violations"))) {
+        json_decref(r);
+        return fail(path, "not a validator report (mopsdump --validate --report)");
+    }
+    int rc = strcmp(form, "html") == 0 ? mops_report_html(stdout, r) : mops_report_junit(stdout, r);
+    json_decref(r);
+    return rc == 0 && fflush(stdout) == 0 ? 0 : fail("standard output", strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && (strcmp(argv[1], "html") == 0 || strcmp(argv[1], "junit") == 0))
+        return render(argv[1], argv[2]);
     if (argc < 3 || strcmp(argv[1], "merge") != 0) {
-        fprintf(stderr, "usage: mops-report merge REPORT.json...   (the merged report on standard output)\n");
+        fprintf(stderr, "usage: mops-report merge REPORT.json...   (the merged report on standard output)\n"
+                        "       mops-report html REPORT.json       (the report as an HTML page)\n"
+                        "       mops-report junit REPORT.json      (the report as JUnit XML)\n");
         return 2;
     }
     /* Every input checked first, so that a bad one stops it before any work. */
