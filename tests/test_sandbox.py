@@ -80,6 +80,8 @@ try:
         "text": ([mopsdump, "-nr", gen], None),
         "-T json": ([mopsdump, "-T", "json", "-nr", gen], None),
         "--validate --report": ([mopsdump, "--validate", "--report", os.path.join(tmp, "al.json"), "-r", gen], None),
+        "--validate --html --junit": ([mopsdump, "--validate", "--html", os.path.join(tmp, "al.html"), "--junit",
+                                       os.path.join(tmp, "al.xml"), "-r", gen], None),
         "-w -C": ([mopsdump, "-r", gen, "-w", os.path.join(tmp, "al", "x.pcap"), "-C", "2"], None),
         "mopstop --batch --speed max": ([mopstop, "--batch", "--speed", "max", "-r", gen], "packets 20000 "),
         "mopstop --batch --json": ([mopstop, "--batch", "--json", "--speed", "max", "-r", gen], None),
@@ -91,6 +93,8 @@ try:
         check(p.returncode == 0 and (want is None or want in p.stdout),
               "allowlist: " + name + " does its work", f"exit {p.returncode}: {p.stderr[-300:]}")
     check(len(os.listdir(os.path.join(tmp, "al"))) >= 3, "allowlist: -C 2 rotated", str(os.listdir(os.path.join(tmp, "al"))))
+    check(os.path.getsize(os.path.join(tmp, "al.html")) > 10000 and "</testsuites>" in open(os.path.join(tmp, "al.xml")).read(),
+          "allowlist: the HTML page and the JUnit file written")
     r = json.load(open(os.path.join(tmp, "al.json")))
     check(r["packets"] == 20000 and r["summary"]["migrations"]["requested"] > 64,
           "allowlist: the report counts every frame and its migrations",
