@@ -1,6 +1,7 @@
 #!/bin/bash
 # The long robustness runs whose figures docs/robustness.md reports: each
-# libFuzzer harness for SECONDS (default 600) under ASan+UBSan, and ROUNDS
+# libFuzzer harness to FUZZ_RUNS executions (default 10,000,000) or SECONDS
+# (default 600; 0: no cap) under ASan+UBSan, and ROUNDS
 # (default 20) editcap mutations of every reference capture through
 # mopsdump, the validator and mopstop (test_mutations.py) under the same
 # sanitizers; the ASan plugin in real tshark over HOSTILE (default 10000)
@@ -13,11 +14,26 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600} rounds=${2:-20} hostile=${3:-10000}
 opts=(-Db_sanitize=address,undefined --buildtype=debug -Dplugin=disabled)
 [ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true "${opts[@]}" -Doptimization=1 >/dev/null
-meson configure build-fuzz -Dfuzz_seconds="$seconds"
 meson compile -C build-fuzz >/dev/null
-meson test -C build-fuzz --suite fuzz --timeout-multiplier 2 >/dev/null || true
-echo "## Fuzzing, $(date -u +%Y-%m-%d), $seconds s per harness"
-grep -h "executions in" build-fuzz/meson-logs/testlog.txt | sed 's/^/- /'
+# Each harness to RUNS executions (default ten million, issue 18) or SECONDS
+# (then a cap: 0 for none), from its seed corpus, one after the other.
+runs=${FUZZ_RUNS:-10000000}
+echo "## Fuzzing, $(date -u +%Y-%m-%d), $runs executions per harness (at most $seconds s each)"
+fz=$(mktemp -d)
+for h in addr decode capture json models validator; do
+    mkdir -p "$fz/$h/corpus" "$fz/$h/art"
+    cp build-fuzz/tests/fuzz/corpus/$h/* "$fz/$h/corpus/" 2>/dev/null || true
+    start=$(date +%s)
+    rc=0
+    build-fuzz/tests/fuzz/fuzz_$h -runs="$runs" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$fz/$h/art/" "$fz/$h/corpus" >"$fz/$h/log" 2>&1 || rc=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$fz/$h/log")
+    cov=$(grep -o 'cov: [0-9]*' "$fz/$h/log" | tail -1 | cut -d' ' -f2)
+    echo "- fuzz_$h: ${execs:-?} executions in $(($(date +%s) - start)) s, coverage ${cov:-?} edges, corpus" \
+        "$(ls build-fuzz/tests/fuzz/corpus/$h | wc -l) -> $(ls "$fz/$h/corpus" | wc -l), exit $rc"
+    [ "$rc" -eq 0 ] || grep -E 'ERROR|runtime error|SUMMARY|Test unit written' "$fz/$h/log" | head -5
+done
+rm -rf "$fz"
 [ -f build-test/build.ninja ] || meson setup build-test "${opts[@]}" >/dev/null
 meson compile -C build-test >/dev/null
 echo "## Mutated captures, $rounds seeds per capture"
