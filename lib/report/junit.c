@@ -44,6 +44,15 @@ static void family_of(char *out, size_t n, const char *rule, const char *role)
         *d = 0;
 }
 
+/* Whether finding x goes in test case t (its node and family). */
+static bool belongs(const json_t *x, const struct tcase *t)
+{
+    char fam[16];
+    const char *role = r_str(x, "role", "packet");
+    family_of(fam, sizeof fam, r_str(x, "rule", "?"), role);
+    return !strcmp(role, t->role) && !strcmp(r_str(x, "node", ""), t->node) && !strcmp(fam, t->family);
+}
+
 static struct tcase *find(struct tcase *c, size_t n, const char *role, const char *node, const char *family)
 {
     for (size_t i = 0; i < n; i++)
@@ -137,11 +146,7 @@ int mops_report_junit(FILE *f, const json_t *r)
         if (t->skipped)
             r_printf(f, "      <skipped message=\"not judged: %s\"/>\n", t->skipped);
         json_array_foreach (v, i, x) {
-            char fam[16];
-            const char *role = r_str(x, "role", "packet");
-            family_of(fam, sizeof fam, r_str(x, "rule", "?"), role);
-            if (strcmp(role, t->role) || strcmp(r_str(x, "node", ""), t->node) || strcmp(fam, t->family) ||
-                strcmp(r_str(x, "severity", ""), "error"))
+            if (!belongs(x, t) || strcmp(r_str(x, "severity", ""), "error"))
                 continue;
             r_printf(f, "      <failure type=\"%s\" message=\"frame %lld: %s\">", r_str(x, "rule", "?"),
                      r_int(x, "frame", 0), r_str(x, "message", ""));
@@ -150,14 +155,9 @@ int mops_report_junit(FILE *f, const json_t *r)
         }
         if (t->others) {
             fputs("      <system-out>", f);
-            json_array_foreach (v, i, x) {
-                char fam[16];
-                const char *role = r_str(x, "role", "packet");
-                family_of(fam, sizeof fam, r_str(x, "rule", "?"), role);
-                if (!strcmp(role, t->role) && !strcmp(r_str(x, "node", ""), t->node) && !strcmp(fam, t->family) &&
-                    strcmp(r_str(x, "severity", ""), "error"))
+            json_array_foreach (v, i, x)
+                if (belongs(x, t) && strcmp(r_str(x, "severity", ""), "error"))
                     finding_text(f, x, input);
-            }
             fputs("</system-out>\n", f);
         }
         fputs("    </testcase>\n", f);
