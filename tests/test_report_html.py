@@ -197,6 +197,17 @@ try:
     open(broken, "w").write(re.sub(r'<testsuite name="([^"]*)" tests="\d+"', r'<testsuite name="\1"', xs))
     check(not xsd_ok(broken)[0], "junit.xsd refuses a suite without its count")
 
+    # Bad use: said, exit 2, nothing half written.
+    ab = os.path.join(CAPTURES, "appendix-b.pcapng")
+    for args, want in ((["--html", os.path.join(tmp, "x.html"), "-r", ab], "go with --validate"),
+                       (["--validate", "--html", "-", "--junit", "-", "-r", ab], "would share standard output"),
+                       (["--validate", "--html", os.path.join(tmp, "no", "x.html"), "-r", ab],
+                        "x.html: No such file or directory")):
+        p = subprocess.run([MOPSDUMP, *args], capture_output=True, text=True)
+        check(p.returncode == 2 and want in p.stderr and not p.stdout, "mopsdump " + " ".join(args[:3]) + ": " + want,
+              f"{p.returncode} {p.stderr[-200:]}")
+    check(not os.path.exists(os.path.join(tmp, "x.html")), "no page without --validate")
+
     # A merged report (mops-report merge), drawn by mops-report.
     reps = []
     for name in ("appendix-b", "bad-accept-wrong-seq"):
