@@ -52,18 +52,21 @@ static FILE *open_out(struct md_validate *mv, const char *name)
     return f;
 }
 
-/* Writes one form of the report and closes its file; 0, or 2 on failure. */
+/* Writes one form of the report and closes its file (once); 0, or 2 on
+ * failure. */
 static int write_out(FILE *out, const char *name, const json_t *r, int (*write)(FILE *, const json_t *))
 {
     if (!out)
         return 0;
-    if (!r || write(out, r) != 0 || (out != stdout && fclose(out) != 0)) {
-        fprintf(stderr, "mopsdump: %s: %s\n", name, r ? strerror(errno) : "out of memory");
-        if (out != stdout && r)
-            fclose(out);
-        return 2;
+    int failed = !r || write(out, r) != 0;
+    int err = errno;
+    if (out != stdout && fclose(out) != 0 && !failed) {
+        failed = 1;
+        err = errno;
     }
-    return 0;
+    if (failed)
+        fprintf(stderr, "mopsdump: %s: %s\n", name, r ? strerror(err) : "out of memory");
+    return failed ? 2 : 0;
 }
 
 static int write_json(FILE *f, const json_t *r)
