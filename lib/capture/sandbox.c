@@ -36,22 +36,66 @@ int mops_sandbox_create(int dir_fd, const char *name)
     return openat(dir_fd, name, CREATE_FLAGS, 0666);
 }
 
-/* Reading, decoding, printing, writing; memory, threads, time, signals. */
-static const int allowed[] = {
-    SCMP_SYS(read), SCMP_SYS(readv), SCMP_SYS(pread64), SCMP_SYS(preadv), SCMP_SYS(write), SCMP_SYS(writev),
-    SCMP_SYS(pwrite64), SCMP_SYS(lseek), SCMP_SYS(close), SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(statx),
-    SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(ftruncate), SCMP_SYS(fcntl), SCMP_SYS(dup), SCMP_SYS(poll),
-    SCMP_SYS(ppoll), SCMP_SYS(select), SCMP_SYS(pselect6), SCMP_SYS(recvfrom), SCMP_SYS(recvmsg), SCMP_SYS(getsockopt),
-    SCMP_SYS(getsockname), SCMP_SYS(setsockopt), SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-    SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
-    SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday),
-    SCMP_SYS(time), SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep), SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
-    SCMP_SYS(rt_sigreturn), SCMP_SYS(sigaltstack), SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getuid),
-    SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid), SCMP_SYS(getrandom),
-    /* glibc's qsort asks the memory's size
-                               * (sysconf(_SC_PHYS_PAGES)) for arrays over
-                               * 1 KiB: mopstop's rows, the report's latencies */
-    SCMP_SYS(sysinfo), SCMP_SYS(restart_syscall), SCMP_SYS(prlimit64)};
+/* Reading, decoding, printing, writing; memory, threads, time, signals.
+ * sysinfo: glibc's qsort asks the memory's size (sysconf(_SC_PHYS_PAGES))
+ * for arrays over 1 KiB (mopstop's rows, the report's latencies). */
+static const int allowed[] = {SCMP_SYS(read),
+                              SCMP_SYS(readv),
+                              SCMP_SYS(pread64),
+                              SCMP_SYS(preadv),
+                              SCMP_SYS(write),
+                              SCMP_SYS(writev),
+                              SCMP_SYS(pwrite64),
+                              SCMP_SYS(lseek),
+                              SCMP_SYS(close),
+                              SCMP_SYS(fstat),
+                              SCMP_SYS(newfstatat),
+                              SCMP_SYS(statx),
+                              SCMP_SYS(fsync),
+                              SCMP_SYS(fdatasync),
+                              SCMP_SYS(ftruncate),
+                              SCMP_SYS(fcntl),
+                              SCMP_SYS(dup),
+                              SCMP_SYS(poll),
+                              SCMP_SYS(ppoll),
+                              SCMP_SYS(select),
+                              SCMP_SYS(pselect6),
+                              SCMP_SYS(recvfrom),
+                              SCMP_SYS(recvmsg),
+                              SCMP_SYS(getsockopt),
+                              SCMP_SYS(getsockname),
+                              SCMP_SYS(setsockopt),
+                              SCMP_SYS(brk),
+                              SCMP_SYS(munmap),
+                              SCMP_SYS(mremap),
+                              SCMP_SYS(madvise),
+                              SCMP_SYS(futex),
+                              SCMP_SYS(set_robust_list),
+                              SCMP_SYS(rseq),
+                              SCMP_SYS(sched_yield),
+                              SCMP_SYS(sched_getaffinity),
+                              SCMP_SYS(exit),
+                              SCMP_SYS(exit_group),
+                              SCMP_SYS(clock_gettime),
+                              SCMP_SYS(clock_getres),
+                              SCMP_SYS(gettimeofday),
+                              SCMP_SYS(time),
+                              SCMP_SYS(nanosleep),
+                              SCMP_SYS(clock_nanosleep),
+                              SCMP_SYS(rt_sigaction),
+                              SCMP_SYS(rt_sigprocmask),
+                              SCMP_SYS(rt_sigreturn),
+                              SCMP_SYS(sigaltstack),
+                              SCMP_SYS(getpid),
+                              SCMP_SYS(gettid),
+                              SCMP_SYS(getuid),
+                              SCMP_SYS(geteuid),
+                              SCMP_SYS(getgid),
+                              SCMP_SYS(getegid),
+                              SCMP_SYS(getrandom),
+                              SCMP_SYS(sysinfo),
+                              SCMP_SYS(restart_syscall),
+                              SCMP_SYS(prlimit64)};
 
 /* libseccomp's SCMP_An macros leave the second datum to be zeroed, which
  * clang's -Wmissing-field-initializers rejects. */
