@@ -221,11 +221,6 @@ static int open_outputs(struct run *r)
     r->validator_open = o->validate;
     if (o->line_buffered)
         setvbuf(stdout, NULL, _IOLBF, 0);
-    /* Validating a file, reading and decoding run on a thread of their own
-     * (lib/capture/pipeline.c; not stdin, whose reads may wait for ever). */
-    if (o->validate && !mops_cap_is_live(cap) && strcmp(o->read_file, "-") != 0 &&
-        !(r->pipe = mops_pipe_start(cap, &o->settings, o->count, !o->vopts.one_link)))
-        return fail("out of memory");
     r->pr = (struct md_printer){.o = o, .out = stdout, .cap = cap};
     r->pr.clock.style = o->time_style;
     r->pr.clock.nano = o->nano;
@@ -237,6 +232,13 @@ static int open_outputs(struct run *r)
     if (!o->no_sandbox &&
         mops_sandbox_enter(&(struct mops_sandbox_opts){.dir_fd = r->writing ? r->w.dir_fd : -1}, err) < 0)
         return fail(err);
+    /* Validating a file, reading and decoding run on a thread of their own
+     * (lib/capture/pipeline.c; not stdin, whose reads may wait for ever),
+     * started inside the sandbox: Landlock holds the threads started after
+     * it only. */
+    if (o->validate && !mops_cap_is_live(cap) && strcmp(o->read_file, "-") != 0 &&
+        !(r->pipe = mops_pipe_start(cap, &o->settings, o->count, !o->vopts.one_link)))
+        return fail("out of memory");
     return 0;
 }
 

@@ -12,7 +12,9 @@ denylist (LeakSanitizer's exit check needs what the allowlist forbids);
 MOPS_SANDBOX_TEST=allowlist gives them the allowlist of release builds, and
 every mode must then do its work on 20,000 frames of the benchmark's
 traffic, whose sizes take libc down paths the small captures do not (qsort
-of over 1 KiB asks sysinfo).
+of over 1 KiB asks sysinfo). MOPS_SANDBOX_TEST=escape has mopsdump -w try
+paths out of its rotation directory through the directory's descriptor,
+which seccomp cannot see and Landlock refuses.
 
     test_sandbox.py MOPSDUMP MOPSTOP CAPTURES BENCHGEN"""
 import json
@@ -72,6 +74,28 @@ try:
     files = sorted(os.listdir(rot))
     check(rc == 0 and files[:3] == ["x.pcap", "x.pcap1", "x.pcap2"], "-C rotates inside the sandbox",
           f"{rc} {files} {err}")
+    # Paths out of the rotation directory through its descriptor (seccomp
+    # sees the descriptor, not the path; Landlock refuses the path), in both
+    # filters; a name inside it is still created.
+    esc = os.path.join(tmp, "esc")
+    os.mkdir(esc)
+    for hook in ("escape", "allowlist,escape"):
+        for target, inside in ((os.path.join(tmp, "escaped"), False), ("../escaped2", False), ("inside", True)):
+            env = {**os.environ, "MOPS_SANDBOX_TEST": hook, "MOPS_SANDBOX_ESCAPE": target,
+                   "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0"}
+            p = subprocess.run([mopsdump, "-r", cap, "-w", os.path.join(esc, "x.pcap"), "-C", "1"], env=env,
+                               capture_output=True, text=True, timeout=120)
+            made = os.path.exists(os.path.join(esc, "inside") if inside else os.path.join(tmp, os.path.basename(target)))
+            if made:
+                os.remove(os.path.join(esc, "inside") if inside else os.path.join(tmp, os.path.basename(target)))
+            if inside:
+                check(p.returncode == 3 and made and f"sandbox test: {target} created" in p.stderr,
+                      f"{hook}: a file inside the rotation directory is created", f"exit {p.returncode}: {p.stderr[-300:]}")
+            else:
+                check(p.returncode == 0 and not made and f"sandbox test: {target} refused: Permission denied" in p.stderr
+                      and os.path.getsize(os.path.join(esc, "x.pcap")) > 1000,
+                      f"{hook}: openat(dir_fd, {target!r}) is refused and -w goes on",
+                      f"exit {p.returncode}: {p.stderr[-300:]}")
     # The allowlist (release builds' filter) does every mode's work.
     gen = os.path.join(tmp, "gen.pcap")
     subprocess.run([benchgen, "-n", "20000", "-s", "400", gen, "/dev/null"], check=True, capture_output=True)

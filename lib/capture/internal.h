@@ -130,6 +130,11 @@ struct mops_pcap_reader *mops_pcap_open(int fd, const uint8_t hdr[24], struct mo
 int mops_pcap_next(struct mops_pcap_reader *r, struct mops_cap *c, struct mops_frame *f, bool refill);
 void mops_pcap_close(struct mops_pcap_reader *r);
 
+/* landlock.c: the calling thread and the threads it starts may change files
+ * by path only as regular files inside dir_fd (-1: nowhere). 0 also where
+ * the kernel has no Landlock; -1 with a message in err. */
+int mops_landlock_confine(int dir_fd, char err[256]);
+
 #define MOPS_PCAPNG_SHB 0x0A0D0D0Au
 #define MOPS_PCAPNG_BOM 0x1A2B3C4Du
 

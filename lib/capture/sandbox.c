@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "mops/core/sanitizer.h"
 #ifdef MOPS_ASAN
 #include <sanitizer/common_interface_defs.h>
@@ -201,16 +202,32 @@ int mops_sandbox_enter(const struct mops_sandbox_opts *o, char err[256])
     /* The sanitizer reads its maps and finds its symbolizer now. */
     __sanitizer_sandbox_arguments args = {0};
     __sanitizer_sandbox_on_notify(&args);
-    scmp_filter_ctx f = t && strcmp(t, "allowlist") == 0 ? allowlist(o) : denylist();
+    scmp_filter_ctx f = t && strncmp(t, "allowlist", 9) == 0 ? allowlist(o) : denylist();
 #else
     scmp_filter_ctx f = allowlist(o);
 #endif
+    /* Landlock first: its calls are not in the allowlist. */
+    if (mops_landlock_confine(o->dir_fd, err) < 0) {
+        seccomp_release(f);
+        return -1;
+    }
     int rc = f ? 0 : -ENOMEM;
     rc = rc ?: seccomp_load(f);
     seccomp_release(f);
     if (rc != 0) {
         snprintf(err, 256, "sandbox: seccomp: %s (--no-sandbox runs without)", strerror(-rc));
         return -1;
+    }
+    if (t && strstr(t, "escape")) {
+        /* What a hijacked writer would try: a path of its choosing through
+         * the rotation directory's descriptor (the tests' proof). */
+        const char *path = getenv("MOPS_SANDBOX_ESCAPE");
+        int fd = path ? openat(o->dir_fd >= 0 ? o->dir_fd : AT_FDCWD, path, CREATE_FLAGS, 0666) : -1;
+        if (fd >= 0) {
+            fprintf(stderr, "sandbox test: %s created: the sandbox lets a path out\n", path);
+            exit(3);
+        }
+        fprintf(stderr, "sandbox test: %s refused: %s\n", path ? path : "(no MOPS_SANDBOX_ESCAPE)", strerror(errno));
     }
     if (t && strcmp(t, "1") == 0) {
         fprintf(stderr, "sandbox test: opening a socket\n");

@@ -19,8 +19,13 @@ struct mops_sandbox_opts {
  * message in err (the kernel or the library refused). Set
  * MOPS_SANDBOX_TEST=1 to have it try a forbidden call (socket) once the
  * filter is on: the process then dies by SIGSYS (the tests' proof).
+ * MOPS_SANDBOX_TEST=escape instead tries to create the file named by
+ * MOPS_SANDBOX_ESCAPE through o->dir_fd, says on stderr whether it was
+ * refused, and goes on (exit 3 if it was created).
  * Sanitizer builds enter a denylist, or with MOPS_SANDBOX_TEST=allowlist
- * the allowlist of release builds (leak checking must then be off). */
+ * (or allowlist,escape) the allowlist of release builds (leak checking must
+ * then be off). On kernels with Landlock, files are also confined by path
+ * (lib/capture/landlock.c). */
 int mops_sandbox_enter(const struct mops_sandbox_opts *o, char err[256]);
 /* The one way to create a file once in: name (no '/') in o->dir_fd,
  * truncated, write-only. An fd, or -1 with errno. */
