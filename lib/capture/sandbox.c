@@ -110,9 +110,11 @@ static int add(scmp_filter_ctx f, int sys, unsigned n, const struct scmp_arg_cmp
     return seccomp_rule_add_array(f, SCMP_ACT_ALLOW, sys, n, a);
 }
 
-static scmp_filter_ctx allowlist(const struct mops_sandbox_opts *o)
+/* The filter, or NULL with libseccomp's negative errno in *err. */
+static scmp_filter_ctx allowlist(const struct mops_sandbox_opts *o, int *err)
 {
     scmp_filter_ctx f = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    *err = -ENOMEM;
     if (!f)
         return NULL;
     /* Every thread: the reading thread runs already. */
@@ -163,6 +165,7 @@ static scmp_filter_ctx allowlist(const struct mops_sandbox_opts *o)
         rc = rc ?: seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0);
     }
     rc = rc ?: seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0);
+    *err = rc;
     if (rc != 0) {
         seccomp_release(f);
         return NULL;
@@ -176,7 +179,7 @@ static scmp_filter_ctx allowlist(const struct mops_sandbox_opts *o)
  * tests') get a denylist of what a hijacked decoder would want, each a kill
  * (docs/mopsdump.1, --no-sandbox), unless a test asks for the allowlist
  * (MOPS_SANDBOX_TEST=allowlist, with leak checking off). */
-static scmp_filter_ctx denylist(void)
+static scmp_filter_ctx denylist(int *err)
 {
     scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
     const int denied[] = {SCMP_SYS(socket), SCMP_SYS(connect), SCMP_SYS(bind),   SCMP_SYS(listen),
@@ -186,6 +189,7 @@ static scmp_filter_ctx denylist(void)
     for (size_t i = 0; i < sizeof denied / sizeof denied[0] && rc == 0; i++)
         rc = seccomp_rule_add(f, SCMP_ACT_KILL_PROCESS, denied[i], 0);
     rc = rc ?: seccomp_attr_set(f, SCMP_FLTATR_CTL_TSYNC, 1);
+    *err = rc;
     if (rc != 0 && f) {
         seccomp_release(f);
         return NULL;
@@ -198,20 +202,20 @@ int mops_sandbox_enter(const struct mops_sandbox_opts *o, char err[256])
 {
     tzset(); /* the local time zone is read now: no file can be opened later */
     const char *t = getenv("MOPS_SANDBOX_TEST");
+    int rc;
 #ifdef MOPS_ASAN
     /* The sanitizer reads its maps and finds its symbolizer now. */
     __sanitizer_sandbox_arguments args = {0};
     __sanitizer_sandbox_on_notify(&args);
-    scmp_filter_ctx f = t && strncmp(t, "allowlist", 9) == 0 ? allowlist(o) : denylist();
+    scmp_filter_ctx f = t && strncmp(t, "allowlist", 9) == 0 ? allowlist(o, &rc) : denylist(&rc);
 #else
-    scmp_filter_ctx f = allowlist(o);
+    scmp_filter_ctx f = allowlist(o, &rc);
 #endif
     /* Landlock first: its calls are not in the allowlist. */
     if (mops_landlock_confine(o->dir_fd, err) < 0) {
         seccomp_release(f);
         return -1;
     }
-    int rc = f ? 0 : -ENOMEM;
     rc = rc ?: seccomp_load(f);
     seccomp_release(f);
     if (rc != 0) {
