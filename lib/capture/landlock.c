@@ -35,12 +35,8 @@ int mops_landlock_confine(int dir_fd, char err[256])
     uint64_t handled = FS_CHANGE | (abi >= 2 ? FS_REFER : 0) | (abi >= 3 ? FS_TRUNCATE : 0);
     struct landlock_ruleset_attr attr = {.handled_access_fs = handled};
     int rs = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
-    if (rs < 0) {
-        snprintf(err, 256, "sandbox: landlock: %s (--no-sandbox runs without)", strerror(errno));
-        return -1;
-    }
-    int rc = 0;
-    if (dir_fd >= 0) {
+    int rc = rs < 0 ? -1 : 0;
+    if (rc == 0 && dir_fd >= 0) {
         struct landlock_path_beneath_attr beneath = {.allowed_access = LANDLOCK_ACCESS_FS_WRITE_FILE |
                                                                        LANDLOCK_ACCESS_FS_MAKE_REG |
                                                                        (abi >= 3 ? FS_TRUNCATE : 0),
@@ -53,7 +49,8 @@ int mops_landlock_confine(int dir_fd, char err[256])
     if (rc == 0)
         rc = (int)syscall(SYS_landlock_restrict_self, rs, 0);
     int e = errno;
-    close(rs);
+    if (rs >= 0)
+        close(rs);
     if (rc != 0) {
         snprintf(err, 256, "sandbox: landlock: %s (--no-sandbox runs without)", strerror(e));
         return -1;
