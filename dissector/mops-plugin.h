@@ -15,7 +15,7 @@
 #include "mops/core/problem.h"
 #include "mops/core/settings.h"
 
-extern int proto_ipff, proto_icmpv5, proto_mops, proto_udpv5;
+extern int proto_ipff, proto_icmpv5, proto_mops, proto_udpv5, proto_lara;
 /* hf ids by field id (mops/fields.def); -1 for fields Wireshark registers itself. */
 extern int mops_hf[MOPS_F_COUNT];
 /* One subtree per group, plus these. */
@@ -70,6 +70,14 @@ void mops_handoff_icmpv5(void);
 void mops_register_udpv5(void);
 void mops_handoff_udpv5(void);
 void mops_register_stats(void);
+/* LARA (packet-lara.c): whether an ICMPv5 type is one of its messages, the
+ * message's tree, and what an Ethernet frame's MACs are the LARA MACs of. */
+void mops_register_lara(void);
+void mops_handoff_lara(void);
+extern gint ett_lara;
+gboolean mops_lara_type(guint16 type);
+void mops_dissect_lara(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct mops_packet *pkt);
+void mops_lara_link_tree(tvbuff_t *tvb, proto_tree *tree, const struct mops_packet *pkt);
 /* The validator's findings (mops-findings.c): its preference on the MOPS
  * module; each top-level IPFF frame, decoded, fed and shown. */
 void mops_register_findings(module_t *mops_module);

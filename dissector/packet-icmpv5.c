@@ -311,8 +311,16 @@ static int dissect_icmpv5(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     proto_tree_add_item(t, mops_hf[MOPS_F_ICMPV5_TYPE], tvb, 4, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(t, mops_hf[MOPS_F_ICMPV5_CODE], tvb, 6, 1, ENC_NA);
     bool is_mops = type == pref_types[0] || type == pref_types[1] || type == pref_types[2];
+    bool is_lara = mops_lara_type(type);
     if (pkt && !pinfo->flags.in_error_pkt)
-        mops_add_problems(pinfo, ti, pkt, pkt->l4_off, is_mops ? (guint32)pkt->l4_off + 8 : G_MAXUINT32);
+        mops_add_problems(pinfo, ti, pkt, pkt->l4_off,
+                          is_mops   ? (guint32)pkt->l4_off + 8
+                          : is_lara ? (guint32)pkt->l4_off + 4
+                                    : G_MAXUINT32);
+    if (is_lara && pkt && !pinfo->flags.in_error_pkt) {
+        mops_dissect_lara(tvb, pinfo, tree, pkt);
+        return (int)tvb_captured_length(tvb);
+    }
     if (!is_mops || !pkt || pinfo->flags.in_error_pkt) {
         base_message(t, tvb, pinfo);
         return (int)tvb_captured_length(tvb);

@@ -237,12 +237,21 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     guint caplen = tvb_captured_length(tvb), reported = tvb_reported_length(tvb);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "IPFF");
     col_clear(pinfo->cinfo, COL_INFO);
-    mops_decode_frame(&mops_prefs, MOPS_LINKTYPE_USER0, tvb_get_ptr(tvb, 0, caplen), caplen, reported, &pkt);
     /* The invoking packet of an ICMPv5 error is an excerpt, cut by design:
      * no problems, sessions or checksums of its own. */
     gboolean excerpt = pinfo->flags.in_error_pkt;
-    if (!excerpt)
+    /* Straight on Ethernet or in a Linux cooked capture (no IP below us),
+     * lib sees the frame's MACs, for LARA's rules (profile §9). */
+    if (!excerpt && pinfo->dl_src.type == AT_ETHER && pinfo->net_src.type == AT_NONE)
+        mops_decode_ipff_in_frame(
+            &mops_prefs, pinfo->dl_dst.type == AT_ETHER ? (const guint8 *)pinfo->dl_dst.data : NULL,
+            (const guint8 *)pinfo->dl_src.data, tvb_get_ptr(tvb, 0, caplen), caplen, reported, &pkt);
+    else
+        mops_decode_frame(&mops_prefs, MOPS_LINKTYPE_USER0, tvb_get_ptr(tvb, 0, caplen), caplen, reported, &pkt);
+    if (!excerpt) {
         mops_findings_frame(tvb, pinfo, tree, &pkt);
+        mops_lara_link_tree(tvb, tree, &pkt);
+    }
 
     guint8 version = tvb_get_uint8(tvb, 0) >> 4;
     proto_item *ti = proto_tree_add_item(tree, proto_ipff, tvb, 0, MOPS_IPFF_HDR_LEN, ENC_NA);

@@ -27,6 +27,8 @@ static int owner(const char *name)
         return proto_mops;
     if (g_str_has_prefix(name, "udpv5."))
         return proto_udpv5;
+    if (g_str_has_prefix(name, "lara."))
+        return proto_lara;
     if (g_str_has_prefix(name, "tcp.") && !proto_registrar_get_byname(name))
         return proto_ipff;
     return -1;
@@ -133,12 +135,13 @@ int mops_expert_severity(enum mops_severity s)
 void mops_register_fields(void)
 {
     static ei_register_info *ei;
-    int n[4] = {0};
-    int protos[4] = {proto_ipff, proto_icmpv5, proto_mops, proto_udpv5};
-    hf_register_info *by_proto[4];
-    for (int k = 0; k < 4; k++)
+    enum { N_PROTOS = 5 };
+    int n[N_PROTOS] = {0};
+    int protos[N_PROTOS] = {proto_ipff, proto_icmpv5, proto_mops, proto_udpv5, proto_lara};
+    hf_register_info *by_proto[N_PROTOS];
+    for (int k = 0; k < N_PROTOS; k++)
         by_proto[k] = g_new0(hf_register_info, 2 * MOPS_F_COUNT); /* with the _net fields */
-    static gint *etts[MOPS_F_COUNT + 8];
+    static gint *etts[MOPS_F_COUNT + 16];
     int n_ett = 0;
     for (int id = 0; id < MOPS_F_COUNT; id++) {
         const struct mops_field_info *f = mops_field((enum mops_field_id)id);
@@ -148,7 +151,9 @@ void mops_register_fields(void)
         int p = owner(f->name);
         if (p < 0)
             continue;
-        int k = p == proto_ipff ? 0 : p == proto_icmpv5 ? 1 : p == proto_mops ? 2 : 3;
+        int k = 0;
+        while (protos[k] != p)
+            k++;
         hf_register_info r = {&mops_hf[id],
                               {f->label, f->name, ftype(f->type), display(f), NULL, 0x0,
                                f->description[0] ? f->description : NULL, HFILL}};
@@ -163,9 +168,9 @@ void mops_register_fields(void)
         if (f->is_group || f->type == MOPS_FT_NONE)
             etts[n_ett++] = &mops_ett[id];
     }
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < N_PROTOS; k++)
         proto_register_field_array(protos[k], by_proto[k], n[k]);
-    static gint *fixed[] = {&ett_ipff, &ett_ext, &ett_icmpv5, &ett_mops, &ett_invoking, &ett_udpv5, &ett_mc};
+    static gint *fixed[] = {&ett_ipff, &ett_ext, &ett_icmpv5, &ett_mops, &ett_invoking, &ett_udpv5, &ett_mc, &ett_lara};
     for (unsigned i = 0; i < G_N_ELEMENTS(fixed); i++)
         etts[n_ett++] = fixed[i];
     proto_register_subtree_array(etts, n_ett);

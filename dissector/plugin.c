@@ -25,6 +25,7 @@ static void register_all(void)
     mops_register_ipff();
     mops_register_icmpv5();
     mops_register_udpv5();
+    mops_register_lara();
     mops_register_fields(); /* after the protocols, which own the fields */
     mops_register_stats();
     mops_register_conversations();
@@ -35,6 +36,7 @@ static void handoff_all(void)
     mops_handoff_ipff();
     mops_handoff_icmpv5();
     mops_handoff_udpv5();
+    mops_handoff_lara();
 }
 
 void plugin_register(void)

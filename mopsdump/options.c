@@ -15,6 +15,7 @@ enum {
     OPT_ETHERTYPE,
     OPT_UDP_PORT,
     OPT_MOPS_TYPES,
+    OPT_LARA_TYPES,
     OPT_MC_KIND,
     OPT_NANO,
     OPT_VALIDATE,
@@ -40,6 +41,7 @@ static const struct option long_opts[] = {
     {"ethertype", required_argument, 0, OPT_ETHERTYPE},
     {"udp-port", required_argument, 0, OPT_UDP_PORT},
     {"mops-types", required_argument, 0, OPT_MOPS_TYPES},
+    {"lara-types", required_argument, 0, OPT_LARA_TYPES},
     {"mobile-capable-kind", required_argument, 0, OPT_MC_KIND},
     {"nano", no_argument, 0, OPT_NANO},
     {"validate", no_argument, 0, OPT_VALIDATE},
@@ -70,7 +72,8 @@ void md_usage(FILE *f)
                "                [-i interface] [-r file]... [-V list] [-s snaplen] [-t...] [-T json]\n"
                "                [-w file] [-W files] [-Z user] [--immediate-mode] [--print]\n"
                "                [--ipff-only] [--nano] [--ethertype N] [--udp-port N]\n"
-               "                [--mops-types M,A,N] [--mobile-capable-kind N] [--count]\n"
+               "                [--mops-types M,A,N] [--lara-types Q,R,A] [--mobile-capable-kind N]\n"
+               "                [--count]\n"
                "                [expression]\n"
                "       mopsdump --validate [-r file | -i interface] [--report file] [--events file]\n"
                "                [--rules IDS] [--ignore IDS] [--max-per-flow N] [--topology file]\n"
@@ -99,8 +102,8 @@ void md_usage(FILE *f)
                "  -#          frame numbers;  -l  line-buffered;  -n  (accepted; no names)\n"
                "  --ipff-only skip frames that carry no IPFF\n"
                "  --count     decode every frame, print only the counts (as tcpdump --count)\n"
-               "  --ethertype, --udp-port, --mops-types, --mobile-capable-kind\n"
-               "              the wire profile's numbers (0x88b5, 5505, 100,101,102, 32)\n"
+               "  --ethertype, --udp-port, --mops-types, --lara-types, --mobile-capable-kind\n"
+               "              the wire profile's numbers (0x88b5, 5505, 100,101,102, 16,17,18, 32)\n"
                "  --validate  judge the traffic against the reference logic: findings as\n"
                "              they happen, a summary on stderr; exit 1 if an error rule fired\n"
                "  --report F  the JSON report (- for standard output)\n"
@@ -329,6 +332,12 @@ int md_parse_options(int argc, char **argv, struct md_opts *o)
             case OPT_MOPS_TYPES:
                 if (mops_settings_parse_types(&o->settings, optarg, &why) < 0) {
                     fprintf(stderr, "mopsdump: --mops-types '%s': %s\n", optarg, why);
+                    return 2;
+                }
+                break;
+            case OPT_LARA_TYPES:
+                if (mops_settings_parse_lara_types(&o->settings, optarg, &why) < 0) {
+                    fprintf(stderr, "mopsdump: --lara-types '%s': %s\n", optarg, why);
                     return 2;
                 }
                 break;

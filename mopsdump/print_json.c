@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mops/core/fields.h"
+#include "mops/core/lara_mac.h"
 #include "mops/core/timers.h"
 
 #include "json_tree.h"
@@ -134,6 +135,16 @@ static void link_fields(struct jt *root, const struct mops_packet *pkt)
         set(e, MOPS_F_VLAN_ID, jt_int(l->vlan_tci[i] & 0xfff));
         set(e, MOPS_F_VLAN_PRIORITY, jt_int(l->vlan_tci[i] >> 13));
     }
+    struct mops_lara_names ln;
+    mops_lara_names(pkt, &ln);
+    if (ln.src_of_known)
+        set(root, MOPS_F_LARA_ETH_SRC_OF, jaddr(ln.src_of));
+    if (ln.src[0])
+        set(root, MOPS_F_LARA_ETH_SRC_RESOLVED, jt_str(ln.src));
+    if (ln.dst_of_known)
+        set(root, MOPS_F_LARA_ETH_DST_OF, jaddr(ln.dst_of));
+    if (ln.dst[0])
+        set(root, MOPS_F_LARA_ETH_DST_RESOLVED, jt_str(ln.dst));
     if (l->carrier == MOPS_CARRIER_SLL || l->carrier == MOPS_CARRIER_SLL2)
         set(root, MOPS_F_SLL_PKTTYPE, jt_int(l->sll_pkttype));
     if (l->carrier == MOPS_CARRIER_SLL2)
@@ -249,6 +260,15 @@ static void icmp_fields(struct jt *root, const struct mops_packet *pkt, const st
         set(root, MOPS_F_ICMPV5_ECHO_ID, jt_int(m->u.echo.id));
         set(root, MOPS_F_ICMPV5_ECHO_SEQ, jt_int(m->u.echo.seq));
         set(root, MOPS_F_ICMPV5_ECHO_DATA_LEN, jt_int(m->u.echo.data_len));
+    }
+    if (m->kind == MOPS_ICMP_KIND_DAD_REQUEST || m->kind == MOPS_ICMP_KIND_DAD_REPLY) {
+        if (pkt->layers & MOPS_L_LARA) {
+            set(root, MOPS_F_LARA_DAD_RESERVED, jt_int(m->u.dad.reserved));
+            set(root, MOPS_F_LARA_DAD_MAC, jmac(m->u.dad.mac));
+            set(root, MOPS_F_LARA_DAD_SESSION_ID, jt_int(m->u.dad.session_id));
+        }
+    } else if (m->kind == MOPS_ICMP_KIND_LARA_ADVERT) {
+        set(root, MOPS_F_LARA_ADVERT, jt_obj());
     }
     if (!(pkt->layers & MOPS_L_MOPS))
         return;

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "mops/core/lara_mac.h"
 #include "mops/core/timers.h"
 
 #include "print.h"
@@ -71,9 +72,16 @@ static void link_header(struct md_printer *p, const struct mops_frame *f, const 
     const struct mops_link *l = &pkt->link;
     const struct mops_settings *s = &p->o->settings;
     if (l->has_mac) {
+        /* LARA's MACs named as tcpdump names an OUI (profile §9). */
+        struct mops_lara_names ln;
+        mops_lara_names(pkt, &ln);
         mac(sb, l->mac_src);
+        if (ln.src[0])
+            sb_printf(sb, " (%s)", ln.src);
         sb_puts(sb, " > ");
         mac(sb, l->mac_dst);
+        if (ln.dst[0])
+            sb_printf(sb, " (%s)", ln.dst);
         sb_puts(sb, ", ");
     } else if (l->carrier == MOPS_CARRIER_SLL || l->carrier == MOPS_CARRIER_SLL2) {
         static const char *const dir[] = {"In", "B", "M", "P", "Out"};
@@ -403,6 +411,8 @@ static const char *cut_layer(const struct mops_packet *pkt, uint32_t off, const 
                 (pkt->icmp.type == s->type_migrate || pkt->icmp.type == s->type_anycast_ack ||
                  pkt->icmp.type == s->type_nat_ack))
                 return "mops";
+            if ((pkt->layers & MOPS_L_ICMP) && pkt->icmp.kind >= MOPS_ICMP_KIND_DAD_REQUEST)
+                return "lara";
             return "icmpv5";
         case MOPS_PROTO_TCP: return "tcp";
         case MOPS_PROTO_UDPV5: return "udpv5";
@@ -439,8 +449,27 @@ static const char *label(const struct mops_packet *pkt)
             return "MIGRATE-?";
         case MOPS_ICMP_KIND_NAT_ACK: return "NATACK";
         case MOPS_ICMP_KIND_ANYCAST_ACK: return "ANYCAST-ACK";
+        case MOPS_ICMP_KIND_DAD_REQUEST: return "DAD-REQUEST";
+        case MOPS_ICMP_KIND_DAD_REPLY: return "DAD-REPLY";
+        case MOPS_ICMP_KIND_LARA_ADVERT: return "LARA-ADVERT";
         default: return "ICMPv5";
     }
+}
+
+/* DAD request or reply: the sender's physical MAC and Session ID (LARA §3);
+ * the advertisement is the header alone. */
+static void lara_line(struct md_printer *p, const struct mops_packet *pkt)
+{
+    const struct mops_icmp *m = &pkt->icmp;
+    if (m->kind == MOPS_ICMP_KIND_LARA_ADVERT) {
+        sb_puts(&p->sb, "broadcast advertisement");
+        return;
+    }
+    if (!(pkt->layers & MOPS_L_LARA) || p->o->quiet)
+        return;
+    sb_puts(&p->sb, "mac ");
+    mac(&p->sb, m->u.dad.mac);
+    sb_printf(&p->sb, " session 0x%08x", m->u.dad.session_id);
 }
 
 static void ipff_line(struct md_printer *p, const struct mops_packet *pkt, const struct mops_track_result *tr)
@@ -482,7 +511,9 @@ static void ipff_line(struct md_printer *p, const struct mops_packet *pkt, const
         sb_puts(sb, "UDPv5");
         length = pkt->udp.payload_len;
     } else if (pkt->layers & MOPS_L_ICMP) {
-        if (pkt->layers & MOPS_L_MOPS || pkt->icmp.kind >= MOPS_ICMP_KIND_MIGRATE)
+        if (pkt->icmp.kind >= MOPS_ICMP_KIND_DAD_REQUEST)
+            lara_line(p, pkt);
+        else if (pkt->layers & MOPS_L_MOPS || pkt->icmp.kind >= MOPS_ICMP_KIND_MIGRATE)
             mops_line(p, pkt, tr);
         else
             icmp_base_line(p, pkt);

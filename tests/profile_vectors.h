@@ -28,4 +28,16 @@
 /* profile §6: UDPv5 525.8.78.3.9:5000 -> 8.8.8.8.8:53, "hello" */
 #define PV_UDP "13 88 00 35 61 aa 68 65 6c 6c 6f"
 
+/* profile §9 (LARA): logical and group MACs */
+#define PV_LARA_ADDR_TEXT "382.201.769.25.133"
+#define PV_LARA_MAC "0a 32 70 10 64 85"
+#define PV_LARA_MCAST_ADDR_TEXT "99.9.0.1.2"
+#define PV_LARA_MCAST_MAC "55 55 00 00 04 02"
+/* profile §9: DAD request from b8:6b:23:7b:c3:79, Session ID 0x5eed0001, and
+ * the reply from b8:6b:23:7b:c3:80, 0x5eed0002, for 382.201.769.25.133 */
+#define PV_DAD_REQUEST "59 65 97 87 00 10 00 00 00 00 b8 6b 23 7b c3 79 5e ed 00 01"
+#define PV_DAD_REPLY "3c b3 2f f9 00 11 00 00 00 00 b8 6b 23 7b c3 80 5e ed 00 02"
+/* profile §9: broadcast advertisement from 382.201.769.25.133 */
+#define PV_LARA_ADVERT "57 e8 42 78 00 12 00 00"
+
 #endif

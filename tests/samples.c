@@ -3,12 +3,17 @@
 
 #include <string.h>
 
+#include "mops/core/lara_mac.h"
 #include "mops/decode/decode.h"
 
 #define A(f1, f2, f3, f4, f5) mops_addr_make(f1, f2, f3, f4, f5)
 
 static const uint8_t mac_a[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0a};
 static const uint8_t mac_b[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0b};
+/* LARA §3.1's PC-"A" and PC-"B", and the address they test (profile §9). */
+static const uint8_t mac_pc_a[6] = {0xb8, 0x6b, 0x23, 0x7b, 0xc3, 0x79};
+static const uint8_t mac_pc_b[6] = {0xb8, 0x6b, 0x23, 0x7b, 0xc3, 0x80};
+#define lara_addr A(382, 201, 769, 25, 133)
 
 static void ipff(struct mops_builder *b, mops_addr_t src, mops_addr_t dst, uint8_t htl)
 {
@@ -138,6 +143,9 @@ static const char *const names[] = {
     "echo reply (gateway)",
     "every extension header",
     "no next header",
+    "DAD request (profile §9)",
+    "DAD reply (profile §9)",
+    "broadcast advertisement (profile §9)",
 };
 
 int sample_count(void) { return (int)(sizeof names / sizeof names[0]); }
@@ -230,6 +238,18 @@ void sample_build(int i, struct mops_builder *b)
             ipff(b, A(10, 2, 0, 0, 1), A(10, 2, 0, 0, 2), 64);
             mops_build_raw(b, MOPS_PROTO_NONE, (const uint8_t *)"opaque", 6);
             break;
+        case 23:
+        case 24: {
+            ipff(b, lara_addr, lara_addr, 1);
+            struct mops_dad d = {.session_id = i == 23 ? 0x5eed0001u : 0x5eed0002u};
+            memcpy(d.mac, i == 23 ? mac_pc_a : mac_pc_b, 6);
+            mops_build_dad(b, i == 24, &d);
+            break;
+        }
+        case 25:
+            ipff(b, lara_addr, 0, 1);
+            mops_build_lara_advert(b);
+            break;
     }
     mops_build_finish(b);
 }
@@ -243,26 +263,50 @@ static const char *const carriers[] = {
 int carrier_count(void) { return (int)(sizeof carriers / sizeof carriers[0]); }
 const char *carrier_name(int c) { return carriers[c]; }
 
+/* The MACs a frame of the packet in b carries: LARA's messages the ones
+ * profile §9 requires (FastDAD to the tested address's logical MAC, the reply
+ * back to the requester, the advertisement from the logical MAC to
+ * broadcast), every other packet two fixed MACs. */
+static void frame_macs(const struct mops_builder *b, const uint8_t **dst, const uint8_t **src, uint8_t logical[6])
+{
+    uint32_t len;
+    const uint8_t *p = mops_build_data(b, &len);
+    *dst = mac_b, *src = mac_a;
+    if (len < MOPS_IPFF_HDR_LEN + MOPS_ICMP_HDR_LEN || ((p[8] << 8 | p[9]) >> 2) != MOPS_PROTO_ICMPV5)
+        return;
+    uint16_t type = (uint16_t)(p[24] << 8 | p[25]);
+    mops_lara_mac(lara_addr, logical);
+    if (type == MOPS_DEFAULT_TYPE_DAD_REQUEST)
+        *dst = logical, *src = mac_pc_a;
+    else if (type == MOPS_DEFAULT_TYPE_DAD_REPLY)
+        *dst = mac_pc_a, *src = mac_pc_b;
+    else if (type == MOPS_DEFAULT_TYPE_LARA_ADVERT)
+        *dst = mops_mac_broadcast, *src = logical;
+}
+
 uint32_t carrier_wrap(int c, struct mops_builder *b)
 {
+    const uint8_t *mac_d, *mac_s;
+    uint8_t logical[6];
+    frame_macs(b, &mac_d, &mac_s, logical);
     static const uint8_t v4a[4] = {127, 0, 0, 1}, v4b[4] = {127, 0, 0, 2};
     static const uint8_t v6a[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     static const uint8_t v6b[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
     const uint16_t vlan1[1] = {100}, vlan2[2] = {0x0fff, 0x2005};
     switch (c) {
         case 0: return MOPS_LINKTYPE_USER0;
-        case 1: mops_build_ethernet(b, mac_b, mac_a, NULL, 0); return MOPS_LINKTYPE_ETHERNET;
-        case 2: mops_build_ethernet(b, mac_b, mac_a, vlan1, 1); return MOPS_LINKTYPE_ETHERNET;
-        case 3: mops_build_ethernet(b, mac_b, mac_a, vlan2, 2); return MOPS_LINKTYPE_ETHERNET;
-        case 4: mops_build_sll(b, 4, mac_a, 6); return MOPS_LINKTYPE_SLL;
-        case 5: mops_build_sll2(b, 3, 0, mac_a, 6); return MOPS_LINKTYPE_SLL2;
+        case 1: mops_build_ethernet(b, mac_d, mac_s, NULL, 0); return MOPS_LINKTYPE_ETHERNET;
+        case 2: mops_build_ethernet(b, mac_d, mac_s, vlan1, 1); return MOPS_LINKTYPE_ETHERNET;
+        case 3: mops_build_ethernet(b, mac_d, mac_s, vlan2, 2); return MOPS_LINKTYPE_ETHERNET;
+        case 4: mops_build_sll(b, 4, mac_s, 6); return MOPS_LINKTYPE_SLL;
+        case 5: mops_build_sll2(b, 3, 0, mac_s, 6); return MOPS_LINKTYPE_SLL2;
         case 6:
             mops_build_udp4(b, v4a, v4b, 40000, MOPS_DEFAULT_UDP_PORT);
-            mops_build_ethernet(b, mac_b, mac_a, NULL, 0);
+            mops_build_ethernet(b, mac_d, mac_s, NULL, 0);
             return MOPS_LINKTYPE_ETHERNET;
         case 7:
             mops_build_udp6(b, v6a, v6b, MOPS_DEFAULT_UDP_PORT, 40001);
-            mops_build_ethernet(b, mac_b, mac_a, NULL, 0);
+            mops_build_ethernet(b, mac_d, mac_s, NULL, 0);
             return MOPS_LINKTYPE_ETHERNET;
         case 8: mops_build_udp4(b, v4a, v4b, 40000, MOPS_DEFAULT_UDP_PORT); return MOPS_LINKTYPE_RAW;
         case 9: mops_build_udp6(b, v6a, v6b, 40000, MOPS_DEFAULT_UDP_PORT); return MOPS_LINKTYPE_IPV6;

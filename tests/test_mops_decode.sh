@@ -31,11 +31,14 @@ expect_line "  problem IPFF-TRUNCATED (error) at offset 50: truncated at offset 
 expect_line "  problem IPFF-VERSION (error) at offset 14: IPFF version 4, expected 5"
 expect_line "  problem IPFF-ADDR-FIELD (error) at offset 14: invalid address field 1003 in ipff.src 1003.0.0.0.1"
 expect_line "  link.trailer = 15"
-expect_line "264 frames: 259 ok, 1 not IPFF, 1 truncated, 3 malformed"
+expect_line "  lara.dad.mac = b8:6b:23:7b:c3:80"
+expect_line "  lara.dad.session_id = 0x5eed0002"
+expect_line "  lara.eth.dst_resolved = logical MAC of 382.201.769.25.133"
+expect_line "297 frames: 292 ok, 1 not IPFF, 1 truncated, 3 malformed"
 
 # With a filter: only the IPFF-in-UDP frames.
 "$tool" "$capture" "udp port 5505" >"$out" 2>"$err"
-expect_line "115 frames: 115 ok, 0 not IPFF, 0 truncated, 0 malformed"
+expect_line "130 frames: 130 ok, 0 not IPFF, 0 truncated, 0 malformed"
 grep -qxF "mops-decode: the filter does not apply to interface 0 (link type 147); its frames are skipped" "$err" ||
     { echo "wrong or missing warning: $(cat "$err")" >&2; fails=$((fails + 1)); }
 

@@ -113,7 +113,7 @@ def vectors():
     check(lines[9].startswith("IPFF 8.8.8.8.8.80 > 525.8.78.2.2.6050: [recv-src 525.8.78.2.2.6050] "
           "Flags [S.]"), "received-source line", lines[9])
     check(lines[12] == "IPFF 525.8.78.3.9.5000 > 8.8.8.8.8.53: UDPv5, length 5", "UDPv5 line", lines[12])
-    rc, out, _ = run("-r", PCAPNG, "-T", "json", "-c", "13")
+    rc, out, _ = run("-r", PCAPNG, "-T", "json", "-c", "26")
     js = [json.loads(l) for l in out.splitlines()]
     m = js[0]["mops"]["migrate"]
     check(js[0]["icmpv5"]["crc"] == 0x85C6A700 and js[0]["icmpv5"]["crc_status"] == "good", "migrate crc")
@@ -136,8 +136,24 @@ def vectors():
     check(u == {"srcport": 5000, "dstport": 53, "checksum": 0x61AA, "checksum_status": "good",
                 "length": 5}, "UDPv5 fields", str(u))
     check(js[0]["frame"]["time_epoch"] == "1767225600.000000000", "pcapng nanosecond time", js[0]["frame"])
+    # LARA (profile §9): the DAD request and reply, the advertisement.
+    check(js[23]["lara"] == {"dad": {"reserved": 0, "mac": "b8:6b:23:7b:c3:79", "session_id": 0x5EED0001}} and
+          js[23]["icmpv5"]["type"] == 16 and js[24]["lara"]["dad"]["session_id"] == 0x5EED0002 and
+          js[25]["lara"] == {"advert": {}} and js[25]["ipff"]["dst"] == "0.0.0.0.0", "LARA fields",
+          str([js[i].get("lara") for i in (23, 24, 25)]))
+    rc, out, _ = run("-r", ETH_PCAP, "-T", "json", "-c", "26")
+    e = [json.loads(l) for l in out.splitlines()]
+    check(e[23]["lara"]["eth"] == {"dst_of": "382.201.769.25.133",
+                                   "dst_resolved": "logical MAC of 382.201.769.25.133"} and
+          e[25]["lara"]["eth"] == {"src_of": "382.201.769.25.133", "src_resolved": "logical MAC of 382.201.769.25.133",
+                                   "dst_resolved": "broadcast"} and "lara" not in e[0],
+          "lara.eth: the logical MACs named", str([x.get("lara") for x in e[23:26]]))
+    rc, out, _ = run("-r", ETH_PCAP, "-e", "-t", "-c", "26")
+    check("b8:6b:23:7b:c3:79 > 0a:32:70:10:64:85 (logical MAC of 382.201.769.25.133), ethertype IPFF (0x88b5), "
+          "length 54: DAD-REQUEST 382.201.769.25.133 > 382.201.769.25.133: mac b8:6b:23:7b:c3:79 session 0x5eed0001, "
+          "crc ok, length 20" in out, "-e names the logical MAC", out[-600:])
     rc, out, _ = run("-r", ETH_PCAP, "-T", "json", "-c", "1")
-    check(json.loads(out)["frame"]["time_epoch"] == "1767225600.023000", "pcap microsecond time", out[:80])
+    check(json.loads(out)["frame"]["time_epoch"] == "1767225600.026000", "pcap microsecond time", out[:80])
 
 
 # --- behaviour -------------------------------------------------------------------------
@@ -156,7 +172,7 @@ def behaviour(tmp):
     check(rc == 2 and "a pcap file holds one" in err, "pcap -w refuses several link types", err)
     rc, _, err = run("-r", ETH_PCAP, "-w", os.path.join(tmp, "e.pcap"), "ether proto 0x88b5")
     rc2, out, _ = run("-r", os.path.join(tmp, "e.pcap"), "-t", "-q")
-    check(rc == 0 and len(out.splitlines()) == 32, "filtered pcap round trip", f"{len(out.splitlines())} lines")
+    check(rc == 0 and len(out.splitlines()) == 35, "filtered pcap round trip", f"{len(out.splitlines())} lines")
     # -w - to a pipe
     p1 = subprocess.run([MOPSDUMP, "-r", PCAPNG, "-w", "-"], capture_output=True)
     rc, out, _ = run("-r", "-", "-tt", stdin=p1.stdout)
@@ -166,16 +182,16 @@ def behaviour(tmp):
     check(rc == 0 and out == base, "pcapng on stdin")
     rc, a, _ = run("-r", "-", "-t", stdin=open(ETH_PCAP, "rb").read())
     rc, b, _ = run("-r", ETH_PCAP, "-t")
-    check(a == b and len(a.splitlines()) == 33, "pcap on stdin")
+    check(a == b and len(a.splitlines()) == 36, "pcap on stdin")
     # filters, counts
     rc, out, _ = run("-r", PCAPNG, "-t", "udp port 5505")
-    check(len(out.splitlines()) == 115, "BPF filter udp port 5505", str(len(out.splitlines())))
+    check(len(out.splitlines()) == 130, "BPF filter udp port 5505", str(len(out.splitlines())))
     rc, out, _ = run("-r", PCAPNG, "-t", "vlan", "100")
-    check(len(out.splitlines()) == 23, "BPF filter words joined like tcpdump's", str(len(out.splitlines())))
+    check(len(out.splitlines()) == 26, "BPF filter words joined like tcpdump's", str(len(out.splitlines())))
     rc, out, _ = run("-r", PCAPNG, "-t", "-c", "5")
     check(len(out.splitlines()) == 5, "-c 5")
     rc, out, _ = run("-r", PCAPNG, "-t", "--ipff-only")
-    check(len(out.splitlines()) == 263 and "non-IPFF" not in out, "--ipff-only")
+    check(len(out.splitlines()) == 296 and "non-IPFF" not in out, "--ipff-only")
     rc, out, _ = run("-r", PCAPNG, "-t", "-c", "1", "--mops-types", "200,201,202")
     check(out.startswith("ICMPv5 775.2.23.6.6 > 8.8.8.8.8: type 100, code 0, crc ok, length 40 "
                          "[unknown ICMPv5 type 100]"), "--mops-types", out)
@@ -273,11 +289,11 @@ def bad_input(tmp):
     cut = os.path.join(tmp, "cut.pcap")
     data = open(ETH_PCAP, "rb").read()
     open(cut, "wb").write(data[:-10])
-    expect(["-r", cut, "-t"], "truncated dump file", lines=32)
+    expect(["-r", cut, "-t"], "truncated dump file", lines=35)
     cutng = os.path.join(tmp, "cut.pcapng")
     data = open(PCAPNG, "rb").read()
     open(cutng, "wb").write(data[:-10])
-    expect(["-r", cutng, "-t"], "file ends inside a block (truncated capture)", lines=263)
+    expect(["-r", cutng, "-t"], "file ends inside a block (truncated capture)", lines=296)
     expect(["-i", "nosuch0"], "mopsdump: nosuch0: no such interface (mopsdump -D lists them)")
     expect(["-r", PCAPNG, "ether", "proto"], "mopsdump: bad filter expression:")
     expect(["-r", PCAPNG, "-Q"], "unknown option '-Q'")
@@ -286,6 +302,8 @@ def bad_input(tmp):
     expect(["-r", PCAPNG, "-c", "zero"], "-c wants a positive count")
     expect(["-r", PCAPNG, "-C", "1"], "give -w")
     expect(["-r", PCAPNG, "--mops-types", "1,2,3"], "may not reuse a base ICMPv5 type")
+    expect(["-r", PCAPNG, "--lara-types", "16,17,100"], "the MOPS and LARA ICMPv5 types (six in all) must differ")
+    expect(["-r", PCAPNG, "--lara-types", "16,17"], "expected three ICMPv5 type numbers, e.g. 16,17,18")
     expect(["-r", PCAPNG, "-T", "xml"], "-T knows json, ek and text")
     expect(["-r", PCAPNG, "-w", "/nonexistent/dir/x.pcap"], "No such file or directory")
     expect(["-r", ETH_PCAP, "-w", "/dev/full", "--print"], "write failed")
@@ -296,7 +314,7 @@ def count_mode():
     """--count: every frame decoded, only the counts printed (the vectors:
     one frame carries no IPFF, nine are flagged: the one-fault frames)."""
     rc, out, err = run("--count", "-r", PCAPNG)
-    check(rc == 0 and out == "264 packets, 263 IPFF, 9 flagged\n", "--count on the vectors", out + err)
+    check(rc == 0 and out == "297 packets, 296 IPFF, 9 flagged\n", "--count on the vectors", out + err)
     rc, out, err = run("--count", "-c", "10", "-r", PCAPNG)
     check(rc == 0 and out.startswith("10 packets, "), "--count with -c 10", out + err)
     rc, out, err = run("--count", "-T", "json", "-r", PCAPNG)

@@ -3,8 +3,11 @@
 #include "mops/build/build.h"
 #include "mops/decode/decode.h"
 
+#include "mops/core/lara_mac.h"
+
 #include "check.h"
 #include "profile_vectors.h"
+#include "samples.h"
 
 static struct mops_packet pkt;
 static struct mops_builder b;
@@ -295,6 +298,253 @@ static void test_recv_src(void)
     check_reencode(whole, len);
 }
 
+static void test_lara_macs(void)
+{
+    mops_addr_t a, g;
+    uint8_t mac[6], want[6];
+    CHECK_EQ(mops_addr_parse(PV_LARA_ADDR_TEXT, 0, &a, NULL), 0);
+    CHECK_EQ(mops_addr_parse(PV_LARA_MCAST_ADDR_TEXT, 0, &g, NULL), 0);
+    check_hex(PV_LARA_MAC, want, 6);
+    mops_lara_mac(a, mac);
+    CHECK_MEM(mac, 6, want, 6);
+    mops_lara_dst_mac(a, mac);
+    CHECK_MEM(mac, 6, want, 6);
+    CHECK_EQ(mops_mac_kind(mac), MOPS_MAC_LOGICAL);
+    CHECK(mops_lara_mac_of(mac, a));
+    /* f1 is not in the MAC: 1.201.769.25.133 has the same one. */
+    CHECK(mops_lara_mac_of(mac, A(1, 201, 769, 25, 133)));
+    CHECK(!mops_lara_mac_of(mac, A(382, 201, 769, 25, 134)));
+    char buf[MOPS_LARA_RESOLVED_STRLEN];
+    mops_addr_t cand[2] = {A(8, 8, 8, 8, 8), a};
+    CHECK_EQ(mops_lara_mac_resolve(mac, cand, 2, buf), 1);
+    CHECK_STR(buf, "logical MAC of 382.201.769.25.133");
+    CHECK_EQ(mops_lara_mac_resolve(mac, cand, 1, buf), -1);
+    CHECK_STR(buf, "logical MAC of *.201.769.25.133");
+
+    check_hex(PV_LARA_MCAST_MAC, want, 6);
+    mops_lara_mcast_mac(g, mac);
+    CHECK_MEM(mac, 6, want, 6);
+    mops_lara_dst_mac(g, mac);
+    CHECK_MEM(mac, 6, want, 6);
+    CHECK_EQ(mops_mac_kind(mac), MOPS_MAC_MULTICAST);
+    CHECK_EQ(mops_lara_mac_resolve(mac, &g, 1, buf), 0);
+    CHECK_STR(buf, "multicast MAC of 99.9.0.1.2");
+    CHECK_EQ(mops_lara_mac_resolve(mac, NULL, 0, buf), -1);
+    CHECK_STR(buf, "multicast MAC of *.*.0.1.2");
+    /* LARA §8: the 2 bits above the 30 are zero; f1 and f2 are dropped. */
+    mops_lara_mcast_mac(A(99, 9, 1023, 1023, 1023), mac);
+    CHECK_EQ(mac[2], 0x3f);
+    CHECK_EQ(mac[5], 0xff);
+
+    mops_lara_dst_mac(0, mac);
+    CHECK_MEM(mac, 6, mops_mac_broadcast, 6);
+    CHECK_EQ(mops_mac_kind(mac), MOPS_MAC_BROADCAST);
+    CHECK_EQ(mops_lara_mac_resolve(mac, NULL, 0, buf), -1);
+    CHECK_STR(buf, "broadcast");
+    const uint8_t phys[6] = {0xb8, 0x6b, 0x23, 0x7b, 0xc3, 0x79};
+    CHECK_EQ(mops_mac_kind(phys), MOPS_MAC_OTHER);
+    CHECK_EQ(mops_lara_mac_resolve(phys, cand, 2, buf), -1);
+    CHECK_STR(buf, "");
+}
+
+/* A DAD request or reply as decoded, against the profile's values. */
+static void check_dad_fields(bool reply)
+{
+    const struct mops_icmp *m = &pkt.icmp;
+    const uint8_t mac_a[6] = {0xb8, 0x6b, 0x23, 0x7b, 0xc3, 0x79}, mac_b[6] = {0xb8, 0x6b, 0x23, 0x7b, 0xc3, 0x80};
+    CHECK_EQ(pkt.ip.src, A(382, 201, 769, 25, 133));
+    CHECK_EQ(pkt.ip.dst, A(382, 201, 769, 25, 133));
+    CHECK_EQ(pkt.ip.htl, 1);
+    CHECK_EQ(m->crc, reply ? 0x3cb32ff9u : 0x59659787u);
+    CHECK_EQ(m->crc_check.state, MOPS_CHECK_GOOD);
+    CHECK_EQ(m->type, reply ? 17 : 16);
+    CHECK_EQ(m->code, 0);
+    CHECK_EQ(m->kind, reply ? MOPS_ICMP_KIND_DAD_REPLY : MOPS_ICMP_KIND_DAD_REQUEST);
+    CHECK(pkt.layers & MOPS_L_LARA);
+    CHECK(!(pkt.layers & MOPS_L_MOPS));
+    CHECK_EQ(m->u.dad.reserved, 0);
+    CHECK_MEM(m->u.dad.mac, 6, reply ? mac_b : mac_a, 6);
+    CHECK_EQ(m->u.dad.session_id, reply ? 0x5eed0002u : 0x5eed0001u);
+}
+
+static void test_dad(void)
+{
+    uint8_t whole[160];
+    for (int reply = 0; reply < 2; reply++) {
+        mops_build_init(&b, NULL);
+        struct mops_ipff_hdr h = hdr(A(382, 201, 769, 25, 133), A(382, 201, 769, 25, 133), 1);
+        mops_build_ipff(&b, &h);
+        struct mops_dad d = {.mac = {0xb8, 0x6b, 0x23, 0x7b, 0xc3, reply ? 0x80 : 0x79},
+                             .session_id = reply ? 0x5eed0002u : 0x5eed0001u};
+        mops_build_dad(&b, reply, &d);
+        uint32_t len = finish_check_decode(reply ? PV_DAD_REPLY : PV_DAD_REQUEST, 20, 0, whole);
+        check_dad_fields(reply);
+        check_reencode(whole, len);
+    }
+}
+
+static void test_lara_advert(void)
+{
+    uint8_t whole[64];
+    mops_build_init(&b, NULL);
+    struct mops_ipff_hdr h = hdr(A(382, 201, 769, 25, 133), 0, 1);
+    mops_build_ipff(&b, &h);
+    mops_build_lara_advert(&b);
+    uint32_t len = finish_check_decode(PV_LARA_ADVERT, 8, 0, whole);
+    CHECK_EQ(pkt.icmp.crc, 0x57e84278u);
+    CHECK_EQ(pkt.icmp.type, 18);
+    CHECK_EQ(pkt.icmp.kind, MOPS_ICMP_KIND_LARA_ADVERT);
+    CHECK(pkt.layers & MOPS_L_LARA);
+    check_reencode(whole, len);
+}
+
+/* The §9 vectors on every carrier of profile §1 (samples 23-25, with the
+ * MACs LARA gives them): the same fields, no problem, and on Ethernet the
+ * logical MACs named. */
+static void test_lara_carriers(void)
+{
+    static uint8_t frame[512];
+    for (int c = 0; c < carrier_count(); c++)
+        for (int i = 23; i <= 25; i++) {
+            sample_build(i, &b);
+            uint32_t lt = carrier_wrap(c, &b), len;
+            const uint8_t *d = mops_build_data(&b, &len);
+            memcpy(frame, d, len);
+            mops_decode_frame(NULL, lt, frame, len, len, &pkt);
+            CHECK_EQ(pkt.status, MOPS_ST_OK);
+            CHECK_EQ(pkt.n_problems, 0);
+            if (i < 25)
+                check_dad_fields(i == 24);
+            else
+                CHECK_EQ(pkt.icmp.kind, MOPS_ICMP_KIND_LARA_ADVERT);
+            struct mops_lara_names n;
+            mops_lara_names(&pkt, &n);
+            if (pkt.link.carrier != MOPS_CARRIER_ETHERNET || (pkt.layers & MOPS_L_OVERLAY)) {
+                if (pkt.link.carrier != MOPS_CARRIER_SLL && pkt.link.carrier != MOPS_CARRIER_SLL2)
+                    CHECK_STR(n.src, "");
+                CHECK_STR(n.dst, "");
+                continue;
+            }
+            if (i == 23) {
+                CHECK_STR(n.src, "");
+                CHECK_STR(n.dst, "logical MAC of 382.201.769.25.133");
+                CHECK(n.dst_of_known);
+                CHECK_EQ(n.dst_of, A(382, 201, 769, 25, 133));
+            } else if (i == 24) {
+                CHECK_STR(n.src, "");
+                CHECK_STR(n.dst, "");
+            } else {
+                CHECK_STR(n.src, "logical MAC of 382.201.769.25.133");
+                CHECK(n.src_of_known);
+                CHECK_STR(n.dst, "broadcast");
+                CHECK(!n.dst_of_known);
+            }
+        }
+}
+
+/* What profile §9 requires of the messages, each fault its problem. */
+static int has(enum mops_problem_id id)
+{
+    int k = 0;
+    for (unsigned i = 0; i < pkt.n_problems; i++)
+        k += pkt.problems[i].id == id;
+    return k;
+}
+
+static void build_dad_frame(mops_addr_t src, mops_addr_t dst, uint8_t htl, const uint8_t eth_dst[6],
+                            const uint8_t eth_src[6], const uint8_t body_mac[6], size_t extra)
+{
+    mops_build_init(&b, NULL);
+    struct mops_ipff_hdr h = hdr(src, dst, htl);
+    mops_build_ipff(&b, &h);
+    /* Reserved, Source MAC, Session ID 7, then `extra` octets. */
+    uint8_t body[16] = {0};
+    memcpy(body + 2, body_mac, 6);
+    body[11] = 7;
+    mops_build_icmp(&b, MOPS_DEFAULT_TYPE_DAD_REQUEST, 0, 0, body, 12 + extra);
+    CHECK_EQ(mops_build_finish(&b), 0);
+    mops_build_ethernet(&b, eth_dst, eth_src, NULL, 0);
+}
+
+static void decode_built(uint32_t lt)
+{
+    static uint8_t frame[512];
+    uint32_t len;
+    const uint8_t *d = mops_build_data(&b, &len);
+    memcpy(frame, d, len);
+    mops_decode_frame(NULL, lt, frame, len, len, &pkt);
+}
+
+static void test_lara_problems(void)
+{
+    const mops_addr_t a = A(382, 201, 769, 25, 133);
+    const uint8_t phys[6] = {0xb8, 0x6b, 0x23, 0x7b, 0xc3, 0x79}, other[6] = {2, 0, 0, 0, 0, 1};
+    uint8_t logical[6];
+    mops_lara_mac(a, logical);
+
+    build_dad_frame(a, a, 1, logical, phys, phys, 0); /* FastDAD */
+    decode_built(MOPS_LINKTYPE_ETHERNET);
+    CHECK_EQ(pkt.n_problems, 0);
+    build_dad_frame(a, a, 1, mops_mac_broadcast, phys, phys, 0); /* PowerDAD */
+    decode_built(MOPS_LINKTYPE_ETHERNET);
+    CHECK_EQ(pkt.n_problems, 0);
+
+    build_dad_frame(a, a, 2, logical, phys, phys, 0);
+    decode_built(MOPS_LINKTYPE_ETHERNET);
+    CHECK_EQ(pkt.n_problems, 1);
+    CHECK_EQ(has(MOPS_P_LARA_HTL), 1);
+    build_dad_frame(a, A(382, 201, 769, 25, 134), 1, logical, phys, phys, 0);
+    decode_built(MOPS_LINKTYPE_ETHERNET);
+    CHECK_EQ(has(MOPS_P_LARA_ADDR), 1);
+    build_dad_frame(a, a, 1, logical, phys, other, 0); /* Source MAC is not the frame's */
+    decode_built(MOPS_LINKTYPE_ETHERNET);
+    CHECK_EQ(pkt.n_problems, 1);
+    CHECK_EQ(has(MOPS_P_LARA_MAC), 1);
+    build_dad_frame(a, a, 1, other, phys, phys, 0); /* neither FastDAD nor PowerDAD */
+    decode_built(MOPS_LINKTYPE_ETHERNET);
+    CHECK_EQ(pkt.n_problems, 1);
+    CHECK_EQ(has(MOPS_P_LARA_MAC), 1);
+    build_dad_frame(a, a, 1, logical, phys, phys, 1); /* 21 octets */
+    decode_built(MOPS_LINKTYPE_ETHERNET);
+    CHECK_EQ(pkt.n_problems, 1);
+    CHECK_EQ(has(MOPS_P_ICMP5_LENGTH), 1);
+    CHECK_EQ(pkt.icmp.u.dad.session_id, 7);
+
+    /* 19 octets: too short to hold the body. */
+    mops_build_init(&b, NULL);
+    struct mops_ipff_hdr h = hdr(a, a, 1);
+    mops_build_ipff(&b, &h);
+    const uint8_t body[11] = {0};
+    mops_build_icmp(&b, MOPS_DEFAULT_TYPE_DAD_REQUEST, 0, 0, body, sizeof body);
+    CHECK_EQ(mops_build_finish(&b), 0);
+    decode_built(MOPS_LINKTYPE_USER0);
+    CHECK_EQ(pkt.n_problems, 1);
+    CHECK_EQ(has(MOPS_P_ICMP5_LENGTH), 1);
+    CHECK(!(pkt.layers & MOPS_L_LARA));
+
+    /* The advertisement: to 0.0.0.0.0, from the logical MAC, to broadcast. */
+    mops_build_init(&b, NULL);
+    h = hdr(a, A(8, 8, 8, 8, 8), 1);
+    mops_build_ipff(&b, &h);
+    mops_build_lara_advert(&b);
+    CHECK_EQ(mops_build_finish(&b), 0);
+    mops_build_ethernet(&b, other, phys, NULL, 0);
+    decode_built(MOPS_LINKTYPE_ETHERNET);
+    CHECK_EQ(pkt.n_problems, 3);
+    CHECK_EQ(has(MOPS_P_LARA_ADDR), 1);
+    CHECK_EQ(has(MOPS_P_LARA_MAC), 2);
+
+    /* A code other than 0. */
+    mops_build_init(&b, NULL);
+    h = hdr(a, 0, 1);
+    mops_build_ipff(&b, &h);
+    mops_build_icmp(&b, MOPS_DEFAULT_TYPE_LARA_ADVERT, 3, 0, NULL, 0);
+    CHECK_EQ(mops_build_finish(&b), 0);
+    decode_built(MOPS_LINKTYPE_USER0);
+    CHECK_EQ(pkt.n_problems, 1);
+    CHECK_EQ(has(MOPS_P_ICMP5_CODE_UNKNOWN), 1);
+}
+
 int main(void)
 {
     test_address();
@@ -304,5 +554,10 @@ int main(void)
     test_tcp_syn();
     test_udp();
     test_recv_src();
+    test_lara_macs();
+    test_dad();
+    test_lara_advert();
+    test_lara_carriers();
+    test_lara_problems();
     return check_report("test_vectors");
 }

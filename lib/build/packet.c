@@ -44,6 +44,9 @@ static void build_icmp(struct mops_builder *b, const struct mops_packet *pkt)
         case MOPS_ICMP_KIND_NAT_ACK:
             mops_build_nat_ack(b, &m->u.natack, pkt->pool.natack, m->u.natack.n_decoded);
             return;
+        case MOPS_ICMP_KIND_DAD_REQUEST:
+        case MOPS_ICMP_KIND_DAD_REPLY: mops_build_dad(b, m->kind == MOPS_ICMP_KIND_DAD_REPLY, &m->u.dad); return;
+        case MOPS_ICMP_KIND_LARA_ADVERT: mops_build_lara_advert(b); return;
         case MOPS_ICMP_KIND_ERROR:
             mops_build_icmp_error(b, m->type, m->code, m->u.error.param, m->u.error.router,
                                   pkt->frame + m->u.error.inv.off, MOPS_ICMP_EXCERPT_LEN);

@@ -72,8 +72,8 @@ static enum mops_status status_of(const struct mops_packet *pkt)
     return MOPS_ST_OK;
 }
 
-void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame, uint32_t caplen,
-                       uint32_t wirelen, struct mops_packet *pkt)
+static void decode(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame, uint32_t caplen,
+                   uint32_t wirelen, const uint8_t *mac_dst, const uint8_t *mac_src, struct mops_packet *pkt)
 {
     /* Reset only the scalar parts: the pools are valid up to their counts. */
     memset(pkt, 0, offsetof(struct mops_packet, ext));
@@ -85,8 +85,28 @@ void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const u
         pkt->status = pkt->n_problems ? status_of(pkt) : MOPS_ST_NOT_IPFF;
         return;
     }
+    if (mac_src && mac_dst) {
+        pkt->link.has_mac = true;
+        memcpy(pkt->link.mac_dst, mac_dst, 6);
+        memcpy(pkt->link.mac_src, mac_src, 6);
+    } else if (mac_src) { /* a Linux cooked capture's: the source alone */
+        pkt->link.sll_addr_len = 6;
+        memcpy(pkt->link.sll_addr, mac_src, 6);
+    }
     mops_decode_ipff(&d);
     pkt->status = status_of(pkt);
+}
+
+void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame, uint32_t caplen,
+                       uint32_t wirelen, struct mops_packet *pkt)
+{
+    decode(s, linktype, frame, caplen, wirelen, NULL, NULL, pkt);
+}
+
+void mops_decode_ipff_in_frame(const struct mops_settings *s, const uint8_t mac_dst[6], const uint8_t mac_src[6],
+                               const uint8_t *ipff, uint32_t caplen, uint32_t wirelen, struct mops_packet *pkt)
+{
+    decode(s, MOPS_LINKTYPE_USER0, ipff, caplen, wirelen, mac_dst, mac_src, pkt);
 }
 
 const struct mops_problem *mops_packet_first_problem(const struct mops_packet *pkt, enum mops_problem_id id)

@@ -1,5 +1,6 @@
 /* ICMPv5 (profile §5): the CRC-32-first common header (E9), the CRC over the
- * pseudo-header, and the base messages. MOPS messages go to decode_mops.c. */
+ * pseudo-header, and the base messages. MOPS messages go to mops.c, LARA's
+ * to lara.c. */
 #include "mops/core/checksum.h"
 
 #include "internal.h"
@@ -98,6 +99,10 @@ void mops_decode_icmpv5(struct mops_dec *d, struct mops_rd *r, bool complete)
 
     if (is_mops_type(d->s, m->type)) {
         mops_decode_mops(d, r);
+        return;
+    }
+    if (mops_is_lara_type(d->s, m->type)) {
+        mops_decode_lara(d, r);
         return;
     }
     const char *name = mops_icmp_base_type_name(m->type);

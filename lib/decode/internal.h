@@ -47,6 +47,9 @@ bool mops_mops_read_opening(struct mops_dec *d, struct mops_rd *r, const struct 
                             const char *addr0_name, const char *addr1_name, struct mops_opening *o);
 uint32_t mops_mops_entries(struct mops_dec *d, const struct mops_icmp *m, uint32_t n_ports, uint32_t fixed,
                            uint32_t entry, const char *what);
+/* LARA's DAD request and reply and its advertisement (decode/lara.c). */
+bool mops_is_lara_type(const struct mops_settings *s, uint16_t t);
+void mops_decode_lara(struct mops_dec *d, struct mops_rd *r);
 void mops_decode_tcp(struct mops_dec *d, struct mops_rd *r, bool complete);
 void mops_decode_udpv5(struct mops_dec *d, struct mops_rd *r, bool complete);
 

@@ -10,6 +10,7 @@
 
 #include "mops/capture/capture.h"
 #include "mops/decode/decode.h"
+#include "mops/core/lara_mac.h"
 #include "mops/core/timers.h"
 
 static struct mops_packet pkt;
@@ -96,6 +97,19 @@ static void print_icmp(void)
                        pkt.pool.natack[i].trans_port);
             break;
         }
+        case MOPS_ICMP_KIND_DAD_REQUEST:
+        case MOPS_ICMP_KIND_DAD_REPLY: {
+            if (!(pkt.layers & MOPS_L_LARA))
+                break;
+            const struct mops_dad *d = &m->u.dad;
+            printf("  lara.dad = %s\n  lara.dad.reserved = 0x%04x\n",
+                   m->kind == MOPS_ICMP_KIND_DAD_REPLY ? "reply" : "request", d->reserved);
+            printf("  lara.dad.mac = %02x:%02x:%02x:%02x:%02x:%02x\n", d->mac[0], d->mac[1], d->mac[2], d->mac[3],
+                   d->mac[4], d->mac[5]);
+            printf("  lara.dad.session_id = 0x%08x\n", d->session_id);
+            break;
+        }
+        case MOPS_ICMP_KIND_LARA_ADVERT: printf("  lara.advert\n"); break;
         case MOPS_ICMP_KIND_ERROR: {
             const struct mops_invoking *v = &m->u.error.inv;
             const char *code = mops_icmp_base_code_name(m->type, m->code);
@@ -165,6 +179,12 @@ static void print_packet(uint64_t n, const struct mops_frame *f)
         addr("ipff.dst", ip->dst);
         printf("  ipff.proto = %u (%s)\n  ipff.htl = %u\n  ipff.tos = %u\n  ipff.plen = %u\n", ip->proto,
                mops_proto_name(ip->proto) ? mops_proto_name(ip->proto) : "unknown", ip->htl, ip->tos, ip->plen);
+        struct mops_lara_names ln;
+        mops_lara_names(&pkt, &ln);
+        if (ln.src[0])
+            printf("  lara.eth.src_resolved = %s\n", ln.src);
+        if (ln.dst[0])
+            printf("  lara.eth.dst_resolved = %s\n", ln.dst);
         for (unsigned i = 0; i < pkt.n_ext; i++)
             print_ext(&pkt.ext[i]);
         if (pkt.recv_src.present) {

@@ -70,6 +70,9 @@ void mops_build_migrate(struct mops_builder *b, uint8_t code, const struct mops_
 void mops_build_anycast_ack(struct mops_builder *b, const struct mops_anycast_ack *a);
 void mops_build_nat_ack(struct mops_builder *b, const struct mops_nat_ack *a, const struct mops_nat_port *ports,
                         unsigned n);
+/* LARA (profile §9): a DAD request or reply, the broadcast advertisement. */
+void mops_build_dad(struct mops_builder *b, bool reply, const struct mops_dad *d);
+void mops_build_lara_advert(struct mops_builder *b);
 /* TCP: the options are encoded from t->opts[] (kinds in order) with the
  * values in t (mss, ws, ts_*, sack_*); the header is padded with EOL. */
 void mops_build_tcp(struct mops_builder *b, const struct mops_tcp *t, const uint8_t *payload, size_t len);

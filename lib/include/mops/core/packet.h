@@ -53,6 +53,7 @@ enum {
     MOPS_L_MOPS = 1u << 5, /* a MOPS message inside ICMPv5 */
     MOPS_L_TCP = 1u << 6,
     MOPS_L_UDP = 1u << 7,
+    MOPS_L_LARA = 1u << 8, /* a LARA message inside ICMPv5 (profile §9) */
 };
 
 struct mops_link {
@@ -193,6 +194,13 @@ struct mops_nat_port {
     uint16_t orig_port, trans_port;
 };
 
+/* A DAD request or reply (LARA §3, profile §9). */
+struct mops_dad {
+    uint16_t reserved;
+    uint8_t mac[6]; /* the sender's physical MAC */
+    uint32_t session_id;
+};
+
 enum mops_icmp_kind {
     MOPS_ICMP_KIND_UNKNOWN,
     MOPS_ICMP_KIND_ERROR, /* types 1-5: invoking excerpt */
@@ -200,6 +208,9 @@ enum mops_icmp_kind {
     MOPS_ICMP_KIND_MIGRATE,
     MOPS_ICMP_KIND_ANYCAST_ACK,
     MOPS_ICMP_KIND_NAT_ACK,
+    MOPS_ICMP_KIND_DAD_REQUEST, /* LARA §3 */
+    MOPS_ICMP_KIND_DAD_REPLY,
+    MOPS_ICMP_KIND_LARA_ADVERT, /* LARA §5.1: the header alone */
 };
 
 struct mops_icmp {
@@ -222,6 +233,7 @@ struct mops_icmp {
         struct mops_migrate migrate;
         struct mops_anycast_ack anycast;
         struct mops_nat_ack natack;
+        struct mops_dad dad;
     } u;
 };
 
@@ -295,5 +307,22 @@ struct mops_packet {
         struct mops_nat_port natack[MOPS_MAX_NATACK_PORTS];
     } pool;
 };
+
+/* The Ethernet addresses of IPFF carried on Ethernet itself (LARA's link),
+ * or NULL: the overlay's MACs are the IP hosts', and a Linux cooked capture
+ * keeps only the source. */
+static inline const uint8_t *mops_packet_src_mac(const struct mops_packet *p)
+{
+    if (p->link.has_mac && !(p->layers & MOPS_L_OVERLAY))
+        return p->link.mac_src;
+    if (p->link.sll_addr_len == 6 && !(p->layers & MOPS_L_OVERLAY))
+        return p->link.sll_addr;
+    return 0;
+}
+
+static inline const uint8_t *mops_packet_dst_mac(const struct mops_packet *p)
+{
+    return p->link.has_mac && !(p->layers & MOPS_L_OVERLAY) ? p->link.mac_dst : 0;
+}
 
 #endif

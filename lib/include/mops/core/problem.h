@@ -26,6 +26,9 @@ enum mops_problem_id {
     MOPS_P_MOPS_VERSION,
     MOPS_P_MOPS_LENGTH,
     MOPS_P_MOPS_NATACK_HTL,
+    MOPS_P_LARA_HTL,  /* DAD not sent with Hops to Live 1 */
+    MOPS_P_LARA_ADDR, /* Source != Destination, advertisement not to 0.0.0.0.0 */
+    MOPS_P_LARA_MAC,  /* Source MAC vs the frame, the frame's destination MAC */
     MOPS_P_TCP_CHECKSUM,
     MOPS_P_TCP_MALFORMED,
     MOPS_P_TCP_OPTION,

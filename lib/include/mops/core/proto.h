@@ -28,6 +28,7 @@ enum {
 #define MOPS_TCP_DEFAULT_MSS (MOPS_IPFF_MIN_MTU - MOPS_IPFF_HDR_LEN - 20)
 #define MOPS_MOPS_VERSION 1  /* MOPS §4: Version field of the MOPS messages */
 #define MOPS_NATACK_HTL 1    /* MOPS §4.3: NAT acks are sent with Hops to Live 1 */
+#define MOPS_LARA_HTL 1      /* LARA §3: DAD requests and replies too */
 #define MOPS_MAX_EXT_HDRS 64 /* beyond this a chain is treated as hostile */
 
 /* ICMPv5 (profile §5). */
@@ -38,6 +39,8 @@ enum {
 #define MOPS_ANYCAST_ACK_LEN 28
 #define MOPS_NATACK_FIXED_LEN 24 /* whole message: 24 + 4·N */
 #define MOPS_NATACK_PORT_LEN 4
+#define MOPS_DAD_LEN 20        /* LARA §3, profile §9: header + Reserved, Source MAC, Session ID */
+#define MOPS_LARA_ADVERT_LEN 8 /* LARA §5.1: the common header alone */
 
 enum {
     MOPS_ICMP_DEST_UNREACH = 1,

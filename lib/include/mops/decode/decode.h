@@ -27,6 +27,12 @@ const char *mops_linktype_name(uint32_t linktype);
  * past caplen. The packet keeps a pointer to frame. */
 void mops_decode_frame(const struct mops_settings *s, uint32_t linktype, const uint8_t *frame, uint32_t caplen,
                        uint32_t wirelen, struct mops_packet *pkt);
+/* A bare IPFF packet that came in an Ethernet frame with these MACs, or a
+ * Linux cooked capture's with its source MAC alone (mac_dst NULL): the
+ * plugin's case, Wireshark having dissected the frame, so that LARA's rules
+ * on the MACs (profile §9) are checked as on a whole frame. */
+void mops_decode_ipff_in_frame(const struct mops_settings *s, const uint8_t mac_dst[6], const uint8_t mac_src[6],
+                               const uint8_t *ipff, uint32_t caplen, uint32_t wirelen, struct mops_packet *pkt);
 
 const char *mops_status_name(enum mops_status st);
 /* "none", "good", "bad", "unverified". */
