@@ -16,7 +16,9 @@ listed = {m[0]: m[1] for m in re.findall(r'^\| `([A-Z0-9-]+)` \| (error|warning|
                                             subprocess.run([mopsdump, '--list-rules'], capture_output=True,
                                                            text=True, check=True).stdout, re.M)}
 bad = []
-protocol = [r for r in listed if r.startswith(('MIG-', 'NAT-', 'DNAT-', 'RSRC-', 'ANYCAST-', 'MC-'))]
+# The decoder's problems share the LARA- prefix; they are packet-level.
+packet_level = {'LARA-HTL', 'LARA-ADDR', 'LARA-MAC'}
+protocol = [r for r in listed if r.startswith(('MIG-', 'NAT-', 'DNAT-', 'RSRC-', 'ANYCAST-', 'MC-', 'LARA-')) and r not in packet_level]
 for r in protocol:
     if r not in rows:
         bad.append(f'{r}: not in the severity table')

@@ -388,7 +388,7 @@ static void test_scenario_errors(void)
          "timeline[0]: no socket named \"s\" was connected before"},
         {"{\"name\": \"x\", \"links\": [{\"name\": \"l\"}], \"nodes\": [{\"name\": \"m\", \"role\": \"mobile\","
          " \"link\": \"l\", \"addr\": \"1.2.3.4.5/40\"}], \"timeline\": [{\"at\": 1, \"node\": \"m\", \"dance\": {}}]}",
-         "timeline[0]: an event does one of connect, send, detach, attach, migrate, segment"},
+         "timeline[0]: an event does one of connect, send, detach, attach, advertise, migrate, segment"},
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         static struct mops_sim sim;

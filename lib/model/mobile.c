@@ -106,7 +106,7 @@ static void sock_send(struct mops_mobile *m, struct mops_sock *s, uint32_t len, 
 
 void mops_mobile_send(struct mops_mobile *m, int sock, uint32_t len, struct mops_outbox *out)
 {
-    if (sock < 0 || (unsigned)sock >= m->n_socks || !m->attached)
+    if (sock < 0 || (unsigned)sock >= m->n_socks || !m->attached || (m->lara_on && !mops_lara_may_send(&m->lara)))
         return;
     struct mops_sock *s = &m->socks[sock];
     if (s->state != MOPS_SOCK_OPEN)
@@ -270,11 +270,27 @@ static void send_migrates(struct mops_mobile *m, uint64_t now, struct mops_outbo
     }
 }
 
+void mops_mobile_use_lara(struct mops_mobile *m, const uint8_t mac[6], uint32_t session_id)
+{
+    mops_lara_init(&m->lara, m->st, mac, session_id, m->bad);
+    m->lara_on = true;
+    if (m->addr)
+        mops_lara_hold(&m->lara, 0, m->addr);
+}
+
 void mops_mobile_attach(struct mops_mobile *m, uint64_t now, mops_addr_t addr, struct mops_outbox *out)
 {
     bool moved = m->addr && m->addr != addr;
     m->addr = addr;
     m->attached = true;
+    if (m->lara_on) {
+        /* Profile §9: every attach (a new address, or the link up again)
+         * runs DAD; a move's Migrates wait until the address is usable. */
+        mops_lara_start(&m->lara, now, addr, out);
+        m->move_waiting = moved && !mops_lara_may_send(&m->lara);
+        if (!mops_lara_may_send(&m->lara))
+            return;
+    }
     if (moved)
         send_migrates(m, now, out);
 }
@@ -452,9 +468,13 @@ static void migrate_reply(struct mops_mobile *m, const struct mops_packet *pkt, 
 
 void mops_mobile_input(struct mops_mobile *m, uint64_t now, const struct mops_packet *pkt, struct mops_outbox *out)
 {
-    (void)now;
     if (!m->attached || pkt->status != MOPS_ST_OK || pkt->ip.dst != m->addr || mops_packet_checksum_bad(pkt))
         return;
+    if (pkt->layers & MOPS_L_LARA) {
+        if (m->lara_on)
+            mops_lara_input(&m->lara, now, pkt, NULL, out);
+        return;
+    }
     if (pkt->layers & MOPS_L_TCP) {
         struct mops_sock *s = find_sock(m, pkt, pkt->tcp.sport, pkt->tcp.dport);
         if (!s)
@@ -509,6 +529,10 @@ static uint64_t interval(const struct mops_mobile *m)
 
 void mops_mobile_tick(struct mops_mobile *m, uint64_t now, struct mops_outbox *out)
 {
+    if (m->lara_on && mops_lara_tick(&m->lara, now) && m->move_waiting) {
+        m->move_waiting = false;
+        send_migrates(m, now, out);
+    }
     unsigned max = (m->bad & MOPS_BAD_RETX_EXCESS) ? 6 : MOPS_MIGRATE_MAX_RESENDS;
     for (unsigned k = 0; k < m->n_pend; k++) {
         struct mops_mn_pending *p = &m->pend[k];
@@ -531,7 +555,7 @@ void mops_mobile_tick(struct mops_mobile *m, uint64_t now, struct mops_outbox *o
 
 uint64_t mops_mobile_next_timer(const struct mops_mobile *m)
 {
-    uint64_t t = UINT64_MAX;
+    uint64_t t = m->lara_on ? mops_lara_next_timer(&m->lara) : UINT64_MAX;
     for (unsigned k = 0; k < m->n_pend; k++)
         if (m->pend[k].used && m->pend[k].sent_at + interval(m) < t)
             t = m->pend[k].sent_at + interval(m);

@@ -113,7 +113,16 @@ void mops_outbox_add(struct mops_outbox *o, const uint8_t *data, uint32_t len)
     memcpy(copy, data, len);
     o->v[o->n].data = copy;
     o->v[o->n].len = len;
+    o->v[o->n].has_l2_dst = false;
     o->n++;
+}
+
+void mops_outbox_set_l2_dst(struct mops_outbox *o, const uint8_t mac[6])
+{
+    if (!o->n)
+        return;
+    o->v[o->n - 1].has_l2_dst = true;
+    memcpy(o->v[o->n - 1].l2_dst, mac, 6);
 }
 
 void mops_outbox_add_built(struct mops_outbox *o, struct mops_builder *b)
@@ -166,7 +175,7 @@ static const char *const bad_names[] = {
     "wrong-level",       "natack-htl",          "translate-tcp-seq",  "stale-crc",
     "remap-unconfirmed", "no-recv-src",         "rejudge-duplicate",  "reply-prev",
     "answer-corrupt",    "shift-data-seq",      "no-relay",           "prev-intermediate",
-    "mc-syn-only",       "no-mc-echo",
+    "mc-syn-only",       "no-mc-echo",          "migrate-tentative",  "ignore-dad-reply",
 };
 
 uint32_t mops_misbehaviour_parse(const char *name)

@@ -17,12 +17,14 @@
 static const char *const server_families[] = {"MIG", "MC", "RSRC", NULL};
 static const char *const nat_families[] = {"NAT", NULL};
 static const char *const mobile_families[] = {"MIG", NULL};
+static const char *const lara_families[] = {"LARA", NULL};
 
 static const char *const *families_of(const char *role)
 {
     return !strcmp(role, "server")   ? server_families
            : !strcmp(role, "nat")    ? nat_families
            : !strcmp(role, "mobile") ? mobile_families
+           : !strcmp(role, "lara")   ? lara_families
                                      : NULL;
 }
 
@@ -136,8 +138,12 @@ int mops_report_junit(FILE *f, const json_t *r)
     for (size_t k = 0; k < n; k++) {
         struct tcase *t = &c[k];
         /* Jenkins splits a classname at its dots: the role alone. */
+        /* LARA's coverage is of the capture's nodes together (coverage.c). */
         r_printf(f, "    <testcase classname=\"%s\" name=\"%s %s\" time=\"0\"", t->role,
-                 t->node[0] ? t->node : "(node unknown)", t->family);
+                 t->node[0]                 ? t->node
+                 : !strcmp(t->role, "lara") ? "every node"
+                                            : "(node unknown)",
+                 t->family);
         if (!t->failures && !t->others && !t->skipped) {
             fputs("/>\n", f);
             continue;

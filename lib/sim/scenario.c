@@ -132,9 +132,12 @@ static int proto_of(struct ctx *c, json_t *o, const char *where, uint16_t *out)
     return 0;
 }
 
-static int misbehaviours(struct ctx *c, json_t *node, const char *where, uint32_t *out)
+/* The model's misbehaviours, and the simulator's own: wrong-mac is the
+ * node's link driver sending from its physical MAC (profile §9). */
+static int misbehaviours(struct ctx *c, json_t *node, const char *where, uint32_t *out, bool *wrong_mac)
 {
     *out = 0;
+    *wrong_mac = false;
     json_t *v = json_object_get(node, "misbehave");
     if (!v)
         return 0;
@@ -143,6 +146,10 @@ static int misbehaviours(struct ctx *c, json_t *node, const char *where, uint32_
     size_t i;
     json_t *e;
     json_array_foreach (v, i, e) {
+        if (json_is_string(e) && strcmp(json_string_value(e), "wrong-mac") == 0) {
+            *wrong_mac = true;
+            continue;
+        }
         uint32_t bit = json_is_string(e) ? mops_misbehaviour_parse(json_string_value(e)) : 0;
         if (!bit)
             return fail(c, where, "unknown misbehaviour %s",
@@ -204,6 +211,24 @@ static int gateway(struct ctx *c, int node, json_t *n, const char *where)
     return 0;
 }
 
+/* "mac": the physical MAC of its first interface, as "b8:6b:23:7b:c3:79"
+ * (two nodes given one: a cloned VM, LARA §3.1.3). */
+static int physical_mac(struct ctx *c, int node, json_t *n, const char *where)
+{
+    const char *text;
+    if (get_string(c, n, "mac", where, &text, false) < 0)
+        return -1;
+    if (!text)
+        return 0;
+    unsigned m[6];
+    char end;
+    if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &end) != 6)
+        return fail(c, where, "\"mac\" is six hex octets, as b8:6b:23:7b:c3:79, not \"%s\"", text);
+    for (int i = 0; i < 6; i++)
+        c->s->nodes[node].ifs[0].mac[i] = (uint8_t)m[i];
+    return 0;
+}
+
 static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
 {
     char where[48];
@@ -230,12 +255,14 @@ static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
     if (r < 0)
         return fail(c, where, "\"role\" is mobile, server, nat, dnat or router, not \"%s\"", role);
     uint32_t bad;
-    if (misbehaviours(c, n, where, &bad) < 0)
+    bool wrong_mac;
+    if (misbehaviours(c, n, where, &bad, &wrong_mac) < 0)
         return -1;
     int node = mops_sim_add_node(c->s, name, roles[r].role);
     if (node < 0)
         return fail(c, where, "too many nodes");
     struct mops_sim_node *sn = &c->s->nodes[node];
+    sn->wrong_mac = wrong_mac;
     uint64_t node_seed = seed ^ ((uint64_t)(idx + 1) * UINT64_C(0x9e3779b97f4a7c15));
     int ifi;
     if (roles[r].role == MOPS_SIM_NAT) {
@@ -263,7 +290,7 @@ static int load_node(struct ctx *c, json_t *n, size_t idx, uint64_t seed)
                 return -1;
         }
     }
-    if (routes(c, node, n, where) < 0 || gateway(c, node, n, where) < 0)
+    if (routes(c, node, n, where) < 0 || gateway(c, node, n, where) < 0 || physical_mac(c, node, n, where) < 0)
         return -1;
     const struct mops_settings *st = &c->s->st;
     switch (roles[r].role) {
@@ -445,6 +472,8 @@ static int load_event(struct ctx *c, json_t *e, size_t idx)
         a.dport = (uint16_t)dport;
         a.port.seq = (uint64_t)seq;
         a.bytes = (uint32_t)bytes;
+    } else if (json_object_get(e, "advertise")) {
+        a.kind = MOPS_SIM_ADVERTISE;
     } else if (json_object_get(e, "detach")) {
         a.kind = MOPS_SIM_DETACH;
     } else if ((v = json_object_get(e, "attach"))) {
@@ -454,7 +483,7 @@ static int load_event(struct ctx *c, json_t *e, size_t idx)
             get_addr(c, v, "gw", where, true, &a.gw, NULL) < 0)
             return -1;
     } else {
-        return fail(c, where, "an event does one of connect, send, detach, attach, migrate, segment");
+        return fail(c, where, "an event does one of connect, send, detach, attach, advertise, migrate, segment");
     }
     mops_sim_schedule(c->s, (uint64_t)(at * 1e9 + 0.5), &a);
     return 0;
@@ -540,6 +569,11 @@ static int load(json_t *root, struct ctx *c, struct mops_scenario_info *info)
     json_array_foreach (nodes, i, v)
         if (load_node(c, v, i, (uint64_t)seed) < 0)
             return -1;
+    bool lara = false;
+    if (get_bool(c, root, "lara", "scenario", &lara) < 0)
+        return -1;
+    if (lara)
+        mops_sim_use_lara(c->s);
     json_array_foreach (timeline, i, v)
         if (load_event(c, v, i) < 0)
             return -1;

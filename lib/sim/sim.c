@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mops/core/lara_mac.h"
 #include "mops/decode/decode.h"
 
 enum { EV_DELIVER, EV_ACTION, EV_TIMER };
@@ -16,6 +17,7 @@ struct mops_sim_event {
     int type, node, iface;
     uint8_t *data;
     uint32_t len;
+    uint8_t mac_dst[6], mac_src[6]; /* the frame's, with LARA */
     struct mops_sim_action action;
 };
 
@@ -188,6 +190,22 @@ int mops_sim_find_link(const struct mops_sim *s, const char *name)
     return -1;
 }
 
+void mops_sim_use_lara(struct mops_sim *s)
+{
+    s->lara = true;
+    for (unsigned k = 0; k < s->n_nodes; k++) {
+        struct mops_sim_node *n = &s->nodes[k];
+        for (unsigned i = 0; i < n->n_ifs; i++) {
+            /* A Session ID per node (LARA §3: per host, not per interface). */
+            uint32_t session = UINT32_C(0x5eed0000) | (k + 1);
+            mops_lara_init(&n->ifs[i].lara, &s->st, n->ifs[i].mac, session, 0);
+            mops_lara_hold(&n->ifs[i].lara, 0, n->ifs[i].addr);
+            if (n->role == MOPS_SIM_MOBILE && i == 0)
+                mops_mobile_use_lara(n->m.mobile, n->ifs[0].mac, session);
+        }
+    }
+}
+
 int mops_sim_capture(struct mops_sim *s, const char *path)
 {
     struct mops_cap_iface ifs[MOPS_SIM_LINKS];
@@ -285,7 +303,56 @@ static bool dropped(struct mops_sim_link *l, const uint8_t *data, uint32_t len, 
     return false;
 }
 
-static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t len)
+static bool is_lara(const struct mops_sim *s, const uint8_t *data, uint32_t len)
+{
+    if (len < MOPS_IPFF_HDR_LEN + MOPS_ICMP_HDR_LEN || ((data[8] << 8 | data[9]) >> 2) != MOPS_PROTO_ICMPV5)
+        return false;
+    uint16_t t = (uint16_t)(data[24] << 8 | data[25]);
+    return t == s->st.type_dad_request || t == s->st.type_dad_reply || t == s->st.type_lara_advert;
+}
+
+/* With LARA (profile §9): the frame's MACs. A node sends from its
+ * interface's logical MAC (DAD from its physical one, LARA §3) to the next
+ * hop's logical MAC, unless its model chose the destination. */
+static void lara_macs(const struct mops_sim *s, const struct mops_sim_node *n, const struct mops_sim_iface *from,
+                      const uint8_t *data, uint32_t len, mops_addr_t hop, const uint8_t *l2_dst, uint8_t dst[6],
+                      uint8_t src[6])
+{
+    bool dad = is_lara(s, data, len) && (uint16_t)(data[24] << 8 | data[25]) != s->st.type_lara_advert;
+    if (l2_dst)
+        memcpy(dst, l2_dst, 6);
+    else
+        mops_lara_dst_mac(hop, dst);
+    if (dad || n->wrong_mac)
+        memcpy(src, from->mac, 6);
+    else
+        mops_lara_mac(from->addr, src);
+}
+
+/* Does a frame to dst reach interface f (LARA: by MAC, so two holders of
+ * one address both get it)? */
+static bool lara_receives(const struct mops_sim_iface *f, const uint8_t dst[6])
+{
+    uint8_t logical[6];
+    mops_lara_dst_mac(f->addr, logical);
+    return mops_mac_kind(dst) == MOPS_MAC_BROADCAST || memcmp(dst, logical, 6) == 0 || memcmp(dst, f->mac, 6) == 0;
+}
+
+static void push_delivery(struct mops_sim *s, const struct mops_sim_link *l, int to_node, int to_if,
+                          const uint8_t *data, uint32_t len, const uint8_t *frame)
+{
+    struct mops_sim_event e = {
+        .at = s->now + l->delay_ns, .type = EV_DELIVER, .node = to_node, .iface = to_if, .len = len};
+    memcpy(e.mac_dst, frame, 6);
+    memcpy(e.mac_src, frame + 6, 6);
+    e.data = malloc(len);
+    if (!e.data)
+        abort();
+    memcpy(e.data, data, len);
+    push(s, e);
+}
+
+static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t len, const uint8_t *l2_dst)
 {
     struct mops_sim_node *n = &s->nodes[node];
     if (len < MOPS_IPFF_HDR_LEN)
@@ -301,25 +368,28 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
         return;
     }
     const struct mops_sim_iface *from = &n->ifs[ifi];
+    uint8_t frame[14 + 65536 + 20];
     /* The receiver: the node on that link whose address is the next hop. */
     int to_node = -1, to_if = -1;
-    for (unsigned k = 0; k < s->n_nodes && to_node < 0; k++)
-        for (unsigned i = 0; i < s->nodes[k].n_ifs; i++)
-            if (s->nodes[k].ifs[i].link == from->link && s->nodes[k].ifs[i].addr == hop) {
-                to_node = (int)k;
-                to_if = (int)i;
-                break;
-            }
-    if (to_node == node) {
-        /* The next hop is the sender itself (a gateway naming its own
-         * address): a loop with no link to bound it. */
-        s->frames_unroutable++;
-        return;
+    if (s->lara) {
+        lara_macs(s, n, from, data, len, hop, l2_dst, frame, frame + 6);
+    } else {
+        for (unsigned k = 0; k < s->n_nodes && to_node < 0; k++)
+            for (unsigned i = 0; i < s->nodes[k].n_ifs; i++)
+                if (s->nodes[k].ifs[i].link == from->link && s->nodes[k].ifs[i].addr == hop) {
+                    to_node = (int)k;
+                    to_if = (int)i;
+                    break;
+                }
+        if (to_node == node) {
+            /* The next hop is the sender itself (a gateway naming its own
+             * address): a loop with no link to bound it. */
+            s->frames_unroutable++;
+            return;
+        }
+        memcpy(frame, to_node >= 0 ? s->nodes[to_node].ifs[to_if].mac : mops_mac_broadcast, 6);
+        memcpy(frame + 6, from->mac, 6);
     }
-    uint8_t frame[14 + 65536 + 20];
-    static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    memcpy(frame, to_node >= 0 ? s->nodes[to_node].ifs[to_if].mac : broadcast, 6);
-    memcpy(frame + 6, from->mac, 6);
     frame[12] = (uint8_t)(s->st.ethertype >> 8);
     frame[13] = (uint8_t)s->st.ethertype;
     memcpy(frame + 14, data, len);
@@ -342,23 +412,38 @@ static void transmit(struct mops_sim *s, int node, const uint8_t *data, uint32_t
                                .data = frame};
         mops_dump_write(s->capture, &f);
     }
-    if (to_node < 0 || lost || dropped(l, data, len, &s->st, s->drop_pkt)) {
+    if ((!s->lara && to_node < 0) || lost || dropped(l, data, len, &s->st, s->drop_pkt)) {
         s->frames_dropped++;
         return;
     }
-    struct mops_sim_event e = {
-        .at = s->now + l->delay_ns, .type = EV_DELIVER, .node = to_node, .iface = to_if, .len = len};
-    e.data = malloc(len);
-    if (!e.data)
-        abort();
-    memcpy(e.data, data, len);
-    push(s, e);
+    if (!s->lara) {
+        push_delivery(s, l, to_node, to_if, data, len, frame);
+        return;
+    }
+    /* LARA: every interface on the link the destination MAC names. */
+    bool any = false;
+    for (unsigned k = 0; k < s->n_nodes; k++)
+        for (unsigned i = 0; i < s->nodes[k].n_ifs; i++) {
+            const struct mops_sim_iface *f = &s->nodes[k].ifs[i];
+            if (f->link != from->link || ((int)k == node && f == from) || !lara_receives(f, frame))
+                continue;
+            /* One copy per node: its anycast or VIP interface shares the link. */
+            bool dup = false;
+            for (unsigned j = 0; j < i && !dup; j++)
+                dup = s->nodes[k].ifs[j].link == from->link && lara_receives(&s->nodes[k].ifs[j], frame);
+            if (dup)
+                continue;
+            push_delivery(s, l, (int)k, (int)i, data, len, frame);
+            any = true;
+        }
+    if (!any)
+        s->frames_dropped++;
 }
 
 static void flush_out(struct mops_sim *s, int node)
 {
     for (unsigned i = 0; i < s->out.n; i++)
-        transmit(s, node, s->out.v[i].data, s->out.v[i].len);
+        transmit(s, node, s->out.v[i].data, s->out.v[i].len, s->out.v[i].has_l2_dst ? s->out.v[i].l2_dst : NULL);
     mops_outbox_clear(&s->out);
 }
 
@@ -387,9 +472,22 @@ static void deliver(struct mops_sim *s, struct mops_sim_event *e)
     struct mops_sim_node *n = &s->nodes[e->node];
     if (n->ifs[e->iface].link < 0)
         return; /* detached on the way */
-    mops_decode_frame(&s->st, MOPS_LINKTYPE_USER0, e->data, e->len, e->len, s->pkt);
+    if (s->lara)
+        mops_decode_ipff_in_frame(&s->st, e->mac_dst, e->mac_src, e->data, e->len, e->len, s->pkt);
+    else
+        mops_decode_frame(&s->st, MOPS_LINKTYPE_USER0, e->data, e->len, e->len, s->pkt);
     s->frames_delivered++;
     mops_addr_t self = n->ifs[e->iface].addr;
+    /* LARA's messages are the link's own (Hops to Live 1): never forwarded. */
+    if (s->pkt->layers & MOPS_L_LARA) {
+        if (n->role == MOPS_SIM_MOBILE && e->iface == 0)
+            mops_mobile_input(n->m.mobile, s->now, s->pkt, &s->out);
+        else
+            mops_lara_input(&n->ifs[e->iface].lara, s->now, s->pkt, e->mac_src, &s->out);
+        flush_out(s, e->node);
+        schedule_timer(s, e->node);
+        return;
+    }
     switch (n->role) {
         case MOPS_SIM_MOBILE: mops_mobile_input(n->m.mobile, s->now, s->pkt, &s->out); break;
         case MOPS_SIM_SERVER: mops_server_input(n->m.server, s->now, s->pkt, &s->out); break;
@@ -444,6 +542,10 @@ static void act(struct mops_sim *s, const struct mops_sim_action *a)
             mops_sock_send_tcp(&s->st, &k, MOPS_TCP_ACK | MOPS_TCP_PSH, a->bytes, false, NULL, &s->out);
             break;
         }
+        case MOPS_SIM_ADVERTISE:
+            if (n->ifs[0].link >= 0)
+                mops_lara_advertise(&m->lara, &s->out);
+            break;
         case MOPS_SIM_DETACH:
             n->ifs[0].link = -1;
             mops_mobile_detach(m);

@@ -114,6 +114,39 @@ static void dnat_entry(const struct v_dnat *d, struct mops_coverage *c)
     add(c->text, sizeof c->text, &at, "; the sessions it held before the capture taken as the capture shows them");
 }
 
+/* LARA (lara.c): judged only for what the capture shows running it (profile §9). */
+static void lara_entry(const struct mops_validator *v, struct mops_coverage *c)
+{
+    size_t at = 0;
+    unsigned long judged = 0;
+    for (unsigned i = 0; i < v->n_laras; i++)
+        judged += v->laras[i].judged;
+    c->role = "lara";
+    c->judged = judged;
+    c->not_judged = v->lara_not_running + v->lara_not_ethernet + v->laras_unshadowed;
+    if (!v->n_laras) {
+        add(c->text, sizeof c->text, &at,
+            "LARA not judged: no node in the capture runs it (no DAD, advertisement "
+            "or logical MAC)");
+        return;
+    }
+    add(c->text, sizeof c->text, &at,
+        "LARA: %u %s running it on Ethernet, %lu of %s frames judged (tentative "
+        "time, duplicates, logical MAC)",
+        v->n_laras, plural(v->n_laras, "address", "addresses"), judged, plural(v->n_laras, "its", "their"));
+    if (v->lara_forwarded)
+        add(c->text, sizeof c->text, &at, "; %lu forwarded from another logical MAC (a router's) not judged",
+            v->lara_forwarded);
+    if (v->lara_not_running)
+        add(c->text, sizeof c->text, &at, "; %lu %s from nodes not seen running it not judged", v->lara_not_running,
+            plural(v->lara_not_running, "frame", "frames"));
+    if (v->lara_not_ethernet)
+        add(c->text, sizeof c->text, &at, "; %lu not on Ethernet not judged", v->lara_not_ethernet);
+    if (v->laras_unshadowed)
+        add(c->text, sizeof c->text, &at, "; %lu addresses beyond the %u shadowed not judged", v->laras_unshadowed,
+            V_SHADOW_CAP);
+}
+
 const char *const mops_overflow_names[MOPS_OV_COUNT] = {
     [MOPS_OV_SESSIONS] = "sessions",         [MOPS_OV_TRANSACTIONS] = "transactions",
     [MOPS_OV_NAT_LEVELS] = "nat_levels",     [MOPS_OV_NAT_ADDRESSES] = "nat_addresses",
@@ -169,6 +202,10 @@ unsigned mops_validator_coverage(const struct mops_validator *v, struct mops_cov
         dnat_entry(v->dnats[i], &out[n++]);
     for (unsigned i = 0; i < v->n_mobiles && n < max; i++)
         mobile_entry(v->mobiles[i], &out[n++]);
+    if (n < max && v->packets) {
+        memset(&out[n], 0, sizeof out[n]);
+        lara_entry(v, &out[n++]);
+    }
     if (n < max && (v->servers_unshadowed || v->mobiles_unshadowed || v->nats_unshadowed)) {
         struct mops_coverage *c = &out[n++];
         memset(c, 0, sizeof *c);

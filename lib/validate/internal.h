@@ -300,6 +300,15 @@ struct v_migration { /* the report's migrations[] */
     struct v_step steps[V_STORY_STEPS];
 };
 
+/* An address a link shows running LARA, and lib's model of it (lara.c). */
+struct v_lara {
+    uint32_t ifid;
+    struct mops_lara m;
+    bool reported;      /* its duplicate */
+    uint64_t dad_frame; /* of its last DAD request; 0: held from before the capture */
+    unsigned long judged;
+};
+
 struct mops_validator {
     struct mops_validate_opts o;
     struct mops_settings st;
@@ -381,6 +390,10 @@ struct mops_validator {
     unsigned dnat_seen_i;
     struct mops_outbox shadow_out;
     struct mops_packet shadow_pkt;
+    /* LARA (lara.c): the addresses shown running it, by link */
+    struct v_lara laras[V_SHADOW_CAP];
+    unsigned n_laras;
+    unsigned long laras_unshadowed, lara_not_ethernet, lara_not_running, lara_forwarded;
 };
 
 /* A ring's size: dflt, or for a validator asked to hold fewer entries
@@ -408,6 +421,9 @@ static inline uint32_t v_table_size(uint32_t capacity, uint32_t dflt)
 void v_story_open(struct mops_validator *v, struct v_migration *m, uint64_t ts);
 void v_story_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt,
                     const struct mops_track_result *tr);
+
+/* LARA on Ethernet (profile §9), every packet. */
+void v_lara_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uint64_t ts, const struct mops_packet *pkt);
 
 /* Who judges the findings v_emit makes from here on (role, node). */
 static inline void v_judge(struct mops_validator *v, const char *role, mops_addr_t node)

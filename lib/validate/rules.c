@@ -54,6 +54,14 @@ static const struct mops_rule_info protocol_rules[MOPS_R_COUNT - MOPS_P_COUNT] =
     R(MC_HANDSHAKE) =
         {"MC-HANDSHAKE", MOPS_SEV_NOTE, "MOPS §3.1, E1",
          "a SYN-ACK or handshake ACK whose MOBILE_CAPABLE differs from its node's model (all three segments carry it)"},
+    R(LARA_DUPLICATE) = {"LARA-DUPLICATE", MOPS_SEV_ERROR, "LARA §3, §5, profile §9",
+                         "a DAD reply: another node holds the address tested (or a clone shares its MAC)"},
+    R(LARA_TENTATIVE) = {"LARA-TENTATIVE", MOPS_SEV_ERROR, "LARA §5, profile §9",
+                         "a node sent from an address still tentative (less than 1 s after its DAD request)"},
+    R(LARA_DUPLICATE_USE) = {"LARA-DUPLICATE-USE", MOPS_SEV_ERROR, "LARA §5, profile §9",
+                             "a node sent from an address a DAD reply found duplicate while it was tentative"},
+    R(LARA_WRONG_MAC) = {"LARA-WRONG-MAC", MOPS_SEV_NOTE, "LARA §2, profile §9",
+                         "a node running LARA sent a frame whose source is not its address's logical MAC"},
 #undef R
 };
 

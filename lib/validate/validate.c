@@ -238,6 +238,7 @@ static void validate_one(struct mops_validator *v, uint64_t frame, uint32_t ifid
     v_server_packet(v, frame, ifid, ts, pkt, tr, first);
     v_mobile_packet(v, frame, ifid, ts, pkt, tr, first);
     v_migrate_packet(v, frame, ifid, ts, pkt, tr, first);
+    v_lara_packet(v, frame, ifid, ts, pkt);
     v_story_packet(v, frame, ifid, ts, pkt, tr);
 }
 

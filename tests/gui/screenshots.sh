@@ -12,7 +12,7 @@ out=$3
 mkdir -p "$out"
 gui_start "$plugin"
 # The captures must be readable by nobody.
-cp "$captures/appendix-b.pcapng" "$captures/bad-accept-wrong-seq.pcapng" "$GUI_HOME/"
+cp "$captures/appendix-b.pcapng" "$captures/bad-accept-wrong-seq.pcapng" "$captures/lara-duplicate.pcapng" "$GUI_HOME/"
 chmod a+r "$GUI_HOME"/*.pcapng
 
 # Qt lays out and paints a moment after the window maps.
@@ -37,8 +37,8 @@ gui_upper_pane 420
 # and a click focuses it; End selects the last item (MOPS), Shift+Right opens
 # it with its subtrees, Up selects ICMPv5.
 details() {
-    gui_wireshark -r "$GUI_HOME/appendix-b.pcapng" -g "$1"
-    w=$(gui_window appendix-b.pcapng)
+    gui_wireshark -r "$GUI_HOME/${3:-appendix-b}.pcapng" -g "$1"
+    w=$(gui_window "${3:-appendix-b}.pcapng")
     settle 3
     xdotool mousemove --window "$w" 800 950 click 1
     settle 0.5
@@ -48,6 +48,8 @@ details() {
 }
 details 24 wireshark-migrate.png
 details 6 wireshark-natack.png
+# A DAD reply: the duplicate address the validator found (LARA, profile §9).
+details 17 wireshark-lara.png lara-duplicate
 
 # Statistics → MOPS: the menu opened with the mouse; MOPS is its last entry,
 # reached by Up from the top.

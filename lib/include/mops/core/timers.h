@@ -22,5 +22,8 @@
  * reply (the reply may be lost beyond the capture point); mopstop calls a
  * migration unanswered after it. */
 #define MOPS_MIGRATE_LIFE_NS (MOPS_MIGRATE_RETX_NS * (MOPS_MIGRATE_MAX_RESENDS + 2))
+/* Profile §9 (LARA §5; the time is ours, as RFC 4862's RetransTimer): an
+ * address is tentative until one DAD request has gone unanswered this long. */
+#define MOPS_LARA_TENTATIVE_NS (1 * MOPS_NS_PER_SEC)
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef MOPS_MODEL_MOBILE_H
 #define MOPS_MODEL_MOBILE_H
 
+#include "mops/model/lara.h"
 #include "mops/model/socket.h"
 
 #define MOPS_MN_PORTS 16 /* ports in one Migrate the node sends */
@@ -47,6 +48,9 @@ struct mops_mobile {
     struct mops_natt_entry *natt;
     struct mops_mn_pending *pend;
     unsigned migrations_ok, migrations_failed, resends;
+    /* LARA on Ethernet (profile §9): the move waits for DAD. */
+    bool lara_on, move_waiting;
+    struct mops_lara lara;
 };
 
 /* caps may be NULL (mops_model_caps_default). Returns 0, or -1 when its
@@ -58,8 +62,12 @@ void mops_mobile_free(struct mops_mobile *m);
  * capacities): the validator's shadow of a node seen at a new address,
  * while the old one goes on standing for the old address. 0, or -1. */
 int mops_mobile_copy(struct mops_mobile *dst, const struct mops_mobile *src);
+/* Runs LARA for its address, with this physical MAC and Session ID: an
+ * attach to a new address sends a DAD request and the Migrates wait until
+ * the address is usable. */
+void mops_mobile_use_lara(struct mops_mobile *m, const uint8_t mac[6], uint32_t session_id);
 /* Takes an address. With open mobile sockets, this is a move: Migrates go
- * out for them. */
+ * out for them (with LARA, once the address is no longer tentative). */
 void mops_mobile_attach(struct mops_mobile *m, uint64_t now, mops_addr_t addr, struct mops_outbox *out);
 void mops_mobile_detach(struct mops_mobile *m);
 /* Opens a socket (TCP: sends the SYN, with MOBILE_CAPABLE when `mobile`).

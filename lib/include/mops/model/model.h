@@ -65,6 +65,8 @@ struct mops_outbox {
     struct {
         uint8_t *data;
         uint32_t len;
+        bool has_l2_dst; /* the Ethernet destination the model chose (a DAD reply) */
+        uint8_t l2_dst[6];
     } * v;
     unsigned n, cap;
     struct mops_outbox_work *work;
@@ -78,6 +80,10 @@ struct mops_packet *mops_outbox_scratch(struct mops_outbox *o);
 #define MOPS_OUTBOX_PAYLOAD 65536
 uint8_t *mops_outbox_payload(struct mops_outbox *o);
 void mops_outbox_add(struct mops_outbox *o, const uint8_t *data, uint32_t len);
+/* The Ethernet destination of the packet added last, where the model and
+ * not the route decides it (LARA §3: a DAD reply goes to the requester's
+ * physical MAC, or to broadcast). */
+void mops_outbox_set_l2_dst(struct mops_outbox *o, const uint8_t mac[6]);
 /* Finishes b (lengths, checksums) and adds its IPFF packet. */
 void mops_outbox_add_built(struct mops_outbox *o, struct mops_builder *b);
 /* Forwards a packet a model has rewritten (a NAT): one hop less, re-encoded
@@ -122,6 +128,8 @@ enum mops_misbehaviour {
     MOPS_BAD_PREV_INTERMEDIATE = 1u << 27,   /* mobile: previous = its level 1 translation, not the outermost */
     MOPS_BAD_MC_SYN_ONLY = 1u << 28,         /* mobile: MOBILE_CAPABLE on its SYN, not on the handshake's ACK */
     MOPS_BAD_NO_MC_ECHO = 1u << 29,          /* server: no MOBILE_CAPABLE on its SYN-ACK to a mobile SYN */
+    MOPS_BAD_MIGRATE_TENTATIVE = 1u << 30,   /* LARA: use an address before its DAD has ended */
+    MOPS_BAD_IGNORE_DAD_REPLY = 1u << 31,    /* LARA: use an address a DAD reply said is taken */
 };
 /* Returns the bit for a name ("accept-wrong-seq"), or 0. */
 uint32_t mops_misbehaviour_parse(const char *name);

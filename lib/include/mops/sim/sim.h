@@ -6,6 +6,7 @@
 
 #include "mops/capture/dump.h"
 #include "mops/model/dnat.h"
+#include "mops/model/lara.h"
 #include "mops/model/mobile.h"
 #include "mops/model/nat.h"
 #include "mops/model/router.h"
@@ -33,7 +34,8 @@ struct mops_sim_iface {
     int link; /* -1: detached */
     mops_addr_t addr;
     unsigned plen;
-    uint8_t mac[6];
+    uint8_t mac[6];        /* physical; with LARA its frames carry the logical MAC */
+    struct mops_lara lara; /* with LARA: its address (a mobile node's model runs its own) */
 };
 
 struct mops_sim_route {
@@ -48,6 +50,7 @@ struct mops_sim_node {
     struct mops_sim_iface ifs[MOPS_SIM_IFACES];
     struct mops_sim_route routes[MOPS_SIM_ROUTES];
     int nat_inside; /* NAT: the inside interface */
+    bool wrong_mac; /* misbehaviour wrong-mac: its frames carry its physical MAC, not the logical one */
     union {
         struct mops_mobile *mobile;
         struct mops_server *server;
@@ -79,6 +82,7 @@ enum mops_sim_action_kind {
     MOPS_SIM_ATTACH,
     MOPS_SIM_INJECT,
     MOPS_SIM_SEGMENT,
+    MOPS_SIM_ADVERTISE, /* LARA §5.1: the broadcast advertisement */
 };
 
 struct mops_sim_action {
@@ -108,6 +112,7 @@ struct mops_sim_event;
 struct mops_sim {
     struct mops_settings st;
     struct mops_model_caps caps; /* of every node's model */
+    bool lara;                   /* LARA on every link (profile §9): logical MACs, DAD on attach */
     uint64_t now, seq, rng;
     unsigned n_nodes, n_links;
     struct mops_sim_node nodes[MOPS_SIM_NODES];
@@ -136,6 +141,10 @@ int mops_sim_add_iface(struct mops_sim *s, int node, int link, mops_addr_t addr,
 int mops_sim_add_route(struct mops_sim *s, int node, const struct mops_prefix *dst, mops_addr_t via);
 int mops_sim_find_node(const struct mops_sim *s, const char *name);
 int mops_sim_find_link(const struct mops_sim *s, const char *name);
+/* Switches LARA on, once the nodes are added: every interface's address is
+ * held already (booted before the capture), a mobile node's next attach
+ * runs DAD, and frames carry logical MACs. */
+void mops_sim_use_lara(struct mops_sim *s);
 /* Writes every frame sent to path (pcapng, one interface per link). */
 int mops_sim_capture(struct mops_sim *s, const char *path);
 void mops_sim_schedule(struct mops_sim *s, uint64_t at, const struct mops_sim_action *a);

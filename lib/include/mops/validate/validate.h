@@ -37,6 +37,10 @@ enum mops_rule_id {
     MOPS_R_DNAT_REMAP,
     MOPS_R_ANYCAST_UNSOLICITED,
     MOPS_R_MC_HANDSHAKE,
+    MOPS_R_LARA_DUPLICATE,
+    MOPS_R_LARA_TENTATIVE,
+    MOPS_R_LARA_DUPLICATE_USE,
+    MOPS_R_LARA_WRONG_MAC,
     MOPS_R_COUNT
 };
 
@@ -175,6 +179,18 @@ unsigned mops_validator_chains(const struct mops_validator *v, struct mops_nat_c
 
 /* What was judged of each node the capture shows, and what was not and
  * why (a node's state the capture does not show is not guessed). */
+/* What the validator saw of an address's LARA (profile §9): its last DAD
+ * request (frame, time), until when the address was tentative, and a
+ * duplicate a reply found. False when the capture shows it not running LARA. */
+struct mops_lara_view {
+    uint32_t ifid;
+    uint64_t dad_frame, dad_ts_ns, usable_ns; /* dad_frame 0: held from before the capture */
+    bool duplicate, cloned_mac;
+    uint64_t dup_ts_ns;
+    uint8_t dup_mac[6];
+};
+bool mops_validator_lara(const struct mops_validator *v, mops_addr_t addr, struct mops_lara_view *out);
+
 struct mops_coverage {
     const char *role; /* "server", "mobile", "nat", "validator" */
     mops_addr_t addr; /* 0 for the validator's own limits */
