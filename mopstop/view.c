@@ -284,6 +284,30 @@ void mt_view_rows(const struct mt_state *s, enum mt_pane p, const char *filter, 
     }
 }
 
+/* The attach before a move (profile §9): DAD, the tentative second, the
+ * first Migrate, with their times, as the validator's LARA model saw them. */
+static unsigned lara_lines(const struct mt_state *s, const struct mt_migration *m, char out[][MT_LINE], unsigned max)
+{
+    struct mops_lara_view l;
+    if (max < 3 || !mops_validator_lara(s->validator, m->mig, &l) || !l.dad_frame)
+        return 0;
+    char t[32], u[32];
+    unsigned n = 0;
+    double after = m->ts_ns >= l.dad_ts_ns ? (double)(m->ts_ns - l.dad_ts_ns) / 1e9 : -1;
+    snprintf(out[n++], MT_LINE, "  attach: DAD request frame %" PRIu64 " at %s, tentative until %s", l.dad_frame,
+             rel_time(t, sizeof t, s, l.dad_ts_ns), rel_time(u, sizeof u, s, l.usable_ns));
+    if (l.duplicate)
+        snprintf(out[n++], MT_LINE, "  duplicate: %02x:%02x:%02x:%02x:%02x:%02x holds the address (reply at %s)%s",
+                 l.dup_mac[0], l.dup_mac[1], l.dup_mac[2], l.dup_mac[3], l.dup_mac[4], l.dup_mac[5],
+                 rel_time(t, sizeof t, s, l.dup_ts_ns), l.cloned_mac ? ", a cloned MAC" : "");
+    if (after >= 0 && n < max)
+        snprintf(out[n++], MT_LINE, "  first Migrate %.3f s after the DAD request%s", after,
+                 l.duplicate              ? ", from a duplicate (LARA-DUPLICATE-USE)"
+                 : m->ts_ns < l.usable_ns ? ", while tentative (LARA-TENTATIVE)"
+                                          : "");
+    return n;
+}
+
 unsigned mt_view_detail(const struct mt_state *s, enum mt_pane p, const char *key, char out[][MT_LINE], unsigned max)
 {
     unsigned n = 0;
@@ -300,6 +324,7 @@ unsigned mt_view_detail(const struct mt_state *s, enum mt_pane p, const char *ke
                      mops_addr_format(m->mig, b), mops_addr_format(m->server, t));
             snprintf(out[n++], MT_LINE, "  state %s, %u resends%s", mt_mig_state_name(m->state), m->retx,
                      m->reply_frame ? "" : ", no reply yet");
+            n += lara_lines(s, m, out + n, max - n);
             if (m->reply_frame)
                 snprintf(out[n++], MT_LINE, "  reply frame %" PRIu64 ", %.1f ms after the last sending", m->reply_frame,
                          (double)m->latency_ns / 1e6);

@@ -160,6 +160,25 @@ if shutil.which("tmux"):
     finally:
         tm("kill-session", "-t", sess)
         shutil.rmtree(deep)
+    # LARA (profile §9): a migration's detail shows the attach before it
+    # (DAD, the tentative second, the first Migrate); a duplicate address
+    # is in the violations pane.
+    cmd = f"'{MOPSTOP}' -r '{os.path.join(CAPTURES, 'bad-ignore-dad-reply.pcapng')}' --speed max -d 0.2; sleep 60"
+    tm("new-session", "-d", "-s", sess, "-x", "150", "-y", "30", cmd)
+    try:
+        time.sleep(1.5)
+        tm("send-keys", "-t", sess, "Enter")
+        s = screen()
+        check("attach: DAD request frame 16 at 00:00:01.400, tentative until 00:00:02.400" in s and
+              "duplicate: 02:00:5e:00:05:00 holds the address (reply at 00:00:01.401)" in s and
+              "first Migrate 1.000 s after the DAD request, from a duplicate (LARA-DUPLICATE-USE)" in s,
+              "tmux: a migration's detail shows its attach, DAD and first Migrate", s)
+        tm("send-keys", "-t", sess, "Escape", "4")
+        s = screen()
+        check("LARA-DUPLICATE          775.2.23.6.6 is a duplicate: 02:00:5e:00:00:00 (session 0x5eed0001) asked" in s,
+              "tmux: the duplicate address in the violations pane", s)
+    finally:
+        tm("kill-session", "-t", sess)
 else:
     check(False, "tmux is installed (.ci/install-deps installs it)")
 
