@@ -19,7 +19,9 @@ SCALARS = ["frame.number", "frame.time_epoch", "frame.cap_len", "frame.len", "ip
            "mops.natack.n_ports", "mops.anycast.anycast_addr", "mops.anycast.unicast_addr", "mops.anycast.sport",
            "mops.anycast.dport", "udpv5.srcport", "udpv5.dstport", "udpv5.checksum", "udpv5.checksum_status",
            "udpv5.checksum_expected", "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw",
-           "tcp.window_size_value", "tcp.len", "tcp.checksum_status", "tcp.option.mobile_capable"]
+           "tcp.window_size_value", "tcp.len", "tcp.checksum_status", "tcp.option.mobile_capable",
+           "lara.dad.reserved", "lara.dad.mac", "lara.dad.session_id", "lara.eth.src_of", "lara.eth.src_resolved",
+           "lara.eth.dst_of", "lara.eth.dst_resolved"]
 LISTS = ["mops.migrate.ports.prev_sport", "mops.migrate.ports.mig_sport", "mops.migrate.ports.prev_dport",
          "mops.migrate.ports.mig_dport", "mops.migrate.ports.seq", "mops.natack.ports.orig_port",
          "mops.natack.ports.trans_port"]

@@ -58,6 +58,16 @@ for path in sorted(glob.glob(os.path.join(CAPTURES, "scenarios", "*.json"))):
     if name.startswith("bad-") and "validator_gap" not in s["expect"]:
         check(len(want) > 0, f"{name}: its misbehaviour is found")
 
+# LARA (profile §9): judged only where the capture shows it; a capture
+# without it says so in the coverage, never as a finding.
+for name, judged in (("appendix-a", False), ("appendix-a-lara", True), ("appendix-b-lara", True)):
+    rc, r, _ = report_of(os.path.join(CAPTURES, name + ".pcapng"))
+    lara = [c for c in (r or {}).get("coverage", []) if c["role"] == "lara"]
+    check(len(lara) == 1 and (lara[0]["judged"] > 0) == judged and
+          (lara[0]["text"].startswith("LARA: ") if judged else
+           lara[0]["text"] == "LARA not judged: no node in the capture runs it (no DAD, advertisement or logical MAC)"),
+          f"{name}: LARA {'judged' if judged else 'not judged'} in the coverage", str(lara))
+
 # A pcap file holds one link, so first sightings are not looked up there
 # (one_link): the same capture as pcapng, where they are, judges the same.
 with tempfile.TemporaryDirectory() as tmp:
