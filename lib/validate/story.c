@@ -27,39 +27,42 @@ void v_story_open(struct mops_validator *v, struct v_migration *m, uint64_t ts)
     v->open_stories[v->open_stories_i++ % N_OPEN] = v->n_mig;
 }
 
-/* The newest open record with this key, within a Migrate's life. */
-static struct v_migration *by_key(struct mops_validator *v, uint64_t ts, mops_addr_t prev, uint16_t sport,
-                                  uint16_t dport, uint16_t proto)
+/* What a step is matched by: the previous tuple, or one hop's tuple. */
+struct match {
+    mops_addr_t addr;
+    uint16_t port, dport;
+};
+
+/* A Migrate or its reply: by the previous tuple, which no NAT rewrites. */
+static bool same_prev(const struct v_migration *m, const struct match *k)
 {
-    struct v_migration *best = NULL;
-    size_t best_n = 0;
-    for (unsigned i = 0; i < N_OPEN; i++) {
-        struct v_migration *m = record_of(v, v->open_stories[i]);
-        if (m && v->open_stories[i] > best_n && m->prev == prev && m->prev_sport == sport && m->prev_dport == dport &&
-            m->proto == proto && ts - m->story_ts < MOPS_MIGRATE_LIFE_NS) {
-            best = m;
-            best_n = v->open_stories[i];
-        }
-    }
-    return best;
+    return m->prev == k->addr && m->prev_sport == k->port && m->prev_dport == k->dport;
 }
 
-/* The newest open record one of whose Migrates carried this tuple. */
-static struct v_migration *by_hop(struct mops_validator *v, uint64_t ts, uint16_t proto, mops_addr_t a, uint16_t port)
+/* A NAT ack: by a tuple one of the record's Migrates carried on some hop. */
+static bool carried(const struct v_migration *m, const struct match *k)
+{
+    for (unsigned i = 0; i < m->n_steps; i++) {
+        const struct v_step *s = &m->steps[i];
+        if (s->kind != V_STEP_NAT_ACK && s->kind != V_STEP_REPLY && s->a == k->addr && s->pa == k->port)
+            return true;
+    }
+    return false;
+}
+
+/* The newest open record of this protocol, within a Migrate's life, that
+ * is() accepts. */
+static struct v_migration *newest(struct mops_validator *v, uint64_t ts, uint16_t proto,
+                                  bool (*is)(const struct v_migration *, const struct match *), const struct match *k)
 {
     struct v_migration *best = NULL;
     size_t best_n = 0;
     for (unsigned i = 0; i < N_OPEN; i++) {
         struct v_migration *m = record_of(v, v->open_stories[i]);
-        if (!m || v->open_stories[i] <= best_n || m->proto != proto || ts - m->story_ts >= MOPS_MIGRATE_LIFE_NS)
-            continue;
-        for (unsigned k = 0; k < m->n_steps; k++) {
-            const struct v_step *s = &m->steps[k];
-            if (s->kind != V_STEP_NAT_ACK && s->kind != V_STEP_REPLY && s->a == a && s->pa == port) {
-                best = m;
-                best_n = v->open_stories[i];
-                break;
-            }
+        if (m && v->open_stories[i] > best_n && m->proto == proto && ts - m->story_ts < MOPS_MIGRATE_LIFE_NS &&
+            is(m, k)) {
+            best = m;
+            best_n = v->open_stories[i];
         }
     }
     return best;
@@ -87,7 +90,8 @@ void v_story_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uin
         if (!g->n_decoded)
             return;
         const struct mops_migrate_port *p = &pkt->pool.migrate[0];
-        struct v_migration *m = by_key(v, ts, g->prev_addr, p->prev_sport, p->prev_dport, g->proto);
+        struct match key = {g->prev_addr, p->prev_sport, p->prev_dport};
+        struct v_migration *m = newest(v, ts, g->proto, same_prev, &key);
         if (!m)
             return;
         bool reply = pkt->icmp.code == MOPS_MIGRATE_CODE_SUCCESS || pkt->icmp.code == MOPS_MIGRATE_CODE_FAILED;
@@ -101,7 +105,8 @@ void v_story_packet(struct mops_validator *v, uint64_t frame, uint32_t ifid, uin
         const struct mops_nat_ack *k = &pkt->icmp.u.natack;
         if (!k->n_decoded)
             return;
-        struct v_migration *m = by_hop(v, ts, k->proto, k->orig_addr, pkt->pool.natack[0].orig_port);
+        struct match hop = {k->orig_addr, pkt->pool.natack[0].orig_port, 0};
+        struct v_migration *m = newest(v, ts, k->proto, carried, &hop);
         if (!m)
             return;
         s.kind = V_STEP_NAT_ACK;
