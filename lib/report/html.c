@@ -285,28 +285,11 @@ static void findings(FILE *f, const struct page *p, const char *input)
 }
 
 /* The server the migration reached: its first Migrate's destination. */
-static const char *server_of(const json_t *m)
-{
-    size_t i;
-    const json_t *s;
-    json_array_foreach (json_object_get(m, "story"), i, s)
-        if (!strcmp(r_str(s, "kind", ""), "migrate"))
-            return r_str(s, "dst", NULL);
-    return NULL;
-}
+static const char *server_of(const json_t *m) { return r_str(r_story_step(m, "migrate", false), "dst", NULL); }
 
 /* Where the session reached the server from after the move: the last hop
  * its Migrate was seen on. */
-static const char *outermost(const json_t *m)
-{
-    const char *last = NULL;
-    size_t i;
-    const json_t *s;
-    json_array_foreach (json_object_get(m, "story"), i, s)
-        if (!strcmp(r_str(s, "kind", ""), "migrate"))
-            last = r_str(s, "migrated", NULL);
-    return last;
-}
+static const char *outermost(const json_t *m) { return r_str(r_story_step(m, "migrate", true), "migrated", NULL); }
 
 static void one_migration(FILE *f, const json_t *r, const json_t *m, const json_t *v, int index)
 {

@@ -27,6 +27,9 @@ const char *r_glyph(const char *severity);
  * an arrow per step, each finding on one of its frames marked on its arrow
  * with expected and actual beside. findings: those on its frames. */
 void r_sequence(FILE *f, const json_t *migration, const json_t *findings, int index);
+/* The first (or, if last, the last) step of this kind ("migrate",
+ * "resend", "nat_ack", "reply") in a migration's story, or NULL. */
+const json_t *r_story_step(const json_t *migration, const char *kind, bool last);
 /* A NAT chain drawn as boxes and arrows, inside out (chains.c); title
  * says which (before the move, after it). */
 void r_chain(FILE *f, const json_t *chain, const char *title);

@@ -71,6 +71,21 @@ static int add_lane(struct lane *l, int *n, const char *addr, const char *role)
 
 static bool is(const struct step *s, const char *kind) { return !strcmp(s->kind, kind); }
 
+const json_t *r_story_step(const json_t *migration, const char *kind, bool last)
+{
+    const json_t *found = NULL, *s;
+    size_t i;
+    json_array_foreach (json_object_get(migration, "story"), i, s) {
+        struct step x = {.kind = r_str(s, "kind", "")};
+        if (is(&x, kind)) {
+            found = s;
+            if (!last)
+                break;
+        }
+    }
+    return found;
+}
+
 /* The lanes and each step's arrow. The hops are the Migrate's sources in
  * the order the story shows them; the server is its first destination, a
  * later destination a server behind a destination NAT. */
