@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mops/capture/capture.h"
@@ -414,7 +415,7 @@ static void write_big(const char *p, int count, uint32_t size)
 
 /* The pipeline hands over what the capture gives, decoded, in order:
  * compared with a plain read frame by frame. */
-static void pipe_matches(const char *p, uint64_t limit, int want_frames, int want_status, bool stop_early)
+static void pipe_matches(const char *p, uint64_t limit, int want_frames, int want_status, bool stop_early, bool slow)
 {
     struct mops_cap *c = open_file(p, NULL), *ref = open_file(p, NULL);
     CHECK(c && ref);
@@ -443,6 +444,8 @@ static void pipe_matches(const char *p, uint64_t limit, int want_frames, int wan
         }
         if (stop_early)
             break;
+        if (slow) /* the reading thread finds the ring full and waits to be woken */
+            nanosleep(&(struct timespec){0, 2000000}, NULL);
     }
     if (!stop_early) {
         CHECK_EQ(k, want_frames);
@@ -462,17 +465,21 @@ static void pipe_matches(const char *p, uint64_t limit, int want_frames, int wan
 
 static void test_pipeline(void)
 {
-    pipe_matches(path("a.pcap"), 0, 40, MOPS_CAP_END, false);
-    pipe_matches(path("a.pcap"), 7, 7, MOPS_CAP_END, false);
-    pipe_matches(path("m.pcapng"), 0, 30, MOPS_CAP_END, false);
-    pipe_matches(path("cut.pcap"), 0, 39, MOPS_CAP_ERROR, false);
+    pipe_matches(path("a.pcap"), 0, 40, MOPS_CAP_END, false, false);
+    pipe_matches(path("a.pcap"), 7, 7, MOPS_CAP_END, false, false);
+    pipe_matches(path("m.pcapng"), 0, 30, MOPS_CAP_END, false, false);
+    pipe_matches(path("cut.pcap"), 0, 39, MOPS_CAP_ERROR, false, false);
     /* Frames of 200 KB: five fill a slot's copies, the next waits for the
      * next slot; 1,000 small ones: several full batches. */
     write_big(path("big.pcap"), 23, 200000);
-    pipe_matches(path("big.pcap"), 0, 23, MOPS_CAP_END, false);
+    pipe_matches(path("big.pcap"), 0, 23, MOPS_CAP_END, false, false);
     write_big(path("many.pcap"), 1000, 90);
-    pipe_matches(path("many.pcap"), 0, 1000, MOPS_CAP_END, false);
-    pipe_matches(path("many.pcap"), 0, 0, 0, true);
+    pipe_matches(path("many.pcap"), 0, 1000, MOPS_CAP_END, false, false);
+    pipe_matches(path("many.pcap"), 0, 0, 0, true, false);
+    /* A caller slower than the reading thread, over 12 batches: the reader
+     * is woken once half the ring is free, and no batch is lost or late. */
+    write_big(path("slow.pcap"), 12 * MOPS_PIPE_BATCH + 5, 90);
+    pipe_matches(path("slow.pcap"), 0, 12 * MOPS_PIPE_BATCH + 5, MOPS_CAP_END, false, true);
 }
 
 static void test_pcap_reader(void)
