@@ -192,6 +192,13 @@ void mt_state_frames(struct mt_state *s, uint64_t frame, const struct mops_frame
 {
     static struct mops_validator_input in[MT_STATE_BATCH];
     static struct mops_validator_seen seen[MT_STATE_BATCH];
+    for (unsigned i = 0; i < n; i++)
+        in[i] = (struct mops_validator_input){frame + i, f[i].ts_ns, f[i].ifid, &pkts[i], keys ? keys[i] : 0, &seen[i]};
+    /* As a batch: the validator loads its lookups together (tests/bench;
+     * loading the sessions pane's too made it slower). The packets are
+     * counted after it, once it has brought them to this core (they were
+     * decoded on the reading thread's). */
+    mops_validator_packets(s->validator, in, n);
     for (unsigned i = 0; i < n; i++) {
         if (!s->packets)
             s->first_ts_ns = f[i].ts_ns;
@@ -202,13 +209,8 @@ void mt_state_frames(struct mt_state *s, uint64_t frame, const struct mops_frame
         bool ipff = pkts[i].layers & MOPS_L_IPFF;
         s->ipff += ipff;
         count_rate(s, f[i].ts_ns, f[i].wirelen, ipff);
-        in[i] = (struct mops_validator_input){frame + i, f[i].ts_ns, f[i].ifid, &pkts[i], keys ? keys[i] : 0, &seen[i]};
-    }
-    /* As a batch: the validator loads its lookups together (tests/bench;
-     * loading the sessions pane's too made it slower). */
-    mops_validator_packets(s->validator, in, n);
-    for (unsigned i = 0; i < n; i++)
         judged(s, frame + i, f[i].ifid, f[i].ts_ns, &pkts[i], &seen[i]);
+    }
 }
 
 void mt_state_tick(struct mt_state *s, uint64_t now_ns)
