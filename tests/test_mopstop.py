@@ -93,10 +93,16 @@ if shutil.which("tmux"):
     def screen():
         time.sleep(0.5)
         return tm("capture-pane", "-p", "-t", sess)
+    def loaded(timeout=20):
+        # Until the capture is read (a sanitizer build on a busy machine
+        # takes longer than a fixed pause), so that keys reach a full screen.
+        end = time.time() + timeout
+        while time.time() < end and "[end of capture]" not in tm("capture-pane", "-p", "-t", sess):
+            time.sleep(0.2)
     cmd = f"'{MOPSTOP}' -r '{os.path.join(CAPTURES, 'appendix-b.pcapng')}' --speed 10 -d 0.2; echo EXIT=$?; sleep 60"
     tm("new-session", "-d", "-s", sess, "-x", "132", "-y", "30", cmd)
     try:
-        time.sleep(1.5)
+        loaded()
         s = screen()
         check("[end of capture]" in s and " 1 Migrations " in s and "succeeded      17.0 ms" in s, "tmux: the screen", s)
         tm("send-keys", "-t", sess, "2")
@@ -143,7 +149,7 @@ if shutil.which("tmux"):
     cmd = f"'{MOPSTOP}' -r '{os.path.join(long_dir, 'appendix-b.pcapng')}' --speed max -d 0.2; sleep 60"
     tm("new-session", "-d", "-s", sess, "-x", "80", "-y", "24", cmd)
     try:
-        time.sleep(1.5)
+        loaded()
         lines = screen().splitlines()
         top = lines[0]
         check(top.startswith("mopstop ") and "  ...name/appendix-b.pcapng  elapsed " in top and
@@ -166,7 +172,7 @@ if shutil.which("tmux"):
     cmd = f"'{MOPSTOP}' -r '{os.path.join(CAPTURES, 'bad-ignore-dad-reply.pcapng')}' --speed max -d 0.2; sleep 60"
     tm("new-session", "-d", "-s", sess, "-x", "150", "-y", "30", cmd)
     try:
-        time.sleep(1.5)
+        loaded()
         tm("send-keys", "-t", sess, "Enter")
         s = screen()
         check("attach: DAD request frame 16 at 00:00:01.400, tentative until 00:00:02.400" in s and
