@@ -77,7 +77,7 @@ static void found(struct mops_validator *v, const struct v_dnat_seen *s, uint32_
     struct v_dnat *d = calloc(1, sizeof *d);
     char name[MOPS_ADDR_STRLEN];
     struct mops_model_caps caps = mops_model_caps_default;
-    caps.claim = true;
+    caps.claim = !v->o.lazy;
     if (!d || mops_dnat_init(&d->m, &v->st, mops_addr_format(s->dst, name), s->dst, backend, false, 0, &caps) < 0) {
         free(d);
         return;

@@ -43,7 +43,7 @@ static struct v_mobile *mobile_get(struct mops_validator *v, uint64_t ts, mops_a
     s = calloc(1, sizeof *s);
     struct mops_model_caps caps = mops_model_caps_default;
     caps.mobile_socks = v_table_size(v->o.capacity, 256);
-    caps.claim = true;
+    caps.claim = !v->o.lazy;
     char name[MOPS_ADDR_STRLEN];
     if (!s || mops_mobile_init(&s->m, &v->st, mops_addr_format(a, name), 0, 0, &caps) < 0) {
         free(s);
@@ -84,8 +84,9 @@ static struct v_mobile *mobile_moved(struct mops_validator *v, const struct v_mo
 bool v_mobiles_init(struct mops_validator *v)
 {
     return vt_init(&v->mobile_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t),
-                   v_table_size(v->o.capacity, 4 * V_SHADOW_CAP)) &&
-           vt_init(&v->mobile_natt_ix, sizeof(struct v_natt_ix), 16, v_table_size(v->o.capacity, 64 * V_SHADOW_CAP));
+                   v_table_size(v->o.capacity, 4 * V_SHADOW_CAP), !v->o.lazy) &&
+           vt_init(&v->mobile_natt_ix, sizeof(struct v_natt_ix), 16, v_table_size(v->o.capacity, 64 * V_SHADOW_CAP),
+                   !v->o.lazy);
 }
 
 void v_mobiles_free(struct mops_validator *v)

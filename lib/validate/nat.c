@@ -67,8 +67,9 @@ bool v_nats_init(struct mops_validator *v)
     v->n_nat_expects = v_ring_size(v->o.capacity, V_NAT_EXPECTS);
     v->crossings = mops_recycled_calloc(v->n_arrivals * sizeof *v->crossings); /* v_servers_init sized it */
     v->nat_expects = mops_recycled_calloc(v->n_nat_expects * sizeof *v->nat_expects);
-    return v->crossings && v->nat_expects && vt_init(&v->nat_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), ix) &&
-           vt_init(&v->nat_inside_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), ix);
+    return v->crossings && v->nat_expects &&
+           vt_init(&v->nat_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), ix, !v->o.lazy) &&
+           vt_init(&v->nat_inside_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t), ix, !v->o.lazy);
 }
 
 void v_nats_free(struct mops_validator *v)
@@ -105,7 +106,7 @@ static struct v_nat *nat_new(struct mops_validator *v, mops_addr_t outside, uint
     struct v_nat *n = calloc(1, sizeof *n);
     struct mops_model_caps caps = mops_model_caps_default;
     caps.nat_maps = v_table_size(v->o.capacity, 1024);
-    caps.claim = true;
+    caps.claim = !v->o.lazy;
     char name[MOPS_ADDR_STRLEN];
     /* The inside network is configuration the capture does not show: only
      * the NAT's own inside address is taken for inside. */

@@ -26,7 +26,7 @@ static struct mops_model_caps shadow_caps(const struct mops_validator *v)
     uint32_t big = v->o.capacity ? v->o.capacity : 65536;
     c.server_socks = big / 4 ? big / 4 : 1;
     c.server_history = v_table_size(v->o.capacity, 256);
-    c.claim = true;
+    c.claim = !v->o.lazy;
     return c;
 }
 
@@ -152,9 +152,9 @@ bool v_servers_init(struct mops_validator *v)
     uint32_t small = v->o.capacity ? v->o.capacity : 16384;
     return v->expects && v->arrivals &&
            vt_init(&v->server_ix, sizeof(struct v_addr_ix), sizeof(mops_addr_t),
-                   v_table_size(v->o.capacity, 4 * V_SHADOW_CAP)) &&
-           vt_init(&v->anycast_acks, sizeof(struct v_anycast), sizeof(((struct v_anycast *)0)->k), small) &&
-           vt_init(&v->synacks, sizeof(struct v_synack), sizeof(((struct v_synack *)0)->k), small);
+                   v_table_size(v->o.capacity, 4 * V_SHADOW_CAP), !v->o.lazy) &&
+           vt_init(&v->anycast_acks, sizeof(struct v_anycast), sizeof(((struct v_anycast *)0)->k), small, !v->o.lazy) &&
+           vt_init(&v->synacks, sizeof(struct v_synack), sizeof(((struct v_synack *)0)->k), small, !v->o.lazy);
 }
 
 static void flow_text(char *buf, size_t n, mops_addr_t prev, mops_addr_t mig, mops_addr_t server, uint16_t port)

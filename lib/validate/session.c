@@ -26,7 +26,7 @@ bool v_sessions_init(struct mops_validator *v, uint32_t capacity)
 {
     v->n_sess = capacity;
     v->sessions = mops_sessions_new(capacity, MOPS_SESSIONS_PER_LINK);
-    v->sess = mops_claim(0, (size_t)capacity * sizeof *v->sess);
+    v->sess = mops_claim_as(0, (size_t)capacity * sizeof *v->sess, !v->o.lazy);
     return v->sessions && v->sess;
 }
 

@@ -108,14 +108,15 @@ struct mops_validator *mops_validator_new(const struct mops_validate_opts *o, mo
     uint32_t big = v->o.capacity ? v->o.capacity : 65536, small = v->o.capacity ? v->o.capacity : 16384;
     v->n_records = v_ring_size(v->o.capacity, V_MIGRATIONS);
     v->n_records_found = v_table_size(v->o.capacity, V_FINDINGS);
-    bool ok = v->tracker && vc_init(&v->sightings, big) && vc_init(&v->where, small) && v_sessions_init(v, big) &&
-              vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), small) &&
-              vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), small) &&
-              vt_init(&v->nat_addrs, sizeof(struct v_nat_addr), sizeof(mops_addr_t), small) &&
-              vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), big) &&
-              (v->mig = mops_claim(0, v->n_records * sizeof *v->mig)) != NULL && v_servers_init(v) &&
+    bool ok = v->tracker && vc_init(&v->sightings, big, !v->o.lazy) && vc_init(&v->where, small, !v->o.lazy) &&
+              v_sessions_init(v, big) &&
+              vt_init(&v->txns, sizeof(struct v_txn), sizeof(((struct v_txn *)0)->k), small, !v->o.lazy) &&
+              vt_init(&v->levels, sizeof(struct v_level), sizeof(((struct v_level *)0)->k), small, !v->o.lazy) &&
+              vt_init(&v->nat_addrs, sizeof(struct v_nat_addr), sizeof(mops_addr_t), small, !v->o.lazy) &&
+              vt_init(&v->flows, sizeof(struct v_flow), sizeof(((struct v_flow *)0)->k), big, !v->o.lazy) &&
+              (v->mig = mops_claim_as(0, v->n_records * sizeof *v->mig, !v->o.lazy)) != NULL && v_servers_init(v) &&
               v_mobiles_init(v) && v_nats_init(v) &&
-              (v->dnat_seen = mops_claim(0, V_DNAT_SEEN * sizeof *v->dnat_seen)) != NULL;
+              (v->dnat_seen = mops_claim_as(0, V_DNAT_SEEN * sizeof *v->dnat_seen, !v->o.lazy)) != NULL;
     if (!ok) {
         mops_validator_free(v);
         return NULL;

@@ -15,14 +15,14 @@ static struct vc_ent *set_of(const struct vcache *c, uint64_t key)
     return c->ents + (mops_mix64(0, key) & c->set_mask) * WAYS;
 }
 
-bool vc_init(struct vcache *c, uint32_t capacity)
+bool vc_init(struct vcache *c, uint32_t capacity, bool now)
 {
     uint32_t sets = 1;
     while (sets * WAYS < capacity && sets < (UINT32_C(1) << 28))
         sets *= 2;
     c->set_mask = sets - 1;
     /* Aligned so that a set is one 64-octet line. */
-    c->ents = mops_claim(64, (size_t)sets * WAYS * sizeof *c->ents);
+    c->ents = mops_claim_as(64, (size_t)sets * WAYS * sizeof *c->ents, now);
     return c->ents != NULL;
 }
 

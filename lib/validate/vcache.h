@@ -21,8 +21,9 @@ struct vcache {
     uint32_t set_mask; /* sets - 1 */
 };
 
-/* Capacity rounds up to a power of two of at least 4 entries. */
-bool vc_init(struct vcache *c, uint32_t capacity);
+/* Capacity rounds up to a power of two of at least 4 entries; claimed now
+ * or as touched (mops_claim_as). */
+bool vc_init(struct vcache *c, uint32_t capacity, bool now);
 void vc_free(struct vcache *c);
 struct vc_ent *vc_find(const struct vcache *c, uint64_t key);
 /* Starts loading key's set, to overlap its memory access with other work. */

@@ -20,7 +20,7 @@ static uint32_t hash(const struct vt *t, const void *key)
 
 static bool key_eq(const struct vt *t, const void *a, const void *b) { return mops_words_equal(a, b, t->ksz); }
 
-bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap)
+bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap, bool now)
 {
     memset(t, 0, sizeof *t);
     if (ksz % 8 || esz % 8)
@@ -31,7 +31,7 @@ bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap)
     t->n_buckets = 2;
     while (t->n_buckets < t->cap * 2)
         t->n_buckets *= 2;
-    t->ents = mops_claim(0, t->cap * esz);
+    t->ents = mops_claim_as(0, t->cap * esz, now);
     t->buckets = malloc(sizeof *t->buckets * t->n_buckets);
     if (!t->ents || !t->buckets) {
         vt_free(t);

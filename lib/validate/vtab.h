@@ -26,7 +26,8 @@ struct vt {
     uint64_t evicted; /* live entries a new one took the place of (the report's state_overflow) */
 };
 
-bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap);
+/* Entries claimed now or as touched (mops_claim_as). */
+bool vt_init(struct vt *t, size_t esz, size_t ksz, uint32_t cap, bool now);
 void vt_free(struct vt *t);
 void *vt_find(const struct vt *t, const void *key);
 /* Starts loading key's bucket, or (entry: once the bucket is loaded) the

@@ -104,6 +104,11 @@ struct mops_validate_opts {
      * live interface): no packet shows on two links, and first sightings
      * need not be looked up. */
     bool one_link;
+    /* Tables taken as they are first used, not claimed at the start (so
+     * that a long capture and a short one peak alike): for a process whose
+     * memory grows with its capture anyway, the Wireshark plugin. The
+     * bound is the same. */
+    bool lazy;
 };
 void mops_validate_opts_default(struct mops_validate_opts *o);
 
