@@ -16,21 +16,45 @@
 
 static mops_ws_bool pref_validate = TRUE;
 static struct mops_validator *validator;
-static wmem_map_t *by_frame; /* frame number -> wmem_array_t of struct mops_violation */
-static guint32 fed;          /* the last frame given to the validator */
-static guint64 last_ts;      /* its time */
-static gboolean finished;    /* the capture's end judged */
+static struct mops_findings_thread *beside; /* judging the frames of a first pass without a tree */
+static wmem_map_t *by_frame;                /* frame number -> wmem_array_t of struct mops_violation */
+static guint32 fed;                         /* the last frame given to the validator */
+static guint64 last_ts;                     /* its time */
+static gboolean finished;                   /* the capture's end judged */
 static expert_field ei_rule[MOPS_R_COUNT - MOPS_P_COUNT];
+
+/* Findings as the validator makes them, on whichever thread judges: filed
+ * by frame (in wmem, which is the dissection's) when a frame looks. */
+static GMutex made_lock;
+static GArray *made; /* struct mops_violation */
+static gint n_made;
 
 static void keep(void *ctx _U_, const struct mops_violation *x)
 {
-    gpointer key = GUINT_TO_POINTER((guint)x->frame);
-    wmem_array_t *a = (wmem_array_t *)wmem_map_lookup(by_frame, key);
-    if (!a) {
-        a = wmem_array_new(wmem_file_scope(), sizeof *x);
-        wmem_map_insert(by_frame, key, a);
+    g_mutex_lock(&made_lock);
+    g_array_append_val(made, *x);
+    g_atomic_int_set(&n_made, (gint)made->len);
+    g_mutex_unlock(&made_lock);
+}
+
+static void file_made(void)
+{
+    if (!g_atomic_int_get(&n_made))
+        return;
+    g_mutex_lock(&made_lock);
+    for (guint i = 0; i < made->len; i++) {
+        const struct mops_violation *x = &g_array_index(made, struct mops_violation, i);
+        gpointer key = GUINT_TO_POINTER((guint)x->frame);
+        wmem_array_t *a = (wmem_array_t *)wmem_map_lookup(by_frame, key);
+        if (!a) {
+            a = wmem_array_new(wmem_file_scope(), sizeof *x);
+            wmem_map_insert(by_frame, key, a);
+        }
+        wmem_array_append_one(a, *x);
     }
-    wmem_array_append_one(a, *x);
+    g_array_set_size(made, 0);
+    g_atomic_int_set(&n_made, 0);
+    g_mutex_unlock(&made_lock);
 }
 
 static void init_findings(void)
@@ -39,19 +63,27 @@ static void init_findings(void)
     last_ts = 0;
     finished = FALSE;
     by_frame = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    if (!made)
+        made = g_array_new(FALSE, FALSE, sizeof(struct mops_violation));
     if (!pref_validate)
         return;
     struct mops_validate_opts o;
     mops_validate_opts_default(&o);
     o.settings = &mops_prefs;
+    o.lazy = true; /* Wireshark's memory grows with the capture: so may the tables */
     validator = mops_validator_new(&o, keep, NULL);
 }
 
 static void cleanup_findings(void)
 {
+    mops_findings_thread_free(beside); /* before the validator it judges with */
+    beside = NULL;
     mops_validator_free(validator);
     validator = NULL;
     by_frame = NULL;
+    if (made)
+        g_array_set_size(made, 0);
+    g_atomic_int_set(&n_made, 0);
 }
 
 static void show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct mops_violation *x)
@@ -81,19 +113,34 @@ static void show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const stru
         expert_add_info_format(pinfo, fi, &ei_rule[x->rule - MOPS_P_COUNT], "%s: %s", r->id, x->message);
 }
 
-void mops_findings_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct mops_packet *pkt)
+void mops_findings_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct mops_ws_frame *f,
+                         const struct mops_packet *pkt)
 {
     if (!by_frame || pinfo->flags.in_error_pkt)
         return;
     if (validator && !PINFO_FD_VISITED(pinfo) && pinfo->num > fed) {
         fed = pinfo->num;
         last_ts = (guint64)pinfo->abs_ts.secs * MOPS_NS_PER_SEC + (guint64)pinfo->abs_ts.nsecs;
-        mops_validator_packet(validator, pinfo->num, mops_ws_interface(pinfo), last_ts, pkt);
+        /* Without a tree nothing of this frame's findings shows now: it is
+         * judged beside the dissection. With one (the GUI, tshark -V or
+         * fields), here, once what went beside has been judged. */
+        if (!tree && !beside)
+            beside = mops_findings_thread_new(validator, &mops_prefs);
+        if (!tree && beside) {
+            mops_findings_thread_feed(beside, pinfo->num, mops_ws_interface(pinfo), last_ts, f);
+        } else {
+            if (beside)
+                mops_findings_thread_drain(beside);
+            mops_validator_packet(validator, pinfo->num, mops_ws_interface(pinfo), last_ts, pkt);
+        }
     } else if (validator && PINFO_FD_VISITED(pinfo) && !finished) {
         /* Every frame was seen: what was due and never came is judged. */
         finished = TRUE;
+        if (beside)
+            mops_findings_thread_drain(beside);
         mops_validator_finish(validator, last_ts);
     }
+    file_made();
     wmem_array_t *a = (wmem_array_t *)wmem_map_lookup(by_frame, GUINT_TO_POINTER(pinfo->num));
     const char *proto = pinfo->current_proto;
     pinfo->current_proto = "MOPS"; /* what Expert Information lists as the finding's protocol */

@@ -15,6 +15,8 @@
 #include "mops/core/problem.h"
 #include "mops/core/settings.h"
 
+struct mops_validator;
+
 extern int proto_ipff, proto_icmpv5, proto_mops, proto_udpv5, proto_lara;
 /* hf ids by field id (mops/fields.def); -1 for fields Wireshark registers itself. */
 extern int mops_hf[MOPS_F_COUNT];
@@ -78,10 +80,35 @@ extern gint ett_lara;
 gboolean mops_lara_type(guint16 type);
 void mops_dissect_lara(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct mops_packet *pkt);
 void mops_lara_link_tree(tvbuff_t *tvb, proto_tree *tree, const struct mops_packet *pkt);
+/* A top-level IPFF packet as lib decodes it (packet-ipff.c): its octets
+ * and, straight on Ethernet or in a Linux cooked capture, the frame's MACs
+ * (LARA's rules, profile §9). */
+struct mops_ws_frame {
+    const guint8 *ipff;
+    guint caplen, reported;
+    gboolean on_ethernet, has_dst;
+    guint8 mac_dst[6], mac_src[6];
+};
+void mops_ws_decode(const struct mops_settings *s, const struct mops_ws_frame *f, struct mops_packet *pkt);
 /* The validator's findings (mops-findings.c): its preference on the MOPS
  * module; each top-level IPFF frame, decoded, fed and shown. */
 void mops_register_findings(module_t *mops_module);
-void mops_findings_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct mops_packet *pkt);
+void mops_findings_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct mops_ws_frame *f,
+                         const struct mops_packet *pkt);
+/* The validator on a thread of its own (findings-thread.c), for a first
+ * pass whose frames show no findings (no tree: tshark without -V or
+ * fields). Frames are copied and judged there in batches; the caller
+ * touches the validator again only after mops_findings_thread_drain. The
+ * validator's callback is then called on that thread. NULL without memory
+ * or thread. */
+struct mops_findings_thread;
+struct mops_findings_thread *mops_findings_thread_new(struct mops_validator *v, const struct mops_settings *s);
+void mops_findings_thread_feed(struct mops_findings_thread *t, guint32 num, guint32 ifid, guint64 ts_ns,
+                               const struct mops_ws_frame *f);
+/* Returns once every frame fed has been judged. */
+void mops_findings_thread_drain(struct mops_findings_thread *t);
+/* Stops the thread (what was not judged yet is dropped) and frees it. */
+void mops_findings_thread_free(struct mops_findings_thread *t);
 
 /* The tap's record of a MOPS message, for the statistics tree. */
 struct mops_tap_info {

@@ -5,6 +5,8 @@
  * plugin, mopsdump and the validator judge a packet alike. */
 #include "mops-plugin.h"
 
+#include <string.h>
+
 #include <epan/etypes.h>
 #include <epan/proto_data.h>
 #include <epan/prefs-int.h>
@@ -231,6 +233,14 @@ static void call_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         prefs_set_bool_value(p, TRUE, pref_current);
 }
 
+void mops_ws_decode(const struct mops_settings *s, const struct mops_ws_frame *f, struct mops_packet *pkt)
+{
+    if (f->on_ethernet)
+        mops_decode_ipff_in_frame(s, f->has_dst ? f->mac_dst : NULL, f->mac_src, f->ipff, f->caplen, f->reported, pkt);
+    else
+        mops_decode_frame(s, MOPS_LINKTYPE_USER0, f->ipff, f->caplen, f->reported, pkt);
+}
+
 int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     static struct mops_packet pkt; /* dissection is single-threaded; the struct is large */
@@ -240,16 +250,18 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     /* The invoking packet of an ICMPv5 error is an excerpt, cut by design:
      * no problems, sessions or checksums of its own. */
     gboolean excerpt = pinfo->flags.in_error_pkt;
+    struct mops_ws_frame f = {.ipff = tvb_get_ptr(tvb, 0, caplen), .caplen = caplen, .reported = reported};
     /* Straight on Ethernet or in a Linux cooked capture (no IP below us),
      * lib sees the frame's MACs, for LARA's rules (profile §9). */
-    if (!excerpt && pinfo->dl_src.type == AT_ETHER && pinfo->net_src.type == AT_NONE)
-        mops_decode_ipff_in_frame(
-            &mops_prefs, pinfo->dl_dst.type == AT_ETHER ? (const guint8 *)pinfo->dl_dst.data : NULL,
-            (const guint8 *)pinfo->dl_src.data, tvb_get_ptr(tvb, 0, caplen), caplen, reported, &pkt);
-    else
-        mops_decode_frame(&mops_prefs, MOPS_LINKTYPE_USER0, tvb_get_ptr(tvb, 0, caplen), caplen, reported, &pkt);
+    if (!excerpt && pinfo->dl_src.type == AT_ETHER && pinfo->net_src.type == AT_NONE) {
+        f.on_ethernet = TRUE;
+        memcpy(f.mac_src, pinfo->dl_src.data, 6);
+        if ((f.has_dst = pinfo->dl_dst.type == AT_ETHER))
+            memcpy(f.mac_dst, pinfo->dl_dst.data, 6);
+    }
+    mops_ws_decode(&mops_prefs, &f, &pkt);
     if (!excerpt) {
-        mops_findings_frame(tvb, pinfo, tree, &pkt);
+        mops_findings_frame(tvb, pinfo, tree, &f, &pkt);
         mops_lara_link_tree(tvb, tree, &pkt);
     }
 
