@@ -24,9 +24,7 @@ void *mops_model_table(const struct mops_model_caps *caps, unsigned n, size_t si
 {
     if (!n)
         n = 1;
-    if (caps && caps->claim)
-        return n > SIZE_MAX / size ? NULL : mops_claim(0, (size_t)n * size);
-    return calloc(n, size);
+    return n > SIZE_MAX / size ? NULL : mops_claim_as(0, (size_t)n * size, caps && caps->claim);
 }
 
 int mops_index_init(struct mops_index *x, const struct mops_model_caps *caps, unsigned n)

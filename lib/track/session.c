@@ -179,7 +179,7 @@ struct mops_session_tracker *mops_sessions_new(unsigned capacity, enum mops_sess
     t->cap_slots = capacity ? capacity : 64;
     /* With a capacity, what it holds is claimed now (two tuples a session),
      * so that memory is the same for a short capture and a long one. */
-    t->slots = capacity ? mops_claim(0, sizeof *t->slots * t->cap_slots) : calloc(t->cap_slots, sizeof *t->slots);
+    t->slots = mops_claim_as(0, sizeof *t->slots * t->cap_slots, capacity != 0);
     /* Per link, nothing is filed by ISN: its index stays at its smallest. */
     uint32_t isn_buckets = create == MOPS_SESSIONS_PER_LINK ? 64 : buckets;
     if (!t->slots || !index_init(&t->tuples, buckets) || !index_init(&t->isns, isn_buckets) ||
