@@ -141,6 +141,8 @@ void mops_findings_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, co
         mops_validator_finish(validator, last_ts);
     }
     file_made();
+    if (!wmem_map_size(by_frame))
+        return; /* most captures' frames: no lookup a frame */
     wmem_array_t *a = (wmem_array_t *)wmem_map_lookup(by_frame, GUINT_TO_POINTER(pinfo->num));
     const char *proto = pinfo->current_proto;
     pinfo->current_proto = "MOPS"; /* what Expert Information lists as the finding's protocol */

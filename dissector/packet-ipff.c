@@ -285,8 +285,10 @@ int dissect_ipff(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     proto_tree_add_item(t, mops_hf[MOPS_F_IPFF_HTL], tvb, 16, 1, ENC_NA);
     proto_tree_add_item(t, mops_hf[MOPS_F_IPFF_TOS], tvb, 17, 1, ENC_NA);
     proto_tree_add_item(t, mops_hf[MOPS_F_IPFF_PLEN], tvb, 18, 2, ENC_BIG_ENDIAN);
-    char s[MOPS_ADDR_STRLEN], d[MOPS_ADDR_STRLEN];
-    proto_item_append_text(ti, ", Src: %s, Dst: %s", mops_addr_format(src, s), mops_addr_format(dst, d));
+    if (ti) { /* as mops_add_addr: no text for a tree not made */
+        char s[MOPS_ADDR_STRLEN], d[MOPS_ADDR_STRLEN];
+        proto_item_append_text(ti, ", Src: %s, Dst: %s", mops_addr_format(src, s), mops_addr_format(dst, d));
+    }
     mops_set_address(pinfo, &pinfo->net_src, src);
     mops_set_address(pinfo, &pinfo->net_dst, dst);
     copy_address_shallow(&pinfo->src, &pinfo->net_src);
